@@ -1,0 +1,40 @@
+#pragma once
+//! \file
+//! JSON Schema validation of tool arguments (valijson, draft 7 semantics; 2020-12
+//! schemas using `$defs` and the common keywords validate the same way).
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace quarry::tools {
+
+//! One failed constraint: where in the instance, and what is wrong.
+struct SchemaViolation {
+  std::string path;     //!< JSON-pointer-like location, e.g. "/columns/0".
+  std::string message;  //!< What the schema expected.
+};
+
+//! A compiled schema, reusable from many threads.
+class SchemaValidator {
+ public:
+  //! Compiles `schema`; throws std::invalid_argument naming the problem if the schema is invalid.
+  explicit SchemaValidator(const nlohmann::json& schema);
+  ~SchemaValidator();
+  SchemaValidator(SchemaValidator&&) noexcept;
+  SchemaValidator& operator=(SchemaValidator&&) noexcept;
+
+  //! Every violation of `instance`; empty when it is valid.
+  [[nodiscard]] std::vector<SchemaViolation> validate(const nlohmann::json& instance) const;
+
+ private:
+  struct Compiled;
+  std::unique_ptr<Compiled> compiled_;
+};
+
+//! "at /a/b: message; at /c: message" — a compact rendering for error messages.
+[[nodiscard]] std::string describe(const std::vector<SchemaViolation>& violations);
+
+}  // namespace quarry::tools

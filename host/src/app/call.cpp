@@ -1,0 +1,88 @@
+#include "app/commands.hpp"
+#include "app/host.hpp"
+#include "app/terminal.hpp"
+#include "quarry/log/logging.hpp"
+#include "quarry/tools/schema_validator.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace quarry::app {
+namespace {
+
+// The CLI's view of a running call: a progress bar and log lines on stderr.
+class TerminalCallContext final : public tools::CallContext {
+ public:
+  bool cancelled() const override { return false; }
+  void progress(double done, std::optional<double> total, std::string_view message) override {
+    bar_.update(done, total, message);
+  }
+  void log(tools::MessageLevel level, const nlohmann::json& data,
+           std::string_view logger) override {
+    spdlog::info("[{}{}{}] {}", tools::to_string(level), logger.empty() ? "" : " ", logger,
+                 data.is_string() ? data.get<std::string>() : data.dump());
+  }
+
+ private:
+  ProgressBar bar_;
+};
+
+void print_readable(const tools::ToolResult& result) {
+  for (const auto& block : result.content) {
+    const std::string type = block.value("type", "");
+    if (type == "text") {
+      fmt::print("{}\n", block.value("text", ""));
+    } else if (type == "resource_link") {
+      fmt::print("→ {}\n", block.value("uri", ""));
+    } else {
+      fmt::print("[{} content]\n", type);
+    }
+  }
+}
+
+}  // namespace
+
+int run_call(const GlobalOptions& global, const std::string& tool_name,
+             const std::string& arguments_text, bool force_json) {
+  auto config = load_config(global);
+  log::install(config.settings().log);
+  Host host = build_host(std::move(config));
+  const auto tool = host.catalog->find(tool_name);
+  if (!tool) {
+    fmt::print(stderr, "quarry: unknown tool '{}'; run `quarry tools` to list them\n", tool_name);
+    return 2;
+  }
+  nlohmann::json arguments;
+  try {
+    arguments = nlohmann::json::parse(arguments_text);
+  } catch (const nlohmann::json::parse_error& e) {
+    fmt::print(stderr,
+               "quarry: --args is not valid JSON ({}); pass an object like '{{\"a\": 1}}'\n",
+               e.what());
+    return 2;
+  }
+  const auto violations =
+      tools::SchemaValidator(tool->descriptor().input_schema).validate(arguments);
+  if (!violations.empty()) {
+    fmt::print(stderr, "quarry: invalid arguments for {}: {}\nSchema: {}\n", tool_name,
+               tools::describe(violations), tool->descriptor().input_schema.dump(2));
+    return 2;
+  }
+  TerminalCallContext context;
+  tools::ToolResult result;
+  try {
+    result = tool->call(arguments, context);
+  } catch (const std::exception& e) {
+    result = tools::ToolResult::error(fmt::format("Tool '{}' failed: {}", tool_name, e.what()));
+  }
+  if (is_terminal(stdout) && !force_json) {
+    print_readable(result);
+  } else {
+    nlohmann::json out = {{"content", result.content}, {"isError", result.is_error}};
+    if (result.structured) out["structuredContent"] = *result.structured;
+    fmt::print("{}\n", out.dump(2));
+  }
+  return result.is_error ? 1 : 0;
+}
+
+}  // namespace quarry::app

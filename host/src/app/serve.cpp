@@ -1,0 +1,116 @@
+#include "app/commands.hpp"
+#include "app/host.hpp"
+#include "quarry/log/logging.hpp"
+#include "quarry/mcp/session.hpp"
+#include "quarry/mcp/stdio_channel.hpp"
+#include "quarry/version.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+#include <tbb/global_control.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+namespace quarry::app {
+namespace {
+
+// In-flight calls get this long to finish after stdin closes before they are cancelled.
+constexpr auto kDrainGrace = std::chrono::seconds(10);
+// After cancellation, how long to wait for tools to notice before exiting anyway.
+constexpr auto kCancelGrace = std::chrono::seconds(2);
+
+sigset_t termination_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+// Waits for SIGINT/SIGTERM on a dedicated thread; the signals are blocked everywhere else.
+void watch_signals(const mcp::StdioChannel& channel, std::atomic<int>& received) {
+  std::thread([&channel, &received] {
+    const sigset_t set = termination_signals();
+    int signal_number = 0;
+    if (sigwait(&set, &signal_number) == 0) {
+      received = signal_number;
+      channel.stop();
+    }
+  }).detach();
+}
+
+mcp::SessionOptions session_options(const config::Settings& settings) {
+  mcp::SessionOptions options;
+  options.identity.version = QUARRY_VERSION;
+  options.identity.instructions =
+      "Quarry analyses tabular data files (CSV, JSON Lines, SQLite) in one streaming pass. "
+      "Call tools/list to see the analysis tools; quarry_health reports the host's state.";
+  options.max_concurrent_calls = settings.limits.max_concurrent_calls;
+  options.call_timeout = std::chrono::seconds(settings.limits.call_timeout_s);
+  options.page_size = settings.mcp.page_size;
+  options.list_ttl = std::chrono::milliseconds(settings.mcp.list_ttl_ms);
+  return options;
+}
+
+}  // namespace
+
+int run_serve(const GlobalOptions& global) {
+  // First of all: nothing but MCP may reach the real stdout.
+  const int mcp_fd = mcp::StdioChannel::take_over_stdout();
+  const sigset_t signals = termination_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto config = load_config(global);
+  log::install(config.settings().log);
+  const auto& settings = config.settings();
+  // Tool calls block their worker, so allow one thread per concurrent call besides the cores.
+  const auto threads = std::max<std::size_t>(std::thread::hardware_concurrency(),
+                                             settings.limits.max_concurrent_calls + 1);
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
+
+  Host host = build_host(std::move(config));
+  mcp::StdioChannel channel(STDIN_FILENO, mcp_fd);
+  mcp::Session session(session_options(host.config.settings()), host.catalog, host.stats, channel);
+  host.catalog->set_change_listener([&session] { session.tools_changed(); });
+  std::atomic<int> signal_received{0};
+  watch_signals(channel, signal_received);
+  spdlog::info("quarry {} serving MCP on stdio ({} tools)", QUARRY_VERSION,
+               host.catalog->list().size());
+
+  std::string line;
+  while (true) {
+    const auto status = channel.read_line(line);
+    if (status == mcp::StdioChannel::ReadStatus::kLine) {
+      session.handle_line(line);
+    } else if (status == mcp::StdioChannel::ReadStatus::kTooLong) {
+      channel.send(
+          mcp::make_error(nullptr, {mcp::ErrorCode::kParseError,
+                                    "Parse error: message longer than 256 MiB skipped", nullptr}));
+    } else {
+      break;
+    }
+  }
+  host.catalog->set_change_listener(nullptr);
+  if (signal_received != 0) {
+    spdlog::info("signal {} received: cancelling running calls", signal_received.load());
+  } else {
+    spdlog::info("stdin closed: finishing running calls");
+    session.wait_idle(kDrainGrace);
+  }
+  session.cancel_all();
+  if (!session.wait_idle(kCancelGrace)) {
+    spdlog::warn("a tool ignored cancellation; exiting without it");
+    spdlog::default_logger()->flush();
+    _exit(0);
+  }
+  spdlog::default_logger()->flush();
+  return 0;
+}
+
+}  // namespace quarry::app
