@@ -1,5 +1,7 @@
 #include "detail/atomic_file.hpp"
 
+#include "detail/unique_fd.hpp"
+
 #include <cerrno>
 #include <string>
 #include <system_error>
@@ -47,7 +49,8 @@ class TempFile {
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) throw_errno(errno, "cannot close", path_);
-    if (::rename(path_.c_str(), target.c_str()) != 0) throw_errno(errno, "cannot rename to", target);
+    if (::rename(path_.c_str(), target.c_str()) != 0)
+      throw_errno(errno, "cannot rename to", target);
     committed_ = true;
   }
 
@@ -58,30 +61,22 @@ class TempFile {
 };
 
 void fsync_directory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw_errno(errno, "cannot open directory", dir);
-  const int rc = ::fsync(fd);
-  const int error = errno;
-  ::close(fd);
-  if (rc != 0) throw_errno(error, "cannot fsync directory", dir);
+  const UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) throw_errno(errno, "cannot open directory", dir);
+  if (::fsync(fd.get()) != 0) throw_errno(errno, "cannot fsync directory", dir);
 }
 
 void copy_contents(const fs::path& source, TempFile& out) {
-  const int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw_errno(errno, "cannot open", source);
-  char buffer[64 * 1024];
+  const UniqueFd fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw_errno(errno, "cannot open", source);
+  std::string buffer(64 * 1024, '\0');
   for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      throw_errno(error, "cannot read", source);
-    }
+    if (n < 0) throw_errno(errno, "cannot read", source);
     if (n == 0) break;
-    out.write(buffer, static_cast<std::size_t>(n));
+    out.write(buffer.data(), static_cast<std::size_t>(n));
   }
-  ::close(fd);
 }
 
 }  // namespace

@@ -63,7 +63,8 @@ std::uint64_t hash_tail(std::uint64_t h, const std::byte* p, const std::byte* en
     h = std::rotl(h ^ (std::uint64_t{read32(p)} * kPrime1), 23) * kPrime2 + kPrime3;
     p += 4;
   }
-  for (; p < end; ++p) h = std::rotl(h ^ (std::to_integer<std::uint64_t>(*p) * kPrime5), 11) * kPrime1;
+  for (; p < end; ++p)
+    h = std::rotl(h ^ (std::to_integer<std::uint64_t>(*p) * kPrime5), 11) * kPrime1;
   h ^= h >> 33;
   h *= kPrime2;
   h ^= h >> 29;
@@ -72,8 +73,7 @@ std::uint64_t hash_tail(std::uint64_t h, const std::byte* p, const std::byte* en
 }
 
 [[noreturn]] void throw_errno(const std::filesystem::path& file, const char* what) {
-  throw std::system_error(errno, std::generic_category(),
-                          std::string(what) + " " + file.string());
+  throw std::system_error(errno, std::generic_category(), std::string(what) + " " + file.string());
 }
 
 }  // namespace

@@ -53,8 +53,10 @@ std::string format_abi_version(std::uint32_t packed) {
 nlohmann::json to_json(const PluginDescription& plugin) {
   nlohmann::json tools = nlohmann::json::array();
   for (const ToolInfo& tool : plugin.tools) tools.push_back(tool_to_json(tool));
-  return {{"abi_version", plugin.abi_version}, {"name", plugin.name},
-          {"version", plugin.version},         {"description", plugin.description},
+  return {{"abi_version", plugin.abi_version},
+          {"name", plugin.name},
+          {"version", plugin.version},
+          {"description", plugin.description},
           {"tools", std::move(tools)}};
 }
 

@@ -109,6 +109,11 @@ typedef struct quarry_call_v1 {
   /* Sets the error message that accompanies a non-OK status; the host copies
    * it. Say what went wrong and what the user can do about it. */
   void (*set_error)(void* call_data, const char* message, uint64_t size);
+  /* Memory the call may use for its own buffers, in bytes; 0 when no budget
+   * applies. Stages that keep rows (ACCUMULATE, exact quantiles, group-by
+   * tables) must stay within it: fall back to a bounded method, or fail with
+   * QUARRY_OUT_OF_MEMORY and a message naming the budget. */
+  uint64_t memory_budget_bytes;
 } quarry_call_v1;
 
 /* How a streaming stage may be scheduled by the executor. */

@@ -24,6 +24,10 @@ enum class ProbeStatus {
   kBad,       //!< Not loadable or not valid; `reason` says why.
   kCrashed,   //!< The child died from a signal; `reason` names it.
   kTimedOut,  //!< The child did not finish in time and was killed.
+  //! The probe itself failed: it could not be started, or it exited without a
+  //! readable answer (e.g. the plugin called exit()). Not remembered in the cache;
+  //! retried on the next scan.
+  kFailed,
 };
 
 //! The outcome of one probe.
@@ -40,8 +44,8 @@ inline constexpr const char* kProbeSubcommand = "__probe";
 inline constexpr int kProbeResultFd = 3;
 
 //! Probes `plugin` by spawning `executable __probe <plugin>` and waiting at most
-//! `timeout`; a child still running then is killed (SIGKILL) and reaped. Never throws
-//! for a plugin problem; spawn failures come back as kBad with the reason.
+//! `timeout`; a child still running then is killed (SIGKILL) and reaped. Never throws;
+//! spawn failures come back as kFailed with the reason.
 [[nodiscard]] ProbeResult probe_plugin(const std::filesystem::path& executable,
                                        const std::filesystem::path& plugin,
                                        std::chrono::milliseconds timeout);

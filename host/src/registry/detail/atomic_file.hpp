@@ -12,7 +12,6 @@ void write_file_atomically(const std::filesystem::path& target, std::string_view
 
 //! Copies `source` to a temporary file beside `target`, fsyncs it and renames it over
 //! `target`. Throws std::system_error naming the file.
-void copy_file_atomically(const std::filesystem::path& source,
-                          const std::filesystem::path& target);
+void copy_file_atomically(const std::filesystem::path& source, const std::filesystem::path& target);
 
 }  // namespace quarry::registry::detail

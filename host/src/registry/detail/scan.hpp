@@ -19,7 +19,8 @@ struct FoundFile {
 //! Every `*.so` regular file (or symlink to one) in `dirs`, in directory order then
 //! file-name order. Missing or unreadable directories are skipped (debug log); a file
 //! reached twice (same canonical path) is kept once, at its first position.
-[[nodiscard]] std::vector<FoundFile> scan_directories(const std::vector<std::filesystem::path>& dirs);
+[[nodiscard]] std::vector<FoundFile> scan_directories(
+    const std::vector<std::filesystem::path>& dirs);
 
 //! The current time on the file-system clock, in ns since the epoch (for mtimes).
 [[nodiscard]] std::int64_t now_ns();

@@ -1,0 +1,81 @@
+#pragma once
+//! \file
+//! Runs a pipeline as one oneTBB flow graph per run:
+//!   input_node (source, activated last) → limiter_node(K) → stages → taps → retire
+//! where the retire node decrements the limiter once every consumer of a chunk is
+//! done, so at most K chunks are in memory whatever the file size.
+
+#include "quarry/exec/stage.hpp"
+#include "quarry/io/source.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace quarry::exec {
+
+//! Receives the final stream in order (e.g. a file writer). Called from one thread.
+class ChunkSink {
+ public:
+  virtual ~ChunkSink() = default;
+  virtual void write(const io::Chunk& chunk) = 0;
+  //! Called once after the last chunk when the run succeeded.
+  virtual void commit() = 0;
+};
+
+//! Limits and resources of one run.
+struct RunOptions {
+  //! Budget for chunks in flight plus stage buffers.
+  std::uint64_t memory_budget_bytes = 256ull << 20;
+  //! Worker threads of the run's arena (0 = hardware concurrency).
+  unsigned threads = 0;
+  //! The run fails with kTimeout after this long; zero for no limit.
+  std::chrono::milliseconds timeout{0};
+  //! Minimum time between progress reports.
+  std::chrono::milliseconds progress_interval{200};
+};
+
+//! K and chunk size derived from the budget.
+struct FlowPlan {
+  std::size_t max_chunks_in_flight = 2;
+  std::uint64_t chunk_bytes = 8u << 20;
+};
+
+//! Chooses K (chunks in flight) and the input chunk size so that K chunks plus
+//! their decoded copies fit the budget.
+[[nodiscard]] FlowPlan plan_flow(std::uint64_t memory_budget_bytes, unsigned threads);
+
+//! The outcome of one analysis stage.
+struct StageOutcome {
+  std::string stage;
+  std::optional<tools::ToolResult> result;  //!< absent when the stage itself failed
+  std::string error;                        //!< why the stage failed; empty when fine
+};
+
+//! Everything a run produced, complete or not.
+struct RunResult {
+  std::vector<StageOutcome> outcomes;  //!< analysis stages, in pipeline order
+  std::uint64_t chunks_read = 0;
+  std::uint64_t chunks_retired = 0;
+  std::uint64_t rows = 0;
+  std::uint64_t bytes = 0;
+  FailureKind failure = FailureKind::kNone;
+  std::string failure_message;  //!< names the stage, the chunk and the fix
+  std::string failed_stage;
+  [[nodiscard]] bool complete() const { return failure == FailureKind::kNone; }
+};
+
+//! Runs `stages` over `source`. Analyses (non-transforming stages) see the stream
+//! as left by the transforming stages before them; `sink`, when given, receives the
+//! final stream in order. Never throws for data or stage problems: they are
+//! reported in the result, with what was computed before the failure.
+[[nodiscard]] RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage>> stages,
+                                     ChunkSink* sink, const RunOptions& options,
+                                     tools::CallContext& context);
+
+}  // namespace quarry::exec

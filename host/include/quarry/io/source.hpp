@@ -1,0 +1,30 @@
+#pragma once
+//! \file
+//! Where rows come from: a Source yields typed, columnar chunks in order.
+
+#include "quarry/io/chunk.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+namespace quarry::io {
+
+//! A stream of chunks sharing one schema. Not thread-safe: the executor pulls
+//! from one thread (the flow graph's input node).
+class Source {
+ public:
+  virtual ~Source() = default;
+  //! The schema of every chunk; known before the first chunk is read.
+  [[nodiscard]] virtual const Schema& schema() const = 0;
+  //! The next chunk, or nullptr at the end. Throws InputError on malformed input.
+  virtual std::shared_ptr<const Chunk> next() = 0;
+  //! Bytes consumed so far, for progress.
+  [[nodiscard]] virtual std::uint64_t bytes_read() const = 0;
+  //! Total bytes expected (the file size), or nullopt when unknown.
+  [[nodiscard]] virtual std::optional<std::uint64_t> total_bytes() const = 0;
+  //! What the reader coerced or recovered, per column (after the last chunk).
+  [[nodiscard]] virtual ReadReport report() const = 0;
+};
+
+}  // namespace quarry::io

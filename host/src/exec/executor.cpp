@@ -1,0 +1,314 @@
+#include "quarry/exec/executor.hpp"
+
+#include "exec/detail/run_state.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/flow_graph.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
+namespace quarry::exec {
+namespace {
+
+namespace flow = tbb::flow;
+
+bool needs_order(StageMode mode) { return mode == StageMode::kOrdered || mode == StageMode::kAccumulate; }
+using detail::ChunkMessage;
+using detail::RunState;
+
+// ---- stage nodes -------------------------------------------------------------------
+
+// The instances of one stage for a run: one for serial modes, one per worker thread
+// for mergeable stages (combined at the end), one per chunk for stateless stages.
+class StageRunner {
+ public:
+  // Opens the first instance right away, so argument and schema errors surface
+  // before any chunk is processed.
+  StageRunner(std::shared_ptr<Stage> stage, const io::Schema& schema, tools::CallContext& context)
+      : stage_(std::move(stage)), schema_(schema), context_(context), spare_(open()) {}
+
+  const Stage& stage() const { return *stage_; }
+
+  std::shared_ptr<const io::Chunk> process(const std::shared_ptr<const io::Chunk>& chunk) {
+    if (needs_order(stage_->mode())) {  // the flow graph runs these one chunk at a time
+      if (!serial_) serial_ = take_spare_or_open();
+      return serial_->process(chunk);
+    }
+    auto& instance = per_thread_.local();
+    if (!instance) instance = take_spare_or_open();
+    return instance->process(chunk);
+  }
+
+  // Merges per-thread partial states (mergeable) and finishes the stage.
+  tools::ToolResult finish() {
+    std::unique_ptr<StageInstance> combined = serial_ ? std::move(serial_) : take_spare_or_open();
+    for (auto& instance : per_thread_) {
+      if (!instance) continue;
+      if (!combined) {
+        combined = std::move(instance);
+      } else if (stage_->mode() == StageMode::kMergeable) {
+        combined->merge(*instance);
+      }
+    }
+    return combined->finish();
+  }
+
+ private:
+  std::unique_ptr<StageInstance> open() { return stage_->open(schema_, context_); }
+
+  // The instance opened for validation is used first, so a serial stage opens once.
+  std::unique_ptr<StageInstance> take_spare_or_open() {
+    std::lock_guard lock(spare_mutex_);
+    if (spare_) return std::move(spare_);
+    return open();
+  }
+
+  std::shared_ptr<Stage> stage_;
+  io::Schema schema_;
+  tools::CallContext& context_;
+  std::mutex spare_mutex_;
+  std::unique_ptr<StageInstance> spare_;
+  std::unique_ptr<StageInstance> serial_;
+  tbb::enumerable_thread_specific<std::unique_ptr<StageInstance>> per_thread_;
+};
+
+std::size_t concurrency_of(StageMode mode) {
+  return needs_order(mode) ? flow::serial : flow::unlimited;
+}
+
+// Builds the graph for one run and owns its nodes.
+class PipelineGraph {
+ public:
+  PipelineGraph(io::Source& source, std::span<const std::shared_ptr<Stage>> stages, ChunkSink* sink,
+                RunState& state, const FlowPlan& plan)
+      : source_(source), sink_(sink), state_(state), limiter_(graph_, plan.max_chunks_in_flight) {
+    create_retire_node();
+    flow::sender<ChunkMessage>* upstream = &limiter_;
+    for (const auto& stage : stages) {
+      runners_.push_back(std::make_unique<StageRunner>(stage, source.schema(), state.context));
+      StageRunner& runner = *runners_.back();
+      if (stage->transforms()) {
+        upstream = &add_transform(*upstream, runner);
+      } else {
+        add_tap(*upstream, runner);
+      }
+    }
+    if (sink_ != nullptr || taps_ == 0) add_sink_tap(*upstream);
+    state_.taps_per_chunk = taps_;
+    create_source();
+  }
+
+  void run() {
+    source_node_->activate();
+    graph_.wait_for_all();
+  }
+
+  std::vector<std::unique_ptr<StageRunner>>& runners() { return runners_; }
+
+ private:
+  flow::sequencer_node<ChunkMessage>& sequenced(flow::sender<ChunkMessage>& upstream) {
+    auto& sequencer = own(std::make_unique<flow::sequencer_node<ChunkMessage>>(
+        graph_, [](const ChunkMessage& message) { return message.sequence; }));
+    flow::make_edge(upstream, sequencer);
+    return sequencer;
+  }
+
+  flow::sender<ChunkMessage>& add_transform(flow::sender<ChunkMessage>& upstream, StageRunner& runner) {
+    auto& node = own(std::make_unique<flow::function_node<ChunkMessage, ChunkMessage>>(
+        graph_, concurrency_of(runner.stage().mode()), [this, &runner](const ChunkMessage& message) {
+          ChunkMessage out = message;
+          out.chunk = state_.guard(runner.stage().name(), message, [&] {
+            auto result = runner.process(message.chunk);
+            if (!result) {
+              throw StageError(FailureKind::kChunk, "the stage emitted no chunk; a transforming stage must emit "
+                                                    "exactly one chunk (possibly empty) per input chunk");
+            }
+            return result;
+          });
+          return out;
+        }));
+    connect(upstream, node, runner.stage().mode());
+    return node;
+  }
+
+  void add_tap(flow::sender<ChunkMessage>& upstream, StageRunner& runner) {
+    auto& node = own(std::make_unique<flow::function_node<ChunkMessage, ChunkMessage>>(
+        graph_, concurrency_of(runner.stage().mode()), [this, &runner](const ChunkMessage& message) {
+          state_.guard(runner.stage().name(), message, [&] { return runner.process(message.chunk); });
+          return message;
+        }));
+    connect(upstream, node, runner.stage().mode());
+    flow::make_edge(node, *retire_);
+    ++taps_;
+  }
+
+  void add_sink_tap(flow::sender<ChunkMessage>& upstream) {
+    auto& node = own(std::make_unique<flow::function_node<ChunkMessage, ChunkMessage>>(
+        graph_, flow::serial, [this](const ChunkMessage& message) {
+          if (sink_ != nullptr && !state_.stopping()) {
+            state_.guard("output", message, [&] {
+              sink_->write(*message.chunk);
+              return std::shared_ptr<const io::Chunk>();
+            });
+          }
+          return message;
+        }));
+    flow::make_edge(sequenced(upstream), node);
+    flow::make_edge(node, *retire_);
+    ++taps_;
+  }
+
+  void connect(flow::sender<ChunkMessage>& upstream, flow::receiver<ChunkMessage>& node, StageMode mode) {
+    if (needs_order(mode)) {
+      flow::make_edge(sequenced(upstream), node);
+    } else {
+      flow::make_edge(upstream, node);
+    }
+  }
+
+  void create_retire_node() {
+    using Retire = flow::multifunction_node<ChunkMessage, std::tuple<flow::continue_msg>>;
+    auto retire = std::make_unique<Retire>(
+        graph_, flow::unlimited, [this](const ChunkMessage& message, Retire::output_ports_type& ports) {
+          if (message.taps_left->fetch_sub(1) == 1) {
+            state_.chunks_retired.fetch_add(1);
+            std::get<0>(ports).try_put(flow::continue_msg());
+          }
+        });
+    flow::make_edge(flow::output_port<0>(*retire), limiter_.decrementer());
+    retire_ = retire.get();
+    nodes_.push_back(std::move(retire));
+  }
+
+  void create_source() {
+    source_node_ = std::make_unique<flow::input_node<ChunkMessage>>(
+        graph_, [this](tbb::flow_control& control) -> ChunkMessage {
+          auto message = state_.next_message(source_);
+          if (!message) {
+            control.stop();
+            return {};
+          }
+          return std::move(*message);
+        });
+    flow::make_edge(*source_node_, limiter_);
+  }
+
+  template <typename Node>
+  Node& own(std::unique_ptr<Node> node) {
+    Node& ref = *node;
+    nodes_.push_back(std::move(node));
+    return ref;
+  }
+
+  io::Source& source_;
+  ChunkSink* sink_;
+  RunState& state_;
+  flow::graph graph_;
+  flow::limiter_node<ChunkMessage> limiter_;
+  std::unique_ptr<flow::input_node<ChunkMessage>> source_node_;
+  flow::receiver<ChunkMessage>* retire_ = nullptr;
+  std::vector<std::unique_ptr<flow::graph_node>> nodes_;  // every node but the source
+  std::vector<std::unique_ptr<StageRunner>> runners_;
+  int taps_ = 0;
+};
+
+void finish_stages(PipelineGraph& graph, RunResult& result, RunState& state) {
+  for (auto& runner : graph.runners()) {
+    if (runner->stage().transforms()) continue;
+    StageOutcome outcome{runner->stage().name(), std::nullopt, {}};
+    if (state.stage_failed(runner->stage().name())) {
+      outcome.error = "this stage failed; see the run's error";
+      result.outcomes.push_back(std::move(outcome));
+      continue;
+    }
+    try {
+      outcome.result = runner->finish();
+    } catch (const StageError& e) {
+      outcome.error = e.what();
+      state.fail(e.kind(), runner->stage().name(), e.what());
+    } catch (const std::exception& e) {
+      outcome.error = e.what();
+      state.fail(FailureKind::kAggregation, runner->stage().name(), e.what());
+    }
+    result.outcomes.push_back(std::move(outcome));
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(StageMode mode) {
+  switch (mode) {
+    case StageMode::kStateless: return "stateless";
+    case StageMode::kMergeable: return "mergeable";
+    case StageMode::kOrdered: return "ordered";
+    case StageMode::kAccumulate: return "accumulate";
+  }
+  return "?";
+}
+
+std::string_view to_string(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::kNone: return "none";
+    case FailureKind::kInput: return "input";
+    case FailureKind::kChunk: return "chunk";
+    case FailureKind::kMemory: return "memory";
+    case FailureKind::kAggregation: return "aggregation";
+    case FailureKind::kTimeout: return "timeout";
+    case FailureKind::kCancelled: return "cancelled";
+  }
+  return "?";
+}
+
+FlowPlan plan_flow(std::uint64_t memory_budget_bytes, unsigned threads) {
+  // A chunk costs its input bytes about three times over (raw text, decoded
+  // columns, one transformed copy); keep K chunks of that within half the budget
+  // and leave the other half to stage state.
+  constexpr std::uint64_t kMinChunk = 256u << 10;
+  constexpr std::uint64_t kMaxChunk = 8u << 20;
+  FlowPlan plan;
+  const std::uint64_t wanted_in_flight = std::max<unsigned>(2, threads + 1);
+  const std::uint64_t per_chunk_budget = memory_budget_bytes / 2 / (3 * wanted_in_flight);
+  plan.chunk_bytes = std::clamp(per_chunk_budget, kMinChunk, kMaxChunk);
+  plan.max_chunks_in_flight = static_cast<std::size_t>(std::clamp<std::uint64_t>(
+      memory_budget_bytes / 2 / (3 * plan.chunk_bytes), 1, wanted_in_flight));
+  return plan;
+}
+
+RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage>> stages, ChunkSink* sink,
+                       const RunOptions& options, tools::CallContext& context) {
+  const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const FlowPlan plan = plan_flow(options.memory_budget_bytes, threads);
+  RunState state(context, options);
+  RunResult result;
+  tbb::task_arena arena(static_cast<int>(threads));
+  arena.execute([&] {
+    std::unique_ptr<PipelineGraph> graph;
+    try {
+      graph = std::make_unique<PipelineGraph>(source, stages, sink, state, plan);
+    } catch (const StageError& e) {
+      state.fail(e.kind(), "", e.what());
+      return;
+    }
+    spdlog::debug("pipeline: {} stage(s), {} chunk(s) in flight of ~{} KiB", stages.size(),
+                  plan.max_chunks_in_flight, plan.chunk_bytes >> 10);
+    graph->run();
+    finish_stages(*graph, result, state);
+  });
+  state.check_balance();
+  if (sink != nullptr && state.failure() == FailureKind::kNone) {
+    try {
+      sink->commit();
+    } catch (const std::exception& e) {
+      state.fail(FailureKind::kChunk, "output", e.what());
+    }
+  }
+  state.fill(result);
+  return result;
+}
+
+}  // namespace quarry::exec

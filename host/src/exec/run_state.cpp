@@ -1,0 +1,116 @@
+#include "exec/detail/run_state.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <new>
+
+namespace quarry::exec::detail {
+
+RunState::RunState(tools::CallContext& call_context, const RunOptions& options)
+    : context(call_context), options_(options), started_(std::chrono::steady_clock::now()) {}
+
+std::optional<ChunkMessage> RunState::next_message(io::Source& source) {
+  if (stopping_) return std::nullopt;
+  if (context.cancelled()) {
+    fail(FailureKind::kCancelled, "", "the run was cancelled");
+    return std::nullopt;
+  }
+  if (options_.timeout.count() > 0 && std::chrono::steady_clock::now() - started_ > options_.timeout) {
+    fail(FailureKind::kTimeout, "",
+         fmt::format("the run exceeded its time limit of {} s; narrow the input or raise "
+                     "limits.call_timeout_s",
+                     std::chrono::duration_cast<std::chrono::seconds>(options_.timeout).count()));
+    return std::nullopt;
+  }
+  std::shared_ptr<const io::Chunk> chunk;
+  try {
+    chunk = source.next();
+  } catch (const std::bad_alloc&) {
+    fail(FailureKind::kMemory, "", "out of memory while reading the input; lower memory.budget_mb");
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    fail(FailureKind::kInput, "", e.what());
+    return std::nullopt;
+  }
+  if (!chunk) {
+    report_progress(source, true);
+    return std::nullopt;
+  }
+  ChunkMessage message{chunks_read_++, std::move(chunk), std::make_shared<std::atomic<int>>(taps_per_chunk)};
+  rows_ += message.chunk->rows();
+  bytes_ = source.bytes_read();
+  report_progress(source, false);
+  return message;
+}
+
+void RunState::report_progress(const io::Source& source, bool force) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!force && now - last_progress_ < options_.progress_interval) return;
+  last_progress_ = now;
+  const auto total = source.total_bytes();
+  context.progress(static_cast<double>(source.bytes_read()),
+                   total ? std::optional<double>(static_cast<double>(*total)) : std::nullopt,
+                   fmt::format("{} rows, {:.1f} MiB read", rows_, static_cast<double>(source.bytes_read()) / 1048576.0));
+}
+
+void RunState::record_stage_exception(std::string_view stage, std::uint64_t sequence) {
+  try {
+    throw;
+  } catch (const StageError& e) {
+    fail(e.kind(), stage, fmt::format("stage {} failed on chunk {}: {}", stage, sequence, e.what()));
+  } catch (const std::bad_alloc&) {
+    fail(FailureKind::kMemory, stage,
+         fmt::format("stage {} ran out of memory on chunk {}; lower memory.budget_mb or narrow the input", stage,
+                     sequence));
+  } catch (const std::exception& e) {
+    fail(FailureKind::kChunk, stage, fmt::format("stage {} failed on chunk {}: {}", stage, sequence, e.what()));
+  } catch (...) {
+    fail(FailureKind::kChunk, stage, fmt::format("stage {} failed on chunk {}", stage, sequence));
+  }
+}
+
+void RunState::fail(FailureKind kind, std::string_view stage, const std::string& message) {
+  stopping_ = true;
+  std::lock_guard lock(mutex_);
+  if (!stage.empty()) failed_stages_.emplace(stage);
+  if (failure_ != FailureKind::kNone) {
+    spdlog::debug("further failure after the first: {}", message);
+    return;
+  }
+  failure_ = kind;
+  failure_message_ = message;
+  failed_stage_ = stage;
+  spdlog::info("pipeline stopped ({}): {}", to_string(kind), message);
+}
+
+bool RunState::stage_failed(std::string_view stage) const {
+  std::lock_guard lock(mutex_);
+  return failed_stages_.find(stage) != failed_stages_.end();
+}
+
+FailureKind RunState::failure() const {
+  std::lock_guard lock(mutex_);
+  return failure_;
+}
+
+void RunState::check_balance() {
+  const auto retired = chunks_retired.load();
+  if (retired != chunks_read_ && failure() == FailureKind::kNone) {
+    fail(FailureKind::kAggregation, "",
+         fmt::format("internal error: {} chunks read but {} finished; results are incomplete", chunks_read_, retired));
+  }
+}
+
+void RunState::fill(RunResult& result) const {
+  std::lock_guard lock(mutex_);
+  result.chunks_read = chunks_read_;
+  result.chunks_retired = chunks_retired.load();
+  result.rows = rows_;
+  result.bytes = bytes_;
+  result.failure = failure_;
+  result.failure_message = failure_message_;
+  result.failed_stage = failed_stage_;
+}
+
+}  // namespace quarry::exec::detail

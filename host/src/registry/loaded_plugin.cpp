@@ -1,0 +1,78 @@
+#include "detail/loaded_plugin.hpp"
+
+#include "detail/atomic_file.hpp"
+#include "detail/describe.hpp"
+#include "detail/plugin_error.hpp"
+#include "quarry/registry/hash.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace quarry::registry::detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool has_hash(const fs::path& file, std::uint64_t hash) {
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return false;
+  try {
+    return hash_file(file) == hash;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+LoadedPlugin::LoadedPlugin(fs::path source, std::uint64_t hash, fs::path loaded_dir)
+    : source_(std::move(source)), hash_(hash), loaded_dir_(std::move(loaded_dir)) {}
+
+LoadedPlugin::Binding LoadedPlugin::bind(std::string_view tool) {
+  if (!loaded()) {
+    std::lock_guard lock(mutex_);
+    if (!attempted_) {
+      try {
+        load();
+      } catch (const std::exception& e) {
+        error_ = e.what();
+        spdlog::warn("plugin {} could not be loaded: {}", source_.string(), error_);
+      }
+    }
+    if (!loaded())
+      throw PluginError(fmt::format("plugin {} could not be loaded: {}", source_.string(), error_));
+  }
+  const auto it = tools_.find(std::string(tool));
+  if (it == tools_.end())
+    throw PluginError(fmt::format("plugin {} no longer offers tool '{}'", source_.string(), tool));
+  return {it->second, library_.plugin->plugin_data};
+}
+
+fs::path LoadedPlugin::stage_copy() const {
+  const fs::path copy = loaded_dir_ / fmt::format("{:016x}-{}", hash_, source_.filename().string());
+  if (has_hash(copy, hash_)) return copy;
+  fs::create_directories(loaded_dir_);
+  copy_file_atomically(source_, copy);
+  if (!has_hash(copy, hash_))
+    throw PluginError(
+        fmt::format("{} changed on disk since it was scanned; the tool list will "
+                    "be refreshed on the next rescan",
+                    source_.string()));
+  return copy;
+}
+
+void LoadedPlugin::load() {
+  const fs::path copy = stage_copy();  // a failure here is retried on the next call
+  attempted_ = true;                   // init runs at most once
+  InitializedPlugin library = load_and_init(copy);
+  const PluginDescription description = describe_plugin(*library.plugin, library.abi_version);
+  const quarry_plugin_v1& plugin = *library.plugin;
+  for (std::uint32_t i = 0; i < plugin.tool_count; ++i)
+    tools_.emplace(plugin.tools[i]->name, plugin.tools[i]);
+  library_ = std::move(library);
+  loaded_.store(true, std::memory_order_release);
+  spdlog::info("loaded plugin {} {} from {}", description.name, description.version,
+               source_.string());
+}
+
+}  // namespace quarry::registry::detail
