@@ -17,7 +17,9 @@ namespace {
 
 namespace flow = tbb::flow;
 
-bool needs_order(StageMode mode) { return mode == StageMode::kOrdered || mode == StageMode::kAccumulate; }
+bool needs_order(StageMode mode) {
+  return mode == StageMode::kOrdered || mode == StageMode::kAccumulate;
+}
 using detail::ChunkMessage;
 using detail::RunState;
 
@@ -118,15 +120,18 @@ class PipelineGraph {
     return sequencer;
   }
 
-  flow::sender<ChunkMessage>& add_transform(flow::sender<ChunkMessage>& upstream, StageRunner& runner) {
+  flow::sender<ChunkMessage>& add_transform(flow::sender<ChunkMessage>& upstream,
+                                            StageRunner& runner) {
     auto& node = own(std::make_unique<flow::function_node<ChunkMessage, ChunkMessage>>(
-        graph_, concurrency_of(runner.stage().mode()), [this, &runner](const ChunkMessage& message) {
+        graph_, concurrency_of(runner.stage().mode()),
+        [this, &runner](const ChunkMessage& message) {
           ChunkMessage out = message;
           out.chunk = state_.guard(runner.stage().name(), message, [&] {
             auto result = runner.process(message.chunk);
             if (!result) {
-              throw StageError(FailureKind::kChunk, "the stage emitted no chunk; a transforming stage must emit "
-                                                    "exactly one chunk (possibly empty) per input chunk");
+              throw StageError(FailureKind::kChunk,
+                               "the stage emitted no chunk; a transforming stage must emit "
+                               "exactly one chunk (possibly empty) per input chunk");
             }
             return result;
           });
@@ -138,8 +143,10 @@ class PipelineGraph {
 
   void add_tap(flow::sender<ChunkMessage>& upstream, StageRunner& runner) {
     auto& node = own(std::make_unique<flow::function_node<ChunkMessage, ChunkMessage>>(
-        graph_, concurrency_of(runner.stage().mode()), [this, &runner](const ChunkMessage& message) {
-          state_.guard(runner.stage().name(), message, [&] { return runner.process(message.chunk); });
+        graph_, concurrency_of(runner.stage().mode()),
+        [this, &runner](const ChunkMessage& message) {
+          state_.guard(runner.stage().name(), message,
+                       [&] { return runner.process(message.chunk); });
           return message;
         }));
     connect(upstream, node, runner.stage().mode());
@@ -163,7 +170,8 @@ class PipelineGraph {
     ++taps_;
   }
 
-  void connect(flow::sender<ChunkMessage>& upstream, flow::receiver<ChunkMessage>& node, StageMode mode) {
+  void connect(flow::sender<ChunkMessage>& upstream, flow::receiver<ChunkMessage>& node,
+               StageMode mode) {
     if (needs_order(mode)) {
       flow::make_edge(sequenced(upstream), node);
     } else {
@@ -174,7 +182,8 @@ class PipelineGraph {
   void create_retire_node() {
     using Retire = flow::multifunction_node<ChunkMessage, std::tuple<flow::continue_msg>>;
     auto retire = std::make_unique<Retire>(
-        graph_, flow::unlimited, [this](const ChunkMessage& message, Retire::output_ports_type& ports) {
+        graph_, flow::unlimited,
+        [this](const ChunkMessage& message, Retire::output_ports_type& ports) {
           if (message.taps_left->fetch_sub(1) == 1) {
             state_.chunks_retired.fetch_add(1);
             std::get<0>(ports).try_put(flow::continue_msg());
@@ -243,23 +252,34 @@ void finish_stages(PipelineGraph& graph, RunResult& result, RunState& state) {
 
 std::string_view to_string(StageMode mode) {
   switch (mode) {
-    case StageMode::kStateless: return "stateless";
-    case StageMode::kMergeable: return "mergeable";
-    case StageMode::kOrdered: return "ordered";
-    case StageMode::kAccumulate: return "accumulate";
+    case StageMode::kStateless:
+      return "stateless";
+    case StageMode::kMergeable:
+      return "mergeable";
+    case StageMode::kOrdered:
+      return "ordered";
+    case StageMode::kAccumulate:
+      return "accumulate";
   }
   return "?";
 }
 
 std::string_view to_string(FailureKind kind) {
   switch (kind) {
-    case FailureKind::kNone: return "none";
-    case FailureKind::kInput: return "input";
-    case FailureKind::kChunk: return "chunk";
-    case FailureKind::kMemory: return "memory";
-    case FailureKind::kAggregation: return "aggregation";
-    case FailureKind::kTimeout: return "timeout";
-    case FailureKind::kCancelled: return "cancelled";
+    case FailureKind::kNone:
+      return "none";
+    case FailureKind::kInput:
+      return "input";
+    case FailureKind::kChunk:
+      return "chunk";
+    case FailureKind::kMemory:
+      return "memory";
+    case FailureKind::kAggregation:
+      return "aggregation";
+    case FailureKind::kTimeout:
+      return "timeout";
+    case FailureKind::kCancelled:
+      return "cancelled";
   }
   return "?";
 }
@@ -279,9 +299,10 @@ FlowPlan plan_flow(std::uint64_t memory_budget_bytes, unsigned threads) {
   return plan;
 }
 
-RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage>> stages, ChunkSink* sink,
-                       const RunOptions& options, tools::CallContext& context) {
-  const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage>> stages,
+                       ChunkSink* sink, const RunOptions& options, tools::CallContext& context) {
+  const unsigned threads =
+      options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   const FlowPlan plan = plan_flow(options.memory_budget_bytes, threads);
   RunState state(context, options);
   RunResult result;

@@ -16,7 +16,8 @@ std::optional<ChunkMessage> RunState::next_message(io::Source& source) {
     fail(FailureKind::kCancelled, "", "the run was cancelled");
     return std::nullopt;
   }
-  if (options_.timeout.count() > 0 && std::chrono::steady_clock::now() - started_ > options_.timeout) {
+  if (options_.timeout.count() > 0 &&
+      std::chrono::steady_clock::now() - started_ > options_.timeout) {
     fail(FailureKind::kTimeout, "",
          fmt::format("the run exceeded its time limit of {} s; narrow the input or raise "
                      "limits.call_timeout_s",
@@ -37,8 +38,9 @@ std::optional<ChunkMessage> RunState::next_message(io::Source& source) {
     report_progress(source, true);
     return std::nullopt;
   }
-  ChunkMessage message{chunks_read_++, std::move(chunk), std::make_shared<std::atomic<int>>(taps_per_chunk)};
-  rows_ += message.chunk->rows();
+  ChunkMessage message{chunks_read_++, std::move(chunk),
+                       std::make_shared<std::atomic<int>>(taps_per_chunk)};
+  rows_ += static_cast<std::uint64_t>(message.chunk->num_rows());
   bytes_ = source.bytes_read();
   report_progress(source, false);
   return message;
@@ -51,20 +53,24 @@ void RunState::report_progress(const io::Source& source, bool force) {
   const auto total = source.total_bytes();
   context.progress(static_cast<double>(source.bytes_read()),
                    total ? std::optional<double>(static_cast<double>(*total)) : std::nullopt,
-                   fmt::format("{} rows, {:.1f} MiB read", rows_, static_cast<double>(source.bytes_read()) / 1048576.0));
+                   fmt::format("{} rows, {:.1f} MiB read", rows_,
+                               static_cast<double>(source.bytes_read()) / 1048576.0));
 }
 
 void RunState::record_stage_exception(std::string_view stage, std::uint64_t sequence) {
   try {
     throw;
   } catch (const StageError& e) {
-    fail(e.kind(), stage, fmt::format("stage {} failed on chunk {}: {}", stage, sequence, e.what()));
+    fail(e.kind(), stage,
+         fmt::format("stage {} failed on chunk {}: {}", stage, sequence, e.what()));
   } catch (const std::bad_alloc&) {
     fail(FailureKind::kMemory, stage,
-         fmt::format("stage {} ran out of memory on chunk {}; lower memory.budget_mb or narrow the input", stage,
-                     sequence));
+         fmt::format(
+             "stage {} ran out of memory on chunk {}; lower memory.budget_mb or narrow the input",
+             stage, sequence));
   } catch (const std::exception& e) {
-    fail(FailureKind::kChunk, stage, fmt::format("stage {} failed on chunk {}: {}", stage, sequence, e.what()));
+    fail(FailureKind::kChunk, stage,
+         fmt::format("stage {} failed on chunk {}: {}", stage, sequence, e.what()));
   } catch (...) {
     fail(FailureKind::kChunk, stage, fmt::format("stage {} failed on chunk {}", stage, sequence));
   }
@@ -98,7 +104,8 @@ void RunState::check_balance() {
   const auto retired = chunks_retired.load();
   if (retired != chunks_read_ && failure() == FailureKind::kNone) {
     fail(FailureKind::kAggregation, "",
-         fmt::format("internal error: {} chunks read but {} finished; results are incomplete", chunks_read_, retired));
+         fmt::format("internal error: {} chunks read but {} finished; results are incomplete",
+                     chunks_read_, retired));
   }
 }
 

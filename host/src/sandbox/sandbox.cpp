@@ -35,13 +35,16 @@ Sandbox::Sandbox(std::vector<fs::path> data_roots, fs::path output_root)
 }
 
 fs::path Sandbox::resolve_input(const std::string& path) const {
-  if (path.empty()) throw SandboxError("an input path is required; give a file under " + list_roots(data_roots_));
+  if (path.empty())
+    throw SandboxError("an input path is required; give a file under " + list_roots(data_roots_));
   const fs::path given(path);
-  const fs::path joined = given.is_absolute() || data_roots_.empty() ? given : data_roots_.front() / given;
+  const fs::path joined =
+      given.is_absolute() || data_roots_.empty() ? given : data_roots_.front() / given;
   std::error_code error;
   const fs::path real = fs::canonical(joined, error);
   if (error) {
-    throw SandboxError("input file '" + path + "' does not exist (looked for " + joined.lexically_normal().string() +
+    throw SandboxError("input file '" + path + "' does not exist (looked for " +
+                       joined.lexically_normal().string() +
                        "); give a path relative to a data root: " + list_roots(data_roots_));
   }
   const bool allowed = std::any_of(data_roots_.begin(), data_roots_.end(),
@@ -52,7 +55,8 @@ fs::path Sandbox::resolve_input(const std::string& path) const {
                        "); copy it under a data root or add its directory to data.roots");
   }
   if (!fs::is_regular_file(real, error)) {
-    throw SandboxError("input '" + path + "' is not a regular file; give a data file, not a directory or device");
+    throw SandboxError("input '" + path +
+                       "' is not a regular file; give a data file, not a directory or device");
   }
   if (access(real.c_str(), R_OK) != 0) {
     throw SandboxError("input file '" + path + "' is not readable; fix its permissions");
@@ -61,12 +65,14 @@ fs::path Sandbox::resolve_input(const std::string& path) const {
 }
 
 fs::path Sandbox::resolve_output(const std::string& path) const {
-  if (path.empty()) throw SandboxError("an output path is required; give a file name under " + output_root_.string());
+  if (path.empty())
+    throw SandboxError("an output path is required; give a file name under " +
+                       output_root_.string());
   const fs::path given(path);
   const fs::path joined = (given.is_absolute() ? given : output_root_ / given).lexically_normal();
   if (!is_within(joined, output_root_) || joined == output_root_) {
-    throw SandboxError("output path '" + path + "' is outside the output root " + output_root_.string() +
-                       "; give a file name relative to it");
+    throw SandboxError("output path '" + path + "' is outside the output root " +
+                       output_root_.string() + "; give a file name relative to it");
   }
   std::error_code error;
   fs::create_directories(joined.parent_path(), error);
@@ -76,12 +82,13 @@ fs::path Sandbox::resolve_output(const std::string& path) const {
   // Resolve symlinked directories on the way: the real parent must stay inside.
   const fs::path real_parent = fs::canonical(joined.parent_path(), error);
   if (error || !(is_within(real_parent, output_root_) || real_parent == output_root_)) {
-    throw SandboxError("output path '" + path + "' leads outside the output root " + output_root_.string() +
-                       " through a symbolic link; choose another name");
+    throw SandboxError("output path '" + path + "' leads outside the output root " +
+                       output_root_.string() + " through a symbolic link; choose another name");
   }
   const fs::path target = real_parent / joined.filename();
   if (fs::is_symlink(target, error)) {
-    throw SandboxError("output path '" + path + "' is a symbolic link; refusing to write through it");
+    throw SandboxError("output path '" + path +
+                       "' is a symbolic link; refusing to write through it");
   }
   return target;
 }

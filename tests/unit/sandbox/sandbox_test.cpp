@@ -13,7 +13,9 @@ namespace fs = std::filesystem;
 
 class SandboxTest : public ::testing::Test {
  protected:
-  SandboxTest() : base_(fs::temp_directory_path() / ("sandbox-test-" + std::to_string(std::random_device{}()))) {
+  SandboxTest()
+      : base_(fs::temp_directory_path() /
+              ("sandbox-test-" + std::to_string(std::random_device{}()))) {
     fs::create_directories(base_ / "data" / "sub");
     fs::create_directories(base_ / "elsewhere");
     fs::create_directories(base_ / "out");
@@ -56,7 +58,8 @@ TEST_F(SandboxTest, AbsolutePathElsewhereIsRefused) {
 
 TEST_F(SandboxTest, SymlinkLeavingTheRootIsRefused) {
   fs::create_symlink(base_ / "elsewhere" / "secret.csv", base_ / "data" / "link.csv");
-  EXPECT_NE(error_of([&] { (void)sandbox().resolve_input("link.csv"); }).find("outside"), std::string::npos);
+  EXPECT_NE(error_of([&] { (void)sandbox().resolve_input("link.csv"); }).find("outside"),
+            std::string::npos);
 }
 
 TEST_F(SandboxTest, MissingInputSaysWhereItLooked) {
@@ -65,7 +68,8 @@ TEST_F(SandboxTest, MissingInputSaysWhereItLooked) {
 }
 
 TEST_F(SandboxTest, DirectoryAsInputIsRefused) {
-  EXPECT_NE(error_of([&] { (void)sandbox().resolve_input("sub"); }).find("not a regular file"), std::string::npos);
+  EXPECT_NE(error_of([&] { (void)sandbox().resolve_input("sub"); }).find("not a regular file"),
+            std::string::npos);
 }
 
 TEST_F(SandboxTest, OutputGoesUnderTheOutputRootAndCreatesDirectories) {

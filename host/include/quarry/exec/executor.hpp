@@ -74,7 +74,8 @@ struct RunResult {
 //! as left by the transforming stages before them; `sink`, when given, receives the
 //! final stream in order. Never throws for data or stage problems: they are
 //! reported in the result, with what was computed before the failure.
-[[nodiscard]] RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage>> stages,
+[[nodiscard]] RunResult run_pipeline(io::Source& source,
+                                     std::span<const std::shared_ptr<Stage>> stages,
                                      ChunkSink* sink, const RunOptions& options,
                                      tools::CallContext& context);
 

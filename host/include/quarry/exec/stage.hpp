@@ -29,7 +29,8 @@ class StageInstance {
   virtual ~StageInstance() = default;
   //! Processes one chunk. Transforming stages return the chunk to pass on
   //! (exactly one per input, possibly with zero rows); analyses return nullptr.
-  virtual std::shared_ptr<const io::Chunk> process(const std::shared_ptr<const io::Chunk>& chunk) = 0;
+  virtual std::shared_ptr<const io::Chunk> process(
+      const std::shared_ptr<const io::Chunk>& chunk) = 0;
   //! kMergeable only: folds `other` (an instance of the same stage) into this one.
   virtual void merge(StageInstance& other) = 0;
   //! Produces the stage's result after the last chunk.

@@ -35,7 +35,8 @@ class RunState {
   //! Runs `work` for `stage` on `message`, turning exceptions into a run failure.
   //! Returns nullptr when the chunk is skipped or the stage failed.
   template <typename Work>
-  std::shared_ptr<const io::Chunk> guard(std::string_view stage, const ChunkMessage& message, Work&& work) {
+  std::shared_ptr<const io::Chunk> guard(std::string_view stage, const ChunkMessage& message,
+                                         Work&& work) {
     if (!message.chunk || stage_failed(stage)) return nullptr;
     try {
       return work();

@@ -1,0 +1,279 @@
+// The flow-graph executor: stage modes, ordering, fan-out, bounded chunks in
+// flight, failures with partial results, cancellation — with in-memory sources
+// and stages, so every expected number is computed in the test itself.
+
+#include "quarry/exec/executor.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <numeric>
+#include <thread>
+
+namespace quarry::exec {
+namespace {
+
+using io::ColumnType;
+
+// Yields `chunks` chunks of `rows` int64 values 0, 1, 2, … in one column "x",
+// counting how many of its chunks are alive at once.
+class CountingSource final : public io::Source {
+ public:
+  CountingSource(int chunks, int rows) : chunks_(chunks), rows_(rows) {
+    schema_ = std::make_shared<const io::Schema>(std::vector<io::Field>{{"x", ColumnType::kInt64}});
+  }
+  const io::Schema& schema() const override { return *schema_; }
+  std::shared_ptr<const io::Chunk> next() override {
+    if (produced_ == static_cast<std::uint64_t>(chunks_)) return nullptr;
+    io::ChunkBuilder builder(schema_, rows_);
+    for (int i = 0; i < rows_; ++i)
+      builder.column(0).append_int64(std::int64_t(produced_) * rows_ + i);
+    auto chunk = builder.finish(produced_++);
+    const int live = ++live_;
+    max_live_ = std::max(max_live_.load(), live);
+    return {chunk.get(), [chunk, this](const io::Chunk*) mutable {
+              --live_;
+              chunk.reset();
+            }};
+  }
+  std::uint64_t bytes_read() const override { return produced_ * 100; }
+  std::optional<std::uint64_t> total_bytes() const override { return chunks_ * 100; }
+  io::ReadReport report() const override { return {}; }
+
+  int max_live() const { return max_live_; }
+  int live() const { return live_; }
+
+ private:
+  std::shared_ptr<const io::Schema> schema_;
+  int chunks_;
+  int rows_;
+  std::uint64_t produced_ = 0;
+  std::atomic<int> live_{0};
+  std::atomic<int> max_live_{0};
+};
+
+class NullContext final : public tools::CallContext {
+ public:
+  bool cancelled() const override { return cancel_after_progress_ && progress_calls_ > 0; }
+  void progress(double done, std::optional<double>, std::string_view) override {
+    ++progress_calls_;
+    last_progress_ = done;
+  }
+  void log(tools::MessageLevel, const nlohmann::json&, std::string_view) override {}
+  bool cancel_after_progress_ = false;
+  std::atomic<int> progress_calls_{0};
+  double last_progress_ = 0;
+};
+
+// A stage defined by lambdas, for tests.
+class LambdaStage final : public Stage {
+ public:
+  struct Instance final : StageInstance {
+    LambdaStage& stage;
+    std::int64_t sum = 0;
+    std::int64_t count = 0;
+    std::vector<std::int64_t> firsts;  // first value of each chunk, in processing order
+    explicit Instance(LambdaStage& s) : stage(s) {}
+    std::shared_ptr<const io::Chunk> process(
+        const std::shared_ptr<const io::Chunk>& chunk) override {
+      if (stage.on_chunk) stage.on_chunk(*chunk);
+      const auto values = chunk->column(0).int64_values();
+      if (!values.empty()) firsts.push_back(values.front());
+      for (auto v : values) sum += v;
+      count += chunk->num_rows();
+      return stage.transform ? stage.transform(chunk) : nullptr;
+    }
+    void merge(StageInstance& other) override {
+      auto& o = dynamic_cast<Instance&>(other);
+      sum += o.sum;
+      count += o.count;
+    }
+    tools::ToolResult finish() override {
+      tools::ToolResult result;
+      result.structured = {{"sum", sum}, {"count", count}, {"firsts", firsts}};
+      return result;
+    }
+  };
+
+  LambdaStage(std::string name, StageMode mode) : name_(std::move(name)), mode_(mode) {}
+  const std::string& name() const override { return name_; }
+  StageMode mode() const override { return mode_; }
+  bool transforms() const override { return static_cast<bool>(transform); }
+  std::unique_ptr<StageInstance> open(const io::Schema& input, tools::CallContext&) override {
+    if (open_error) throw StageError(FailureKind::kInput, open_error);
+    if (input.size() != 1) throw StageError(FailureKind::kInput, "expected one column");
+    ++opened;
+    return std::make_unique<Instance>(*this);
+  }
+
+  std::function<std::shared_ptr<const io::Chunk>(const std::shared_ptr<const io::Chunk>&)>
+      transform;
+  std::function<void(const io::Chunk&)> on_chunk;
+  const char* open_error = nullptr;
+  std::atomic<int> opened{0};
+
+ private:
+  std::string name_;
+  StageMode mode_;
+};
+
+// Keeps only even values: a stateless transform.
+std::shared_ptr<const io::Chunk> keep_even(const std::shared_ptr<const io::Chunk>& chunk) {
+  io::ChunkBuilder builder(chunk->schema_ptr(), chunk->num_rows());
+  for (auto v : chunk->column(0).int64_values()) {
+    if (v % 2 == 0) builder.column(0).append_int64(v);
+  }
+  return builder.finish(chunk->sequence(), builder.num_rows());
+}
+
+RunResult run(io::Source& source, std::vector<std::shared_ptr<Stage>> stages, NullContext& context,
+              std::uint64_t budget = 64ull << 20, unsigned threads = 2) {
+  RunOptions options;
+  options.memory_budget_bytes = budget;
+  options.threads = threads;
+  options.progress_interval = std::chrono::milliseconds(0);
+  return run_pipeline(source, stages, nullptr, options, context);
+}
+
+std::int64_t sum_of(const RunResult& result, std::size_t i) {
+  return result.outcomes.at(i).result->structured->at("sum").get<std::int64_t>();
+}
+
+TEST(Executor, MergeableStageSeesEveryRowOnceWhateverTheThreadCount) {
+  for (unsigned threads : {1u, 2u}) {
+    CountingSource source(100, 1000);
+    NullContext context;
+    auto sum = std::make_shared<LambdaStage>("sum", StageMode::kMergeable);
+    const auto result = run(source, {sum}, context, 64ull << 20, threads);
+    ASSERT_TRUE(result.complete()) << result.failure_message;
+    const std::int64_t n = 100 * 1000;
+    EXPECT_EQ(sum_of(result, 0), n * (n - 1) / 2) << threads << " threads";
+    EXPECT_EQ(result.chunks_read, 100u);
+    EXPECT_EQ(result.chunks_retired, 100u);
+    EXPECT_EQ(result.rows, std::uint64_t(n));
+  }
+}
+
+TEST(Executor, OrderedStageSeesChunksInSequenceAfterAParallelTransform) {
+  CountingSource source(200, 50);
+  NullContext context;
+  auto filter = std::make_shared<LambdaStage>("filter", StageMode::kStateless);
+  filter->transform = keep_even;
+  filter->on_chunk = [](const io::Chunk&) { std::this_thread::yield(); };
+  auto ordered = std::make_shared<LambdaStage>("ordered", StageMode::kOrdered);
+  const auto result = run(source, {filter, ordered}, context);
+  ASSERT_TRUE(result.complete()) << result.failure_message;
+  const auto firsts =
+      result.outcomes.at(0).result->structured->at("firsts").get<std::vector<std::int64_t>>();
+  ASSERT_EQ(firsts.size(), 200u);
+  EXPECT_TRUE(std::is_sorted(firsts.begin(), firsts.end()));
+  EXPECT_EQ(ordered->opened, 1);  // one state for the whole run
+  // Sum of the even numbers below 10,000.
+  EXPECT_EQ(sum_of(result, 0), 2 * (4999 * 5000 / 2));
+}
+
+TEST(Executor, OneReadFeedsSeveralAnalysesInTheSamePass) {
+  CountingSource source(30, 100);
+  NullContext context;
+  auto a = std::make_shared<LambdaStage>("a", StageMode::kMergeable);
+  auto b = std::make_shared<LambdaStage>("b", StageMode::kOrdered);
+  auto filter = std::make_shared<LambdaStage>("filter", StageMode::kStateless);
+  filter->transform = keep_even;
+  auto c = std::make_shared<LambdaStage>("c", StageMode::kMergeable);
+  const auto result = run(source, {a, b, filter, c}, context);
+  ASSERT_TRUE(result.complete()) << result.failure_message;
+  ASSERT_EQ(result.outcomes.size(), 3u);  // the transform has no outcome of its own
+  EXPECT_EQ(sum_of(result, 0), 2999 * 3000 / 2);
+  EXPECT_EQ(sum_of(result, 1), 2999 * 3000 / 2);
+  EXPECT_EQ(sum_of(result, 2), 2 * (1499 * 1500 / 2));
+  EXPECT_EQ(result.chunks_read, 30u);  // read once for all three
+}
+
+TEST(Executor, ChunksInFlightStayWithinThePlanWhateverTheInputLength) {
+  for (int chunks : {10, 1000}) {
+    CountingSource source(chunks, 10);
+    NullContext context;
+    auto slow = std::make_shared<LambdaStage>("slow", StageMode::kOrdered);
+    slow->on_chunk = [](const io::Chunk&) {
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    };
+    const std::uint64_t budget = 16ull << 20;
+    const auto result = run(source, {slow}, context, budget);
+    ASSERT_TRUE(result.complete());
+    // +1: the input node holds one chunk it could not yet pass to the full limiter.
+    EXPECT_LE(source.max_live(), int(plan_flow(budget, 2).max_chunks_in_flight) + 1) << chunks;
+    EXPECT_EQ(source.live(), 0);
+  }
+}
+
+TEST(Executor, PlanKeepsChunksWithinHalfTheBudget) {
+  for (std::uint64_t mb : {8, 16, 256, 4096}) {
+    const auto plan = plan_flow(mb << 20, 2);
+    EXPECT_GE(plan.max_chunks_in_flight, 1u);
+    EXPECT_LE(plan.max_chunks_in_flight * plan.chunk_bytes * 3,
+              std::max<std::uint64_t>((mb << 20) / 2, 3 * (256u << 10)));
+  }
+}
+
+TEST(Executor, StageFailureStopsTheRunAndKeepsWhatOthersComputed) {
+  CountingSource source(100, 10);
+  NullContext context;
+  auto healthy = std::make_shared<LambdaStage>("healthy", StageMode::kOrdered);
+  auto broken = std::make_shared<LambdaStage>("broken", StageMode::kOrdered);
+  broken->on_chunk = [](const io::Chunk& chunk) {
+    if (chunk.column(0).int64_values().front() >= 200) throw std::runtime_error("bad value");
+  };
+  const auto result = run(source, {healthy, broken}, context);
+  EXPECT_EQ(result.failure, FailureKind::kChunk);
+  EXPECT_EQ(result.failed_stage, "broken");
+  EXPECT_NE(result.failure_message.find("bad value"), std::string::npos);
+  ASSERT_EQ(result.outcomes.size(), 2u);
+  EXPECT_TRUE(result.outcomes[0].result.has_value());  // partial, but computed
+  EXPECT_FALSE(result.outcomes[1].result.has_value());
+  EXPECT_FALSE(result.outcomes[1].error.empty());
+  EXPECT_LT(result.chunks_read, 100u);  // reading stopped early
+  EXPECT_EQ(result.chunks_read, result.chunks_retired);
+}
+
+TEST(Executor, OpenErrorsAreReportedBeforeAnyChunkIsRead) {
+  CountingSource source(10, 10);
+  NullContext context;
+  auto stage = std::make_shared<LambdaStage>("bad_args", StageMode::kMergeable);
+  stage->open_error = "column 'y' does not exist; available: x";
+  const auto result = run(source, {stage}, context);
+  EXPECT_EQ(result.failure, FailureKind::kInput);
+  EXPECT_NE(result.failure_message.find("'y'"), std::string::npos);
+  EXPECT_EQ(result.chunks_read, 0u);
+}
+
+TEST(Executor, CancellationStopsReadingPromptly) {
+  CountingSource source(100000, 10);
+  NullContext context;
+  context.cancel_after_progress_ = true;
+  auto sum = std::make_shared<LambdaStage>("sum", StageMode::kMergeable);
+  const auto result = run(source, {sum}, context);
+  EXPECT_EQ(result.failure, FailureKind::kCancelled);
+  EXPECT_LT(result.chunks_read, 100u);
+}
+
+TEST(Executor, EmptyInputFinishesEveryStage) {
+  CountingSource source(0, 10);
+  NullContext context;
+  auto sum = std::make_shared<LambdaStage>("sum", StageMode::kMergeable);
+  const auto result = run(source, {sum}, context);
+  ASSERT_TRUE(result.complete());
+  EXPECT_EQ(sum_of(result, 0), 0);
+}
+
+TEST(Executor, ProgressReportsBytesAgainstTheTotal) {
+  CountingSource source(20, 10);
+  NullContext context;
+  auto sum = std::make_shared<LambdaStage>("sum", StageMode::kMergeable);
+  (void)run(source, {sum}, context);
+  EXPECT_GT(context.progress_calls_.load(), 1);
+  EXPECT_EQ(context.last_progress_, 2000);
+}
+
+}  // namespace
+}  // namespace quarry::exec
