@@ -15,3 +15,4 @@
 #include "quarry/sdk/plugin.hpp"
 #include "quarry/sdk/result.hpp"
 #include "quarry/sdk/stage.hpp"
+#include "quarry/sdk/stage_mode.hpp"

@@ -106,6 +106,18 @@ class Call {
     raw_->set_error(raw_->call_data, message.data(), message.size());
   }
 
+  //! Memory this call may use for its own buffers, in bytes; 0 when no budget
+  //! applies (or the host predates the field). Stages that keep rows must stay
+  //! within it or fail with Error::out_of_memory naming the budget.
+  [[nodiscard]] std::uint64_t memory_budget_bytes() const noexcept {
+    if (raw_ == nullptr ||
+        !detail::has_member(raw_->struct_size, offsetof(quarry_call_v1, memory_budget_bytes) +
+                                                   sizeof(raw_->memory_budget_bytes))) {
+      return 0;
+    }
+    return raw_->memory_budget_bytes;
+  }
+
   //! The C struct, for code that needs it directly.
   [[nodiscard]] const quarry_call_v1* raw() const noexcept { return raw_; }
 

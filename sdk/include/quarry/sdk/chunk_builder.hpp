@@ -54,6 +54,7 @@ class OwnedChunk {
     }
     return *this;
   }
+  //! Releases the chunk unless it was exported.
   ~OwnedChunk() { reset(); }
 
   //! True when nothing is held (released or exported).
@@ -119,8 +120,11 @@ class ColumnBuilder {
   ColumnBuilder(std::string name, ColumnType type) : name_(std::move(name)), type_(type) {}
   //! Records one more row, valid or null. Call after storing the value.
   void append_validity(bool valid) {
-    if (!valid && validity_.empty()) validity_.assign(static_cast<std::size_t>((size_ + 7) / 8), 0xFF);
-    if (!validity_.empty()) {
+    if (!valid && !has_validity_) {  // first null: earlier rows were all valid
+      validity_.assign(static_cast<std::size_t>((size_ + 7) / 8), 0xFF);
+      has_validity_ = true;
+    }
+    if (has_validity_) {
       const auto byte = static_cast<std::size_t>(size_ >> 3);
       if (byte >= validity_.size()) validity_.push_back(0);
       const auto mask = static_cast<std::uint8_t>(1U << (size_ & 7));
@@ -152,6 +156,7 @@ class ColumnBuilder {
     const std::int64_t length = size_;
     const std::int64_t nulls = nulls_;
     validity_.clear();
+    has_validity_ = false;
     size_ = 0;
     nulls_ = 0;
     detail::publish_array(array, data.release(), length, nulls);
@@ -162,7 +167,8 @@ class ColumnBuilder {
   ColumnType type_;
   std::int64_t size_ = 0;
   std::int64_t nulls_ = 0;
-  std::vector<std::uint8_t> validity_;  // empty until the first null
+  std::vector<std::uint8_t> validity_;  // bitmap, kept from the first null on
+  bool has_validity_ = false;
 };
 
 //! Builds an int64 ("l") column.
@@ -180,7 +186,10 @@ class Int64Builder : public ColumnBuilder {
     const auto values = column.int64s();
     values.is_valid(row) ? append(values[row]) : append_null();
   }
-  void reserve(std::int64_t rows) override { values_.reserve(values_.size() + static_cast<std::size_t>(rows)); }
+  //! Reserves room for `rows` more rows.
+  void reserve(std::int64_t rows) override {
+    values_.reserve(values_.size() + static_cast<std::size_t>(rows));
+  }
 
  protected:
   void push_placeholder() override { values_.push_back(0); }
@@ -210,7 +219,10 @@ class Float64Builder : public ColumnBuilder {
     const auto values = column.float64s();
     values.is_valid(row) ? append(values[row]) : append_null();
   }
-  void reserve(std::int64_t rows) override { values_.reserve(values_.size() + static_cast<std::size_t>(rows)); }
+  //! Reserves room for `rows` more rows.
+  void reserve(std::int64_t rows) override {
+    values_.reserve(values_.size() + static_cast<std::size_t>(rows));
+  }
 
  protected:
   void push_placeholder() override { values_.push_back(0.0); }
@@ -240,6 +252,7 @@ class BoolBuilder : public ColumnBuilder {
     const auto values = column.bools();
     values.is_valid(row) ? append(values[row]) : append_null();
   }
+  //! Reserves room for `rows` more rows.
   void reserve(std::int64_t rows) override {
     bits_.reserve(bits_.size() + static_cast<std::size_t>(rows / 8 + 1));
   }
@@ -272,7 +285,8 @@ class StringBuilder : public ColumnBuilder {
   explicit StringBuilder(std::string name) : ColumnBuilder(std::move(name), ColumnType::utf8) {}
   //! Appends a value (bytes are copied; the SDK does not validate UTF-8).
   void append(std::string_view value) {
-    if (chars_.size() + value.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+    if (chars_.size() + value.size() >
+        static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
       throw Error("string column '" + name() + "' exceeds 2 GiB in one chunk; emit smaller chunks");
     }
     chars_.append(value.data(), value.size());
@@ -284,6 +298,7 @@ class StringBuilder : public ColumnBuilder {
     const auto values = column.strings();
     values.is_valid(row) ? append(values[row]) : append_null();
   }
+  //! Reserves room for `rows` more rows.
   void reserve(std::int64_t rows) override {
     offsets_.reserve(offsets_.size() + static_cast<std::size_t>(rows));
   }
@@ -324,7 +339,10 @@ class TimestampBuilder : public ColumnBuilder {
     const auto values = column.timestamps();
     values.is_valid(row) ? append(values[row]) : append_null();
   }
-  void reserve(std::int64_t rows) override { values_.reserve(values_.size() + static_cast<std::size_t>(rows)); }
+  //! Reserves room for `rows` more rows.
+  void reserve(std::int64_t rows) override {
+    values_.reserve(values_.size() + static_cast<std::size_t>(rows));
+  }
   //! The unit.
   [[nodiscard]] TimeUnit unit() const noexcept { return unit_; }
 

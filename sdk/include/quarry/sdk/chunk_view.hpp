@@ -41,7 +41,9 @@ class FieldView {
   //! The time zone of a timestamp column; empty for naive timestamps.
   [[nodiscard]] std::string_view timezone() const noexcept { return info_.timezone; }
   //! True when the field is declared nullable (ARROW_FLAG_NULLABLE).
-  [[nodiscard]] bool nullable() const noexcept { return (schema_->flags & ARROW_FLAG_NULLABLE) != 0; }
+  [[nodiscard]] bool nullable() const noexcept {
+    return (schema_->flags & ARROW_FLAG_NULLABLE) != 0;
+  }
   //! The borrowed C struct.
   [[nodiscard]] const ArrowSchema* raw() const noexcept { return schema_; }
 
@@ -171,7 +173,11 @@ class StringColumn {
   //! Exactly one of `offsets32` / `offsets64` is set, pointing at logical row 0.
   StringColumn(const std::int32_t* offsets32, const std::int64_t* offsets64, const char* data,
                std::int64_t size, detail::Validity validity) noexcept
-      : offsets32_(offsets32), offsets64_(offsets64), data_(data), size_(size), validity_(validity) {}
+      : offsets32_(offsets32),
+        offsets64_(offsets64),
+        data_(data),
+        size_(size),
+        validity_(validity) {}
 
   //! The number of rows.
   [[nodiscard]] std::int64_t size() const noexcept { return size_; }

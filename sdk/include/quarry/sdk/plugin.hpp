@@ -27,8 +27,8 @@
 
 #include "quarry/sdk/args.hpp"
 #include "quarry/sdk/call.hpp"
-#include "quarry/sdk/detail/guard.hpp"
 #include "quarry/sdk/detail/registry.hpp"
+#include "quarry/sdk/detail/tool_entry.hpp"
 #include "quarry/sdk/result.hpp"
 #include "quarry/sdk/stage.hpp"
 
@@ -37,28 +37,6 @@ namespace quarry::sdk {
 //! The signature of a tool function declared with QUARRY_TOOL.
 using ToolFunction = Result (*)(Call& call, const Args& args);
 
-namespace detail {
-
-//! The C `call` entry of a QUARRY_TOOL: parse, run, deliver, catch everything.
-template <ToolFunction Fn>
-quarry_status tool_entry(void*, const quarry_call_v1* raw, const char* args_json,
-                         std::uint64_t args_size) noexcept {
-  return guard(raw, [&]() -> quarry_status {
-    Call call(raw);
-    const Args args = Args::parse(args_json, args_size);
-    return deliver(raw, Fn(call, args));
-  });
-}
-
-//! The C `call` entry of a QUARRY_STAGE_TOOL, which runs only inside pipelines.
-inline quarry_status stage_only_entry(void*, const quarry_call_v1* raw, const char*,
-                                      std::uint64_t) noexcept {
-  Call(raw).set_error(
-      "this tool runs only as a pipeline stage over a data source; use it in a pipeline");
-  return QUARRY_UNSUPPORTED;
-}
-
-}  // namespace detail
 }  // namespace quarry::sdk
 
 //! Defines the plugin's entry symbols (quarry_plugin_abi_version and
@@ -67,32 +45,32 @@ inline quarry_status stage_only_entry(void*, const quarry_call_v1* raw, const ch
 //! namespace scope. The init entry checks every declared tool (name pattern,
 //! duplicates, description, schemas parse as JSON objects) and refuses to load
 //! with a message naming the problem.
-#define QUARRY_PLUGIN(name, version, description)                                           \
-  extern "C" QUARRY_EXPORT uint32_t quarry_plugin_abi_version(void) {                        \
-    return QUARRY_ABI_VERSION;                                                               \
-  }                                                                                          \
-  extern "C" QUARRY_EXPORT quarry_status quarry_plugin_init_v1(                              \
-      const quarry_host_v1* host, const quarry_plugin_v1** plugin, char* error,              \
-      uint64_t error_capacity) {                                                             \
+#define QUARRY_PLUGIN(name, version, description)                                              \
+  extern "C" QUARRY_EXPORT uint32_t quarry_plugin_abi_version(void) {                          \
+    return QUARRY_ABI_VERSION;                                                                 \
+  }                                                                                            \
+  extern "C" QUARRY_EXPORT quarry_status quarry_plugin_init_v1(                                \
+      const quarry_host_v1* host, const quarry_plugin_v1** plugin, char* error,                \
+      uint64_t error_capacity) {                                                               \
     return ::quarry::sdk::detail::init_plugin(name, version, description, host, plugin, error, \
-                                              error_capacity);                               \
+                                              error_capacity);                                 \
   }
 
 //! Internal: the static tool descriptor plus its registrar.
-#define QUARRY_DETAIL_TOOL(ident, name, title, description, input_schema, output_schema,        \
-                           annotations, entry, stage)                                          \
-  static const quarry_tool_v1 quarry_detail_tool_##ident = {                                   \
-      static_cast<uint32_t>(sizeof(quarry_tool_v1)),                                           \
-      name,                                                                                    \
-      title,                                                                                   \
-      description,                                                                             \
-      input_schema,                                                                            \
-      output_schema,                                                                           \
-      annotations,                                                                             \
-      entry,                                                                                   \
-      stage};                                                                                  \
-  static const ::quarry::sdk::detail::ToolRegistrar quarry_detail_registrar_##ident {          \
-    &quarry_detail_tool_##ident                                                                \
+#define QUARRY_DETAIL_TOOL(ident, name, title, description, input_schema, output_schema, \
+                           annotations, entry, stage)                                    \
+  static const quarry_tool_v1 quarry_detail_tool_##ident = {                             \
+      static_cast<uint32_t>(sizeof(quarry_tool_v1)),                                     \
+      name,                                                                              \
+      title,                                                                             \
+      description,                                                                       \
+      input_schema,                                                                      \
+      output_schema,                                                                     \
+      annotations,                                                                       \
+      entry,                                                                             \
+      stage};                                                                            \
+  static const ::quarry::sdk::detail::ToolRegistrar quarry_detail_registrar_##ident {    \
+    &quarry_detail_tool_##ident                                                          \
   }
 
 //! Declares a tool; its function follows the macro as a parameter list and body:
@@ -101,30 +79,29 @@ inline quarry_status stage_only_entry(void*, const quarry_call_v1* raw, const ch
 //! named quarry_tool_<ident>); `name` matches ^[a-zA-Z0-9_-]{1,64}$; `title` may
 //! be nullptr; `input_schema` is a JSON Schema object as text; `output_schema`
 //! is the schema of structuredContent, or nullptr.
-#define QUARRY_TOOL(ident, name, title, description, input_schema, output_schema)          \
+#define QUARRY_TOOL(ident, name, title, description, input_schema, output_schema) \
   QUARRY_TOOL_ANNOTATED(ident, name, title, description, input_schema, output_schema, nullptr)
 
 //! QUARRY_TOOL with MCP ToolAnnotations (a JSON object as text, e.g.
 //! R"({"readOnlyHint":true})").
-#define QUARRY_TOOL_ANNOTATED(ident, name, title, description, input_schema, output_schema,   \
-                              annotations)                                                   \
-  static ::quarry::sdk::Result quarry_tool_##ident(::quarry::sdk::Call&,                     \
-                                                   const ::quarry::sdk::Args&);              \
-  QUARRY_DETAIL_TOOL(ident, name, title, description, input_schema, output_schema,          \
-                     annotations, &::quarry::sdk::detail::tool_entry<&quarry_tool_##ident>,  \
-                     nullptr);                                                               \
+#define QUARRY_TOOL_ANNOTATED(ident, name, title, description, input_schema, output_schema,     \
+                              annotations)                                                      \
+  static ::quarry::sdk::Result quarry_tool_##ident(::quarry::sdk::Call&,                        \
+                                                   const ::quarry::sdk::Args&);                 \
+  QUARRY_DETAIL_TOOL(ident, name, title, description, input_schema, output_schema, annotations, \
+                     &::quarry::sdk::detail::tool_entry<&quarry_tool_##ident>, nullptr);        \
   static auto quarry_tool_##ident
 
 //! Declares a tool that runs as a streaming pipeline stage implemented by the
 //! stage class given last (see quarry/sdk/stage.hpp); end it with a semicolon.
 //! Called directly (outside a pipeline) it fails with QUARRY_UNSUPPORTED.
 #define QUARRY_STAGE_TOOL(ident, name, title, description, input_schema, output_schema, ...) \
-  QUARRY_STAGE_TOOL_ANNOTATED(ident, name, title, description, input_schema, output_schema, \
+  QUARRY_STAGE_TOOL_ANNOTATED(ident, name, title, description, input_schema, output_schema,  \
                               nullptr, __VA_ARGS__)
 
 //! QUARRY_STAGE_TOOL with MCP ToolAnnotations (a JSON object as text).
-#define QUARRY_STAGE_TOOL_ANNOTATED(ident, name, title, description, input_schema,          \
-                                    output_schema, annotations, ...)                       \
-  QUARRY_DETAIL_TOOL(ident, name, title, description, input_schema, output_schema,         \
-                     annotations, &::quarry::sdk::detail::stage_only_entry,                 \
+#define QUARRY_STAGE_TOOL_ANNOTATED(ident, name, title, description, input_schema, output_schema, \
+                                    annotations, ...)                                             \
+  QUARRY_DETAIL_TOOL(ident, name, title, description, input_schema, output_schema, annotations,   \
+                     &::quarry::sdk::detail::stage_only_entry,                                    \
                      ::quarry::sdk::stage_v1<__VA_ARGS__>())

@@ -74,7 +74,8 @@ class Result {
   //! hosts speaking protocols without resource_link render it as text.
   Result& add_resource_link(std::string uri, std::string name, std::string mime_type = {},
                             std::string description = {}) {
-    nlohmann::json block = {{"type", "resource_link"}, {"uri", std::move(uri)}, {"name", std::move(name)}};
+    nlohmann::json block = {
+        {"type", "resource_link"}, {"uri", std::move(uri)}, {"name", std::move(name)}};
     if (!mime_type.empty()) block["mimeType"] = std::move(mime_type);
     if (!description.empty()) block["description"] = std::move(description);
     content_.push_back(std::move(block));

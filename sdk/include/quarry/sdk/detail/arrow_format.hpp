@@ -16,9 +16,9 @@ namespace detail {
 //! What a format string says, for the types the SDK supports.
 struct FormatInfo {
   ColumnType type = ColumnType::other;
-  bool large_offsets = false;          //!< utf8 with int64 offsets ("U").
-  TimeUnit unit = TimeUnit::micro;     //!< Timestamps only.
-  std::string_view timezone;           //!< Timestamps only; empty when naive.
+  bool large_offsets = false;       //!< utf8 with int64 offsets ("U").
+  TimeUnit unit = TimeUnit::micro;  //!< Timestamps only.
+  std::string_view timezone;        //!< Timestamps only; empty when naive.
 };
 
 //! Parses an Arrow format string (NULL gives `other`).
@@ -61,9 +61,7 @@ struct Validity {
     return (bits == nullptr || bit_is_set(bits, offset + row)) &&
            (outer_bits == nullptr || bit_is_set(outer_bits, outer_offset + row));
   }
-  [[nodiscard]] bool all_valid() const noexcept {
-    return bits == nullptr && outer_bits == nullptr;
-  }
+  [[nodiscard]] bool all_valid() const noexcept { return bits == nullptr && outer_bits == nullptr; }
 };
 
 }  // namespace detail

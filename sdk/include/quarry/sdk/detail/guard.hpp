@@ -15,15 +15,16 @@
 namespace quarry::sdk::detail {
 
 //! The message reported for exceptions that do not derive from std::exception.
-inline constexpr std::string_view kUnknownExceptionMessage =
+QUARRY_SDK_HIDDEN inline constexpr std::string_view kUnknownExceptionMessage =
     "the plugin failed with an unknown exception (not derived from std::exception)";
 //! The message reported for std::bad_alloc.
-inline constexpr std::string_view kOutOfMemoryMessage = "the plugin ran out of memory";
+QUARRY_SDK_HIDDEN inline constexpr std::string_view kOutOfMemoryMessage =
+    "the plugin ran out of memory";
 
 //! Reports a failure message through `raw` (which may be NULL). Never throws.
 inline void report_error(const quarry_call_v1* raw, const char* what) noexcept {
-  const std::string_view message =
-      what != nullptr && *what != '\0' ? std::string_view(what, std::strlen(what))
+  const std::string_view message = what != nullptr && *what != '\0'
+                                       ? std::string_view(what, std::strlen(what))
                                        : std::string_view("the plugin failed without a message");
   Call(raw).set_error(message);
 }
