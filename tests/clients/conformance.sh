@@ -40,8 +40,9 @@ die() {
 [ -n "${QUARRY_FIXTURE_DIR:-}" ] || die "set QUARRY_FIXTURE_DIR to the fixture plugin directory"
 [ -x "$QUARRY_BINARY" ] || die "QUARRY_BINARY=$QUARRY_BINARY is not an executable file"
 [ -d "$QUARRY_FIXTURE_DIR" ] || die "QUARRY_FIXTURE_DIR=$QUARRY_FIXTURE_DIR is not a directory"
-[ -x "$node22" ] && [ -f "$gateway_js" ] && [ -f "$conformance_js" ] ||
+if [ ! -x "$node22" ] || [ ! -f "$gateway_js" ] || [ ! -f "$conformance_js" ]; then
   die "node_modules is missing or incomplete in $here; run 'npm ci' there (or run.sh)"
+fi
 node_major="$("$node22" -p 'process.versions.node.split(".")[0]' 2>/dev/null)"
 [ "${node_major:-0}" -ge 22 ] 2>/dev/null ||
   die "the conformance CLI needs Node >= 22; $node22 is '${node_major:-unrunnable}'"
@@ -64,12 +65,12 @@ descendants() {
 
 stop_gateway() {
   [ -n "$gateway_pid" ] || return 0
-  local pids pid i
+  local pids pid _
   pids="$(descendants "$gateway_pid")"
   if kill -0 "$gateway_pid" 2>/dev/null; then
     kill -TERM "$gateway_pid" 2>/dev/null
     # It stops its children itself (SIGTERM, then SIGKILL after 5 s).
-    for i in $(seq 1 70); do
+    for _ in $(seq 1 70); do
       kill -0 "$gateway_pid" 2>/dev/null || break
       sleep 0.1
     done
@@ -114,6 +115,12 @@ const alive = () => { try { process.kill(Number(pid), 0); return true; } catch {
 })();
 EOF
 }
+
+# quarry settings for every process the gateway starts: only the fixture directory is
+# searched (not the installed plugin directories), and one registry cache in $work is
+# shared by them (so only the first one probes the fixture). Values set by the caller win.
+export QUARRY_PLUGINS_DIRS="${QUARRY_PLUGINS_DIRS:-[]}"
+export QUARRY_PLUGINS_CACHE_DIR="${QUARRY_PLUGINS_CACHE_DIR:-$work/cache}"
 
 # The command supergateway runs (through /bin/sh) for every POST. It runs in $work so a
 # stray ./quarry.toml elsewhere is not picked up; exec so signals reach quarry itself.

@@ -8,25 +8,8 @@
 #include <spdlog/spdlog.h>
 
 namespace quarry::app {
+
 namespace {
-
-// The CLI's view of a running call: a progress bar and log lines on stderr.
-class TerminalCallContext final : public tools::CallContext {
- public:
-  bool cancelled() const override { return false; }
-  void progress(double done, std::optional<double> total, std::string_view message) override {
-    bar_.update(done, total, message);
-  }
-  void log(tools::MessageLevel level, const nlohmann::json& data,
-           std::string_view logger) override {
-    spdlog::info("[{}{}{}] {}", tools::to_string(level), logger.empty() ? "" : " ", logger,
-                 data.is_string() ? data.get<std::string>() : data.dump());
-  }
-
- private:
-  ProgressBar bar_;
-};
-
 void print_readable(const tools::ToolResult& result) {
   for (const auto& block : result.content) {
     const std::string type = block.value("type", "");
@@ -41,6 +24,16 @@ void print_readable(const tools::ToolResult& result) {
 }
 
 }  // namespace
+
+void print_result(const tools::ToolResult& result, bool force_json) {
+  if (is_terminal(stdout) && !force_json) {
+    print_readable(result);
+    return;
+  }
+  nlohmann::json out = {{"content", result.content}, {"isError", result.is_error}};
+  if (result.structured) out["structuredContent"] = *result.structured;
+  fmt::print("{}\n", out.dump(2));
+}
 
 int run_call(const GlobalOptions& global, const std::string& tool_name,
              const std::string& arguments_text, bool force_json) {
@@ -75,13 +68,7 @@ int run_call(const GlobalOptions& global, const std::string& tool_name,
   } catch (const std::exception& e) {
     result = tools::ToolResult::error(fmt::format("Tool '{}' failed: {}", tool_name, e.what()));
   }
-  if (is_terminal(stdout) && !force_json) {
-    print_readable(result);
-  } else {
-    nlohmann::json out = {{"content", result.content}, {"isError", result.is_error}};
-    if (result.structured) out["structuredContent"] = *result.structured;
-    fmt::print("{}\n", out.dump(2));
-  }
+  print_result(result, force_json);
   return result.is_error ? 1 : 0;
 }
 

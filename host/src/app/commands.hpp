@@ -26,6 +26,7 @@ struct GlobalOptions {
 int run_serve(const GlobalOptions& options);
 int run_call(const GlobalOptions& options, const std::string& tool, const std::string& arguments,
              bool force_json);
+int run_pipeline_file(const GlobalOptions& options, const std::string& file, bool force_json);
 int run_tools(const GlobalOptions& options, bool as_json);
 int run_plugins(const GlobalOptions& options, bool as_json);
 int run_config_show(const GlobalOptions& options, bool as_json);

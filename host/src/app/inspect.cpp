@@ -35,21 +35,31 @@ int run_tools(const GlobalOptions& global, bool as_json) {
 int run_plugins(const GlobalOptions& global, bool as_json) {
   auto config = load_config(global);
   log::install(config.settings().log);
-  const auto& settings = config.settings().plugins;
-  std::vector<std::filesystem::path> dirs = settings.dirs;
-  dirs.insert(dirs.end(), settings.extra_dirs.begin(), settings.extra_dirs.end());
+  const Host host = build_host(std::move(config));
+  const auto status = host.plugins->status();
   if (as_json) {
-    nlohmann::json out = {{"directories", nlohmann::json::array()},
-                          {"plugins", nlohmann::json::array()}};
-    for (const auto& dir : dirs) out["directories"].push_back(dir.string());
+    nlohmann::json out = {{"directories", nlohmann::json::array()}, {"plugins", status}};
+    for (const auto& dir : host.plugins->options().dirs) out["directories"].push_back(dir.string());
     fmt::print("{}\n", out.dump(2));
     return 0;
   }
-  fmt::print("Plugin directories:\n");
-  for (const auto& dir : dirs) {
+  fmt::print("Plugin directories (in search order):\n");
+  for (const auto& dir : host.plugins->options().dirs) {
     fmt::print("  {}{}\n", dir.string(), std::filesystem::is_directory(dir) ? "" : "  (missing)");
   }
-  fmt::print("No plugins found.\n");
+  if (status.empty()) fmt::print("No plugins found.\n");
+  for (const auto& plugin : status) {
+    fmt::print("\n{:<4} {} {}  {}\n", plugin.value("status", "?"), plugin.value("name", "?"),
+               plugin.value("version", ""), plugin.value("path", ""));
+    if (plugin.contains("reason"))
+      fmt::print("     reason: {}\n", plugin["reason"].get<std::string>());
+    if (!plugin.value("tools", nlohmann::json::array()).empty()) {
+      std::string names;
+      for (const auto& tool : plugin["tools"])
+        names += (names.empty() ? "" : ", ") + tool.get<std::string>();
+      fmt::print("     tools: {}\n", names);
+    }
+  }
   return 0;
 }
 

@@ -1,14 +1,18 @@
 // quarry: a native MCP host for data analysis. See `quarry --help`.
 
 #include "app/commands.hpp"
+#include "quarry/registry/probe.hpp"
 #include "quarry/version.hpp"
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <string_view>
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string_view(argv[1]) == quarry::registry::kProbeSubcommand)
+    return quarry::registry::run_probe_child(argv[2], quarry::registry::kProbeResultFd);
   using quarry::app::GlobalOptions;
   CLI::App app{
       "Quarry: a native MCP (Model Context Protocol) host for data analysis.\n"
@@ -39,6 +43,12 @@ int main(int argc, char** argv) {
   call->add_option("--args", arguments, "Arguments as a JSON object");
   call->add_flag("--json", force_json, "Print the full JSON result even on a terminal");
 
+  auto* run =
+      app.add_subcommand("run", "Run a pipeline written as TOML ([input], [[stages]], [output])");
+  std::string pipeline_file;
+  run->add_option("pipeline", pipeline_file, "Pipeline file")->required()->check(CLI::ExistingFile);
+  run->add_flag("--json", force_json, "Print the full JSON result even on a terminal");
+
   bool as_json = false;
   auto* tools = app.add_subcommand("tools", "List the available tools");
   tools->add_flag("--json", as_json, "Print JSON");
@@ -56,6 +66,8 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("serve")) return quarry::app::run_serve(global);
     if (app.got_subcommand(call))
       return quarry::app::run_call(global, tool_name, arguments, force_json);
+    if (app.got_subcommand(run))
+      return quarry::app::run_pipeline_file(global, pipeline_file, force_json);
     if (app.got_subcommand(tools)) return quarry::app::run_tools(global, as_json);
     if (app.got_subcommand(plugins)) return quarry::app::run_plugins(global, as_json);
     if (app.got_subcommand(config)) return quarry::app::run_config_show(global, as_json);

@@ -3,6 +3,7 @@
 #include "quarry/log/logging.hpp"
 #include "quarry/mcp/session.hpp"
 #include "quarry/mcp/stdio_channel.hpp"
+#include "quarry/registry/watcher.hpp"
 #include "quarry/version.hpp"
 
 #include <pthread.h>
@@ -80,6 +81,11 @@ int run_serve(const GlobalOptions& global) {
   host.catalog->set_change_listener([&session] { session.tools_changed(); });
   std::atomic<int> signal_received{0};
   watch_signals(channel, signal_received);
+  std::unique_ptr<registry::PluginWatcher> watcher;
+  if (host.config.settings().plugins.watch) {
+    watcher = std::make_unique<registry::PluginWatcher>(host.plugins->options().dirs,
+                                                        [&host] { host.plugins->rescan(); });
+  }
   spdlog::info("quarry {} serving MCP on stdio ({} tools)", QUARRY_VERSION,
                host.catalog->list().size());
 
@@ -96,6 +102,7 @@ int run_serve(const GlobalOptions& global) {
       break;
     }
   }
+  watcher.reset();
   host.catalog->set_change_listener(nullptr);
   if (signal_received != 0) {
     spdlog::info("signal {} received: cancelling running calls", signal_received.load());

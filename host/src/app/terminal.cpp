@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -37,6 +38,12 @@ void ProgressBar::update(double done, std::optional<double> total, std::string_v
   }
   fmt::print(stderr, "\r\033[K{} {}", line, message);
   std::fflush(stderr);
+}
+
+void TerminalCallContext::log(tools::MessageLevel level, const nlohmann::json& data,
+                              std::string_view logger) {
+  spdlog::info("[{}{}{}] {}", tools::to_string(level), logger.empty() ? "" : " ", logger,
+               data.is_string() ? data.get<std::string>() : data.dump());
 }
 
 }  // namespace quarry::app

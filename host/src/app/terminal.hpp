@@ -1,6 +1,8 @@
 #pragma once
 // Terminal niceties for the CLI: detecting a terminal and drawing a progress bar.
 
+#include "quarry/tools/tool.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -27,5 +29,21 @@ class ProgressBar {
   std::mutex mutex_;
   std::chrono::steady_clock::time_point last_draw_{};
 };
+
+//! The CLI's view of a running call: a progress bar and client log lines on stderr.
+class TerminalCallContext final : public tools::CallContext {
+ public:
+  bool cancelled() const override { return false; }
+  void progress(double done, std::optional<double> total, std::string_view message) override {
+    bar_.update(done, total, message);
+  }
+  void log(tools::MessageLevel level, const nlohmann::json& data, std::string_view logger) override;
+
+ private:
+  ProgressBar bar_;
+};
+
+//! Prints a tool result: readable text on a terminal, the full JSON when piped or forced.
+void print_result(const tools::ToolResult& result, bool force_json);
 
 }  // namespace quarry::app

@@ -1,6 +1,6 @@
-#include "detail/atomic_file.hpp"
+#include "registry/detail/atomic_file.hpp"
 
-#include "detail/unique_fd.hpp"
+#include "registry/detail/unique_fd.hpp"
 
 #include <cerrno>
 #include <string>

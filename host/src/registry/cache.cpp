@@ -1,6 +1,7 @@
-#include "detail/cache.hpp"
+#include "registry/detail/cache.hpp"
 
-#include "detail/atomic_file.hpp"
+#include "registry/detail/atomic_file.hpp"
+#include "registry/detail/mapped_file.hpp"
 
 #include <quarry/plugin.h>
 
@@ -8,7 +9,6 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
-#include <fstream>
 #include <stdexcept>
 
 namespace quarry::registry::detail {
@@ -55,31 +55,43 @@ nlohmann::json entry_to_json(const CacheEntry& entry) {
   return json;
 }
 
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary | std::ios::ate);
-  if (!in) throw std::runtime_error("cannot open the file");
-  std::string text(static_cast<std::size_t>(in.tellg()), '\0');
-  in.seekg(0);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (!in) throw std::runtime_error("cannot read the file");
-  return text;
+nlohmann::json header() {
+  return {{"format", kFormat}, {"version", kFormatVersion}, {"host_abi_major", QUARRY_ABI_MAJOR}};
 }
 
-//! Parses the whole document; throws on any syntax or shape problem. Returns false
-//! (with an info log) when the cache is well-formed but from another host ABI major.
-bool parse_cache(const std::string& text, CacheMap& entries, const fs::path& file) {
-  nlohmann::json json = nlohmann::json::parse(text);
+//! Checks the first line; false (with an info log) for a cache of another host ABI
+//! major. Throws on anything else unexpected.
+bool check_header(std::string_view line, const fs::path& file) {
+  const nlohmann::json json = nlohmann::json::parse(line);
   if (json.at("format").get_ref<const std::string&>() != kFormat ||
       json.at("version").get<int>() != kFormatVersion)
     throw std::runtime_error("unknown format or version");
-  if (json.at("host_abi_major").get<int>() != QUARRY_ABI_MAJOR) {
-    spdlog::info("plugin registry cache {} is from another plugin ABI; rebuilding", file.string());
-    return false;
+  if (json.at("host_abi_major").get<int>() == QUARRY_ABI_MAJOR) return true;
+  spdlog::info("plugin registry cache {} is from another plugin ABI; rebuilding", file.string());
+  return false;
+}
+
+//! The next line of `text` (without its newline), advancing `text` past it.
+std::string_view next_line(std::string_view& text) {
+  const auto end = text.find('\n');
+  const std::string_view line = text.substr(0, end);
+  text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  return line;
+}
+
+//! Parses the whole file (JSON Lines: a header, then one plugin per line, so each
+//! line's scaffolding is freed before the next is parsed). Throws on any syntax or
+//! shape problem.
+bool parse_cache(std::string_view text, CacheMap& entries, const fs::path& file) {
+  if (!check_header(next_line(text), file)) return false;
+  while (!text.empty()) {
+    const std::string_view line = next_line(text);
+    if (line.empty()) continue;
+    nlohmann::json json = nlohmann::json::parse(line);
+    std::string path = std::move(json.at("path").get_ref<std::string&>());
+    if (!entries.emplace(std::move(path), entry_from_json(json)).second)
+      throw std::runtime_error("a plugin appears twice");
   }
-  nlohmann::json& plugins = json.at("plugins");
-  if (!plugins.is_object()) throw std::runtime_error("'plugins' is not an object");
-  entries.reserve(plugins.size());
-  for (auto& [path, entry] : plugins.items()) entries.emplace(path, entry_from_json(entry));
   return true;
 }
 
@@ -93,7 +105,8 @@ LoadedCache load_cache(const fs::path& file) {
     return cache;
   }
   try {
-    cache.valid = parse_cache(read_text(file), cache.entries, file);
+    const MappedFile mapped(file);
+    cache.valid = parse_cache(mapped.text(), cache.entries, file);
   } catch (const std::exception& e) {
     spdlog::warn("plugin registry cache {} is corrupt ({}); rebuilding it", file.string(),
                  e.what());
@@ -104,16 +117,16 @@ LoadedCache load_cache(const fs::path& file) {
 }
 
 void save_cache(const fs::path& file, const CacheMap& entries) {
-  nlohmann::json plugins = nlohmann::json::object();
+  std::string text = header().dump() + '\n';
   for (const auto& [path, entry] : entries) {
-    if (!entry.transient) plugins[path] = entry_to_json(entry);
+    if (entry.transient) continue;
+    nlohmann::json json = entry_to_json(entry);
+    json["path"] = path;
+    text += json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    text += '\n';
   }
-  const nlohmann::json json = {{"format", kFormat},
-                               {"version", kFormatVersion},
-                               {"host_abi_major", QUARRY_ABI_MAJOR},
-                               {"plugins", std::move(plugins)}};
   fs::create_directories(file.parent_path());
-  write_file_atomically(file, json.dump());
+  write_file_atomically(file, text);
 }
 
 }  // namespace quarry::registry::detail

@@ -1,6 +1,6 @@
-#include "detail/call_adapter.hpp"
+#include "registry/detail/call_adapter.hpp"
 
-#include "detail/status.hpp"
+#include "registry/detail/status.hpp"
 
 #include <fmt/format.h>
 
@@ -50,8 +50,9 @@ std::optional<tools::ToolResult> parse_tool_result(std::string_view text, std::s
   return result;
 }
 
-CallAdapter::CallAdapter(tools::CallContext& context, std::string logger)
+CallAdapter::CallAdapter(tools::CallContext& context, std::string logger, std::uint64_t memory_budget_bytes)
     : context_(context), logger_(std::move(logger)) {
+  call_.memory_budget_bytes = memory_budget_bytes;
   call_.struct_size = sizeof(quarry_call_v1);
   call_.call_data = this;
   call_.is_cancelled = &CallAdapter::is_cancelled;

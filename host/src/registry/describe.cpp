@@ -1,6 +1,6 @@
-#include "detail/describe.hpp"
+#include "registry/detail/describe.hpp"
 
-#include "detail/plugin_error.hpp"
+#include "registry/detail/plugin_error.hpp"
 
 #include <fmt/format.h>
 

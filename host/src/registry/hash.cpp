@@ -1,14 +1,9 @@
 #include "quarry/registry/hash.hpp"
 
-#include <bit>
-#include <cerrno>
-#include <cstring>
-#include <system_error>
+#include "registry/detail/mapped_file.hpp"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <bit>
+#include <cstring>
 
 namespace quarry::registry {
 namespace {
@@ -72,10 +67,6 @@ std::uint64_t hash_tail(std::uint64_t h, const std::byte* p, const std::byte* en
   return h ^ (h >> 32);
 }
 
-[[noreturn]] void throw_errno(const std::filesystem::path& file, const char* what) {
-  throw std::system_error(errno, std::generic_category(), std::string(what) + " " + file.string());
-}
-
 }  // namespace
 
 std::uint64_t content_hash(std::span<const std::byte> bytes) {
@@ -87,24 +78,8 @@ std::uint64_t content_hash(std::span<const std::byte> bytes) {
 }
 
 std::uint64_t hash_file(const std::filesystem::path& file) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw_errno(file, "cannot open");
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    ::close(fd);
-    throw_errno(file, "cannot stat");
-  }
-  const auto size = static_cast<std::size_t>(st.st_size);
-  if (size == 0) {
-    ::close(fd);
-    return content_hash({});
-  }
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (map == MAP_FAILED) throw_errno(file, "cannot map");
-  const std::uint64_t h = content_hash({static_cast<const std::byte*>(map), size});
-  ::munmap(map, size);
-  return h;
+  const detail::MappedFile mapped(file);
+  return content_hash(mapped.bytes());
 }
 
 }  // namespace quarry::registry

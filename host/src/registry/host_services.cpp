@@ -1,4 +1,4 @@
-#include "detail/host_services.hpp"
+#include "registry/detail/host_services.hpp"
 
 #include <spdlog/spdlog.h>
 

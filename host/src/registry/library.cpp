@@ -1,9 +1,9 @@
-#include "detail/library.hpp"
+#include "registry/detail/library.hpp"
 
-#include "detail/host_services.hpp"
-#include "detail/plugin_error.hpp"
-#include "detail/status.hpp"
 #include "quarry/registry/plugin_info.hpp"
+#include "registry/detail/host_services.hpp"
+#include "registry/detail/plugin_error.hpp"
+#include "registry/detail/status.hpp"
 
 #include <fmt/format.h>
 

@@ -1,9 +1,9 @@
-#include "detail/loaded_plugin.hpp"
+#include "registry/detail/loaded_plugin.hpp"
 
-#include "detail/atomic_file.hpp"
-#include "detail/describe.hpp"
-#include "detail/plugin_error.hpp"
 #include "quarry/registry/hash.hpp"
+#include "registry/detail/atomic_file.hpp"
+#include "registry/detail/describe.hpp"
+#include "registry/detail/plugin_error.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -29,23 +29,26 @@ LoadedPlugin::LoadedPlugin(fs::path source, std::uint64_t hash, fs::path loaded_
     : source_(std::move(source)), hash_(hash), loaded_dir_(std::move(loaded_dir)) {}
 
 LoadedPlugin::Binding LoadedPlugin::bind(std::string_view tool) {
-  if (!loaded()) {
-    std::lock_guard lock(mutex_);
-    if (!attempted_) {
-      try {
-        load();
-      } catch (const std::exception& e) {
-        error_ = e.what();
-        spdlog::warn("plugin {} could not be loaded: {}", source_.string(), error_);
-      }
-    }
-    if (!loaded())
-      throw PluginError(fmt::format("plugin {} could not be loaded: {}", source_.string(), error_));
-  }
+  ensure_loaded();
   const auto it = tools_.find(std::string(tool));
   if (it == tools_.end())
     throw PluginError(fmt::format("plugin {} no longer offers tool '{}'", source_.string(), tool));
   return {it->second, library_.plugin->plugin_data};
+}
+
+void LoadedPlugin::ensure_loaded() {
+  if (loaded()) return;
+  std::lock_guard lock(mutex_);
+  if (!attempted_) {
+    try {
+      load();
+    } catch (const std::exception& e) {
+      error_ = e.what();
+      spdlog::warn("plugin {} could not be loaded: {}", source_.string(), error_);
+    }
+  }
+  if (!loaded())
+    throw PluginError(fmt::format("plugin {} could not be loaded: {}", source_.string(), error_));
 }
 
 fs::path LoadedPlugin::stage_copy() const {

@@ -1,6 +1,7 @@
-#include "detail/plugin_tool.hpp"
+#include "registry/detail/plugin_tool.hpp"
 
-#include "detail/call_adapter.hpp"
+#include "registry/detail/call_adapter.hpp"
+#include "registry/detail/plugin_error.hpp"
 
 #include <fmt/format.h>
 
@@ -24,12 +25,26 @@ tools::ToolResult PluginTool::call(const nlohmann::json& arguments, tools::CallC
 tools::ToolResult PluginTool::call_plugin(const nlohmann::json& arguments,
                                           tools::CallContext& context) {
   const LoadedPlugin::Binding binding = plugin_->bind(descriptor().name);
+  if (binding.tool->call == nullptr) {
+    return tools::ToolResult::error(fmt::format(
+        "tool '{}' of plugin '{}' has no direct call entry point; run it in a pipeline", descriptor().name,
+        plugin_name_));
+  }
   const std::string args = arguments.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   CallAdapter adapter(context, plugin_name_);
   const quarry_status status =
       binding.tool->call(binding.plugin_data, adapter.abi(), args.data(), args.size());
   return adapter.finish(status,
                         fmt::format("tool '{}' of plugin '{}'", descriptor().name, plugin_name_));
+}
+
+tools::StageBinding PluginTool::bind_stage() {
+  const LoadedPlugin::Binding binding = plugin_->bind(descriptor().name);
+  if (binding.tool->stage == nullptr) {
+    throw PluginError(fmt::format("tool '{}' of plugin '{}' cannot run as a pipeline stage", descriptor().name,
+                                  plugin_name_));
+  }
+  return {binding.tool->stage, binding.plugin_data, plugin_name_};
 }
 
 }  // namespace quarry::registry::detail

@@ -2,7 +2,7 @@
 
 #include "quarry/registry/probe.hpp"
 
-#include "detail/spawn.hpp"
+#include "registry/detail/spawn.hpp"
 
 #include <fmt/format.h>
 

@@ -1,8 +1,8 @@
 // The child side of a probe: `quarry __probe <plugin>`.
 
-#include "detail/describe.hpp"
-#include "detail/library.hpp"
 #include "quarry/registry/probe.hpp"
+#include "registry/detail/describe.hpp"
+#include "registry/detail/library.hpp"
 
 #include <cerrno>
 #include <string>

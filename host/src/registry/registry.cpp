@@ -1,9 +1,9 @@
 #include "quarry/registry/registry.hpp"
 
-#include "detail/cache.hpp"
-#include "detail/refresh.hpp"
-#include "detail/scan.hpp"
-#include "detail/snapshot.hpp"
+#include "registry/detail/cache.hpp"
+#include "registry/detail/refresh.hpp"
+#include "registry/detail/scan.hpp"
+#include "registry/detail/snapshot.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -22,7 +22,20 @@ namespace fs = std::filesystem;
 
 fs::path loaded_dir_for(const fs::path& cache_dir) {
   if (!cache_dir.empty()) return cache_dir / "loaded";
-  return fs::temp_directory_path() / fmt::format("quarry-{}", ::geteuid()) / "loaded";
+  std::error_code ec;
+  fs::path temp = fs::temp_directory_path(ec);
+  if (ec) temp = "/tmp";
+  return temp / fmt::format("quarry-{}", ::geteuid()) / "loaded";
+}
+
+void log_summary(const ScanStats& stats, std::size_t tools,
+                 std::chrono::steady_clock::time_point started) {
+  const std::chrono::duration<double, std::milli> elapsed =
+      std::chrono::steady_clock::now() - started;
+  spdlog::log(
+      stats.probed ? spdlog::level::info : spdlog::level::debug,
+      "plugin registry: {} plugin files ({} bad), {} tools; {} probed, {} hashed in {:.1f} ms",
+      stats.files, stats.bad, tools, stats.probed, stats.hashed, elapsed.count());
 }
 
 }  // namespace
@@ -85,18 +98,28 @@ PluginRegistry::Impl::Impl(RegistryOptions options)
 
 detail::CacheMap PluginRegistry::Impl::refresh_all(const std::vector<detail::FoundFile>& files,
                                                    ScanStats& stats) {
-  const detail::Prober probe = [this](const fs::path& plugin) {
-    return probe_plugin(options_.probe_executable, plugin, options_.probe_timeout);
-  };
   detail::CacheMap next;
   next.reserve(files.size());
+  std::vector<detail::ProbeJob> jobs;
   bool changed = false;
   for (const detail::FoundFile& file : files) {
     const auto it = cache_.find(file.canonical);
     const detail::CacheEntry* cached = it == cache_.end() ? nullptr : &it->second;
-    next.emplace(file.canonical, detail::refresh_entry(file, cached, probe, stats, changed));
+    std::optional<std::uint64_t> hash;
+    if (auto entry = detail::reuse_entry(file, cached, stats, changed, hash)) {
+      ++stats.reused;
+      next.emplace(file.canonical, std::move(*entry));
+    } else {
+      jobs.push_back({&file, hash});
+    }
   }
-  if (changed || next.size() != cache_.size()) cache_dirty_ = true;
+  const detail::Prober probe = [this](const fs::path& plugin) {
+    return probe_plugin(options_.probe_executable, plugin, options_.probe_timeout);
+  };
+  std::vector<detail::CacheEntry> probed = detail::probe_entries(jobs, probe, stats);
+  for (std::size_t i = 0; i < jobs.size(); ++i)
+    next.emplace(jobs[i].file->canonical, std::move(probed[i]));
+  if (changed || !jobs.empty() || next.size() != cache_.size()) cache_dirty_ = true;
   return next;
 }
 
@@ -113,12 +136,7 @@ ScanStats PluginRegistry::Impl::rescan() {
   report_bad(*snapshot);
   for (const auto& view : snapshot->plugins) stats.bad += view.ok ? 0 : 1;
   if (cache_dirty_) save_cache();
-  const auto elapsed =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
-  spdlog::log(
-      stats.probed ? spdlog::level::info : spdlog::level::debug,
-      "plugin registry: {} plugin files ({} bad), {} tools; {} probed, {} hashed in {:.1f} ms",
-      stats.files, stats.bad, snapshot->tools.size(), stats.probed, stats.hashed, elapsed.count());
+  log_summary(stats, snapshot->tools.size(), started);
   stats.tools_changed = publish(std::move(snapshot));
   return stats;
 }

@@ -1,4 +1,4 @@
-#include "detail/scan.hpp"
+#include "registry/detail/scan.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -1,6 +1,6 @@
-#include "detail/snapshot.hpp"
+#include "registry/detail/snapshot.hpp"
 
-#include "detail/plugin_tool.hpp"
+#include "registry/detail/plugin_tool.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
-#include "detail/spawn.hpp"
+#include "registry/detail/spawn.hpp"
 
-#include "detail/unique_fd.hpp"
+#include "registry/detail/unique_fd.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,4 +1,4 @@
-#include "detail/status.hpp"
+#include "registry/detail/status.hpp"
 
 #include <fmt/format.h>
 

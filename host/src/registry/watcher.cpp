@@ -1,6 +1,6 @@
 #include "quarry/registry/watcher.hpp"
 
-#include "detail/unique_fd.hpp"
+#include "registry/detail/unique_fd.hpp"
 
 #include <spdlog/spdlog.h>
 

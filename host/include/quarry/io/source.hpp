@@ -10,20 +10,22 @@
 
 namespace quarry::io {
 
-//! A stream of chunks sharing one schema. Not thread-safe: the executor pulls
-//! from one thread (the flow graph's input node).
+//! A stream of chunks sharing one schema. Not thread-safe: the executor pulls from one thread
+//! (the flow graph's input node). Sources infer types over the whole input when they are
+//! opened, so every chunk has the final schema and no value is lost to a late type change.
 class Source {
  public:
   virtual ~Source() = default;
   //! The schema of every chunk; known before the first chunk is read.
   [[nodiscard]] virtual const Schema& schema() const = 0;
-  //! The next chunk, or nullptr at the end. Throws InputError on malformed input.
+  //! The next chunk (sequence numbers 0, 1, 2, …), or nullptr at the end. Throws InputError
+  //! on malformed input.
   virtual std::shared_ptr<const Chunk> next() = 0;
   //! Bytes consumed so far, for progress.
   [[nodiscard]] virtual std::uint64_t bytes_read() const = 0;
   //! Total bytes expected (the file size), or nullopt when unknown.
   [[nodiscard]] virtual std::optional<std::uint64_t> total_bytes() const = 0;
-  //! What the reader coerced or recovered, per column (after the last chunk).
+  //! What the reader coerced or recovered, per column (complete after the last chunk).
   [[nodiscard]] virtual ReadReport report() const = 0;
 };
 

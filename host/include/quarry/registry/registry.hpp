@@ -10,7 +10,11 @@
 //!     plugin offering the same name is marked bad as a whole ("tool 'x' is already
 //!     provided by plugin 'p' (/path)") and none of its tools are offered.
 //!   - A bad plugin is logged once (spdlog warn) and remembered in the cache with its
-//!     reason until its file changes.
+//!     reason until its file changes. A probe that could not run at all (e.g. the
+//!     probe executable is missing) marks the plugin bad for this scan only.
+//!   - A missing cache is logged at info level, a corrupt one with one warning; both
+//!     are rebuilt.
+//!   - Probes of new or changed files run in parallel (a few child processes at once).
 //!   - Cache invalidation per file: same size and mtime → reuse; same size, other
 //!     mtime → hash; same hash → reuse (the new mtime is recorded); otherwise probe.
 //!     A file modified within 2 s of being recorded is re-hashed on the next scan
@@ -35,8 +39,9 @@ namespace quarry::registry {
 struct RegistryOptions {
   //! Plugin directories in search order; missing directories are skipped.
   std::vector<std::filesystem::path> dirs;
-  //! Holds registry-v1.json and loaded/ (content-addressed copies of loaded
-  //! libraries). Created when needed. Empty: no cache file, copies under $TMPDIR.
+  //! Holds registry-v1.jsonl (the registry cache) and loaded/ (content-addressed
+  //! copies of loaded libraries). Created when needed. Empty: no cache file, and the
+  //! copies go to $TMPDIR/quarry-<uid>/loaded.
   std::filesystem::path cache_dir;
   //! How long one probe may take before the plugin is marked bad.
   std::chrono::milliseconds probe_timeout{5000};
@@ -76,7 +81,8 @@ struct ScanStats {
 class PluginRegistry final : public tools::ToolProvider {
  public:
   //! Loads the cache and runs the first scan (probing only new or changed files).
-  //! Never throws for plugin or cache problems; they are logged.
+  //! Never throws for plugin or cache problems; they are logged. Tools of this
+  //! registry keep their plugin alive, and may outlive it.
   explicit PluginRegistry(RegistryOptions options);
   ~PluginRegistry() override;
   PluginRegistry(const PluginRegistry&) = delete;
@@ -97,7 +103,8 @@ class PluginRegistry final : public tools::ToolProvider {
   //! status: "ok"|"bad", reason?, tools: [names], loaded}.
   [[nodiscard]] nlohmann::json status() const;
 
-  //! Called after a rescan changed the tool set (e.g. ToolCatalog::notify_changed).
+  //! Called after a rescan changed the tool set (e.g. ToolCatalog::notify_changed):
+  //! a tool added or removed, or a plugin file replaced by another version.
   void set_change_callback(std::function<void()> callback);
 
   [[nodiscard]] const RegistryOptions& options() const;

@@ -4,6 +4,9 @@
 //! file is added, replaced, changed or removed. Typical use:
 //!
 //!     PluginWatcher watcher(registry->options().dirs, [&] { registry->rescan(); });
+//!
+//! Destroy the watcher before whatever its callback uses (here: the registry).
+//! Directories that do not exist when the watcher starts are not watched.
 
 #include <chrono>
 #include <filesystem>

@@ -1,5 +1,8 @@
 #pragma once
-// Private to the registry: the registry cache file (registry-v1.json in cache_dir).
+// Private to the registry: the registry cache file (registry-v1.jsonl in cache_dir).
+// JSON Lines: a header {"format":"quarry-registry-cache","version":1,"host_abi_major":1},
+// then one line per plugin file {"path", "size", "mtime_ns", "hash" (16 hex digits),
+// "verified_ns", "status": "ok"|"bad", "reason"?, "plugin"?: PluginDescription}.
 
 #include "quarry/registry/plugin_info.hpp"
 
@@ -30,7 +33,7 @@ struct CacheEntry {
 using CacheMap = std::unordered_map<std::string, CacheEntry>;
 
 //! The cache file name inside cache_dir.
-inline constexpr const char* kCacheFileName = "registry-v1.json";
+inline constexpr const char* kCacheFileName = "registry-v1.jsonl";
 
 //! The outcome of reading the cache.
 struct LoadedCache {

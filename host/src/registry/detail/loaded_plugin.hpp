@@ -1,7 +1,7 @@
 #pragma once
 // Private to the registry: one plugin version, loaded into the host on first use.
 
-#include "detail/library.hpp"
+#include "registry/detail/library.hpp"
 
 #include <quarry/plugin.h>
 
@@ -41,6 +41,7 @@ class LoadedPlugin {
   [[nodiscard]] const std::filesystem::path& source() const { return source_; }
 
  private:
+  void ensure_loaded();
   void load();
   [[nodiscard]] std::filesystem::path stage_copy() const;
 

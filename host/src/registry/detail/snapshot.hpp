@@ -1,10 +1,10 @@
 #pragma once
 // Private to the registry: the registry's contents after one scan.
 
-#include "detail/cache.hpp"
-#include "detail/loaded_plugin.hpp"
-#include "detail/scan.hpp"
 #include "quarry/registry/registry.hpp"
+#include "registry/detail/cache.hpp"
+#include "registry/detail/loaded_plugin.hpp"
+#include "registry/detail/scan.hpp"
 
 #include <functional>
 #include <memory>

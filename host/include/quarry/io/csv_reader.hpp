@@ -1,0 +1,99 @@
+#pragma once
+//! \file
+//! CSV / TSV files as a Source (RFC 4180).
+//!
+//! Reading takes two passes over the file, never holding more than a chunk of it:
+//!  1. Inference (in the constructor): tokenises every record, classifies every field and
+//!     records chunk boundaries, so each column's type is right for the whole file.
+//!  2. Parsing (next() or read_chunk()): turns one chunk's byte range into typed columns.
+//!     read_chunk() is const and thread-safe, so an executor may parse chunks in parallel.
+//!
+//! Value rules (the same in both passes):
+//!  - A column is int64 when every non-null value is an integer in range, float64 when every
+//!    one is a number (an integer beyond int64 makes the column float64, with a precision
+//!    note), bool when every one is true/false (also True/TRUE/False/FALSE; not 0/1),
+//!    timestamp when every one is an ISO 8601 date or date-time (see below), else string.
+//!    A column with no values at all is string.
+//!  - Numbers may be quoted and surrounded by spaces; "nan", "inf", "-inf", "infinity" (any
+//!    letter case, optional sign) are float64 values, never nulls.
+//!  - Null: an empty field or one of `null_values` ("NA", "N/A", "null", "NULL"), after
+//!    trimming spaces for typed columns. In string columns only unquoted fields can be null:
+//!    "" (quoted empty) is the empty string.
+//!  - Timestamps: "2024-01-31", "2024-01-31T12:34:56" (or a space for T), optional fraction
+//!    (truncated to microseconds), optional "Z" or "±hh:mm"; without an offset, UTC.
+//!  - Strings keep their bytes (quotes removed, "" unescaped); invalid UTF-8 is replaced by
+//!    U+FFFD and counted per column.
+//!
+//! Layout rules: a UTF-8 BOM is skipped; records end at LF or CRLF (a lone CR is data); quoted
+//! fields may hold delimiters, doubled quotes and line breaks; blank lines are skipped (in a
+//! one-column file they are nulls, except at the end). A quote anywhere toggles quoting, so a
+//! stray quote shows up as an unterminated-quote error naming the line where it opened.
+//! Empty or duplicate header names become "col_N" / "name_2" (noted in the report).
+
+#include "quarry/io/read_options.hpp"
+#include "quarry/io/source.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace quarry::io {
+
+//! How to read a CSV file.
+struct CsvOptions {
+  //! Field separator; detected among , ; TAB | from the first lines when unset.
+  std::optional<char> delimiter;
+  //! Quote character; '\0' disables quoting.
+  char quote = '"';
+  //! The first record names the columns; else they are named col_1, col_2, ….
+  bool header = true;
+  //! Types by column name, overriding inference. Values that do not fit become null and are
+  //! counted in the report with examples.
+  std::map<std::string, ColumnType, std::less<>> column_types;
+  //! Texts read as null (the empty field is always null).
+  std::vector<std::string> null_values{"NA", "N/A", "null", "NULL"};
+  //! Rows per chunk; 0 = size chunks by `chunk_bytes` only.
+  std::int64_t chunk_rows = 0;
+  //! Input bytes per chunk (a chunk ends at the first record boundary past this). The reader
+  //! also keeps up to 2 * chunk_bytes of freed chunk buffers for reuse.
+  std::size_t chunk_bytes = kDefaultChunkBytes;
+  RaggedRowPolicy on_ragged_row = RaggedRowPolicy::kError;
+  ReadLimits limits;
+  ReadHooks hooks;
+};
+
+//! A CSV/TSV file read as typed chunks. See the file comment for the rules.
+class CsvReader final : public Source {
+ public:
+  //! Opens `path` and runs the inference pass. Throws InputError (naming file, line, column
+  //! and fix) for unreadable, empty or malformed files, or Cancelled.
+  explicit CsvReader(const std::filesystem::path& path, CsvOptions options = {});
+  ~CsvReader() override;
+  CsvReader(const CsvReader&) = delete;
+  CsvReader& operator=(const CsvReader&) = delete;
+
+  [[nodiscard]] const Schema& schema() const override;
+  std::shared_ptr<const Chunk> next() override;
+  [[nodiscard]] std::uint64_t bytes_read() const override;
+  [[nodiscard]] std::optional<std::uint64_t> total_bytes() const override;
+  [[nodiscard]] ReadReport report() const override;
+
+  //! The delimiter in use (given or detected).
+  [[nodiscard]] char delimiter() const noexcept;
+  //! Number of chunks the file splits into.
+  [[nodiscard]] std::size_t chunk_count() const noexcept;
+  //! Parses chunk `index` (sequence number `index`). Thread-safe and const: call it from
+  //! several threads for parallel parsing (use either this or next(), not both).
+  [[nodiscard]] std::shared_ptr<const Chunk> read_chunk(std::size_t index) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace quarry::io

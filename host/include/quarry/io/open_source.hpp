@@ -1,0 +1,38 @@
+#pragma once
+//! \file
+//! Opening a data file as a Source, choosing the reader from its extension.
+
+#include "quarry/io/csv_reader.hpp"
+#include "quarry/io/jsonl_reader.hpp"
+#include "quarry/io/sqlite_reader.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+namespace quarry::io {
+
+//! The file formats Quarry reads.
+enum class SourceFormat : std::uint8_t { kCsv, kJsonl, kSqlite };
+
+//! Options for every reader; only the one for the chosen format is used.
+struct SourceOptions {
+  //! Overrides the choice by extension.
+  std::optional<SourceFormat> format;
+  CsvOptions csv;
+  JsonlOptions jsonl;
+  //! Needs a table or a query.
+  SqliteOptions sqlite;
+};
+
+//! The format for a file name: .csv/.tsv/.txt -> CSV, .jsonl/.ndjson -> JSON Lines,
+//! .sqlite/.sqlite3/.db -> SQLite (ASCII case-insensitive); nullopt otherwise.
+[[nodiscard]] std::optional<SourceFormat> format_for(const std::filesystem::path& path);
+
+//! Opens `path` with the reader for its format (a .tsv file defaults to TAB-delimited, other
+//! CSV files to auto-detection). Throws InputError for a missing, unreadable, empty or
+//! unrecognised file, or whatever the reader throws.
+[[nodiscard]] std::unique_ptr<Source> open_source(const std::filesystem::path& path,
+                                                  SourceOptions options = {});
+
+}  // namespace quarry::io

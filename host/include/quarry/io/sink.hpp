@@ -1,0 +1,71 @@
+#pragma once
+//! \file
+//! Where rows go: CSV, JSON Lines and SQLite files, written atomically.
+//!
+//! A sink writes to a temporary file beside the destination (".NAME.XXXXXX.partial"), and
+//! only commit() makes it visible: it flushes, fsyncs and renames over the destination (then
+//! fsyncs the directory). Destroying a sink without commit() removes the temporary file, so a
+//! failed or cancelled run never leaves a half-written output that looks complete. An
+//! existing destination is refused (at construction and again, atomically, at commit) unless
+//! `overwrite` is set.
+//!
+//! Value formats: CSV quotes a field only when needed (delimiter, quote, CR or LF inside, an
+//! empty string, or text spelling a null), writes null as an empty field, floats in shortest
+//! round-trip form (with ".0" on integral values so they read back as floats; nan, inf, -inf),
+//! timestamps as ISO 8601 UTC ("2024-01-31T12:34:56.5Z"), bools as true/false. JSON Lines
+//! writes one object per row with nulls as null, NaN and infinities as null (counted in
+//! notes()), timestamps as ISO 8601 strings. SQLite writes one table in one transaction with
+//! a prepared INSERT: INTEGER, REAL, BOOLEAN (0/1), TEXT, and TIMESTAMP columns holding
+//! ISO 8601 text; NaN becomes NULL (counted in notes()).
+
+#include "quarry/io/chunk.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace quarry::io {
+
+//! Receives chunks in order and writes them to one destination file. Not thread-safe.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  //! Appends the rows of `chunk`, whose schema must equal the sink's (std::invalid_argument
+  //! otherwise). Throws OutputError when the disk fails.
+  virtual void write(const Chunk& chunk) = 0;
+  //! Makes the output visible at the destination. Writing after commit() is an error.
+  virtual void commit() = 0;
+  //! Rows written so far.
+  [[nodiscard]] virtual std::uint64_t rows_written() const = 0;
+  //! Remarks about values that could not be written as they were (e.g. NaN as null).
+  [[nodiscard]] virtual std::vector<std::string> notes() const = 0;
+};
+
+//! How to write.
+struct SinkOptions {
+  //! Replace an existing destination.
+  bool overwrite = false;
+  //! CSV field separator.
+  char delimiter = ',';
+  //! SQLite table name.
+  std::string table = "data";
+};
+
+//! A CSV sink (header line, then rows).
+[[nodiscard]] std::unique_ptr<Sink> make_csv_sink(const std::filesystem::path& destination,
+                                                  Schema schema, SinkOptions options = {});
+//! A JSON Lines sink.
+[[nodiscard]] std::unique_ptr<Sink> make_jsonl_sink(const std::filesystem::path& destination,
+                                                    Schema schema, SinkOptions options = {});
+//! A SQLite sink: a new database file with one table.
+[[nodiscard]] std::unique_ptr<Sink> make_sqlite_sink(const std::filesystem::path& destination,
+                                                     Schema schema, SinkOptions options = {});
+
+//! A sink chosen by extension: .csv/.txt -> CSV, .tsv -> CSV with TAB, .jsonl/.ndjson -> JSON
+//! Lines, .sqlite/.sqlite3/.db -> SQLite. Throws OutputError for other extensions.
+[[nodiscard]] std::unique_ptr<Sink> open_sink(const std::filesystem::path& destination,
+                                              Schema schema, SinkOptions options = {});
+
+}  // namespace quarry::io

@@ -1,0 +1,39 @@
+#pragma once
+//! \file
+//! What pipeline runs need from the host: the sandbox, limits, budgets.
+
+#include "quarry/config/config.hpp"
+#include "quarry/exec/executor.hpp"
+#include "quarry/io/read_options.hpp"
+#include "quarry/pipeline/result_budget.hpp"
+#include "quarry/sandbox/sandbox.hpp"
+
+#include <algorithm>
+#include <memory>
+
+namespace quarry::pipeline {
+
+//! Shared, immutable settings of every pipeline run in a host.
+struct Environment {
+  sandbox::Sandbox sandbox;
+  io::ReadLimits limits;
+  exec::RunOptions run;
+  ResultBudget budget;
+
+  //! From the effective configuration.
+  [[nodiscard]] static std::shared_ptr<const Environment> from_settings(
+      const config::Settings& settings);
+
+  //! What each of `stages` stages may keep: half the budget (the other half is
+  //! for chunks in flight), shared equally.
+  [[nodiscard]] std::uint64_t stage_budget(std::size_t stages) const {
+    return run.memory_budget_bytes / 2 / std::max<std::size_t>(1, stages);
+  }
+
+  //! Writes a full (un-truncated) result atomically under the output root
+  //! (results/<tool>-<timestamp>.json) and returns its path.
+  [[nodiscard]] std::filesystem::path keep_full_result(const std::string& tool,
+                                                       const std::string& json) const;
+};
+
+}  // namespace quarry::pipeline

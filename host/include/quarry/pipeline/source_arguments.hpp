@@ -1,0 +1,39 @@
+#pragma once
+//! \file
+//! The arguments every streaming tool takes to name its input (path, format and
+//! reader options), added by the host to the plugin's own input schema.
+
+#include "quarry/io/source.hpp"
+#include "quarry/pipeline/environment.hpp"
+#include "quarry/tools/tool.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+
+namespace quarry::pipeline {
+
+//! JSON Schema properties of the source arguments (path, format, delimiter, header,
+//! table, query, column_types, on_bad_rows).
+[[nodiscard]] const nlohmann::json& source_properties();
+
+//! Splits call arguments into the source's and the tool's own.
+struct SplitArguments {
+  nlohmann::json source = nlohmann::json::object();
+  nlohmann::json tool = nlohmann::json::object();
+};
+[[nodiscard]] SplitArguments split_arguments(const nlohmann::json& arguments);
+
+//! Opens the input named by `source` through the sandbox, with chunks sized for the
+//! run and the inference pass reporting progress and honouring cancellation.
+//! Throws sandbox::SandboxError or io::InputError with a message for the user.
+[[nodiscard]] std::unique_ptr<io::Source> open_input(const nlohmann::json& source,
+                                                     const Environment& environment,
+                                                     tools::CallContext& context);
+
+//! A compact description of the input for results: path, rows, columns with types,
+//! and what the reader coerced or skipped.
+[[nodiscard]] nlohmann::json describe_input(const std::string& path, const io::Source& source,
+                                            std::uint64_t rows);
+
+}  // namespace quarry::pipeline

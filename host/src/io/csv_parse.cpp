@@ -1,0 +1,245 @@
+//! The CSV parse pass (see detail/csv_parse.hpp).
+
+#include "io/detail/csv_parse.hpp"
+#include "io/detail/csv_inference.hpp"
+#include "io/detail/field_batch.hpp"
+#include "io/detail/short_number.hpp"
+#include "io/detail/utf8.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace quarry::io::detail {
+namespace {
+
+constexpr std::size_t kExampleBytes = 40;
+
+std::string example_text(std::string_view text) {
+  std::string out = repaired_utf8(text.substr(0, kExampleBytes));
+  if (text.size() > kExampleBytes) out += "…";
+  return out;
+}
+
+//! Spans per batch: up to 64 Ki, fewer for small chunks (a batch is allocated per chunk).
+std::size_t batch_fields(std::size_t columns, std::int64_t rows) {
+  const auto wanted =
+      static_cast<std::size_t>(std::max<std::int64_t>(rows, 1)) * std::max<std::size_t>(columns, 1);
+  return std::min<std::size_t>(wanted, std::size_t{1} << 16);
+}
+
+//! Fills one chunk from the records of one range, a batch of rows at a time, column by column.
+class RangeParser {
+ public:
+  RangeParser(const CsvParseContext& context, const ChunkRange& range)
+      : context_(context),
+        range_(range),
+        quote_(context.layout.dialect.quote),
+        builder_(context.layout.schema, range.rows, context.pool),
+        filter_(context.layout.schema->size(), context.on_ragged_row),
+        batch_(context.layout.schema->size(),
+               batch_fields(context.layout.schema->size(), range.rows)),
+        batch_row_(range.first_row) {
+    types_.reserve(context.layout.schema->size());
+    for (const Field& field : context.layout.schema->fields()) types_.push_back(field.type);
+  }
+
+  ParsedChunk run(const char* data, std::size_t size, std::uint64_t sequence) {
+    CsvScanner scanner(context_.layout.dialect, context_.limits.max_columns + 1,
+                       context_.limits.max_cell_bytes);
+    scanner.set_line(range_.line);
+    try {
+      scanner.scan(data, size, true, [this](const Record& record) { on_record(record); });
+    } catch (const ScanError& error) {
+      throw_scan_error(error, context_.file, data + size, quote_, context_.limits);
+    }
+    flush();
+    if (builder_.num_rows() != range_.rows) {
+      throw std::logic_error("CSV parse pass found " + std::to_string(builder_.num_rows()) +
+                             " rows where the inference pass found " + std::to_string(range_.rows) +
+                             " (from line " + std::to_string(range_.line) + ")");
+    }
+    report_.rows_read = static_cast<std::uint64_t>(range_.rows);
+    report_.bytes_read = range_.end - range_.begin;
+    return ParsedChunk{builder_.finish(sequence, range_.rows), std::move(report_)};
+  }
+
+ private:
+  void on_record(const Record& record) {
+    const RecordFilter::Decision decision = filter_.decide(record);
+    if (decision.action == RecordFilter::Action::kRaggedError) {
+      throw InputError("the row has " + std::to_string(record.size) + " fields, expected " +
+                           std::to_string(types_.size()),
+                       "fix the row, or set on_ragged_row to 'skip' or 'pad'",
+                       ErrorLocation{context_.file, record.line, {}});
+    }
+    if (decision.action != RecordFilter::Action::kRow) return;
+    for (std::uint64_t i = 0; i < decision.null_rows_before; ++i) {
+      batch_.add_row(nullptr, 0, record.line);
+      if (batch_.full()) flush();
+    }
+    batch_.add_row(record.fields, decision.fields, record.line);
+    if (batch_.full()) flush();
+  }
+
+  void flush() {
+    for (std::size_t c = 0; c < types_.size(); ++c) parse_column(c);
+    batch_row_ += static_cast<std::int64_t>(batch_.rows());
+    batch_.clear();
+  }
+
+  void parse_column(std::size_t c) {
+    ColumnBuilder& column = builder_.column(c);
+    switch (types_[c]) {
+      case ColumnType::kInt64:
+        return parse_typed(column, c, fast_int, [&column](std::string_view text) {
+          std::int64_t value = 0;
+          const IntParse result = parse_int64(text, value);
+          if (result == IntParse::kOk) column.append_int64(value);
+          return result == IntParse::kOk         ? nullptr
+                 : result == IntParse::kOverflow ? "is beyond the int64 range"
+                                                 : "is not an integer";
+        });
+      case ColumnType::kFloat64:
+        return parse_typed(column, c, fast_float, [&column](std::string_view text) -> const char* {
+          double value = 0;
+          if (!parse_float64(text, value)) return "is not a number";
+          column.append_float64(value);
+          return nullptr;
+        });
+      case ColumnType::kBool:
+        return parse_typed(column, c, no_fast_path,
+                           [&column](std::string_view text) -> const char* {
+                             bool value = false;
+                             if (!parse_bool(text, value)) return "is not true or false";
+                             column.append_bool(value);
+                             return nullptr;
+                           });
+      case ColumnType::kTimestamp:
+        return parse_typed(column, c, no_fast_path,
+                           [&column](std::string_view text) -> const char* {
+                             const auto value = parse_timestamp(text);
+                             if (!value) return "is not an ISO 8601 date or date-time";
+                             column.append_int64(*value);
+                             return nullptr;
+                           });
+      case ColumnType::kString:
+        return parse_strings(column, c);
+    }
+  }
+
+  static bool no_fast_path(ColumnBuilder&, const char*, std::size_t) { return false; }
+
+  //! Appends a plain short integer straight from the field; false when it is not one.
+  static bool fast_int(ColumnBuilder& column, const char* text, std::size_t size) {
+    const ShortNumber number = scan_short_number(text, size);
+    if (number.kind != ShortNumber::Kind::kInteger) return false;
+    column.append_int64(short_integer_value(text, size, number));
+    return true;
+  }
+
+  //! Appends a plain short number as a double (exactly as fast_float would); false otherwise.
+  static bool fast_float(ColumnBuilder& column, const char* text, std::size_t size) {
+    const ShortNumber number = scan_short_number(text, size);
+    double value = 0;
+    if (number.kind == ShortNumber::Kind::kInteger) {
+      value = short_integer_as_double(text, size, number);
+    } else if (number.kind != ShortNumber::Kind::kDecimal ||
+               !short_decimal_value(text, size, number, value)) {
+      return false;
+    }
+    column.append_float64(value);
+    return true;
+  }
+
+  //! Appends every row of column `c`: null, or `parse(text)` (which appends and returns
+  //! nullptr, or returns why the text does not fit).
+  template <class Fast, class Parse>
+  void parse_typed(ColumnBuilder& column, std::size_t c, Fast fast, Parse&& parse) {
+    const FieldSpan* spans = batch_.column(c);
+    const bool use_fast = !context_.nulls.may_spell_number();  // "-999" may be a null
+    for (std::size_t r = 0, rows = batch_.rows(); r < rows; ++r) {
+      if (spans[r].begin == nullptr) {
+        column.append_null();
+        continue;
+      }
+      const auto size = static_cast<std::size_t>(spans[r].end - spans[r].begin);
+      if (use_fast && fast(column, spans[r].begin, size)) continue;
+      const std::string_view text = typed_text(spans[r], quote_);
+      if (context_.nulls.contains(text)) {
+        column.append_null();
+        continue;
+      }
+      if (const char* why = parse(text)) coerce(column, c, r, text, why);
+    }
+  }
+
+  void parse_strings(ColumnBuilder& column, std::size_t c) {
+    const FieldSpan* spans = batch_.column(c);
+    for (std::size_t r = 0, rows = batch_.rows(); r < rows; ++r) {
+      if (spans[r].begin == nullptr) {
+        column.append_null();
+        continue;
+      }
+      append_string(column, c, spans[r]);
+    }
+  }
+
+  void append_string(ColumnBuilder& column, std::size_t c, FieldSpan field) {
+    const auto size = static_cast<std::size_t>(field.end - field.begin);
+    if (!is_quoted(field, quote_)) {
+      const std::string_view raw(field.begin, size);
+      if (context_.nulls.contains(raw)) return column.append_null();
+      if (is_valid_utf8(raw.data(), raw.size())) return column.append_string(raw);
+      return append_repaired(column, c, raw);
+    }
+    char* out = column.string_space(size);
+    const std::size_t length = unquote(field, quote_, out);
+    if (is_valid_utf8(out, length)) return column.commit_string(length);
+    const std::string copy(out, length);
+    append_repaired(column, c, copy);
+  }
+
+  void append_repaired(ColumnBuilder& column, std::size_t c, std::string_view text) {
+    std::uint64_t replaced = 0;
+    char* out = column.string_space(text.size() * 3);
+    column.commit_string(repair_utf8(text, out, replaced));
+    column_report(c).invalid_utf8_replaced += replaced;
+  }
+
+  void coerce(ColumnBuilder& column, std::size_t c, std::size_t r, std::string_view text,
+              const char* why) {
+    column.append_null();
+    std::string value = example_text(text);
+    std::string reason = "value '" + value + "' " + why;
+    column_report(c).add_coercion(CoercionExample{batch_row_ + static_cast<std::int64_t>(r),
+                                                  batch_.line(r), std::move(value),
+                                                  std::move(reason)});
+  }
+
+  ColumnReport& column_report(std::size_t c) {
+    if (report_.columns.empty()) report_.columns.resize(types_.size());
+    return report_.columns[c];
+  }
+
+  const CsvParseContext& context_;
+  const ChunkRange& range_;
+  char quote_;
+  ChunkBuilder builder_;
+  RecordFilter filter_;
+  FieldBatch batch_;
+  std::vector<ColumnType> types_;
+  std::int64_t batch_row_;
+  ReadReport report_;
+};
+
+}  // namespace
+
+ParsedChunk parse_csv_range(const CsvParseContext& context, const ChunkRange& range,
+                            const char* data, std::size_t size, std::uint64_t sequence) {
+  RangeParser parser(context, range);
+  return parser.run(data, size, sequence);
+}
+
+}  // namespace quarry::io::detail

@@ -1,0 +1,24 @@
+#pragma once
+//! \file
+//! The CSV inference pass: one streaming read of the whole file that fixes the dialect, the
+//! header, every column's type and the chunk boundaries.
+
+#include "io/detail/csv_layout.hpp"
+#include "io/detail/input_file.hpp"
+#include "quarry/io/csv_reader.hpp"
+
+namespace quarry::io::detail {
+
+//! Reads all of `file` once (memory bounded by a few MiB plus the longest record). Throws
+//! InputError for malformed input and Cancelled when the hook asks.
+[[nodiscard]] CsvLayout infer_csv_layout(const InputFile& file, const CsvOptions& options);
+
+//! The 1-based line where the quote left open in [record, end) was opened.
+[[nodiscard]] std::uint64_t line_of_open_quote(const char* record, const char* end, char quote,
+                                               std::uint64_t record_line) noexcept;
+
+//! Turns a scanner error into an InputError for `file`.
+[[noreturn]] void throw_scan_error(const ScanError& error, const std::string& file,
+                                   const char* buffer_end, char quote, const ReadLimits& limits);
+
+}  // namespace quarry::io::detail

@@ -1,0 +1,129 @@
+#pragma once
+//! \file
+//! What the CSV inference pass learns and the parse pass needs, plus the field and record
+//! rules both passes share (so they can never disagree).
+
+#include "io/detail/csv_scanner.hpp"
+#include "io/detail/values.hpp"
+#include "quarry/io/chunk.hpp"
+#include "quarry/io/read_options.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace quarry::io::detail {
+
+//! The bytes of one chunk: whole records [begin, end) of the file.
+struct ChunkRange {
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;
+  //! Physical line at `begin`.
+  std::uint64_t line = 1;
+  //! Data row index of the chunk's first row.
+  std::int64_t first_row = 0;
+  //! Rows in the chunk.
+  std::int64_t rows = 0;
+};
+
+//! Everything the inference pass found.
+struct CsvLayout {
+  Dialect dialect;
+  std::shared_ptr<const Schema> schema;
+  //! Per column: the type was forced by CsvOptions::column_types.
+  std::vector<bool> forced;
+  std::vector<ChunkRange> chunks;
+  //! First byte after the BOM and header.
+  std::uint64_t data_begin = 0;
+  //! Names, types, notes and skipped-row counts; chunk reports are merged into it.
+  ReadReport report;
+};
+
+//! True when `field` starts with the quote character.
+[[nodiscard]] inline bool is_quoted(FieldSpan field, char quote) noexcept {
+  return quote != '\0' && field.begin != field.end && *field.begin == quote;
+}
+
+//! The text typed columns parse: outer quotes removed from a "…" field, spaces trimmed.
+[[nodiscard]] inline std::string_view typed_text(FieldSpan field, char quote) noexcept {
+  const auto size = static_cast<std::size_t>(field.end - field.begin);
+  if (quote != '\0' && size >= 2 && field.begin[0] == quote && field.end[-1] == quote) {
+    return trim(std::string_view(field.begin + 1, size - 2));
+  }
+  return trim(std::string_view(field.begin, size));
+}
+
+//! Writes the content of `field` (quotes removed, doubled quotes unescaped; text after a
+//! closing quote kept as is) to `out` (room for the field's size) and returns its length.
+[[nodiscard]] inline std::size_t unquote(FieldSpan field, char quote, char* out) noexcept {
+  const auto size = static_cast<std::size_t>(field.end - field.begin);
+  if (!is_quoted(field, quote)) {
+    std::memcpy(out, field.begin, size);
+    return size;
+  }
+  const char* p = field.begin + 1;
+  std::size_t written = 0;
+  while (p < field.end) {
+    const auto* q =
+        static_cast<const char*>(std::memchr(p, quote, static_cast<std::size_t>(field.end - p)));
+    if (q == nullptr) q = field.end;
+    std::memcpy(out + written, p, static_cast<std::size_t>(q - p));
+    written += static_cast<std::size_t>(q - p);
+    if (q == field.end) break;
+    if (q + 1 < field.end && q[1] == quote) {  // doubled quote
+      out[written++] = quote;
+      p = q + 2;
+      continue;
+    }
+    const auto rest = static_cast<std::size_t>(field.end - (q + 1));  // after the closing quote
+    std::memcpy(out + written, q + 1, rest);
+    return written + rest;
+  }
+  return written;
+}
+
+//! Decides what each scanned record means for the table. Both passes run one per range, in
+//! order, so they agree on every row.
+class RecordFilter {
+ public:
+  enum class Action : std::uint8_t { kIgnore, kRow, kSkip, kRaggedError };
+  struct Decision {
+    Action action = Action::kIgnore;
+    //! Blank lines before this row that are null rows (one-column files only).
+    std::uint64_t null_rows_before = 0;
+    //! Fields to take (fewer than the columns when padding).
+    std::size_t fields = 0;
+    //! The row was padded or truncated.
+    bool reshaped = false;
+  };
+
+  RecordFilter(std::size_t columns, RaggedRowPolicy policy) : columns_(columns), policy_(policy) {}
+
+  [[nodiscard]] Decision decide(const Record& record) noexcept {
+    Decision d;
+    if (record.blank && columns_ != 1) return d;
+    if (record.blank) {  // a null in a one-column file, unless no row follows
+      ++pending_blank_;
+      return d;
+    }
+    if (record.size != columns_) {
+      if (policy_ == RaggedRowPolicy::kError) return {Action::kRaggedError, 0, 0, false};
+      if (policy_ == RaggedRowPolicy::kSkip) return {Action::kSkip, 0, 0, false};
+      d.reshaped = true;
+    }
+    d.action = Action::kRow;
+    d.fields = record.size < columns_ ? record.size : columns_;
+    d.null_rows_before = pending_blank_;
+    pending_blank_ = 0;
+    return d;
+  }
+
+ private:
+  std::size_t columns_;
+  RaggedRowPolicy policy_;
+  std::uint64_t pending_blank_ = 0;
+};
+
+}  // namespace quarry::io::detail

@@ -1,0 +1,221 @@
+#pragma once
+//! \file
+//! The CSV tokenizer: finds fields and records in a byte range, 64 bytes at a time.
+//!
+//! Each 64-byte block becomes bitmasks of quote, delimiter and newline bytes (SSE2 compares).
+//! The quoted regions are the prefix-XOR of the quote mask (a doubled quote toggles twice, so
+//! RFC 4180 escapes need no special case); delimiters and newlines outside quoted regions are
+//! the structure, visited with count-trailing-zeros. A quote anywhere toggles the quoted state
+//! (the quote-parity rule): a stray quote inside an unquoted field opens a quoted region, which
+//! surfaces as an unterminated quote or a ragged row rather than silently shifted columns.
+//!
+//! Records end at LF (a CR before it is dropped); a lone CR is data. Blank lines are reported
+//! as blank records so the reader can decide what they mean.
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace quarry::io::detail {
+
+//! How fields are separated and quoted.
+struct Dialect {
+  char delimiter = ',';
+  //! '\0' disables quoting.
+  char quote = '"';
+};
+
+//! One field: [begin, end) in the scanned bytes, quotes included.
+struct FieldSpan {
+  const char* begin;
+  const char* end;
+};
+
+//! One record, valid during the callback.
+struct Record {
+  const FieldSpan* fields;
+  std::size_t size;
+  //! 1-based physical line where the record starts.
+  std::uint64_t line;
+  //! One past the record's terminating LF (or the end of the input).
+  const char* end;
+  //! The physical line of the byte at `end`.
+  std::uint64_t next_line;
+  //! An empty line (one empty field).
+  bool blank;
+};
+
+//! Why scanning stopped.
+struct ScanError {
+  enum class Kind { kUnterminatedQuote, kTooManyFields, kCellTooLarge };
+  Kind kind;
+  //! 1-based line of the record in question.
+  std::uint64_t line;
+  //! Start of the offending record.
+  const char* record;
+};
+
+//! Splits bytes into records and fields. Resumable across buffers by re-scanning the
+//! unconsumed tail (always a record start, hence outside quotes).
+class CsvScanner {
+ public:
+  //! `max_fields` and `max_cell_bytes` bound one record (ScanError beyond them).
+  CsvScanner(Dialect dialect, std::size_t max_fields, std::size_t max_cell_bytes)
+      : dialect_(dialect), max_fields_(max_fields), max_cell_(max_cell_bytes) {
+    fields_.resize(64);
+  }
+
+  //! The physical line of the next byte to scan (1-based).
+  [[nodiscard]] std::uint64_t line() const noexcept { return line_; }
+  void set_line(std::uint64_t line) noexcept { line_ = line; }
+  //! After scan(): bytes of the unfinished last field, and whether it is inside quotes.
+  [[nodiscard]] std::size_t pending_field_bytes() const noexcept { return pending_bytes_; }
+  [[nodiscard]] bool pending_inside_quote() const noexcept { return pending_quoted_; }
+  [[nodiscard]] const Dialect& dialect() const noexcept { return dialect_; }
+
+  //! Calls `on_record(const Record&)` for every complete record in [data, data + size) and
+  //! returns the bytes consumed. `data` must be readable to size + 64 (padding). At
+  //! `at_eof`, a last record without LF is complete, and an open quote throws ScanError.
+  template <class OnRecord>
+  std::size_t scan(const char* data, std::size_t size, bool at_eof, OnRecord&& on_record);
+
+ private:
+  struct Masks {
+    std::uint64_t quote;
+    std::uint64_t delimiter;
+    std::uint64_t newline;
+  };
+
+  Masks masks(const char* block, std::size_t valid) const noexcept;
+  static std::uint64_t prefix_xor(std::uint64_t x) noexcept {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    return x;
+  }
+  void push_field(const char* begin, const char* end, const char* record, std::uint64_t line) {
+    if (static_cast<std::size_t>(end - begin) > max_cell_) {
+      throw ScanError{ScanError::Kind::kCellTooLarge, line, record};
+    }
+    if (count_ == fields_.size()) {
+      if (count_ >= max_fields_) throw ScanError{ScanError::Kind::kTooManyFields, line, record};
+      fields_.resize(fields_.size() * 2);
+    }
+    fields_[count_++] = FieldSpan{begin, end};
+  }
+
+  Dialect dialect_;
+  std::size_t max_fields_;
+  std::size_t max_cell_;
+  std::uint64_t line_ = 1;
+  std::vector<FieldSpan> fields_;
+  std::size_t count_ = 0;
+  std::size_t pending_bytes_ = 0;
+  bool pending_quoted_ = false;
+};
+
+inline CsvScanner::Masks CsvScanner::masks(const char* block, std::size_t valid) const noexcept {
+  const std::uint64_t keep = valid >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << valid) - 1;
+  Masks m{0, 0, 0};
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8(dialect_.quote);
+  const __m128i delimiter = _mm_set1_epi8(dialect_.delimiter);
+  const __m128i newline = _mm_set1_epi8('\n');
+  for (int i = 0; i < 4; ++i) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i));
+    const auto shift = 16 * i;
+    m.quote |=
+        std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, quote)))}
+        << shift;
+    m.delimiter |= std::uint64_t{static_cast<std::uint16_t>(
+                       _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, delimiter)))}
+                   << shift;
+    m.newline |=
+        std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)))}
+        << shift;
+  }
+#else
+  for (int i = 0; i < 64; ++i) {
+    m.quote |= std::uint64_t{block[i] == dialect_.quote} << i;
+    m.delimiter |= std::uint64_t{block[i] == dialect_.delimiter} << i;
+    m.newline |= std::uint64_t{block[i] == '\n'} << i;
+  }
+#endif
+  m.quote = dialect_.quote != '\0' ? m.quote & keep : 0;
+  m.delimiter &= keep;
+  m.newline &= keep;
+  return m;
+}
+
+template <class OnRecord>
+std::size_t CsvScanner::scan(const char* data, std::size_t size, bool at_eof,
+                             OnRecord&& on_record) {
+  std::uint64_t line = line_;
+  std::uint64_t record_line = line_;
+  std::uint64_t committed_line = line_;
+  const char* record_start = data;
+  const char* field_start = data;
+  std::size_t consumed = 0;
+  std::uint64_t inside_carry = 0;
+  count_ = 0;
+  for (std::size_t base = 0; base < size; base += 64) {
+    const char* block = data + base;
+    const Masks m = masks(block, size - base);
+    const std::uint64_t inside = prefix_xor(m.quote) ^ inside_carry;
+    inside_carry = static_cast<std::uint64_t>(static_cast<std::int64_t>(inside) >> 63);
+    std::uint64_t structure = (m.delimiter | m.newline) & ~inside;
+    std::uint64_t quoted_newlines = m.newline & inside;
+    while (structure != 0) {
+      const int bit = std::countr_zero(structure);
+      structure &= structure - 1;
+      const char* at = block + bit;
+      if (quoted_newlines != 0) {
+        const std::uint64_t before = quoted_newlines & ((std::uint64_t{1} << bit) - 1);
+        line += static_cast<std::uint64_t>(std::popcount(before));
+        quoted_newlines &= ~before;
+      }
+      if (((m.newline >> bit) & 1U) == 0) {
+        push_field(field_start, at, record_start, record_line);
+        field_start = at + 1;
+        continue;
+      }
+      const char* end = (at > field_start && at[-1] == '\r') ? at - 1 : at;
+      const bool blank = count_ == 0 && end == field_start;
+      push_field(field_start, end, record_start, record_line);
+      on_record(Record{fields_.data(), count_, record_line, at + 1, line + 1, blank});
+      count_ = 0;
+      line += 1;
+      record_line = committed_line = line;
+      record_start = field_start = at + 1;
+      consumed = static_cast<std::size_t>(at + 1 - data);
+    }
+    if (quoted_newlines != 0) line += static_cast<std::uint64_t>(std::popcount(quoted_newlines));
+  }
+  if (at_eof && consumed < size) {
+    if (inside_carry != 0)
+      throw ScanError{ScanError::Kind::kUnterminatedQuote, record_line, record_start};
+    const char* stop = data + size;
+    const char* end = (stop > field_start && stop[-1] == '\r') ? stop - 1 : stop;
+    const bool blank = count_ == 0 && end == field_start;
+    push_field(field_start, end, record_start, record_line);
+    on_record(Record{fields_.data(), count_, record_line, stop, line, blank});
+    consumed = size;
+    committed_line = line;
+  }
+  pending_bytes_ = consumed < size ? static_cast<std::size_t>(data + size - field_start) : 0;
+  pending_quoted_ = consumed < size && inside_carry != 0;
+  count_ = 0;
+  line_ = committed_line;
+  return consumed;
+}
+
+}  // namespace quarry::io::detail

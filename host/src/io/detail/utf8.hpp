@@ -1,0 +1,41 @@
+#pragma once
+//! \file
+//! UTF-8 validation and repair: invalid sequences become U+FFFD, one per maximal subpart
+//! (the Unicode "substitution of maximal subparts" practice).
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace quarry::io::detail {
+
+//! True when every byte of [data, data+size) is ASCII.
+[[nodiscard]] inline bool is_ascii(const char* data, std::size_t size) noexcept {
+  std::size_t i = 0;
+  std::uint64_t any = 0;
+  for (; i + 8 <= size; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, data + i, 8);
+    any |= word;
+  }
+  for (; i < size; ++i) any |= static_cast<unsigned char>(data[i]);
+  return (any & 0x8080808080808080ULL) == 0;
+}
+
+//! The length of the valid UTF-8 sequence at `data` (1 to 4), or, when invalid, minus the
+//! length of its maximal subpart (-1 to -3). `size` > 0.
+[[nodiscard]] int utf8_step(const unsigned char* data, std::size_t size) noexcept;
+
+//! True when [data, data+size) is valid UTF-8.
+[[nodiscard]] bool is_valid_utf8(const char* data, std::size_t size) noexcept;
+
+//! Writes `in` to `out` (room for 3 * in.size() bytes) with invalid sequences replaced by
+//! U+FFFD; returns the bytes written and adds the replacements to `replaced`.
+std::size_t repair_utf8(std::string_view in, char* out, std::uint64_t& replaced) noexcept;
+
+//! `in` with invalid sequences replaced by U+FFFD.
+[[nodiscard]] std::string repaired_utf8(std::string_view in, std::uint64_t* replaced = nullptr);
+
+}  // namespace quarry::io::detail

@@ -1,0 +1,33 @@
+#pragma once
+//! \file
+//! Values -> text for the sinks.
+
+#include "quarry/io/chunk.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace quarry::io::detail {
+
+//! Appends the decimal form of `value`.
+void append_int64(std::string& out, std::int64_t value);
+
+//! Appends the shortest text that reads back as exactly `value` ("nan", "inf", "-inf" for
+//! specials). With `mark_float`, integral values get ".0" so they read back as floats.
+void append_float64(std::string& out, double value, bool mark_float);
+
+//! Appends ISO 8601 UTC text ("…Z") of microseconds since the epoch.
+void append_timestamp(std::string& out, std::int64_t micros);
+
+//! Appends `text` as a JSON string literal (quotes and escapes included).
+void append_json_string(std::string& out, std::string_view text);
+
+//! Appends a CSV field, quoted only when it must be (see sink.hpp).
+void append_csv_field(std::string& out, std::string_view text, char delimiter);
+
+//! Throws std::invalid_argument unless `chunk` has `schema`.
+void check_chunk_schema(const Schema& schema, const Chunk& chunk, std::string_view sink);
+
+}  // namespace quarry::io::detail

@@ -1,0 +1,85 @@
+#include "io/detail/utf8.hpp"
+
+namespace quarry::io::detail {
+namespace {
+
+bool in(unsigned char c, unsigned char low, unsigned char high) {
+  return c >= low && c <= high;
+}
+
+//! The allowed range of the second byte after lead `c`, and the sequence length (0 = bad lead).
+struct Lead {
+  int length;
+  unsigned char low;
+  unsigned char high;
+};
+
+Lead lead_of(unsigned char c) noexcept {
+  if (c < 0x80) return {1, 0, 0};
+  if (in(c, 0xC2, 0xDF)) return {2, 0x80, 0xBF};
+  if (c == 0xE0) return {3, 0xA0, 0xBF};
+  if (in(c, 0xE1, 0xEC) || in(c, 0xEE, 0xEF)) return {3, 0x80, 0xBF};
+  if (c == 0xED) return {3, 0x80, 0x9F};
+  if (c == 0xF0) return {4, 0x90, 0xBF};
+  if (in(c, 0xF1, 0xF3)) return {4, 0x80, 0xBF};
+  if (c == 0xF4) return {4, 0x80, 0x8F};
+  return {0, 0, 0};
+}
+
+}  // namespace
+
+int utf8_step(const unsigned char* data, std::size_t size) noexcept {
+  const Lead lead = lead_of(data[0]);
+  if (lead.length == 1) return 1;
+  if (lead.length == 0) return -1;
+  if (size < 2 || !in(data[1], lead.low, lead.high)) return -1;
+  for (int i = 2; i < lead.length; ++i) {
+    if (static_cast<std::size_t>(i) >= size || !in(data[i], 0x80, 0xBF)) return -i;
+  }
+  return lead.length;
+}
+
+bool is_valid_utf8(const char* data, std::size_t size) noexcept {
+  if (is_ascii(data, size)) return true;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < size;) {
+    if (bytes[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    const int step = utf8_step(bytes + i, size - i);
+    if (step < 0) return false;
+    i += static_cast<std::size_t>(step);
+  }
+  return true;
+}
+
+std::size_t repair_utf8(std::string_view in_text, char* out, std::uint64_t& replaced) noexcept {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(in_text.data());
+  const std::size_t size = in_text.size();
+  std::size_t written = 0;
+  for (std::size_t i = 0; i < size;) {
+    const int step = bytes[i] < 0x80 ? 1 : utf8_step(bytes + i, size - i);
+    if (step > 0) {
+      std::memcpy(out + written, bytes + i, static_cast<std::size_t>(step));
+      written += static_cast<std::size_t>(step);
+      i += static_cast<std::size_t>(step);
+    } else {
+      std::memcpy(out + written, "\xEF\xBF\xBD", 3);
+      written += 3;
+      i += static_cast<std::size_t>(-step);
+      ++replaced;
+    }
+  }
+  return written;
+}
+
+std::string repaired_utf8(std::string_view in_text, std::uint64_t* replaced) {
+  std::uint64_t count = 0;
+  std::string out(in_text.size() * 3, '\0');
+  out.resize(repair_utf8(in_text, out.data(), count));
+  if (replaced != nullptr) *replaced += count;
+  return out;
+}
+
+}  // namespace quarry::io::detail

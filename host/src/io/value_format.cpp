@@ -1,0 +1,106 @@
+#include "io/detail/value_format.hpp"
+
+#include "io/detail/timestamp.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+
+namespace quarry::io::detail {
+
+void append_int64(std::string& out, std::int64_t value) {
+  char buffer[24];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
+void append_float64(std::string& out, double value, bool mark_float) {
+  if (std::isnan(value)) {
+    out += "nan";
+    return;
+  }
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  const std::string_view text(buffer, static_cast<std::size_t>(result.ptr - buffer));
+  out += text;
+  if (mark_float && std::isfinite(value) && text.find_first_of(".e") == std::string_view::npos)
+    out += ".0";
+}
+
+void append_timestamp(std::string& out, std::int64_t micros) {
+  char buffer[kTimestampTextSize];
+  out.append(buffer, format_timestamp(micros, buffer));
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text, start, i - start);
+    start = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+    }
+  }
+  out.append(text, start, text.size() - start);
+  out += '"';
+}
+
+namespace {
+
+bool spells_null(std::string_view text) {
+  return text.empty() || text == "NA" || text == "N/A" || text == "null" || text == "NULL";
+}
+
+}  // namespace
+
+void append_csv_field(std::string& out, std::string_view text, char delimiter) {
+  const bool quote =
+      spells_null(text) ||
+      text.find_first_of(std::string{delimiter, '"', '\r', '\n'}) != std::string_view::npos;
+  if (!quote) {
+    out += text;
+    return;
+  }
+  out += '"';
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+void check_chunk_schema(const Schema& schema, const Chunk& chunk, std::string_view sink) {
+  if (chunk.schema() == schema) return;
+  throw std::invalid_argument(std::string(sink) +
+                              " sink: the chunk's columns differ from the sink's schema");
+}
+
+}  // namespace quarry::io::detail

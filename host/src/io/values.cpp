@@ -1,0 +1,69 @@
+#include "io/detail/values.hpp"
+
+namespace quarry::io::detail {
+namespace {
+
+bool starts_number(char c) noexcept {
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.';
+}
+
+bool starts_special_float(char c) noexcept {
+  return c == 'n' || c == 'N' || c == 'i' || c == 'I';
+}
+
+bool starts_bool(char c) noexcept {
+  return c == 't' || c == 'T' || c == 'f' || c == 'F';
+}
+
+std::uint8_t classify_numeric(std::string_view text, std::uint8_t candidates,
+                              bool& int_overflow) noexcept {
+  if ((candidates & kClassInt) != 0) {
+    std::int64_t ignored = 0;
+    switch (parse_int64(text, ignored)) {
+      case IntParse::kOk:
+        return candidates & (kClassInt | kClassFloat);
+      case IntParse::kOverflow:
+        int_overflow = true;
+        return candidates & kClassFloat;
+      case IntParse::kNotInteger:
+        break;
+    }
+  }
+  if ((candidates & kClassTimestamp) != 0 && may_be_timestamp(text) && parse_timestamp(text)) {
+    return kClassTimestamp;
+  }
+  if ((candidates & kClassFloat) == 0) return 0;
+  if (is_decimal_text(text)) return kClassFloat;
+  double value = 0;  // "-inf", "+nan", …
+  return parse_float64(text, value) ? kClassFloat : 0;
+}
+
+}  // namespace
+
+std::uint8_t classify(std::string_view text, std::uint8_t candidates, bool& int_overflow) noexcept {
+  if (text.empty() || candidates == 0) return 0;
+  const char first = text[0];
+  if (starts_number(first)) return classify_numeric(text, candidates, int_overflow);
+  double number = 0;
+  if ((candidates & kClassFloat) != 0 && starts_special_float(first) &&
+      parse_float64(text, number)) {
+    return kClassFloat;
+  }
+  bool flag = false;
+  if ((candidates & kClassBool) != 0 && starts_bool(first) && parse_bool(text, flag)) {
+    return kClassBool;
+  }
+  return 0;
+}
+
+NullSpellings::NullSpellings(const std::vector<std::string>& spellings) {
+  for (const std::string& spelling : spellings) {
+    if (spelling.empty()) continue;
+    spellings_.push_back(spelling);
+    first_[static_cast<unsigned char>(spelling[0])] = true;
+    if (spelling.size() > max_size_) max_size_ = spelling.size();
+    if (starts_number(spelling[0])) may_spell_number_ = true;
+  }
+}
+
+}  // namespace quarry::io::detail

@@ -1,0 +1,42 @@
+#include "quarry/pipeline/environment.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+
+namespace quarry::pipeline {
+
+std::shared_ptr<const Environment> Environment::from_settings(const config::Settings& settings) {
+  io::ReadLimits limits;
+  limits.max_columns = settings.limits.max_columns;
+  limits.max_cell_bytes = settings.limits.max_cell_bytes;
+  limits.max_rows = settings.limits.max_rows;
+  limits.max_file_bytes = settings.limits.max_file_mb << 20;
+  exec::RunOptions run;
+  run.memory_budget_bytes = settings.memory.budget_mb << 20;
+  run.timeout = std::chrono::seconds(settings.limits.call_timeout_s);
+  ResultBudget budget{settings.results.max_bytes, settings.results.max_rows};
+  return std::make_shared<const Environment>(Environment{
+      sandbox::Sandbox(settings.data.roots, settings.output.root), limits, run, budget});
+}
+
+std::filesystem::path Environment::keep_full_result(const std::string& tool,
+                                                    const std::string& json) const {
+  const auto now = std::chrono::system_clock::now();
+  const auto name = fmt::format("results/{}-{:%Y%m%dT%H%M%S}-{:04x}.json", tool, now,
+                                std::random_device{}() & 0xffffu);
+  const auto target = sandbox.resolve_output(name);
+  const auto temporary = target.parent_path() / ("." + target.filename().string() + ".partial");
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    out << json;
+    if (!out.flush()) throw std::runtime_error("cannot write " + temporary.string());
+  }
+  std::filesystem::rename(temporary, target);
+  return target;
+}
+
+}  // namespace quarry::pipeline

@@ -1,0 +1,143 @@
+#include "quarry/pipeline/source_arguments.hpp"
+
+#include "quarry/io/open_source.hpp"
+
+#include <fmt/format.h>
+
+namespace quarry::pipeline {
+namespace {
+
+using nlohmann::json;
+
+using ColumnTypes = std::map<std::string, io::ColumnType, std::less<>>;
+
+ColumnTypes column_types(const json& source) {
+  ColumnTypes types;
+  for (const auto& [name, type] : source.value("column_types", json::object()).items()) {
+    const auto parsed = io::parse_column_type(type.get<std::string>());
+    if (!parsed) {
+      throw io::InputError(
+          fmt::format("column_types.{} = \"{}\" is not a type", name, type.get<std::string>()),
+          "use one of int64, float64, bool, string, timestamp");
+    }
+    types[name] = *parsed;
+  }
+  return types;
+}
+
+io::SourceOptions reader_options(const json& source, const Environment& environment,
+                                 io::ReadHooks hooks) {
+  io::SourceOptions options;
+  const std::string format = source.value("format", "");
+  if (format == "csv") options.format = io::SourceFormat::kCsv;
+  if (format == "jsonl") options.format = io::SourceFormat::kJsonl;
+  if (format == "sqlite") options.format = io::SourceFormat::kSqlite;
+  const auto chunk_bytes = static_cast<std::size_t>(
+      exec::plan_flow(environment.run.memory_budget_bytes, environment.run.threads).chunk_bytes);
+  const std::string bad_rows = source.value("on_bad_rows", "error");
+  auto& csv = options.csv;
+  if (source.contains("delimiter")) csv.delimiter = source["delimiter"].get<std::string>().at(0);
+  csv.header = source.value("header", true);
+  csv.column_types = column_types(source);
+  csv.chunk_bytes = chunk_bytes;
+  csv.on_ragged_row = bad_rows == "skip"  ? io::RaggedRowPolicy::kSkip
+                      : bad_rows == "pad" ? io::RaggedRowPolicy::kPadOrTruncate
+                                          : io::RaggedRowPolicy::kError;
+  csv.limits = environment.limits;
+  csv.hooks = hooks;
+  auto& jsonl = options.jsonl;
+  jsonl.column_types = csv.column_types;
+  jsonl.chunk_bytes = chunk_bytes;
+  jsonl.on_malformed_line =
+      bad_rows == "error" ? io::MalformedLinePolicy::kError : io::MalformedLinePolicy::kSkip;
+  jsonl.limits = environment.limits;
+  jsonl.hooks = hooks;
+  auto& sqlite = options.sqlite;
+  sqlite.table = source.value("table", "");
+  sqlite.query = source.value("query", "");
+  sqlite.column_types = csv.column_types;
+  sqlite.limits = environment.limits;
+  sqlite.hooks = hooks;
+  return options;
+}
+
+}  // namespace
+
+const json& source_properties() {
+  static const json properties = json::parse(R"({
+    "path": {"type": "string", "minLength": 1,
+             "description": "Input file under a data root: CSV/TSV, JSON Lines (.jsonl) or SQLite (.sqlite/.db). Relative paths start at the first data root."},
+    "format": {"type": "string", "enum": ["csv", "jsonl", "sqlite"],
+               "description": "Overrides the format chosen from the file extension."},
+    "delimiter": {"type": "string", "minLength": 1, "maxLength": 1,
+                  "description": "CSV field separator; detected among , ; TAB | when omitted."},
+    "header": {"type": "boolean", "description": "CSV: the first row names the columns (default true)."},
+    "table": {"type": "string", "description": "SQLite: the table or view to read."},
+    "query": {"type": "string", "description": "SQLite: one read-only SELECT statement to read instead of a table."},
+    "column_types": {"type": "object",
+                     "additionalProperties": {"type": "string", "enum": ["int64", "float64", "bool", "string", "timestamp"]},
+                     "description": "Force column types by name; values that do not fit become null and are counted."},
+    "on_bad_rows": {"type": "string", "enum": ["error", "skip", "pad"],
+                    "description": "Rows with the wrong number of fields: fail naming the line (default), skip and count them, or pad/truncate them."}
+  })");
+  return properties;
+}
+
+SplitArguments split_arguments(const json& arguments) {
+  SplitArguments split;
+  for (const auto& [key, value] : arguments.items()) {
+    (source_properties().contains(key) ? split.source : split.tool)[key] = value;
+  }
+  return split;
+}
+
+std::unique_ptr<io::Source> open_input(const json& source, const Environment& environment,
+                                       tools::CallContext& context) {
+  const auto path = environment.sandbox.resolve_input(source.value("path", ""));
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  io::ReadHooks hooks;
+  hooks.is_cancelled = [&context] { return context.cancelled(); };
+  hooks.on_scan_progress = [&context, size](std::uint64_t done, std::uint64_t) {
+    context.progress(static_cast<double>(done), 2.0 * static_cast<double>(size),
+                     "inferring column types");
+  };
+  return io::open_source(path, reader_options(source, environment, hooks));
+}
+
+json describe_input(const std::string& path, const io::Source& source, std::uint64_t rows) {
+  json columns = json::array();
+  for (const auto& field : source.schema().fields()) {
+    columns.push_back({{"name", field.name}, {"type", io::to_string(field.type)}});
+  }
+  const auto report = source.report();
+  json coerced = json::array();
+  for (const auto& column : report.columns) {
+    if (column.coerced_to_null == 0 && column.invalid_utf8_replaced == 0 && column.notes.empty())
+      continue;
+    json entry = {{"column", column.name},
+                  {"coerced_to_null", column.coerced_to_null},
+                  {"invalid_utf8_replaced", column.invalid_utf8_replaced},
+                  {"notes", column.notes}};
+    json examples = json::array();
+    for (const auto& example : column.examples) {
+      examples.push_back(
+          {{"line", example.line}, {"value", example.value}, {"reason", example.reason}});
+    }
+    entry["examples"] = std::move(examples);
+    coerced.push_back(std::move(entry));
+  }
+  json out = {{"path", path},
+              {"rows", rows},
+              {"bytes", report.bytes_read},
+              {"columns", std::move(columns)}};
+  if (!coerced.empty()) out["coerced"] = std::move(coerced);
+  if (report.malformed_rows_skipped > 0)
+    out["malformed_rows_skipped"] = report.malformed_rows_skipped;
+  if (report.rows_padded_or_truncated > 0)
+    out["rows_padded_or_truncated"] = report.rows_padded_or_truncated;
+  if (!report.notes.empty()) out["notes"] = report.notes;
+  return out;
+}
+
+}  // namespace quarry::pipeline

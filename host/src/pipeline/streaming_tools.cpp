@@ -1,0 +1,140 @@
+#include "quarry/pipeline/streaming_tools.hpp"
+
+#include "quarry/pipeline/plugin_stage.hpp"
+#include "quarry/pipeline/source_arguments.hpp"
+#include "quarry/pipeline/two_pass_progress.hpp"
+#include "quarry/tools/streaming.hpp"
+
+#include <fmt/format.h>
+
+namespace quarry::pipeline {
+namespace {
+
+using nlohmann::json;
+
+json extend_input_schema(const json& schema) {
+  json extended = schema;
+  auto& properties = extended["properties"];
+  if (!properties.is_object()) properties = json::object();
+  for (const auto& [key, value] : source_properties().items()) {
+    if (!properties.contains(key)) properties[key] = value;
+  }
+  auto& required = extended["required"];
+  if (!required.is_array()) required = json::array();
+  if (std::find(required.begin(), required.end(), "path") == required.end())
+    required.push_back("path");
+  extended["type"] = "object";
+  return extended;
+}
+
+class FileTool final : public tools::Tool {
+ public:
+  FileTool(tools::ToolPtr inner, std::shared_ptr<const Environment> environment)
+      : inner_(std::move(inner)), environment_(std::move(environment)) {
+    descriptor_ = inner_->descriptor();
+    descriptor_.input_schema = extend_input_schema(descriptor_.input_schema);
+    descriptor_.output_schema = extend_output_schema(descriptor_.output_schema);
+  }
+
+  const tools::ToolDescriptor& descriptor() const override { return descriptor_; }
+
+  tools::ToolResult call(const json& arguments, tools::CallContext& context) override {
+    const auto split = split_arguments(arguments);
+    std::unique_ptr<io::Source> source;
+    try {
+      source = open_input(split.source, *environment_, context);
+    } catch (const std::exception& e) {
+      return tools::ToolResult::error(fmt::format("Cannot read the input: {}", e.what()));
+    }
+    auto* streaming = dynamic_cast<tools::StreamingTool*>(inner_.get());
+    std::vector<std::shared_ptr<exec::Stage>> stages = {make_plugin_stage(
+        descriptor_.name, streaming->bind_stage(), split.tool, environment_->stage_budget(1))};
+    std::error_code ignored;
+    const auto size = static_cast<double>(source->total_bytes().value_or(0));
+    TwoPassProgress progress(context, size);
+    const auto run = exec::run_pipeline(*source, stages, nullptr, environment_->run, progress);
+    return compose_run_result(descriptor_.name, run,
+                              describe_input(split.source.value("path", ""), *source, run.rows),
+                              *environment_);
+  }
+
+ private:
+  tools::ToolPtr inner_;
+  std::shared_ptr<const Environment> environment_;
+  tools::ToolDescriptor descriptor_;
+};
+
+}  // namespace
+
+std::optional<json> extend_output_schema(const std::optional<json>& schema) {
+  if (!schema || schema->value("type", "") != "object") return schema;
+  json extended = *schema;
+  auto& properties = extended["properties"];
+  if (!properties.is_object()) properties = json::object();
+  properties["input"] = {{"type", "object"},
+                         {"description", "the input read: path, rows, columns, coercions"}};
+  properties["complete"] = {{"type", "boolean"}};
+  properties["error"] = {{"type", "object"}};
+  properties["truncated"] = {{"type", "boolean"}};
+  properties["totals"] = {{"type", "object"}};
+  properties["full_result"] = {{"type", "string"}};
+  return extended;
+}
+
+tools::ToolResult compose_run_result(const std::string& tool, const exec::RunResult& run,
+                                     json input, const Environment& environment) {
+  const exec::StageOutcome* outcome = run.outcomes.empty() ? nullptr : &run.outcomes.front();
+  if (outcome == nullptr || !outcome->result) {
+    std::string message = run.failure_message.empty() ? (outcome ? outcome->error : "no result")
+                                                      : run.failure_message;
+    return tools::ToolResult::error(
+        fmt::format("{} failed ({}): {}", tool, exec::to_string(run.failure), message));
+  }
+  tools::ToolResult result = *outcome->result;
+  if (result.structured && result.structured->is_object()) {
+    (*result.structured)["input"] = std::move(input);
+    (*result.structured)["complete"] = run.complete();
+  }
+  if (!run.complete()) {
+    result.is_error = true;
+    const json error = {{"kind", exec::to_string(run.failure)},
+                        {"message", run.failure_message},
+                        {"stage", run.failed_stage},
+                        {"rows_processed", run.rows}};
+    if (result.structured && result.structured->is_object()) (*result.structured)["error"] = error;
+    result.content.insert(
+        result.content.begin(),
+        {{"type", "text"},
+         {"text", fmt::format("Stopped early ({}): {} The results below cover only the first "
+                              "{} rows.",
+                              exec::to_string(run.failure), run.failure_message, run.rows)}});
+  }
+  return apply_budget(std::move(result), environment.budget, tool,
+                      [&environment](const std::string& name, const std::string& json_text) {
+                        return environment.keep_full_result(name, json_text);
+                      });
+}
+
+StreamingToolProvider::StreamingToolProvider(std::shared_ptr<const tools::ToolProvider> base,
+                                             std::shared_ptr<const Environment> environment)
+    : base_(std::move(base)), environment_(std::move(environment)) {}
+
+std::vector<tools::ToolPtr> StreamingToolProvider::tools() const {
+  auto tools = base_->tools();
+  std::lock_guard lock(mutex_);
+  // Rebuilt from the current set each time, so replaced plugins' wrappers are freed.
+  std::map<const tools::Tool*, std::pair<std::weak_ptr<tools::Tool>, tools::ToolPtr>> current;
+  for (auto& tool : tools) {
+    if (dynamic_cast<tools::StreamingTool*>(tool.get()) == nullptr) continue;
+    auto found = wrappers_.find(tool.get());
+    tools::ToolPtr wrapper = found != wrappers_.end() && found->second.first.lock() == tool
+                                 ? found->second.second
+                                 : std::make_shared<FileTool>(tool, environment_);
+    current[tool.get()] = {tool, wrapper};
+    tool = std::move(wrapper);
+  }
+  wrappers_ = std::move(current);
+  return tools;
+}
+
+}  // namespace quarry::pipeline

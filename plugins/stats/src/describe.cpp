@@ -1,0 +1,496 @@
+//! \file
+//! stats_describe: per-column summaries in one streaming pass.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "detail/budget.hpp"
+#include "detail/categories.hpp"
+#include "detail/columns.hpp"
+#include "detail/format.hpp"
+#include "detail/moments.hpp"
+#include "detail/quantiles.hpp"
+#include "detail/schema.hpp"
+#include "detail/text.hpp"
+#include "quarry/sdk.hpp"
+
+namespace quarry::stats {
+namespace {
+
+constexpr const char*
+    kInputSchema = R"({"type":"object","properties":{)"
+                   R"("columns":)" QUARRY_STATS_COLUMNS(
+                       "Columns to describe: names, or all/numeric/string/bool/timestamp. Default: "
+                       "all.") R"(,)"
+                               R"("percentiles":{"type":"array","items":{"type":"number","minimum":0,"maximum":1},)"
+                               R"("maxItems":50,"description":"Fractions in [0, 1] (pandas style); default )"
+                               R"([0.25, 0.5, 0.75]. The median is always included."},)"
+                               R"("top":{"type":"integer","minimum":0,"maximum":100,"default":5,)"
+                               R"("description":"How many most frequent values to list for text columns."},)"
+                               R"("quantiles":{"type":"string","enum":["auto","sketch"],"default":"auto",)"
+                               R"("description":"auto: exact while the values fit the memory budget, else a sketch )"
+                               R"(with a stated rank-error bound; sketch: always the sketch (less memory)."}}})";
+
+constexpr const char* kOutputSchema =
+    R"({"type":"object","required":["rows","columns","notes"],"properties":{)"
+    R"("rows":{"type":"integer"},)"
+    R"("columns":{"type":"array","items":{"type":"object","required":["name","type","count",)"
+    R"("null_count"],"properties":{"name":{"type":"string"},"type":{"type":"string"},)"
+    R"("count":{"type":"integer"},"null_count":{"type":"integer"},)"
+    R"("nan_count":{"type":"integer"},)"
+    R"("mean":)" QUARRY_STATS_NUM R"(,"std":)" QUARRY_STATS_NUM R"(,)"
+    R"("min":{"type":["number","string","null"]},"max":{"type":["number","string","null"]},)"
+    R"("percentiles":{"type":"object","additionalProperties":)" QUARRY_STATS_NUM R"(},)"
+    R"("quantiles_exact":{"type":"boolean"},"rank_error_bound":{"type":"number"},)"
+    R"("skewness":)" QUARRY_STATS_NUM R"(,"kurtosis":)" QUARRY_STATS_NUM R"(,)"
+    R"("infinite":{"type":"object","properties":{"positive":{"type":"integer"},)"
+    R"("negative":{"type":"integer"}}},)"
+    R"("distinct":{"type":"integer"},"distinct_exact":{"type":"boolean"},)"
+    R"("top":{"type":"array","items":{"type":"object","properties":{"value":{},)"
+    R"("count":{"type":"integer"}}}},"count_error_bound":{"type":"integer"},)"
+    R"("min_length":{"type":["integer","null"]},"max_length":{"type":["integer","null"]},)"
+    R"("true_count":{"type":"integer"},"false_count":{"type":"integer"},)"
+    R"("span_seconds":)" QUARRY_STATS_NUM R"(,"span":{"type":["string","null"]},)"
+    R"("notes":)" QUARRY_STATS_NOTES R"(}}},)"
+    R"("notes":)" QUARRY_STATS_NOTES R"(}})";
+
+constexpr const char* kDescription =
+    "Summarises columns in one pass: for numbers count, nulls, mean, std (sample, ddof=1), min, "
+    "max, quartiles and requested percentiles, skewness and excess kurtosis (bias-corrected, as "
+    "pandas); for text the distinct count, most frequent values and min/max length; for "
+    "booleans true/false counts; for timestamps min, max and span. NaN counts as missing; "
+    "infinities are left out and counted. Quantiles are exact while the values fit the memory "
+    "budget, else from a mergeable sketch whose rank-error bound is reported.";
+
+// ---- Per-column summaries ----------------------------------------------------------------
+
+struct NumericSummary {
+  ColumnRef ref;
+  ValueCounts counts;
+  Moments moments;
+  ValueStore values;
+  std::int64_t int_min = std::numeric_limits<std::int64_t>::max();
+  std::int64_t int_max = std::numeric_limits<std::int64_t>::min();
+
+  void consume(const sdk::ColumnView& column, std::vector<double>& row, std::vector<double>& kept) {
+    read_numbers(column, row, counts);
+    keep_finite(row, kept);
+    moments.add(kept.data(), kept.size());
+    values.add(kept.data(), kept.size());
+    if (ref.type == sdk::ColumnType::int64) {
+      const auto v = column.int64s();
+      for (std::int64_t i = 0; i < v.size(); ++i) {
+        if (!v.is_valid(i)) continue;
+        int_min = std::min(int_min, v[i]);
+        int_max = std::max(int_max, v[i]);
+      }
+    }
+  }
+  void merge(NumericSummary& o) {
+    counts.merge(o.counts);
+    moments.merge(o.moments);
+    values.merge(o.values);
+    int_min = std::min(int_min, o.int_min);
+    int_max = std::max(int_max, o.int_max);
+  }
+  std::size_t bytes() const { return values.bytes(); }
+};
+
+struct TextSummary {
+  ColumnRef ref;
+  std::int64_t rows = 0;
+  std::int64_t nulls = 0;
+  CategoryCounter labels;
+  std::int64_t min_length = std::numeric_limits<std::int64_t>::max();
+  std::int64_t max_length = -1;
+
+  static std::int64_t code_points(std::string_view s) {
+    std::int64_t n = 0;
+    for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    return n;
+  }
+  void consume(const sdk::ColumnView& column) {
+    const auto v = column.strings();
+    rows += v.size();
+    for (std::int64_t i = 0; i < v.size(); ++i) {
+      if (!v.is_valid(i)) {
+        ++nulls;
+        continue;
+      }
+      const std::string_view s = v[i];
+      const std::int64_t len = code_points(s);
+      min_length = std::min(min_length, len);
+      max_length = std::max(max_length, len);
+      labels.add(s);
+    }
+  }
+  void merge(TextSummary& o) {
+    rows += o.rows;
+    nulls += o.nulls;
+    labels.merge(o.labels);
+    min_length = std::min(min_length, o.min_length);
+    max_length = std::max(max_length, o.max_length);
+  }
+  std::size_t bytes() const { return labels.bytes(); }
+};
+
+struct BoolSummary {
+  ColumnRef ref;
+  std::int64_t rows = 0;
+  std::int64_t nulls = 0;
+  std::int64_t trues = 0;
+
+  void consume(const sdk::ColumnView& column) {
+    const auto v = column.bools();
+    rows += v.size();
+    for (std::int64_t i = 0; i < v.size(); ++i) {
+      if (!v.is_valid(i)) {
+        ++nulls;
+      } else if (v[i]) {
+        ++trues;
+      }
+    }
+  }
+  void merge(const BoolSummary& o) {
+    rows += o.rows;
+    nulls += o.nulls;
+    trues += o.trues;
+  }
+  std::size_t bytes() const { return 0; }
+};
+
+struct TimeSummary {
+  ColumnRef ref;
+  std::int64_t rows = 0;
+  std::int64_t nulls = 0;
+  std::int64_t min = std::numeric_limits<std::int64_t>::max();
+  std::int64_t max = std::numeric_limits<std::int64_t>::min();
+
+  void consume(const sdk::ColumnView& column) {
+    const auto v = column.timestamps();
+    rows += v.size();
+    for (std::int64_t i = 0; i < v.size(); ++i) {
+      if (!v.is_valid(i)) {
+        ++nulls;
+        continue;
+      }
+      min = std::min(min, v[i]);
+      max = std::max(max, v[i]);
+    }
+  }
+  void merge(const TimeSummary& o) {
+    rows += o.rows;
+    nulls += o.nulls;
+    min = std::min(min, o.min);
+    max = std::max(max, o.max);
+  }
+  std::size_t bytes() const { return 0; }
+};
+
+using Summary = std::variant<NumericSummary, TextSummary, BoolSummary, TimeSummary>;
+
+template <class S>
+Summary summary_of(const ColumnRef& ref) {
+  S s;
+  s.ref = ref;
+  return s;
+}
+
+Summary make_summary(const ColumnRef& ref) {
+  switch (ref.type) {
+    case sdk::ColumnType::utf8:
+      return summary_of<TextSummary>(ref);
+    case sdk::ColumnType::boolean:
+      return summary_of<BoolSummary>(ref);
+    case sdk::ColumnType::timestamp:
+      return summary_of<TimeSummary>(ref);
+    default:
+      return summary_of<NumericSummary>(ref);
+  }
+}
+
+// ---- Rendering ---------------------------------------------------------------------------
+
+//! "25%", "2.5%", "99.9%": pandas' percentile labels.
+std::string percentile_label(double q) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g%%", q * 100);
+  return buf;
+}
+
+struct Rendered {
+  json column;
+  std::vector<std::string> text_row;  // numeric table row, or empty
+  std::string text_line;              // one line for other types
+};
+
+Rendered render_numeric(NumericSummary& s, const std::vector<double>& qs) {
+  const Moments& m = s.moments;
+  const std::int64_t n = m.count();
+  json notes = json::array();
+  json c = {{"name", s.ref.name},
+            {"type", std::string(sdk::type_name(s.ref.type))},
+            {"count", n},
+            {"null_count", s.counts.missing()}};
+  if (s.counts.nans > 0) c["nan_count"] = s.counts.nans;
+  if (s.counts.infinite() > 0) {
+    c["infinite"] = {{"positive", s.counts.pos_inf}, {"negative", s.counts.neg_inf}};
+    notes.push_back(infinity_note(s.ref.name, s.counts));
+  }
+  const bool integer = s.ref.type == sdk::ColumnType::int64 && n > 0;
+  c["mean"] = num(m.mean());
+  c["std"] = num(m.stddev());
+  c["min"] = integer ? json(s.int_min) : num(m.min());
+  c["max"] = integer ? json(s.int_max) : num(m.max());
+  const std::vector<double> qv = s.values.quantiles(qs);
+  json percentiles = json::object();
+  for (std::size_t i = 0; i < qs.size(); ++i) percentiles[percentile_label(qs[i])] = num(qv[i]);
+  c["percentiles"] = percentiles;
+  c["quantiles_exact"] = s.values.exact();
+  c["rank_error_bound"] = s.values.rank_error();
+  c["skewness"] = num(m.skewness());
+  c["kurtosis"] = num(m.kurtosis());
+  if (n == 0) {
+    notes.push_back("column '" + s.ref.name + "' has no values (" + std::to_string(s.counts.rows) +
+                    " rows, all missing or left out): every statistic is null");
+  } else if (n >= 2 && m.constant()) {
+    notes.push_back("column '" + s.ref.name +
+                    "' is constant: std is 0, skewness and kurtosis are undefined (null)");
+  } else if (n < 4) {
+    notes.push_back("column '" + s.ref.name + "' has " + std::to_string(n) +
+                    " value(s): std needs 2, skewness 3, kurtosis 4 (null otherwise)");
+  }
+  c["notes"] = notes;
+
+  const double scale = m.stddev();
+  std::vector<std::string> row = {s.ref.name,
+                                  std::to_string(n),
+                                  std::to_string(s.counts.missing()),
+                                  short_text(m.mean(), scale),
+                                  short_text(m.stddev()),
+                                  integer ? std::to_string(s.int_min) : short_text(m.min(), scale)};
+  for (double v : qv) row.push_back(short_text(v, scale));
+  row.push_back(integer ? std::to_string(s.int_max) : short_text(m.max(), scale));
+  row.push_back(short_text(m.skewness()));
+  row.push_back(short_text(m.kurtosis()));
+  return {c, row, {}};
+}
+
+Rendered render_text(TextSummary& s, std::size_t top) {
+  const std::int64_t count = s.rows - s.nulls;
+  json c = {{"name", s.ref.name},
+            {"type", "utf8"},
+            {"count", count},
+            {"null_count", s.nulls},
+            {"distinct", static_cast<std::int64_t>(s.labels.distinct())},
+            {"distinct_exact", s.labels.exact()},
+            {"min_length", count > 0 ? json(s.min_length) : json(nullptr)},
+            {"max_length", count > 0 ? json(s.max_length) : json(nullptr)}};
+  json items = json::array();
+  std::string line = s.ref.name + ": " + std::to_string(count) + " values, " +
+                     std::to_string(s.nulls) + " null, " + (s.labels.exact() ? "" : "~") +
+                     std::to_string(static_cast<std::int64_t>(s.labels.distinct())) + " distinct";
+  const auto most = s.labels.top(top);
+  for (std::size_t i = 0; i < most.size(); ++i) {
+    items.push_back({{"value", most[i].first}, {"count", most[i].second}});
+    line +=
+        (i == 0 ? "; top: " : ", ") + most[i].first + " (" + std::to_string(most[i].second) + ")";
+  }
+  c["top"] = items;
+  json notes = json::array();
+  if (!s.labels.exact()) {
+    c["count_error_bound"] = s.labels.count_error();
+    notes.push_back("column '" + s.ref.name +
+                    "': too many distinct values to count exactly within the memory budget; "
+                    "distinct is a HyperLogLog estimate (±0.8% standard error) and top counts "
+                    "may be up to count_error_bound too low");
+  }
+  c["notes"] = notes;
+  return {c, {}, line};
+}
+
+Rendered render_bool(const BoolSummary& s) {
+  const std::int64_t count = s.rows - s.nulls;
+  const double mean = count > 0 ? static_cast<double>(s.trues) / static_cast<double>(count)
+                                : std::numeric_limits<double>::quiet_NaN();
+  json c = {{"name", s.ref.name},    {"type", "bool"},        {"count", count},
+            {"null_count", s.nulls}, {"true_count", s.trues}, {"false_count", count - s.trues},
+            {"mean", num(mean)},     {"notes", json::array()}};
+  return {c,
+          {},
+          s.ref.name + ": " + std::to_string(count) + " values, " + std::to_string(s.nulls) +
+              " null, " + std::to_string(s.trues) + " true, " + std::to_string(count - s.trues) +
+              " false"};
+}
+
+Rendered render_time(const TimeSummary& s) {
+  const std::int64_t count = s.rows - s.nulls;
+  json c = {{"name", s.ref.name}, {"type", "timestamp"}, {"count", count}, {"null_count", s.nulls}};
+  if (count == 0) {
+    c["min"] = c["max"] = c["span_seconds"] = c["span"] = nullptr;
+    c["notes"] = json::array({"column '" + s.ref.name + "' has no values"});
+    return {c, {}, s.ref.name + ": no values"};
+  }
+  const double seconds = static_cast<double>(s.max - s.min) * micros_per_unit(s.ref.unit) / 1e6;
+  c["min"] = iso_timestamp(s.min, s.ref.unit);
+  c["max"] = iso_timestamp(s.max, s.ref.unit);
+  c["span_seconds"] = seconds;
+  c["span"] = duration_text(seconds);
+  c["notes"] = json::array();
+  return {c,
+          {},
+          s.ref.name + ": " + std::to_string(count) + " values, " + std::to_string(s.nulls) +
+              " null, " + c["min"].get<std::string>() + " .. " + c["max"].get<std::string>() +
+              " (" + c["span"].get<std::string>() + ")"};
+}
+
+// ---- The stage ---------------------------------------------------------------------------
+
+class DescribeStage {
+ public:
+  static constexpr sdk::StageMode mode = sdk::StageMode::mergeable;
+
+  DescribeStage(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
+      : budget_(call) {
+    for (const auto& ref : select_columns(args, "columns", input, "all", Need::any)) {
+      columns_.push_back(make_summary(ref));
+    }
+    percentiles_ = args.get_or<std::vector<double>>("percentiles", {0.25, 0.5, 0.75});
+    for (double q : percentiles_) {
+      if (!(q >= 0 && q <= 1)) {
+        throw sdk::Error::invalid_argument("percentiles must be fractions in [0, 1], got " +
+                                           exact_text(q));
+      }
+    }
+    if (std::find(percentiles_.begin(), percentiles_.end(), 0.5) == percentiles_.end()) {
+      percentiles_.push_back(0.5);
+    }
+    std::sort(percentiles_.begin(), percentiles_.end());
+    percentiles_.erase(std::unique(percentiles_.begin(), percentiles_.end()), percentiles_.end());
+    top_ = args.get_or<std::int64_t>("top", 5);
+    if (args.get_or("quantiles", "auto") == "sketch") summarise("the sketch was requested");
+  }
+
+  void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
+    call.throw_if_cancelled();
+    rows_ += chunk.rows();
+    for (auto& summary : columns_) {
+      std::visit(
+          [&](auto& s) {
+            using S = std::decay_t<decltype(s)>;
+            if constexpr (std::is_same_v<S, NumericSummary>) {
+              s.consume(chunk.column(s.ref.index), row_, kept_);
+            } else {
+              s.consume(chunk.column(s.ref.index));
+            }
+          },
+          summary);
+    }
+    enforce_budget();
+  }
+
+  void merge(DescribeStage& other, sdk::Call&) {
+    if (other.summarised_) summarise(other.why_);
+    if (summarised_) other.summarise(why_);
+    rows_ += other.rows_;
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      std::visit([&](auto& s) { s.merge(std::get<std::decay_t<decltype(s)>>(other.columns_[i])); },
+                 columns_[i]);
+    }
+    enforce_budget();
+  }
+
+  sdk::Result finish(sdk::Call&) {
+    json columns = json::array();
+    json notes = json::array();
+    std::vector<std::vector<std::string>> table;
+    std::vector<std::string> lines;
+    for (auto& summary : columns_) {
+      Rendered r = std::visit(
+          [&](auto& s) -> Rendered {
+            using S = std::decay_t<decltype(s)>;
+            if constexpr (std::is_same_v<S, NumericSummary>) return render_numeric(s, percentiles_);
+            if constexpr (std::is_same_v<S, TextSummary>) {
+              return render_text(s, static_cast<std::size_t>(top_));
+            }
+            if constexpr (std::is_same_v<S, BoolSummary>) return render_bool(s);
+            if constexpr (std::is_same_v<S, TimeSummary>) return render_time(s);
+          },
+          summary);
+      for (const auto& note : r.column["notes"]) notes.push_back(note);
+      columns.push_back(std::move(r.column));
+      if (!r.text_row.empty()) table.push_back(std::move(r.text_row));
+      if (!r.text_line.empty()) lines.push_back(std::move(r.text_line));
+    }
+    if (summarised_) notes.push_back(sketch_note());
+    json out = {{"rows", rows_}, {"columns", columns}, {"notes", notes}};
+    return sdk::Result::structured(std::move(out), render_text_table(table, lines, notes));
+  }
+
+ private:
+  std::size_t kept_bytes() const {
+    std::size_t total = 0;
+    for (const auto& summary : columns_) {
+      total += std::visit([](const auto& s) { return s.bytes(); }, summary);
+    }
+    return total;
+  }
+
+  void enforce_budget() {
+    if (!summarised_ && kept_bytes() > budget_.limit()) {
+      summarise("the values exceed " + budget_.describe());
+    }
+  }
+
+  void summarise(const std::string& why) {
+    if (summarised_) return;
+    summarised_ = true;
+    why_ = why;
+    for (auto& summary : columns_) {
+      if (auto* n = std::get_if<NumericSummary>(&summary)) n->values.to_sketch();
+      if (auto* t = std::get_if<TextSummary>(&summary)) t->labels.to_summary();
+    }
+  }
+
+  std::string sketch_note() const {
+    return "quantiles come from a mergeable sketch because " + why_ +
+           "; each sketched quantile's rank is within rank_error_bound (a fraction of the "
+           "count, a hard bound) of the requested one";
+  }
+
+  std::string render_text_table(const std::vector<std::vector<std::string>>& table,
+                                const std::vector<std::string>& lines, const json& notes) const {
+    std::string text = "stats_describe: " + std::to_string(rows_) + " rows, " +
+                       std::to_string(columns_.size()) + " columns\n";
+    if (!table.empty()) {
+      std::vector<std::string> header = {"column", "count", "nulls", "mean", "std", "min"};
+      for (double q : percentiles_) header.push_back(percentile_label(q));
+      header.insert(header.end(), {"max", "skew", "kurt"});
+      text += text_table(header, table);
+    }
+    for (const auto& line : lines) text += line + "\n";
+    for (const auto& note : notes) text += "note: " + note.get<std::string>() + "\n";
+    return text;
+  }
+
+  Budget budget_;
+  std::vector<Summary> columns_;
+  std::vector<double> percentiles_;
+  std::int64_t top_ = 5;
+  std::int64_t rows_ = 0;
+  bool summarised_ = false;
+  std::string why_;
+  std::vector<double> row_, kept_;  // scratch
+};
+
+}  // namespace
+
+QUARRY_STAGE_TOOL_ANNOTATED(describe, "stats_describe", "Describe columns", kDescription,
+                            kInputSchema, kOutputSchema, QUARRY_STATS_ANNOTATIONS, DescribeStage);
+
+}  // namespace quarry::stats

@@ -1,0 +1,151 @@
+#pragma once
+//! \file
+//! Turning numbers, timestamps and durations into JSON values and short texts.
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "quarry/sdk/column_type.hpp"
+
+namespace quarry::stats {
+
+using json = nlohmann::json;
+
+//! A finite number as JSON, NaN and infinities as null (JSON has no NaN).
+inline json num(double value) {
+  return std::isfinite(value) ? json(value) : json(nullptr);
+}
+
+//! The shortest text that reads back as exactly `value` ("nan", "inf", "-inf" otherwise).
+inline std::string exact_text(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  return ec == std::errc() ? std::string(buf, end) : std::to_string(value);
+}
+
+//! A number for people: 6 significant digits ("-" for NaN).
+inline std::string short_text(double value) {
+  if (std::isnan(value)) return "-";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", value);
+  return buf;
+}
+
+//! A number for people with enough digits to show differences of size `scale` (e.g. a
+//! column's std): 1000000000010187 rather than 1e+15 when the spread is 1e4.
+//! `digits` is the precision used when |value| <= scale.
+inline std::string short_text(double value, double scale, int digits = 6) {
+  if (!std::isfinite(value) || !(scale > 0) || !std::isfinite(scale)) return short_text(value);
+  const double ratio = std::fabs(value) / scale;
+  const int extra = ratio > 1 ? static_cast<int>(std::ceil(std::log10(ratio))) : 0;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*g", std::min(digits + extra, 17), value);
+  return buf;
+}
+
+//! A p-value for people: 4 significant digits, "< 1e-300" style below that.
+inline std::string p_text(double p) {
+  if (std::isnan(p)) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, p != 0 && p < 1e-300 ? "< 1e-300" : "%.4g", p);
+  return buf;
+}
+
+//! Microseconds per unit of a timestamp column.
+[[nodiscard]] inline double micros_per_unit(sdk::TimeUnit unit) noexcept {
+  switch (unit) {
+    case sdk::TimeUnit::second:
+      return 1e6;
+    case sdk::TimeUnit::milli:
+      return 1e3;
+    case sdk::TimeUnit::micro:
+      return 1.0;
+    default:
+      return 1e-3;
+  }
+}
+
+//! A timestamp (a count of `unit` since the Unix epoch) as ISO 8601 UTC,
+//! e.g. "2024-01-31T12:34:56Z" or "2024-01-31T12:34:56.250000Z".
+inline std::string iso_timestamp(std::int64_t count, sdk::TimeUnit unit) {
+  std::int64_t per_second = 1;
+  switch (unit) {
+    case sdk::TimeUnit::second:
+      per_second = 1;
+      break;
+    case sdk::TimeUnit::milli:
+      per_second = 1000;
+      break;
+    case sdk::TimeUnit::micro:
+      per_second = 1000000;
+      break;
+    case sdk::TimeUnit::nano:
+      per_second = 1000000000;
+      break;
+  }
+  std::int64_t seconds = count / per_second;
+  std::int64_t fraction = count % per_second;
+  if (fraction < 0) {
+    fraction += per_second;
+    seconds -= 1;
+  }
+  std::int64_t days = seconds / 86400;
+  std::int64_t rest = seconds % 86400;
+  if (rest < 0) {
+    rest += 86400;
+    days -= 1;
+  }
+  // Howard Hinnant's civil_from_days.
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  char buf[64];
+  int len =
+      std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld",
+                    static_cast<long long>(year), static_cast<long long>(month),
+                    static_cast<long long>(day), static_cast<long long>(rest / 3600),
+                    static_cast<long long>(rest / 60 % 60), static_cast<long long>(rest % 60));
+  std::string out(buf, static_cast<std::size_t>(len));
+  if (fraction != 0) {
+    const int digits = per_second == 1000 ? 3 : per_second == 1000000 ? 6 : 9;
+    len = std::snprintf(buf, sizeof buf, ".%0*lld", digits, static_cast<long long>(fraction));
+    out.append(buf, static_cast<std::size_t>(len));
+  }
+  return out + "Z";
+}
+
+//! A duration in seconds for people, e.g. "3 days 04:05:06" or "00:00:01.5".
+inline std::string duration_text(double seconds) {
+  const auto whole = static_cast<std::int64_t>(std::floor(seconds));
+  const double frac = seconds - static_cast<double>(whole);
+  const std::int64_t days = whole / 86400;
+  const std::int64_t rest = whole % 86400;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(rest / 3600),
+                static_cast<long long>(rest / 60 % 60), static_cast<long long>(rest % 60));
+  std::string out = buf;
+  if (frac > 0) {
+    std::snprintf(buf, sizeof buf, "%.6g", frac);
+    out += std::string_view(buf).substr(1);  // ".5"
+  }
+  if (days > 0) out = std::to_string(days) + (days == 1 ? " day " : " days ") + out;
+  return out;
+}
+
+}  // namespace quarry::stats

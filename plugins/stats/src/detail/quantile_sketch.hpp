@@ -1,0 +1,179 @@
+#pragma once
+//! \file
+//! QuantileSketch: a mergeable quantile summary with a hard, tracked rank-error bound.
+//!
+//! The sketch is a stack of compactors (Manku–Rajagopalan–Lindsay / KLL style) of equal
+//! capacity k. Level h holds values of weight 2^h. When a level fills up it is sorted and
+//! every other value (alternating the starting parity, deterministically) moves up one
+//! level with twice the weight. One such compaction at level h changes the estimated rank
+//! of any point by at most 2^h, so the sketch adds up 2^h per compaction and merged
+//! sketches add their errors: `rank_error()` is a guaranteed bound on the absolute rank
+//! error of every query, not a probabilistic one. With n values it stays below
+//! n * ceil(log2(n / k)) / k, i.e. about 0.3% of n for k = 4096 and n = 10^7, and is
+//! usually much smaller in practice. Memory is at most k values per level.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+namespace quarry::stats {
+
+//! A mergeable quantile sketch with a deterministic rank-error bound (see the file comment).
+class QuantileSketch {
+ public:
+  //! Default capacity of one level.
+  static constexpr std::size_t kDefaultCapacity = 4096;
+
+  //! An empty sketch whose levels hold `capacity` (even, >= 8) values.
+  explicit QuantileSketch(std::size_t capacity = kDefaultCapacity)
+      : capacity_(std::max<std::size_t>(8, capacity & ~std::size_t{1})) {}
+
+  //! Adds `count` finite values.
+  void add(const double* x, std::size_t count) {
+    for (std::size_t i = 0; i < count;) {
+      if (levels_.empty()) grow(1);
+      std::vector<double>& base = levels_[0];
+      const std::size_t room = capacity_ - base.size();
+      const std::size_t take = std::min(room, count - i);
+      for (std::size_t j = 0; j < take; ++j) {
+        min_ = std::min(min_, x[i + j]);
+        max_ = std::max(max_, x[i + j]);
+      }
+      base.insert(base.end(), x + i, x + i + take);
+      i += take;
+      n_ += static_cast<std::int64_t>(take);
+      if (base.size() >= capacity_) settle();
+    }
+  }
+
+  //! Folds `other` into this sketch; the rank-error bounds add.
+  void merge(const QuantileSketch& other) {
+    if (other.n_ == 0) return;
+    if (other.levels_.size() > levels_.size()) grow(other.levels_.size());
+    for (std::size_t h = 0; h < other.levels_.size(); ++h) {
+      levels_[h].insert(levels_[h].end(), other.levels_[h].begin(), other.levels_[h].end());
+    }
+    n_ += other.n_;
+    error_ += other.error_;
+    min_ = std::min(min_, other.min_);
+    max_ = std::max(max_, other.max_);
+    settle();
+  }
+
+  //! The number of values added.
+  [[nodiscard]] std::int64_t count() const noexcept { return n_; }
+  //! A bound on the absolute rank error of any query (0 while nothing was compacted).
+  [[nodiscard]] double rank_error() const noexcept { return error_; }
+  //! rank_error() / count(): the bound as a fraction of the values (0 without values).
+  [[nodiscard]] double normalized_rank_error() const noexcept {
+    return n_ > 0 ? error_ / static_cast<double>(n_) : 0.0;
+  }
+  //! The smallest value (exact).
+  [[nodiscard]] double min() const noexcept { return min_; }
+  //! The largest value (exact).
+  [[nodiscard]] double max() const noexcept { return max_; }
+  //! Bytes held by the levels.
+  [[nodiscard]] std::size_t bytes() const noexcept {
+    std::size_t total = sizeof(*this);
+    for (const auto& level : levels_) total += level.capacity() * sizeof(double);
+    return total;
+  }
+
+  //! The value at fraction q (0..1) of the sorted values: the first summary item whose
+  //! cumulative weight passes q * (count - 1). Its true rank is within rank_error() + 1
+  //! of that position. q = 0 and q = 1 give the exact min and max. NaN when empty.
+  [[nodiscard]] double quantile(double q) const {
+    return quantiles(std::vector<double>{q}).front();
+  }
+
+  //! quantile() for several fractions at once (one sort).
+  [[nodiscard]] std::vector<double> quantiles(const std::vector<double>& qs) const {
+    std::vector<double> out(qs.size(), std::numeric_limits<double>::quiet_NaN());
+    if (n_ == 0) return out;
+    const auto items = weighted();
+    for (std::size_t i = 0; i < qs.size(); ++i) out[i] = pick(items, qs[i]);
+    return out;
+  }
+
+  //! The estimated number of values < v (strictly), within rank_error() of the truth.
+  [[nodiscard]] double rank_below(double v) const noexcept {
+    double rank = 0;
+    for (std::size_t h = 0; h < levels_.size(); ++h) {
+      const double w = std::ldexp(1.0, static_cast<int>(h));
+      for (double x : levels_[h]) rank += x < v ? w : 0.0;
+    }
+    return rank;
+  }
+
+ private:
+  using Item = std::pair<double, double>;  // value, weight
+
+  void grow(std::size_t levels) {
+    while (levels_.size() < levels) {
+      levels_.emplace_back();
+      levels_.back().reserve(capacity_);
+      parity_.push_back(0);
+    }
+  }
+
+  // Compacts every full level, bottom up.
+  void settle() {
+    for (std::size_t h = 0; h < levels_.size(); ++h) {
+      if (levels_[h].size() >= capacity_) compact(h);
+    }
+  }
+
+  void compact(std::size_t h) {
+    if (h + 1 >= levels_.size()) grow(h + 2);
+    std::vector<double>& level = levels_[h];
+    std::sort(level.begin(), level.end());
+    double leftover = 0;
+    const bool odd = level.size() % 2 == 1;
+    if (odd) {
+      leftover = level.back();
+      level.pop_back();
+    }
+    std::vector<double>& up = levels_[h + 1];
+    for (std::size_t i = parity_[h]; i < level.size(); i += 2) up.push_back(level[i]);
+    parity_[h] ^= 1U;
+    error_ += std::ldexp(1.0, static_cast<int>(h));
+    level.clear();
+    if (odd) level.push_back(leftover);
+  }
+
+  [[nodiscard]] std::vector<Item> weighted() const {
+    std::vector<Item> items;
+    for (std::size_t h = 0; h < levels_.size(); ++h) {
+      const double w = std::ldexp(1.0, static_cast<int>(h));
+      for (double x : levels_[h]) items.emplace_back(x, w);
+    }
+    std::sort(items.begin(), items.end());
+    return items;
+  }
+
+  [[nodiscard]] double pick(const std::vector<Item>& items, double q) const {
+    if (q <= 0) return min_;
+    if (q >= 1) return max_;
+    const double target = q * static_cast<double>(n_ - 1);
+    double before = 0;
+    for (const auto& [value, weight] : items) {
+      if (before + weight > target) return value;
+      before += weight;
+    }
+    return max_;
+  }
+
+  std::size_t capacity_;
+  std::vector<std::vector<double>> levels_;
+  std::vector<unsigned> parity_;
+  std::int64_t n_ = 0;
+  double error_ = 0;
+  double min_ = std::numeric_limits<double>::infinity();
+  double max_ = -std::numeric_limits<double>::infinity();
+};
+
+}  // namespace quarry::stats

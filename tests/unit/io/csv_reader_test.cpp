@@ -1,0 +1,424 @@
+//! Unit tests for quarry/io/csv_reader.hpp on a corpus of awkward files written into a
+//! temporary directory: quoting, line endings, BOM, ragged rows, limits, type inference over
+//! the whole file, chunking and reports.
+
+#include "quarry/io/csv_reader.hpp"
+
+#include "table_text.hpp"
+#include "test_files.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fast_float/fast_float.h>
+
+#include <atomic>
+#include <cstring>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace quarry::io {
+namespace {
+
+using testing::names_of;
+using testing::read_rows;
+using testing::TempDir;
+using testing::types_of;
+using Rows = std::vector<std::vector<std::string>>;
+using enum ColumnType;
+
+//! The InputError message of reading `path`, or "" when it reads fine.
+std::string error_of(const std::filesystem::path& path, CsvOptions options = {}) {
+  try {
+    CsvReader reader(path, std::move(options));
+    read_rows(reader);
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+class CsvReaderTest : public ::testing::Test {
+ protected:
+  TempDir dir;
+};
+
+TEST_F(CsvReaderTest, InfersEveryTypeOverTheWholeFile) {
+  const auto path = dir.write("t.csv",
+                              "i,f,b,s,t\n"
+                              "1,1.5,true,x,2024-01-31\n"
+                              "-2,3,FALSE,y z,2024-01-31T12:34:56\n");
+  CsvReader reader(path);
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64, kFloat64, kBool, kString, kTimestamp}));
+  EXPECT_EQ(read_rows(reader), (Rows{{"1", "1.5", "true", "x", "1706659200000000"},
+                                     {"-2", "3", "false", "y z", "1706704496000000"}}));
+}
+
+TEST_F(CsvReaderTest, QuotedFieldsKeepDelimitersDoubledQuotesAndLineBreaks) {
+  const auto path = dir.write("q.csv",
+                              "a,b\n"
+                              "\"x,y\",\"say \"\"hi\"\"\"\n"
+                              "\"line1\nline2\",\"cr\rinside\"\n"
+                              "\"crlf\r\ninside\",plain\n");
+  CsvReader reader(path);
+  EXPECT_EQ(
+      read_rows(reader),
+      (Rows{{"x,y", "say \"hi\""}, {"line1\nline2", "cr\rinside"}, {"crlf\r\ninside", "plain"}}));
+}
+
+TEST_F(CsvReaderTest, ErrorsNamePhysicalLinesAfterQuotedLineBreaks) {
+  const auto path = dir.write("lines.csv", "a,b\n\"1\n2\n3\",x\n4,y\n5\n");
+  const std::string error = error_of(path);
+  EXPECT_TRUE(contains(error, "lines.csv:6:")) << error;
+  EXPECT_TRUE(contains(error, "1 fields, expected 2")) << error;
+}
+
+TEST_F(CsvReaderTest, ReadsCrlfFilesWithABomAndNoFinalNewline) {
+  const auto path = dir.write("crlf.csv", "\xEF\xBB\xBFid,name\r\n1,ann\r\n2,bob");
+  CsvReader reader(path);
+  EXPECT_EQ(names_of(reader.schema()), (std::vector<std::string>{"id", "name"}));
+  EXPECT_EQ(read_rows(reader), (Rows{{"1", "ann"}, {"2", "bob"}}));
+}
+
+TEST_F(CsvReaderTest, IgnoresBlankTrailingLines) {
+  const auto path = dir.write("blank.csv", "a,b\n1,2\n\n3,4\n\n\r\n\n");
+  CsvReader reader(path);
+  EXPECT_EQ(read_rows(reader), (Rows{{"1", "2"}, {"3", "4"}}));
+}
+
+TEST_F(CsvReaderTest, RaggedRowIsAnErrorNamingTheLineAndBothCounts) {
+  const auto path = dir.write("ragged.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n");
+  const std::string error = error_of(path);
+  EXPECT_TRUE(contains(error, "ragged.csv:3:")) << error;
+  EXPECT_TRUE(contains(error, "2 fields, expected 3")) << error;
+  EXPECT_TRUE(contains(error, "Fix:")) << error;
+}
+
+TEST_F(CsvReaderTest, RaggedRowsCanBeSkippedAndCounted) {
+  const auto path = dir.write("ragged.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n");
+  CsvOptions options;
+  options.on_ragged_row = RaggedRowPolicy::kSkip;
+  CsvReader reader(path, options);
+  EXPECT_EQ(read_rows(reader), (Rows{{"1", "2", "3"}, {"6", "7", "8"}}));
+  EXPECT_EQ(reader.report().malformed_rows_skipped, 2U);
+  EXPECT_EQ(reader.report().rows_read, 2U);
+  EXPECT_TRUE(contains(reader.report().notes.at(0), "line 3")) << reader.report().notes.at(0);
+}
+
+TEST_F(CsvReaderTest, RaggedRowsCanBePaddedOrTruncated) {
+  const auto path = dir.write("ragged.csv", "a,b,c\n1,2\n4,5,6,7\n");
+  CsvOptions options;
+  options.on_ragged_row = RaggedRowPolicy::kPadOrTruncate;
+  CsvReader reader(path, options);
+  EXPECT_EQ(read_rows(reader), (Rows{{"1", "2", "∅"}, {"4", "5", "6"}}));
+  EXPECT_EQ(reader.report().rows_padded_or_truncated, 2U);
+}
+
+TEST_F(CsvReaderTest, EmptyFileIsAClearError) {
+  const std::string error = error_of(dir.write("empty.csv", ""));
+  EXPECT_TRUE(contains(error, "empty.csv")) << error;
+  EXPECT_TRUE(contains(error, "empty")) << error;
+  const std::string blank = error_of(dir.write("blank.csv", "\n\r\n\n"));
+  EXPECT_TRUE(contains(blank, "no header")) << blank;
+}
+
+TEST_F(CsvReaderTest, MissingFileIsAClearError) {
+  const std::string error = error_of(dir.path() / "nope.csv");
+  EXPECT_TRUE(contains(error, "does not exist")) << error;
+}
+
+TEST_F(CsvReaderTest, HeaderOnlyGivesZeroRowsAndStringColumns) {
+  CsvReader reader(dir.write("header.csv", "a,b,c\n"));
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kString, kString, kString}));
+  std::size_t chunks = 99;
+  EXPECT_TRUE(read_rows(reader, &chunks).empty());
+  EXPECT_EQ(chunks, 0U);
+  EXPECT_EQ(reader.bytes_read(), *reader.total_bytes());
+}
+
+TEST_F(CsvReaderTest, OneColumnFileKeepsBlankLinesAsNullsExceptAtTheEnd) {
+  CsvReader reader(dir.write("one.csv", "x\n1\n\n3\n\n\n"));
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64}));
+  EXPECT_EQ(read_rows(reader), (Rows{{"1"}, {"∅"}, {"3"}}));
+}
+
+TEST_F(CsvReaderTest, ReadsTenThousandColumns) {
+  std::string text;
+  for (int c = 0; c < 10'000; ++c) text += (c ? ",c" : "c") + std::to_string(c);
+  text += '\n';
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 10'000; ++c) text += (c ? "," : "") + std::to_string(r * c);
+    text += '\n';
+  }
+  CsvReader reader(dir.write("wide.csv", text));
+  ASSERT_EQ(reader.schema().size(), 10'000U);
+  EXPECT_EQ(reader.schema()[9'999].name, "c9999");
+  const Rows rows = read_rows(reader);
+  ASSERT_EQ(rows.size(), 3U);
+  EXPECT_EQ(rows[2][9'999], "19998");
+}
+
+TEST_F(CsvReaderTest, InvalidUtf8IsReplacedAndCounted) {
+  CsvReader reader(dir.write("bad.csv", "name,n\nok,1\nbad\xff\xfe,2\n\"q\xc3\",3\n"));
+  EXPECT_EQ(read_rows(reader), (Rows{{"ok", "1"}, {"bad\uFFFD\uFFFD", "2"}, {"q\uFFFD", "3"}}));
+  EXPECT_EQ(reader.report().column("name")->invalid_utf8_replaced, 3U);
+}
+
+TEST_F(CsvReaderTest, ATypeChangeInTheLastRowMakesTheWholeColumnStringWithoutLosingRows) {
+  std::string text = "n,m\n";
+  for (int i = 0; i < 1000; ++i) text += std::to_string(i) + "," + std::to_string(i) + "\n";
+  text += "x,5\n";
+  CsvOptions options;
+  options.chunk_rows = 100;
+  CsvReader reader(dir.write("late.csv", text), options);
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kString, kInt64}));
+  const Rows rows = read_rows(reader);
+  ASSERT_EQ(rows.size(), 1001U);
+  EXPECT_EQ(rows[0][0], "0");
+  EXPECT_EQ(rows[999][0], "999");
+  EXPECT_EQ(rows[1000][0], "x");
+  EXPECT_EQ(reader.report().column("n")->coerced_to_null, 0U);
+}
+
+TEST_F(CsvReaderTest, HugeIntegersStayExactUpToInt64AndWidenToFloatBeyond) {
+  CsvReader reader(dir.write(
+      "big.csv", "a,b\n9223372036854775807,1\n-9223372036854775808,9223372036854775808\n"));
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64, kFloat64}));
+  EXPECT_EQ(read_rows(reader), (Rows{{"9223372036854775807", "1"},
+                                     {"-9223372036854775808", "9.2233720368547758e+18"}}));
+  const ReadReport report = reader.report();
+  const ColumnReport* b = report.column("b");
+  ASSERT_EQ(b->notes.size(), 1U);
+  EXPECT_TRUE(contains(b->notes[0], "line 3")) << b->notes[0];
+}
+
+TEST_F(CsvReaderTest, ShortDecimalsParseExactlyAsFastFloatDoes) {
+  std::mt19937_64 random(7);
+  std::vector<std::string> texts;
+  for (int i = 0; i < 20'000; ++i) {
+    const int fraction = static_cast<int>(random() % 9);
+    const int whole = static_cast<int>(random() % (fraction == 0 ? 17 : 9));
+    std::string text = random() % 2 ? "-" : (random() % 4 ? "" : "+");
+    for (int d = 0; d < whole; ++d) text += static_cast<char>('0' + random() % 10);
+    if (fraction > 0 || whole == 0) text += '.';
+    for (int d = 0; d < fraction || (whole == 0 && d == 0); ++d)
+      text += static_cast<char>('0' + random() % 10);
+    texts.push_back(text);
+  }
+  std::string csv = "x\n";
+  for (const std::string& text : texts) csv += text + "\n";
+  CsvReader reader(dir.write("exact.csv", csv));
+  ASSERT_EQ(reader.schema()[0].type, kFloat64);
+  std::size_t row = 0;
+  while (auto chunk = reader.next()) {
+    for (std::int64_t r = 0; r < chunk->num_rows(); ++r, ++row) {
+      std::string_view text = texts[row];
+      if (text.front() == '+') text.remove_prefix(1);
+      double expected = 0;
+      fast_float::from_chars(text.data(), text.data() + text.size(), expected);
+      const double actual = chunk->column(0).float64_values()[static_cast<std::size_t>(r)];
+      ASSERT_EQ(std::memcmp(&actual, &expected, sizeof actual), 0) << texts[row];
+    }
+  }
+  EXPECT_EQ(row, texts.size());
+}
+
+TEST_F(CsvReaderTest, NumericNullSpellingsAreHonoured) {
+  CsvOptions options;
+  options.null_values = {"-999"};
+  CsvReader reader(dir.write("sentinel.csv", "v,w\n1,1.5\n-999,-999\n"), options);
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64, kFloat64}));
+  EXPECT_EQ(read_rows(reader), (Rows{{"1", "1.5"}, {"∅", "∅"}}));
+}
+
+TEST_F(CsvReaderTest, NanAndInfinitySpellingsAreFloatValuesNotNulls) {
+  CsvReader reader(dir.write("nan.csv", "x\n1.5\nNaN\nnan\ninf\n-inf\nInfinity\n+2\n1e400\n"));
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kFloat64}));
+  EXPECT_EQ(read_rows(reader),
+            (Rows{{"1.5"}, {"nan"}, {"nan"}, {"inf"}, {"-inf"}, {"inf"}, {"2"}, {"inf"}}));
+}
+
+TEST_F(CsvReaderTest, NullSpellingsAndQuotedEmptyStrings) {
+  CsvReader reader(dir.write("null.csv", "n,s\n1,a\nNA,\"\"\n, NULL \nnull,N/A\n 4 ,\"NA\"\n"));
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64, kString}));
+  EXPECT_EQ(read_rows(reader),
+            (Rows{{"1", "a"}, {"∅", ""}, {"∅", " NULL "}, {"∅", "∅"}, {"4", "NA"}}));
+}
+
+TEST_F(CsvReaderTest, BoolNeedsTrueFalseSpellings) {
+  CsvReader reader(dir.write("bool.csv", "a,b,c\ntrue,0,True\nFALSE,1,yes\n"));
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kBool, kInt64, kString}));
+}
+
+TEST_F(CsvReaderTest, TimestampsAcceptIsoVariantsAndOffsets) {
+  CsvReader reader(dir.write("ts.csv",
+                             "t\n1970-01-01\n1970-01-01T00:00:01Z\n1970-01-01 00:00:01.5\n"
+                             "1970-01-01T01:00:00+01:00\n1970-01-01T00:00:00.1234567-00:30\n"));
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kTimestamp}));
+  EXPECT_EQ(read_rows(reader), (Rows{{"0"}, {"1000000"}, {"1500000"}, {"0"}, {"1800123456"}}));
+}
+
+TEST_F(CsvReaderTest, ChunkSizeDoesNotChangeTheValues) {
+  std::string text = "id,v,s\n";
+  for (int i = 0; i < 200; ++i) {
+    text += std::to_string(i) + "," + std::to_string(i * 0.25) + ",\"s" + std::to_string(i) +
+            (i % 17 == 0 ? "\nmore\"" : "\"") + "\n";
+    if (i % 13 == 0) text += "\n";
+  }
+  const auto path = dir.write("chunks.csv", text);
+  CsvReader whole(path);
+  std::size_t default_chunks = 0;
+  const Rows expected = read_rows(whole, &default_chunks);
+  ASSERT_EQ(expected.size(), 200U);
+  EXPECT_EQ(default_chunks, 1U);
+  for (const std::int64_t rows : {1, 7}) {
+    CsvOptions options;
+    options.chunk_rows = rows;
+    CsvReader reader(path, options);
+    std::size_t chunks = 0;
+    EXPECT_EQ(read_rows(reader, &chunks), expected) << rows;
+    EXPECT_EQ(chunks, static_cast<std::size_t>((200 + rows - 1) / rows));
+  }
+  CsvOptions by_bytes;
+  by_bytes.chunk_bytes = 100;
+  CsvReader small(path, by_bytes);
+  EXPECT_EQ(read_rows(small), expected);
+}
+
+TEST_F(CsvReaderTest, ChunksCanBeParsedConcurrently) {
+  std::string text = "a,b\n";
+  for (int i = 0; i < 5000; ++i) text += std::to_string(i) + ",\"x" + std::to_string(i) + "\"\n";
+  CsvOptions options;
+  options.chunk_rows = 100;
+  const auto path = dir.write("par.csv", text);
+  CsvReader reader(path, options);
+  ASSERT_EQ(reader.chunk_count(), 50U);
+  std::vector<std::shared_ptr<const Chunk>> chunks(50);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (std::size_t i = static_cast<std::size_t>(t); i < 50; i += 4)
+        chunks[i] = reader.read_chunk(i);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (std::size_t i = 0; i < 50; ++i) {
+    EXPECT_EQ(chunks[i]->sequence(), i);
+    EXPECT_EQ(chunks[i]->column(0).int64_values()[0], static_cast<std::int64_t>(i * 100));
+  }
+  EXPECT_EQ(reader.report().rows_read, 5000U);
+  EXPECT_EQ(reader.bytes_read(), *reader.total_bytes());
+}
+
+TEST_F(CsvReaderTest, DetectsTheDelimiter) {
+  CsvReader semicolon(dir.write("semi.csv", "a;b\n1,5;2\n3,5;4\n"));
+  EXPECT_EQ(semicolon.delimiter(), ';');
+  EXPECT_EQ(read_rows(semicolon), (Rows{{"1,5", "2"}, {"3,5", "4"}}));
+  CsvReader tab(dir.write("tab.txt", "a\tb\tc\n1\t2\t3\n"));
+  EXPECT_EQ(tab.delimiter(), '\t');
+  CsvReader pipe(dir.write("pipe.csv", "a|b\n1|2\n"));
+  EXPECT_EQ(pipe.delimiter(), '|');
+  CsvReader single(dir.write("single.csv", "only\n1\n2\n"));
+  EXPECT_EQ(single.delimiter(), ',');
+  EXPECT_EQ(single.schema().size(), 1U);
+}
+
+TEST_F(CsvReaderTest, UnterminatedQuoteNamesTheLineWhereItOpened) {
+  const std::string error = error_of(dir.write("open.csv", "a,b\n1,2\n3,\"oops\n4,5\n6,7\n"));
+  EXPECT_TRUE(contains(error, "open.csv:3:")) << error;
+  EXPECT_TRUE(contains(error, "opened on line 3")) << error;
+}
+
+TEST_F(CsvReaderTest, EmptyAndDuplicateHeaderNamesAreMadeUniqueAndReported) {
+  CsvReader reader(dir.write("names.csv", "a,,a,b,a\n1,2,3,4,5\n"));
+  EXPECT_EQ(names_of(reader.schema()), (std::vector<std::string>{"a", "col_2", "a_2", "b", "a_3"}));
+  EXPECT_EQ(reader.report().notes.size(), 3U);
+}
+
+TEST_F(CsvReaderTest, NoHeaderNamesColumnsByPosition) {
+  CsvOptions options;
+  options.header = false;
+  CsvReader reader(dir.write("nohead.csv", "1,x\n2,y\n"), options);
+  EXPECT_EQ(names_of(reader.schema()), (std::vector<std::string>{"col_1", "col_2"}));
+  EXPECT_EQ(read_rows(reader), (Rows{{"1", "x"}, {"2", "y"}}));
+}
+
+TEST_F(CsvReaderTest, ForcedTypesCoerceMisfitsToNullWithExamples) {
+  CsvOptions options;
+  options.column_types = {{"n", kInt64}, {"when", kTimestamp}};
+  CsvReader reader(dir.write("forced.csv", "n,when\n1,2024-01-01\nabc,never\n1.5,2024-02-30\n"),
+                   options);
+  EXPECT_EQ(read_rows(reader), (Rows{{"1", "1704067200000000"}, {"∅", "∅"}, {"∅", "∅"}}));
+  const ReadReport report = reader.report();
+  const ColumnReport* n = report.column("n");
+  EXPECT_EQ(n->coerced_to_null, 2U);
+  ASSERT_EQ(n->examples.size(), 2U);
+  EXPECT_EQ(n->examples[0].row, 1);
+  EXPECT_EQ(n->examples[0].line, 3U);
+  EXPECT_EQ(n->examples[0].reason, "value 'abc' is not an integer");
+  EXPECT_EQ(report.column("when")->coerced_to_null, 2U);
+}
+
+TEST_F(CsvReaderTest, ForcedTypeForAnUnknownColumnIsAnError) {
+  CsvOptions options;
+  options.column_types = {{"missing", kInt64}};
+  EXPECT_TRUE(contains(error_of(dir.write("f.csv", "a\n1\n"), options), "'missing'"));
+}
+
+TEST_F(CsvReaderTest, LimitsAreEnforcedWithClearErrors) {
+  const auto path = dir.write("limits.csv", "a,b,c\n1,2,3\n4,5,6\n7,8,\"long cell\"\n");
+  CsvOptions columns;
+  columns.limits.max_columns = 2;
+  EXPECT_TRUE(contains(error_of(path, columns), "limits.max_columns"));
+  CsvOptions rows;
+  rows.limits.max_rows = 2;
+  EXPECT_TRUE(contains(error_of(path, rows), "limits.max_rows"));
+  CsvOptions cell;
+  cell.limits.max_cell_bytes = 5;
+  const std::string cell_error = error_of(path, cell);
+  EXPECT_TRUE(contains(cell_error, "limits.max_cell_bytes")) << cell_error;
+  EXPECT_TRUE(contains(cell_error, ":4:")) << cell_error;
+  CsvOptions file;
+  file.limits.max_file_bytes = 10;
+  EXPECT_TRUE(contains(error_of(path, file), "limits.max_file_bytes"));
+}
+
+TEST_F(CsvReaderTest, RecordsSpanningScanBuffersAreReadWhole) {
+  // Larger than the 4 MiB scan buffer, with quoted line breaks throughout.
+  std::string text = "k,v\n";
+  std::string big(3000, 'z');
+  int rows = 0;
+  while (text.size() < (6U << 20)) {
+    text += std::to_string(rows) + ",\"" + big + "\n" + std::to_string(rows) + "\"\n";
+    ++rows;
+  }
+  CsvReader reader(dir.write("spans.csv", text));
+  const Rows read = read_rows(reader);
+  ASSERT_EQ(read.size(), static_cast<std::size_t>(rows));
+  EXPECT_EQ(read.back()[1], big + "\n" + std::to_string(rows - 1));
+}
+
+TEST_F(CsvReaderTest, CancellationStopsTheInferencePass) {
+  CsvOptions options;
+  options.hooks.is_cancelled = [] { return true; };
+  EXPECT_THROW(CsvReader(dir.write("c.csv", "a\n1\n"), options), Cancelled);
+}
+
+TEST_F(CsvReaderTest, ReportsProgressDuringInference) {
+  std::uint64_t last = 0;
+  CsvOptions options;
+  options.hooks.on_scan_progress = [&](std::uint64_t done, std::uint64_t total) {
+    EXPECT_LE(done, total);
+    last = done;
+  };
+  CsvReader reader(dir.write("p.csv", "a\n1\n2\n"), options);
+  EXPECT_EQ(last, 6U);  // the file size
+}
+
+}  // namespace
+}  // namespace quarry::io

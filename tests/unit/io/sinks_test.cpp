@@ -1,0 +1,216 @@
+//! Unit tests for quarry/io/sink.hpp: formats, round trips through the readers, and atomic
+//! writes (nothing at the destination before commit, temp files cleaned up, no overwrite).
+
+#include "quarry/io/csv_reader.hpp"
+#include "quarry/io/jsonl_reader.hpp"
+#include "quarry/io/sink.hpp"
+#include "quarry/io/sqlite_reader.hpp"
+
+#include "table_text.hpp"
+#include "test_files.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace quarry::io {
+namespace {
+
+using testing::read_file;
+using testing::read_rows;
+using testing::TempDir;
+using testing::types_of;
+using Rows = std::vector<std::vector<std::string>>;
+using enum ColumnType;
+namespace fs = std::filesystem;
+
+Schema five_types() {
+  return Schema({{"i", kInt64}, {"f", kFloat64}, {"b", kBool}, {"s", kString}, {"t", kTimestamp}});
+}
+
+//! Rows: a normal one, one with awkward strings and specials, and one of nulls.
+std::shared_ptr<const Chunk> sample() {
+  ChunkBuilder builder(std::make_shared<const Schema>(five_types()), 3);
+  builder.column(0).append_int64(-42);
+  builder.column(1).append_float64(2.0);
+  builder.column(2).append_bool(true);
+  builder.column(3).append_string("plain");
+  builder.column(4).append_int64(1'706'704'496'500'000);
+  builder.column(0).append_int64(std::numeric_limits<std::int64_t>::max());
+  builder.column(1).append_float64(0.1);
+  builder.column(2).append_bool(false);
+  builder.column(3).append_string("a,\"b\"\nc");
+  builder.column(4).append_int64(0);
+  for (std::size_t c = 0; c < 5; ++c) builder.column(c).append_null();
+  return builder.finish(0);
+}
+
+//! Files in `dir` other than `keep`.
+std::vector<std::string> stray_files(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir))
+    names.push_back(entry.path().filename().string());
+  return names;
+}
+
+class SinksTest : public ::testing::Test {
+ protected:
+  TempDir dir;
+};
+
+TEST_F(SinksTest, CsvQuotesOnlyWhenNeededAndFormatsValues) {
+  const fs::path out = dir.path() / "out.csv";
+  auto sink = make_csv_sink(out, five_types());
+  sink->write(*sample());
+  sink->commit();
+  EXPECT_EQ(read_file(out),
+            "i,f,b,s,t\n"
+            "-42,2.0,true,plain,2024-01-31T12:34:56.5Z\n"
+            "9223372036854775807,0.1,false,\"a,\"\"b\"\"\nc\",1970-01-01T00:00:00Z\n"
+            ",,,,\n");
+  EXPECT_EQ(sink->rows_written(), 3U);
+}
+
+TEST_F(SinksTest, CsvRoundTripKeepsValuesAndTypes) {
+  const fs::path out = dir.path() / "round.csv";
+  auto sink = make_csv_sink(out, five_types());
+  sink->write(*sample());
+  sink->commit();
+  CsvReader reader(out);
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64, kFloat64, kBool, kString, kTimestamp}));
+  auto chunk = reader.next();
+  ASSERT_NE(chunk, nullptr);
+  const auto original = sample();
+  for (std::size_t c = 0; c < 5; ++c) {
+    for (std::int64_t r = 0; r < 3; ++r) {
+      EXPECT_EQ(testing::cell_text(chunk->column(c), r), testing::cell_text(original->column(c), r))
+          << c << "," << r;
+    }
+  }
+}
+
+TEST_F(SinksTest, CsvDistinguishesEmptyStringsAndNullSpellingsFromNulls) {
+  const fs::path out = dir.path() / "empty.csv";
+  Schema schema({{"s", kString}, {"n", kInt64}});
+  ChunkBuilder builder(std::make_shared<const Schema>(schema), 3);
+  builder.column(0).append_string("");
+  builder.column(0).append_string("NA");
+  builder.column(0).append_null();
+  for (int i = 0; i < 3; ++i) builder.column(1).append_int64(i);
+  auto sink = make_csv_sink(out, schema);
+  sink->write(*builder.finish(0));
+  sink->commit();
+  EXPECT_EQ(read_file(out), "s,n\n\"\",0\n\"NA\",1\n,2\n");
+  CsvReader reader(out);
+  EXPECT_EQ(read_rows(reader), (Rows{{"", "0"}, {"NA", "1"}, {"∅", "2"}}));
+}
+
+TEST_F(SinksTest, JsonlWritesObjectsWithNullsAndNotesNonFiniteFloats) {
+  const fs::path out = dir.path() / "out.jsonl";
+  Schema schema({{"x", kFloat64}, {"s", kString}, {"t", kTimestamp}});
+  ChunkBuilder builder(std::make_shared<const Schema>(schema), 2);
+  builder.column(0).append_float64(std::nan(""));
+  builder.column(0).append_float64(1.25);
+  builder.column(1).append_string("tab\there \"q\" \x01");
+  builder.column(1).append_null();
+  builder.column(2).append_int64(86'400'000'000);
+  builder.column(2).append_null();
+  auto sink = make_jsonl_sink(out, schema);
+  sink->write(*builder.finish(0));
+  sink->commit();
+  EXPECT_EQ(read_file(out),
+            "{\"x\":null,\"s\":\"tab\\there \\\"q\\\" \\u0001\",\"t\":\"1970-01-02T00:00:00Z\"}\n"
+            "{\"x\":1.25,\"s\":null,\"t\":null}\n");
+  ASSERT_EQ(sink->notes().size(), 1U);
+  EXPECT_NE(sink->notes()[0].find("1 NaN"), std::string::npos);
+  JsonlReader reader(out);
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kFloat64, kString, kTimestamp}));
+}
+
+TEST_F(SinksTest, SqliteRoundTripKeepsValuesAndTypes) {
+  const fs::path out = dir.path() / "out.sqlite";
+  SinkOptions options;
+  options.table = "results";
+  auto sink = make_sqlite_sink(out, five_types(), options);
+  sink->write(*sample());
+  sink->write(*sample());
+  sink->commit();
+  SqliteOptions read;
+  read.table = "results";
+  SqliteReader reader(out, read);
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64, kFloat64, kBool, kString, kTimestamp}));
+  const Rows rows = read_rows(reader);
+  ASSERT_EQ(rows.size(), 6U);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"9223372036854775807", "0.10000000000000001",
+                                               "false", "a,\"b\"\nc", "0"}));
+  EXPECT_EQ(rows[5], (std::vector<std::string>{"∅", "∅", "∅", "∅", "∅"}));
+}
+
+TEST_F(SinksTest, NothingAppearsAtTheDestinationBeforeCommit) {
+  const fs::path out = dir.path() / "atomic.csv";
+  auto sink = make_csv_sink(out, five_types());
+  sink->write(*sample());
+  EXPECT_FALSE(fs::exists(out));
+  const std::vector<std::string> files = stray_files(dir.path());
+  ASSERT_EQ(files.size(), 1U);
+  EXPECT_EQ(files[0].front(), '.');
+  EXPECT_TRUE(files[0].ends_with(".partial")) << files[0];
+  sink->commit();
+  EXPECT_TRUE(fs::exists(out));
+  EXPECT_EQ(stray_files(dir.path()), (std::vector<std::string>{"atomic.csv"}));
+}
+
+TEST_F(SinksTest, DestroyingWithoutCommitRemovesTheTemporaryFile) {
+  for (const char* name : {"gone.csv", "gone.jsonl", "gone.db"}) {
+    {
+      auto sink = open_sink(dir.path() / name, five_types());
+      sink->write(*sample());
+    }
+    EXPECT_TRUE(stray_files(dir.path()).empty()) << name;
+  }
+}
+
+TEST_F(SinksTest, AnExistingDestinationIsRefusedUnlessOverwriting) {
+  const fs::path out = dir.write("taken.jsonl", "old\n");
+  EXPECT_THROW((void)make_jsonl_sink(out, five_types()), OutputError);
+  EXPECT_EQ(read_file(out), "old\n");
+  SinkOptions options;
+  options.overwrite = true;
+  auto sink = make_jsonl_sink(out, five_types(), options);
+  sink->write(*sample());
+  sink->commit();
+  EXPECT_NE(read_file(out), "old\n");
+}
+
+TEST_F(SinksTest, ADestinationCreatedDuringTheWriteIsNotReplaced) {
+  const fs::path out = dir.path() / "race.csv";
+  auto sink = make_csv_sink(out, five_types());
+  sink->write(*sample());
+  dir.write("race.csv", "someone else's\n");
+  EXPECT_THROW(sink->commit(), OutputError);
+  EXPECT_EQ(read_file(out), "someone else's\n");
+}
+
+TEST_F(SinksTest, RejectsChunksOfAnotherSchemaAndUnknownExtensions) {
+  auto sink = make_csv_sink(dir.path() / "s.csv", Schema({{"only", kInt64}}));
+  EXPECT_THROW(sink->write(*sample()), std::invalid_argument);
+  EXPECT_THROW((void)open_sink(dir.path() / "x.xlsx", five_types()), OutputError);
+  EXPECT_THROW((void)open_sink(dir.path() / "missing-dir" / "x.csv", five_types()), OutputError);
+}
+
+TEST_F(SinksTest, TsvSinkUsesTabs) {
+  const fs::path out = dir.path() / "t.tsv";
+  auto sink = open_sink(out, Schema({{"a", kString}, {"b", kInt64}}));
+  ChunkBuilder builder(std::make_shared<const Schema>(Schema({{"a", kString}, {"b", kInt64}})), 1);
+  builder.column(0).append_string("x,y");
+  builder.column(1).append_int64(1);
+  sink->write(*builder.finish(0));
+  sink->commit();
+  EXPECT_EQ(read_file(out), "a\tb\nx,y\t1\n");
+}
+
+}  // namespace
+}  // namespace quarry::io

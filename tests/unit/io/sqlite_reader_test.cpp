@@ -1,0 +1,142 @@
+//! Unit tests for quarry/io/sqlite_reader.hpp on databases built in a temporary directory.
+
+#include "quarry/io/sqlite_reader.hpp"
+
+#include "table_text.hpp"
+#include "test_files.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
+
+namespace quarry::io {
+namespace {
+
+using testing::names_of;
+using testing::read_rows;
+using testing::TempDir;
+using testing::types_of;
+using Rows = std::vector<std::vector<std::string>>;
+using enum ColumnType;
+
+class SqliteReaderTest : public ::testing::Test {
+ protected:
+  TempDir dir;
+  std::filesystem::path db_path = dir.path() / "data.db";
+
+  void SetUp() override {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+    const char* sql =
+        "CREATE TABLE people (id INTEGER, score REAL, active BOOLEAN, name TEXT, born DATE, misc);"
+        "INSERT INTO people VALUES (1, 1.5, 1, 'ann', '1990-01-02', 5);"
+        "INSERT INTO people VALUES (2, 2, 0, 'bob', '1991-02-03', 'five');"
+        "INSERT INTO people VALUES (3, NULL, NULL, NULL, NULL, x'00ff');"
+        "CREATE TABLE empty (n INTEGER, r REAL, t TEXT);";
+    ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+
+  std::string error_of(SqliteOptions options) {
+    try {
+      SqliteReader reader(db_path, std::move(options));
+      read_rows(reader);
+    } catch (const InputError& error) {
+      return error.what();
+    }
+    return "";
+  }
+};
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST_F(SqliteReaderTest, ReadsATableWithTypesFromTheValues) {
+  SqliteOptions options;
+  options.table = "people";
+  SqliteReader reader(db_path, options);
+  EXPECT_EQ(names_of(reader.schema()),
+            (std::vector<std::string>{"id", "score", "active", "name", "born", "misc"}));
+  EXPECT_EQ(types_of(reader.schema()),
+            (std::vector{kInt64, kFloat64, kBool, kString, kTimestamp, kString}));
+  EXPECT_EQ(read_rows(reader), (Rows{{"1", "1.5", "true", "ann", "631238400000000", "5"},
+                                     {"2", "2", "false", "bob", "665539200000000", "five"},
+                                     {"3", "∅", "∅", "∅", "∅", "x'00ff'"}}));
+  EXPECT_EQ(reader.row_count(), 3U);
+}
+
+TEST_F(SqliteReaderTest, EmptyTableTakesDeclaredTypes) {
+  SqliteOptions options;
+  options.table = "EMPTY";  // table names are case-insensitive
+  SqliteReader reader(db_path, options);
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64, kFloat64, kString}));
+  EXPECT_TRUE(read_rows(reader).empty());
+}
+
+TEST_F(SqliteReaderTest, RunsOneReadOnlySelect) {
+  SqliteOptions options;
+  options.query =
+      "  -- people over one\n WITH p AS (SELECT * FROM people) SELECT id, id * 2 AS twice, name "
+      "FROM p WHERE id > 1;  ";
+  options.chunk_rows = 1;
+  SqliteReader reader(db_path, options);
+  std::size_t chunks = 0;
+  EXPECT_EQ(read_rows(reader, &chunks), (Rows{{"2", "4", "bob"}, {"3", "6", "∅"}}));
+  EXPECT_EQ(chunks, 2U);
+}
+
+TEST_F(SqliteReaderTest, RefusesWritesAndMultipleStatements) {
+  SqliteOptions two;
+  two.query = "SELECT 1; DROP TABLE people";
+  EXPECT_TRUE(contains(error_of(two), "more than one statement"));
+  SqliteOptions write;
+  write.query = "DELETE FROM people";
+  EXPECT_TRUE(contains(error_of(write), "SELECT or WITH"));
+  SqliteOptions sneaky;
+  sneaky.query = "WITH x AS (SELECT 1) DELETE FROM people";
+  const std::string error = error_of(sneaky);
+  EXPECT_FALSE(error.empty());
+  SqliteOptions people;
+  people.table = "people";
+  SqliteReader still(db_path, people);
+  EXPECT_EQ(still.row_count(), 3U);
+}
+
+TEST_F(SqliteReaderTest, UnknownTableListsTheTables) {
+  SqliteOptions options;
+  options.table = "nope";
+  const std::string error = error_of(options);
+  EXPECT_TRUE(contains(error, "'nope'")) << error;
+  EXPECT_TRUE(contains(error, "empty, people")) << error;
+  EXPECT_TRUE(contains(error_of(SqliteOptions{}), "neither a table nor a query"));
+}
+
+TEST_F(SqliteReaderTest, NotADatabaseIsAClearError) {
+  const auto fake =
+      dir.write("fake.db", "this is not a database, just text that is long enough.......");
+  SqliteOptions options;
+  options.table = "people";
+  try {
+    SqliteReader reader(fake, options);
+    FAIL();
+  } catch (const InputError& error) {
+    EXPECT_TRUE(contains(error.what(), "not a SQLite database")) << error.what();
+  }
+}
+
+TEST_F(SqliteReaderTest, ForcedTypesCoerceAndReport) {
+  SqliteOptions options;
+  options.query = "SELECT misc FROM people";
+  options.column_types = {{"misc", kInt64}};
+  SqliteReader reader(db_path, options);
+  EXPECT_EQ(read_rows(reader), (Rows{{"5"}, {"∅"}, {"∅"}}));
+  const ReadReport report = reader.report();
+  EXPECT_EQ(report.column("misc")->coerced_to_null, 2U);
+  EXPECT_EQ(report.column("misc")->examples.at(0).reason, "value 'five' is not an integer");
+}
+
+}  // namespace
+}  // namespace quarry::io

@@ -1,0 +1,234 @@
+// The stats plugin's building blocks: distribution functions against SciPy 1.10.1, the
+// quantile sketch's hard rank-error bound under adversarial orders and merges, moment
+// merging, the Misra–Gries and HyperLogLog summaries, group-key order and timestamps.
+// Reference values: make_fixtures.py (section "distribution functions").
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "detail/categories.hpp"
+#include "detail/distributions.hpp"
+#include "detail/format.hpp"
+#include "detail/moments.hpp"
+#include "detail/quantile_sketch.hpp"
+#include "detail/quantiles.hpp"
+
+namespace stats = quarry::stats;
+namespace dist = quarry::stats::dist;
+
+namespace {
+
+struct DistRef {
+  const char* function;
+  std::vector<double> args;
+  double value;
+};
+
+const DistRef kDistributions[] = {
+    {"betainc", {0.5, 0.5, 0.3}, 0.3690101195655454},    // scipy: special.betainc(0.5, 0.5, 0.3)
+    {"betainc", {2.0, 3.0, 0.4}, 0.5247999999999999},    // scipy: special.betainc(2, 3, 0.4)
+    {"betainc", {50.0, 40.0, 0.6}, 0.8011534179744884},  // scipy: special.betainc(50, 40, 0.6)
+    {"betainc",
+     {5000.0, 0.5, 0.999},
+     0.0015615791602887161},  // scipy: special.betainc(5000, 0.5, 0.999)
+    {"betainc",
+     {100000.0, 200000.0, 0.34},
+     0.9999999999999942},  // scipy: special.betainc(1e5, 2e5, 0.34)
+    {"betainc",
+     {0.001, 1000.0, 1e-05},
+     0.9959689153395083},                            // scipy: special.betainc(0.001, 1000, 1e-5)
+    {"t_sf", {2.5, 3.0}, 0.04385332350403277},       // scipy: stats.t.sf(2.5, 3)
+    {"t_sf", {-1.2, 7.5}, 0.866665538603389},        // scipy: stats.t.sf(-1.2, 7.5)
+    {"t_sf", {40.0, 5.0}, 9.205981085886476e-08},    // scipy: stats.t.sf(40, 5)
+    {"t_sf", {0.1, 1000000.0}, 0.4601721727460216},  // scipy: stats.t.sf(0.1, 1e6)
+    {"t_sf", {6.0, 10000000.0}, 9.866213666838982e-10},      // scipy: stats.t.sf(6, 1e7)
+    {"t_sf", {30.0, 2000.0}, 6.853865095563232e-164},        // scipy: stats.t.sf(30, 2000)
+    {"t_sf", {1e-08, 10.0}, 0.49999999610891616},            // scipy: stats.t.sf(1e-8, 10)
+    {"f_sf", {3.2, 4.0, 50.0}, 0.0204301380073038},          // scipy: stats.f.sf(3.2, 4, 50)
+    {"f_sf", {100.0, 3.0, 1000.0}, 1.2990204559497265e-56},  // scipy: stats.f.sf(100, 3, 1000)
+    {"f_sf", {0.5, 10.0, 12.0}, 0.8596371791789762},         // scipy: stats.f.sf(0.5, 10, 12)
+    {"f_sf",
+     {1.01, 100000.0, 100000.0},
+     0.05782719932715256},  // scipy: stats.beta.cdf(1e5 / (1e5 + 1.01e5), 5e4, 5e4) (Boost);
+                            // stats.f.sf(1.01, 1e5, 1e5) = 0.05782719932088159
+    {"chi2_sf", {3.84, 1.0}, 0.05004352124870519},            // scipy: stats.chi2.sf(3.84, 1)
+    {"chi2_sf", {50.0, 2.0}, 1.3887943864964e-11},            // scipy: stats.chi2.sf(50, 2)
+    {"chi2_sf", {1000.0, 900.0}, 0.010994608942135844},       // scipy: stats.chi2.sf(1000, 900)
+    {"chi2_sf", {0.001, 10.0}, 1.0},                          // scipy: stats.chi2.sf(0.001, 10)
+    {"chi2_sf", {700.0, 3.0}, 2.0991308534204487e-151},       // scipy: stats.chi2.sf(700, 3)
+    {"chi2_sf", {2000000.0, 2000000.0}, 0.4998670192391274},  // scipy: stats.chi2.sf(2e6, 2e6)
+    {"gammaincc", {0.5, 2.0}, 0.04550026389635857},           // scipy: special.gammaincc(0.5, 2)
+    {"gammainc", {30.0, 12.0}, 8.870138799144754e-06},        // scipy: special.gammainc(30, 12)
+    {"norm_sf", {1.96, 0.0}, 0.024997895148220435},           // scipy: stats.norm.sf(1.96)
+    {"norm_sf", {-3.0, 0.0}, 0.9986501019683699},             // scipy: stats.norm.sf(-3)
+    {"norm_sf", {12.0, 0.0}, 1.776482112077653e-33},          // scipy: stats.norm.sf(12)
+};
+
+double evaluate(const DistRef& r) {
+  const std::string f = r.function;
+  const auto& a = r.args;
+  if (f == "betainc") return dist::incomplete_beta(a[0], a[1], a[2], 1 - a[2]).first;
+  if (f == "t_sf") return dist::t_sf(a[0], a[1]);
+  if (f == "f_sf") return dist::f_sf(a[0], a[1], a[2]);
+  if (f == "chi2_sf") return dist::chi2_sf(a[0], a[1]);
+  if (f == "gammaincc") return dist::incomplete_gamma(a[0], a[1]).second;
+  if (f == "gammainc") return dist::incomplete_gamma(a[0], a[1]).first;
+  if (f == "norm_sf") return dist::normal_sf(a[0]);
+  throw std::runtime_error("unknown function " + f);
+}
+
+}  // namespace
+
+TEST(StatsDistributions, MatchSciPy) {
+  for (const DistRef& r : kDistributions) {
+    const double got = evaluate(r);
+    // 1e-12 relative everywhere; the t tail at df = 1e7 carries SciPy's own ~1e-10 error.
+    const double tol = (std::string(r.function) == "t_sf" && r.args[1] >= 1e7) ? 1e-9 : 1e-12;
+    EXPECT_NEAR(got, r.value, tol * std::fabs(r.value))
+        << r.function << "(" << r.args[0] << ", " << r.args[1] << ")";
+  }
+}
+
+TEST(StatsDistributions, TailsAndSymmetries) {
+  EXPECT_DOUBLE_EQ(dist::t_sf(0, 5), 0.5);
+  EXPECT_DOUBLE_EQ(dist::t_sf(-2, 5) + dist::t_sf(2, 5), 1.0);
+  EXPECT_DOUBLE_EQ(dist::t_two_sided(2, 5), 2 * dist::t_sf(2, 5));
+  EXPECT_EQ(dist::t_two_sided(INFINITY, 5), 0.0);
+  EXPECT_TRUE(std::isnan(dist::t_sf(1, 0)));
+  EXPECT_DOUBLE_EQ(dist::chi2_sf(7.0, 2), std::exp(-3.5));  // exact for 2 dof
+  EXPECT_EQ(dist::f_sf(0, 3, 4), 1.0);
+  const auto [p, q] = dist::incomplete_beta(3, 4, 0.25, 0.75);
+  EXPECT_NEAR(p + q, 1.0, 1e-15);
+}
+
+TEST(StatsSketch, RankErrorStaysWithinTheTrackedBound) {
+  const std::size_t n = 200000;
+  std::vector<double> base(n);
+  std::mt19937_64 rng(3);
+  std::exponential_distribution<double> e(1.0);
+  for (double& v : base) v = e(rng);
+  std::vector<std::vector<double>> orders = {base, base, base};
+  std::sort(orders[1].begin(), orders[1].end());
+  std::sort(orders[2].begin(), orders[2].end(), std::greater<>());
+  std::vector<double> sorted = orders[1];
+  for (const auto& data : orders) {
+    // One sketch, and 37 sketches merged pairwise.
+    stats::QuantileSketch one(256);
+    one.add(data.data(), data.size());
+    std::vector<stats::QuantileSketch> parts(37, stats::QuantileSketch(256));
+    for (std::size_t i = 0; i < data.size(); i += 1000) {
+      parts[(i / 1000) % parts.size()].add(data.data() + i,
+                                           std::min<std::size_t>(1000, data.size() - i));
+    }
+    while (parts.size() > 1) {
+      parts[parts.size() - 2].merge(parts.back());
+      parts.pop_back();
+    }
+    for (const stats::QuantileSketch* s : {&one, &parts[0]}) {
+      ASSERT_EQ(s->count(), static_cast<std::int64_t>(n));
+      EXPECT_GT(s->rank_error(), 0.0);
+      EXPECT_LT(s->normalized_rank_error(), 0.05);
+      for (double probe : {0.01, 0.1, 0.5, 1.0, 2.0, 5.0}) {
+        const double truth = static_cast<double>(
+            std::lower_bound(sorted.begin(), sorted.end(), probe) - sorted.begin());
+        EXPECT_LE(std::fabs(s->rank_below(probe) - truth), s->rank_error()) << probe;
+      }
+      EXPECT_EQ(s->quantile(0), sorted.front());
+      EXPECT_EQ(s->quantile(1), sorted.back());
+    }
+  }
+}
+
+TEST(StatsSketch, SmallInputsAreExact) {
+  stats::QuantileSketch s(64);
+  const std::vector<double> v = {5, 1, 4, 2, 3};
+  s.add(v.data(), v.size());
+  EXPECT_EQ(s.rank_error(), 0.0);
+  EXPECT_EQ(s.quantile(0.5), 3.0);
+  EXPECT_EQ(s.rank_below(3.5), 3.0);
+}
+
+TEST(StatsQuantiles, LinearInterpolationAsNumpy) {
+  const std::vector<double> v = {1, 2, 3, 4};
+  EXPECT_EQ(stats::sorted_quantile(v, 0.5), 2.5);  // np.percentile([1,2,3,4], 50)
+  EXPECT_EQ(stats::sorted_quantile(v, 0.25), 1.75);
+  EXPECT_EQ(stats::sorted_quantile(v, 1.0), 4.0);
+  stats::ValueStore a, b;
+  a.add(v.data(), 2);
+  b.add(v.data() + 2, 2);
+  a.merge(b);
+  EXPECT_EQ(a.quantiles({0.5}).front(), 2.5);
+  a.to_sketch();
+  EXPECT_FALSE(a.exact());
+  EXPECT_EQ(a.count(), 4);
+}
+
+TEST(StatsMoments, MergingMatchesOnePassAndKeepsDigitsFarFromZero) {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> d(0, 3);
+  std::vector<double> v(10007);
+  for (double& x : v) x = 1e12 + d(rng);
+  stats::Moments whole, merged;
+  whole.add(v.data(), v.size());
+  for (std::size_t i = 0; i < v.size(); i += 333) {
+    stats::Moments part;
+    part.add(v.data() + i, std::min<std::size_t>(333, v.size() - i));
+    merged.merge(part);
+  }
+  EXPECT_NEAR(merged.variance(), whole.variance(), 1e-12 * whole.variance());
+  EXPECT_NEAR(merged.skewness(), whole.skewness(), 1e-10);
+  EXPECT_NEAR(merged.kurtosis(), whole.kurtosis(), 1e-10);
+  EXPECT_NEAR(whole.stddev(), 3.0, 0.1);  // a naive sum of squares would lose every digit
+  stats::Moments constant;
+  const std::vector<double> c(100, 0.1);
+  constant.add(c.data(), c.size());
+  EXPECT_TRUE(constant.constant());
+  EXPECT_EQ(constant.stddev(), 0.0);
+  EXPECT_TRUE(std::isnan(constant.skewness()));
+}
+
+TEST(StatsCategories, SummaryBoundsHoldPastTheBudget) {
+  stats::CategoryCounter exact, summary;
+  std::mt19937_64 rng(9);
+  std::vector<std::int64_t> truth(50000, 0);
+  summary.to_summary();
+  for (int i = 0; i < 400000; ++i) {
+    // Zipf-like: label k with weight 1/(k+1).
+    const auto k =
+        static_cast<std::size_t>(std::pow(50000.0, static_cast<double>(rng() % 10000) / 10000.0)) -
+        1;
+    ++truth[k];
+    const std::string label = "k" + std::to_string(k);
+    exact.add(label);
+    summary.add(label);
+  }
+  std::size_t distinct = 0;
+  for (auto t : truth) distinct += t > 0 ? 1 : 0;
+  EXPECT_EQ(exact.distinct(), static_cast<double>(distinct));
+  EXPECT_NEAR(summary.distinct(), static_cast<double>(distinct),
+              3 * stats::HyperLogLog::kStandardError * static_cast<double>(distinct));
+  EXPECT_LE(summary.count_error(),
+            summary.total() / static_cast<std::int64_t>(stats::CategoryCounter::kCapacity + 1));
+  for (const auto& [label, count] : summary.top(20)) {
+    const auto t = truth[std::stoul(label.substr(1))];
+    EXPECT_LE(count, t);
+    EXPECT_GE(count, t - summary.count_error());
+  }
+  EXPECT_EQ(summary.top(1).front().first, exact.top(1).front().first);
+}
+
+TEST(StatsFormat, TimestampsAndDurations) {
+  EXPECT_EQ(stats::iso_timestamp(0, quarry::sdk::TimeUnit::second), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(stats::iso_timestamp(-1, quarry::sdk::TimeUnit::milli), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(stats::iso_timestamp(951782400000000LL, quarry::sdk::TimeUnit::micro),
+            "2000-02-29T00:00:00Z");
+  EXPECT_EQ(stats::duration_text(90061.25), "1 day 01:01:01.25");
+  EXPECT_EQ(stats::exact_text(0.1), "0.1");
+  EXPECT_EQ(stats::short_text(1000000000010187.1, 10566.9), "1000000000010187.1");
+  EXPECT_EQ(stats::short_text(23.702873, 2.16, 3), "23.703");
+}

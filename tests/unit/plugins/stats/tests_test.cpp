@@ -1,0 +1,340 @@
+// stats_ttest, stats_chi2, stats_anova and stats_normality against SciPy 1.10.1 on the
+// fixed-seed fixture, merge correctness, and bad input (too few values, constant data,
+// non-numeric text, ambiguous groups). Reference values: make_fixtures.py ("hypothesis tests").
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "stats_test_support.hpp"
+
+using namespace stats_test;
+
+namespace {
+
+struct Ref {
+  const char* test;
+  const char* key;
+  double value;
+};
+
+const Ref kTests[] = {
+    {"one_sample", "t",
+     -1.7168306687879038},  // scipy: stats.ttest_1samp(df["normal"].dropna(), 50)
+    {"one_sample", "p", 0.08617317961322198},    // same call, .pvalue
+    {"one_sample", "d", -0.039386796781146434},  // (x.mean() - 50) / x.std()  (Cohen's d, ddof=1)
+    {"one_sample_greater", "t",
+     -3.893915959773789},  // scipy: stats.ttest_1samp(x, 50.5, alternative="greater")
+    {"one_sample_greater", "p", 0.999948975010057},  // same call, .pvalue
+    {"welch", "t", 0.15280771921816028},    // scipy: stats.ttest_ind(A, B, equal_var=False), A/B =
+                                            // df.normal where group2 == "A"/"B", dropna
+    {"welch", "p", 0.8785670947781143},     // same call, .pvalue
+    {"student", "t", 0.15258021125588594},  // scipy: stats.ttest_ind(A, B, equal_var=True), A/B =
+                                            // df.normal where group2 == "A"/"B", dropna
+    {"student", "p", 0.8787455492018119},   // same call, .pvalue
+    {"welch", "df", 1793.9442314334478},    // Welch–Satterthwaite: (va/na + vb/nb)**2 /
+                                            // ((va/na)**2/(na-1) + (vb/nb)**2/(nb-1))
+    {"welch", "d", 0.007056439914048176},   // (A.mean() - B.mean()) / pooled sd (ddof=1)
+    {"paired", "t", -17.34354040504171},    // scipy: stats.ttest_rel(p["before"], p["after"]), p =
+                                            // df[["before", "after"]].dropna()
+    {"paired", "p", 1.0311680553433464e-62},  // same call, .pvalue
+    {"paired", "n", 1921},                    // len(p)
+    {"paired", "d",
+     -0.3957073107539591},  // d.mean() / d.std(), d = p.before - p.after (Cohen's d_z)
+    {"welch_columns", "t", -4.145662785769597},     // scipy: stats.ttest_ind(df["before"].dropna(),
+                                                    // df["after"].dropna(), equal_var=False)
+    {"welch_columns", "p", 3.460350830554377e-05},  // same call, .pvalue
+    {"chi2", "statistic",
+     89.78516171583031},  // scipy: stats.chi2_contingency(pd.crosstab(df["category"], df["flag"]))
+    {"chi2", "p",
+     2.436132515480253e-19},  // scipy: stats.chi2_contingency(pd.crosstab(df["category"],
+                              // df["flag"]))
+    {"chi2", "dof", 3},  // scipy: stats.chi2_contingency(pd.crosstab(df["category"], df["flag"]))
+    {"chi2", "v",
+     0.2140298016105805},  // scipy: stats.contingency.association(pd.crosstab(df["category"],
+                           // df["flag"]), method="cramer")
+    {"chi2_2x2_True", "statistic",
+     0.1819979801149565},  // scipy: stats.chi2_contingency(pd.crosstab(df["group2"], df["flag"]),
+                           // correction=True)
+    {"chi2_2x2_True", "p",
+     0.6696618008818165},  // scipy: stats.chi2_contingency(pd.crosstab(df["group2"], df["flag"]),
+                           // correction=True)
+    {"chi2_2x2_False", "statistic",
+     0.22316251035620438},  // scipy: stats.chi2_contingency(pd.crosstab(df["group2"], df["flag"]),
+                            // correction=False)
+    {"chi2_2x2_False", "p",
+     0.6366407375937908},  // scipy: stats.chi2_contingency(pd.crosstab(df["group2"], df["flag"]),
+                           // correction=False)
+    {"chi2_2x2", "v",
+     0.010563202884452338},  // scipy: stats.contingency.association(pd.crosstab(df["group2"],
+                             // df["flag"]), method="cramer")
+    {"anova", "F", 0.7218855579350149},  // scipy: stats.f_oneway(*[g["normal"].dropna() for _, g in
+                                         // df.groupby("category")])
+    {"anova", "p", 0.5388796286176064},  // scipy: stats.f_oneway(*[g["normal"].dropna() for _, g in
+                                         // df.groupby("category")])
+    {"anova", "eta2", 0.001164854065602475},  // SSB / SST over the same groups (numpy sums)
+    {"anova_huge", "F",
+     1.7265963568913374},  // scipy: stats.f_oneway(*[g["huge"] for _, g in df.groupby("group2")])
+    {"anova_huge", "p", 0.18899699922754762},  // same call, .pvalue
+    {"normality/normal", "jb",
+     1.7353465172002813},  // scipy: stats.jarque_bera(df["normal"].dropna())
+    {"normality/normal", "jb_p", 0.4199274760862145},  // same call, .pvalue
+    {"normality/normal", "k2",
+     1.728787142652136},  // scipy: stats.normaltest(df["normal"].dropna())
+    {"normality/normal", "k2_p", 0.42130696779975263},  // same call, .pvalue
+    {"normality/normal", "z_skew",
+     -1.3137503083511095},  // scipy: stats.skewtest(df["normal"].dropna())
+    {"normality/normal", "z_kurt",
+     -0.05335981596201989},  // scipy: stats.kurtosistest(df["normal"].dropna())
+    {"normality/normal", "g1", -0.07363712426794454},  // scipy: stats.skew(df["normal"].dropna())
+    {"normality/normal", "g2",
+     -0.015180983210759447},  // scipy: stats.kurtosis(df["normal"].dropna())
+    {"normality/skewed", "jb",
+     93529.0541701949},                 // scipy: stats.jarque_bera(df["skewed"].dropna())
+    {"normality/skewed", "jb_p", 0.0},  // same call, .pvalue
+    {"normality/skewed", "k2",
+     1858.5889352089896},               // scipy: stats.normaltest(df["skewed"].dropna())
+    {"normality/skewed", "k2_p", 0.0},  // same call, .pvalue
+    {"normality/skewed", "z_skew",
+     35.66285540633614},  // scipy: stats.skewtest(df["skewed"].dropna())
+    {"normality/skewed", "z_kurt",
+     24.222916411442917},  // scipy: stats.kurtosistest(df["skewed"].dropna())
+    {"normality/skewed", "g1", 4.515768649442799},  // scipy: stats.skew(df["skewed"].dropna())
+    {"normality/skewed", "g2", 32.7946916128207},   // scipy: stats.kurtosis(df["skewed"].dropna())
+};
+
+double ref(const std::string& test, const std::string& key) {
+  for (const Ref& r : kTests) {
+    if (test == r.test && key == r.key) return r.value;
+  }
+  throw std::runtime_error("no reference " + test + "/" + key);
+}
+
+struct Check {
+  const char* tool;
+  json args;
+  std::vector<std::pair<std::string, std::string>> fields;  // result path -> reference "test/key"
+};
+
+const json& at_path(const json& data, const std::string& path) {
+  const json* v = &data;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t dot = path.find('.', start);
+    const std::string part =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    v = (!part.empty() && std::isdigit(static_cast<unsigned char>(part[0])))
+            ? &v->at(std::stoul(part))
+            : &v->at(part);
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return *v;
+}
+
+std::vector<Check> checks() {
+  return {
+      {"stats_ttest",
+       {{"test", "one_sample"}, {"column", "normal"}, {"mu", 50}},
+       {{"statistic", "one_sample/t"}, {"p_value", "one_sample/p"}, {"cohens_d", "one_sample/d"}}},
+      {"stats_ttest",
+       {{"test", "one_sample"}, {"column", "normal"}, {"mu", 50.5}, {"alternative", "greater"}},
+       {{"statistic", "one_sample_greater/t"}, {"p_value", "one_sample_greater/p"}}},
+      {"stats_ttest",
+       {{"test", "welch"}, {"column", "normal"}, {"by", "group2"}},
+       {{"statistic", "welch/t"},
+        {"p_value", "welch/p"},
+        {"df", "welch/df"},
+        {"cohens_d", "welch/d"}}},
+      {"stats_ttest",
+       {{"test", "student"}, {"column", "normal"}, {"by", "group2"}, {"groups", {"A", "B"}}},
+       {{"statistic", "student/t"}, {"p_value", "student/p"}}},
+      {"stats_ttest",
+       {{"test", "paired"}, {"column", "before"}, {"column_b", "after"}},
+       {{"statistic", "paired/t"},
+        {"p_value", "paired/p"},
+        {"samples.0.n", "paired/n"},
+        {"cohens_d", "paired/d"}}},
+      {"stats_ttest",
+       {{"test", "welch"}, {"column", "before"}, {"column_b", "after"}},
+       {{"statistic", "welch_columns/t"}, {"p_value", "welch_columns/p"}}},
+      {"stats_chi2",
+       {{"column", "category"}, {"by", "flag"}},
+       {{"statistic", "chi2/statistic"},
+        {"p_value", "chi2/p"},
+        {"dof", "chi2/dof"},
+        {"cramers_v", "chi2/v"}}},
+      {"stats_chi2",
+       {{"column", "group2"}, {"by", "flag"}},
+       {{"statistic", "chi2_2x2_True/statistic"},
+        {"p_value", "chi2_2x2_True/p"},
+        {"cramers_v", "chi2_2x2/v"}}},
+      {"stats_chi2",
+       {{"column", "group2"}, {"by", "flag"}, {"correction", false}},
+       {{"statistic", "chi2_2x2_False/statistic"},
+        {"p_value", "chi2_2x2_False/p"},
+        {"cramers_v", "chi2_2x2/v"}}},
+      {"stats_anova",
+       {{"column", "normal"}, {"by", "category"}},
+       {{"f", "anova/F"}, {"p_value", "anova/p"}, {"eta_squared", "anova/eta2"}}},
+      {"stats_anova",
+       {{"column", "huge"}, {"by", "group2"}},
+       {{"f", "anova_huge/F"}, {"p_value", "anova_huge/p"}}},
+      {"stats_normality",
+       {{"columns", {"normal", "skewed"}}},
+       {{"columns.0.jarque_bera.statistic", "normality/normal/jb"},
+        {"columns.0.jarque_bera.p_value", "normality/normal/jb_p"},
+        {"columns.0.dagostino_k2.statistic", "normality/normal/k2"},
+        {"columns.0.dagostino_k2.p_value", "normality/normal/k2_p"},
+        {"columns.0.dagostino_k2.z_skewness", "normality/normal/z_skew"},
+        {"columns.0.dagostino_k2.z_kurtosis", "normality/normal/z_kurt"},
+        {"columns.0.skewness", "normality/normal/g1"},
+        {"columns.0.kurtosis", "normality/normal/g2"},
+        {"columns.1.jarque_bera.statistic", "normality/skewed/jb"},
+        {"columns.1.jarque_bera.p_value", "normality/skewed/jb_p"},
+        {"columns.1.dagostino_k2.statistic", "normality/skewed/k2"},
+        {"columns.1.dagostino_k2.p_value", "normality/skewed/k2_p"},
+        {"columns.1.dagostino_k2.z_skewness", "normality/skewed/z_skew"},
+        {"columns.1.dagostino_k2.z_kurtosis", "normality/skewed/z_kurt"},
+        {"columns.1.skewness", "normality/skewed/g1"},
+        {"columns.1.kurtosis", "normality/skewed/g2"}}},
+  };
+}
+
+void verify(const Check& c, const json& data) {
+  for (const auto& [path, reference] : c.fields) {
+    SCOPED_TRACE(std::string(c.tool) + " " + c.args.dump() + " " + path);
+    const std::size_t slash = reference.rfind('/');
+    const double expected = ref(reference.substr(0, slash), reference.substr(slash + 1));
+    if (expected == 0.0) {  // SciPy underflowed to 0 (p of exp(-46764)); we must too
+      EXPECT_EQ(at_path(data, path).get<double>(), 0.0);
+    } else {
+      EXPECT_TRUE(near_rel(at_path(data, path), expected));
+    }
+  }
+}
+
+}  // namespace
+
+TEST(StatsTests, MatchSciPyOnTheFixture) {
+  for (const Check& c : checks()) {
+    const Outcome out = run_ok(c.tool, c.args, fixture());
+    ASSERT_EQ(out.status, QUARRY_OK) << c.tool << " " << c.args.dump();
+    verify(c, out.data());
+  }
+}
+
+TEST(StatsTests, SameResultsForAnyChunkingAndMergeOrder) {
+  for (const Check& c : checks()) {
+    const Outcome whole = run_ok(c.tool, c.args, fixture());
+    for (const RunOptions& split : splits(fixture().rows)) {
+      SCOPED_TRACE(std::string(c.tool) + " chunk_rows " + std::to_string(split.chunk_rows) +
+                   ", instances " + std::to_string(split.instances));
+      const Outcome parts = run_ok(c.tool, c.args, fixture(), split);
+      ASSERT_EQ(parts.status, QUARRY_OK);
+      EXPECT_TRUE(same_json(whole.data(), parts.data(), 1e-9));
+      verify(c, parts.data());
+    }
+  }
+}
+
+TEST(StatsTests, ContingencyTableIsReturned) {
+  // pd.crosstab(df["category"], df["flag"]) (rows alpha, beta, delta, gamma; columns False, True)
+  const Outcome out = run_ok("stats_chi2", {{"column", "category"}, {"by", "flag"}}, fixture());
+  EXPECT_EQ(out.data().at("observed"),
+            json::parse("[[526, 232], [345, 234], [81, 133], [201, 208]]"));
+  EXPECT_EQ(out.data().at("row_levels"), json({"alpha", "beta", "delta", "gamma"}));
+  EXPECT_EQ(out.data().at("column_levels"), json({"false", "true"}));
+  EXPECT_FALSE(out.data().at("correction_applied"));
+  EXPECT_NE(out.text().find("Cramér's V"), std::string::npos);
+  const Outcome yates = run_ok("stats_chi2", {{"column", "group2"}, {"by", "flag"}}, fixture());
+  EXPECT_TRUE(yates.data().at("correction_applied"));
+}
+
+TEST(StatsTests, TwoSampleByGroupsNeedsTwoGroups) {
+  const Outcome out =
+      run("stats_ttest", {{"test", "welch"}, {"column", "normal"}, {"by", "category"}}, fixture());
+  EXPECT_EQ(out.status, QUARRY_INVALID_ARGUMENT);
+  EXPECT_NE(out.error.find("has 4 groups with values (\"alpha\", \"beta\", \"delta\", \"gamma\")"),
+            std::string::npos)
+      << out.error;
+  EXPECT_NE(out.error.find("'groups'"), std::string::npos);
+  const Outcome chosen = run_ok(
+      "stats_ttest",
+      {{"test", "welch"}, {"column", "normal"}, {"by", "category"}, {"groups", {"gamma", "alpha"}}},
+      fixture());
+  EXPECT_EQ(chosen.data().at("samples")[0].at("name"), "gamma");
+  EXPECT_EQ(chosen.data().at("samples")[0].at("n"), 389);  // pandas groupby count, see groupby_test
+  const Outcome unknown = run(
+      "stats_ttest",
+      {{"test", "welch"}, {"column", "normal"}, {"by", "category"}, {"groups", {"gamma", "omega"}}},
+      fixture());
+  EXPECT_NE(unknown.error.find("group \"omega\" of 'category' has no values"), std::string::npos)
+      << unknown.error;
+}
+
+TEST(StatsTests, BadArgumentsAreExplained) {
+  const Outcome mixed =
+      run("stats_ttest",
+          {{"test", "welch"}, {"column", "normal"}, {"column_b", "after"}, {"by", "group2"}},
+          fixture());
+  EXPECT_EQ(mixed.status, QUARRY_INVALID_ARGUMENT);
+  EXPECT_NE(mixed.error.find("either 'column_b'"), std::string::npos) << mixed.error;
+  const Outcome text =
+      run("stats_ttest", {{"test", "one_sample"}, {"column", "text_num"}}, fixture());
+  EXPECT_EQ(text.status, QUARRY_INVALID_ARGUMENT);
+  EXPECT_NE(text.error.find("7 of 2000 non-null values are not numbers"), std::string::npos)
+      << text.error;
+  const Outcome skipped =
+      run_ok("stats_ttest",
+             {{"test", "one_sample"}, {"column", "text_num"}, {"non_numeric", "skip"}}, fixture());
+  EXPECT_EQ(skipped.data().at("samples")[0].at("n"), 1993);
+  const Outcome missing = run("stats_anova", {{"column", "normal"}, {"by", "nope"}}, fixture());
+  EXPECT_NE(missing.error.find("no column named 'nope' (argument 'by'); available columns:"),
+            std::string::npos)
+      << missing.error;
+}
+
+TEST(StatsTests, TooFewValuesAndConstantData) {
+  const Table one = make_table({float_column("x", {3.0}), float_column("y", {1.0})});
+  const Outcome t = run("stats_ttest", {{"test", "one_sample"}, {"column", "x"}}, one);
+  EXPECT_EQ(t.status, QUARRY_INVALID_ARGUMENT);
+  EXPECT_NE(t.error.find("has 1 value(s); a t-test needs at least 2"), std::string::npos)
+      << t.error;
+  const Table empty = make_table({float_column("x", {}), text_column("g", {})});
+  const Outcome e = run("stats_anova", {{"column", "x"}, {"by", "g"}}, empty);
+  EXPECT_NE(e.error.find("has 0 group(s)"), std::string::npos) << e.error;
+
+  const Outcome c =
+      run_ok("stats_ttest", {{"test", "one_sample"}, {"column", "constant"}, {"mu", 7}}, fixture());
+  EXPECT_TRUE(c.data().at("statistic").is_null());
+  EXPECT_NE(c.data().at("notes").dump().find("do not vary"), std::string::npos);
+  const Outcome n = run_ok("stats_normality", {{"columns", {"constant", "withinf"}}}, fixture());
+  EXPECT_TRUE(n.data().at("columns")[0].at("jarque_bera").is_null());
+  EXPECT_NE(n.data().at("notes").dump().find("is constant"), std::string::npos);
+  EXPECT_NE(n.data().at("notes").dump().find("infinite values"), std::string::npos);
+  const Table few = make_table({float_column("x", {1, 2, 4, 8, 16})});
+  const Outcome small = run_ok("stats_normality", json::object(), few);
+  EXPECT_TRUE(small.data().at("columns")[0].at("dagostino_k2").is_null());
+  EXPECT_TRUE(small.data().at("columns")[0].at("jarque_bera").at("statistic").is_number());
+  const Table flat =
+      make_table({float_column("x", {1, 1, 2, 2}), text_column("g", {"a", "a", "b", "b"})});
+  const Outcome anova = run_ok("stats_anova", {{"column", "x"}, {"by", "g"}}, flat);
+  EXPECT_TRUE(anova.data().at("f").is_null());
+  EXPECT_EQ(anova.data().at("eta_squared"), 1.0);
+}
+
+TEST(StatsTests, TextRenderings) {
+  const Outcome t =
+      run_ok("stats_ttest", {{"test", "welch"}, {"column", "normal"}, {"by", "group2"}}, fixture());
+  EXPECT_NE(t.text().find("Welch's two-sample t-test of 'normal' by 'group2': t = 0.152808"),
+            std::string::npos)
+      << t.text();
+  const Outcome a = run_ok("stats_anova", {{"column", "normal"}, {"by", "category"}}, fixture());
+  EXPECT_NE(a.text().find("One-way ANOVA of 'normal' by 'category' (4 groups, n = 1861)"),
+            std::string::npos)
+      << a.text();
+  const Outcome n = run_ok("stats_normality", {{"columns", {"normal"}}}, fixture());
+  EXPECT_NE(n.text().find("normal"), std::string::npos);
+}

@@ -1,0 +1,16 @@
+/* Init reports a failure with a message. */
+#include <quarry/plugin.h>
+
+#include <stdio.h>
+
+QUARRY_EXPORT uint32_t quarry_plugin_abi_version(void) {
+  return QUARRY_ABI_VERSION;
+}
+
+QUARRY_EXPORT quarry_status quarry_plugin_init_v1(const quarry_host_v1* host,
+                                                  const quarry_plugin_v1** out, char* error,
+                                                  uint64_t error_capacity) {
+  (void)host, (void)out;
+  snprintf(error, (size_t)error_capacity, "license file missing");
+  return QUARRY_ERROR;
+}

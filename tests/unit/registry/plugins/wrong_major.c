@@ -1,0 +1,15 @@
+/* A plugin built for a future ABI major: must be refused without calling init. */
+#include <quarry/plugin.h>
+
+#include <stdlib.h>
+
+QUARRY_EXPORT uint32_t quarry_plugin_abi_version(void) {
+  return QUARRY_ABI_PACK(2, 0);
+}
+
+QUARRY_EXPORT quarry_status quarry_plugin_init_v1(const quarry_host_v1* host,
+                                                  const quarry_plugin_v1** out, char* error,
+                                                  uint64_t error_capacity) {
+  (void)host, (void)out, (void)error, (void)error_capacity;
+  abort(); /* never called by a 1.x host */
+}
