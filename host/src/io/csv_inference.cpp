@@ -133,7 +133,8 @@ void InferencePass::scan_file(std::uint64_t start) {
       consumed = scanner.scan(
           data, have, eof, [&](const Record& record) { on_record(record, data, buffer_offset); });
     } catch (const ScanError& error) {
-      throw_scan_error(error, file_.name(), data + have, layout_.dialect.quote, options_.limits);
+      throw_scan_error(error, file_.name(), data + have, layout_.dialect.quote, options_.limits,
+                       layout_.schema.get());
     }
     classify_batch();  // the batch points into the buffer, which is about to change
     if (eof) break;
@@ -373,7 +374,7 @@ std::uint64_t line_of_open_quote(const char* record, const char* end, char quote
 }
 
 void throw_scan_error(const ScanError& error, const std::string& file, const char* buffer_end,
-                      char quote, const ReadLimits& limits) {
+                      char quote, const ReadLimits& limits, const Schema* schema) {
   switch (error.kind) {
     case ScanError::Kind::kUnterminatedQuote: {
       const std::uint64_t line = line_of_open_quote(error.record, buffer_end, quote, error.line);
@@ -387,11 +388,14 @@ void throw_scan_error(const ScanError& error, const std::string& file, const cha
                            std::to_string(limits.max_columns) + ")",
                        "raise limits.max_columns, or check the delimiter and quoting",
                        ErrorLocation{file, error.line, {}});
-    case ScanError::Kind::kCellTooLarge:
+    case ScanError::Kind::kCellTooLarge: {
+      std::string column;
+      if (schema != nullptr && error.field < schema->size()) column = (*schema)[error.field].name;
       throw InputError("a field is larger than limits.max_cell_bytes (" +
                            std::to_string(limits.max_cell_bytes) + " bytes)",
                        "raise limits.max_cell_bytes, or check for a quote that is never closed",
-                       ErrorLocation{file, error.line, {}});
+                       ErrorLocation{file, error.line, std::move(column)});
+    }
   }
   throw InputError("the file cannot be tokenised", "check the file",
                    ErrorLocation{file, error.line, {}});

@@ -52,7 +52,8 @@ class RangeParser {
     try {
       scanner.scan(data, size, true, [this](const Record& record) { on_record(record); });
     } catch (const ScanError& error) {
-      throw_scan_error(error, context_.file, data + size, quote_, context_.limits);
+      throw_scan_error(error, context_.file, data + size, quote_, context_.limits,
+                       context_.layout.schema.get());
     }
     flush();
     if (builder_.num_rows() != range_.rows) {

@@ -133,7 +133,7 @@ class PipelineTool final : public tools::Tool {
             fmt::format("stage {}: no plugin tool named '{}'; call tools/list", i + 1, name));
       }
       auto* streaming = dynamic_cast<tools::StreamingTool*>(found->get());
-      if (streaming == nullptr) {
+      if (streaming == nullptr || streaming->stage_mode().empty()) {
         throw std::invalid_argument(
             fmt::format("stage {}: '{}' cannot run in a pipeline (it is not a streaming tool); "
                         "call it on its own",

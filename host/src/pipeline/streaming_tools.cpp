@@ -125,7 +125,8 @@ std::vector<tools::ToolPtr> StreamingToolProvider::tools() const {
   // Rebuilt from the current set each time, so replaced plugins' wrappers are freed.
   std::map<const tools::Tool*, std::pair<std::weak_ptr<tools::Tool>, tools::ToolPtr>> current;
   for (auto& tool : tools) {
-    if (dynamic_cast<tools::StreamingTool*>(tool.get()) == nullptr) continue;
+    const auto* streaming = dynamic_cast<tools::StreamingTool*>(tool.get());
+    if (streaming == nullptr || streaming->stage_mode().empty()) continue;  // call-only tool
     auto found = wrappers_.find(tool.get());
     tools::ToolPtr wrapper = found != wrappers_.end() && found->second.first.lock() == tool
                                  ? found->second.second

@@ -297,9 +297,9 @@ Rendered render_text(TextSummary& s, std::size_t top) {
                      std::to_string(static_cast<std::int64_t>(s.labels.distinct())) + " distinct";
   const auto most = s.labels.top(top);
   for (std::size_t i = 0; i < most.size(); ++i) {
-    items.push_back({{"value", most[i].first}, {"count", most[i].second}});
+    items.push_back({{"value", clip_text(most[i].first)}, {"count", most[i].second}});
     line +=
-        (i == 0 ? "; top: " : ", ") + most[i].first + " (" + std::to_string(most[i].second) + ")";
+        (i == 0 ? "; top: " : ", ") + clip_text(most[i].first, 40) + " (" + std::to_string(most[i].second) + ")";
   }
   c["top"] = items;
   json notes = json::array();

@@ -341,7 +341,7 @@ class HistogramStage {
     json categories = json::array();
     std::int64_t listed = 0;
     for (const auto& [label, count] : top) {
-      categories.push_back({{"value", label}, {"count", count}});
+      categories.push_back({{"value", clip_text(label)}, {"count", count}});
       listed += count;
     }
     json notes = json::array();
@@ -406,8 +406,9 @@ class HistogramStage {
   void add_picture(sdk::Result& result, const json& out) const {
     BarChart chart;
     chart.title = "Histogram of " + column_.name;
-    if (categorical_) {
+    if (categorical_) {  // the most frequent categories, at most kMaxBars of them
       for (const auto& c : out["categories"]) {
+        if (chart.counts.size() == kMaxBars) break;
         chart.counts.push_back(c["count"].get<double>());
         chart.labels.push_back(c["value"].get<std::string>());
       }

@@ -851,9 +851,10 @@ class NormalityStage {
     if (!inf.empty()) notes.push_back(inf);
     const double g1 = m.biased_skewness(), g2 = m.biased_kurtosis();
     json c = {{"column", name}, {"n", m.count()}, {"skewness", num(g1)}, {"kurtosis", num(g2)}};
-    if (m.count() == 0 || std::isnan(g1)) {
+    if (m.count() < 2 || std::isnan(g1)) {
       notes.push_back("column '" + name + "' " +
-                      (m.count() == 0 ? std::string("has no values") : "is constant") +
+                      (m.count() < 2 ? "has " + std::to_string(m.count()) + " value(s)"
+                                     : std::string("is constant")) +
                       ": skewness and kurtosis are undefined, so are the tests");
       c.update({{"jarque_bera", nullptr}, {"dagostino_k2", nullptr}, {"notes", notes}});
       return c;

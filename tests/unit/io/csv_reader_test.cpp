@@ -383,6 +383,7 @@ TEST_F(CsvReaderTest, LimitsAreEnforcedWithClearErrors) {
   const std::string cell_error = error_of(path, cell);
   EXPECT_TRUE(contains(cell_error, "limits.max_cell_bytes")) << cell_error;
   EXPECT_TRUE(contains(cell_error, ":4:")) << cell_error;
+  EXPECT_TRUE(contains(cell_error, "column 'c'")) << cell_error;
   CsvOptions file;
   file.limits.max_file_bytes = 10;
   EXPECT_TRUE(contains(error_of(path, file), "limits.max_file_bytes"));

@@ -74,6 +74,7 @@ TEST(Probe, RejectsAFileThatIsNotALibrary) {
 }
 
 TEST(Probe, SurvivesAPluginThatCrashesInInit) {
+  let_probe_children_crash();
   const ProbeResult result = probe(Plugins::init_crash());
   EXPECT_EQ(result.status, ProbeStatus::kCrashed);
   EXPECT_TRUE(contains(result.reason, "crashed while being probed (SIGSEGV"));

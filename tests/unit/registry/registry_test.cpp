@@ -221,6 +221,7 @@ TEST_F(Registry, RemembersABadPluginUntilItsFileChanges) {
 }
 
 TEST_F(Registry, SurvivesPluginsThatCrashOrHangWhileProbed) {
+  let_probe_children_crash();
   install(Plugins::good(), "a_good.so");
   install(Plugins::init_crash(), "crash.so");
   install(Plugins::init_hang(), "hang.so");

@@ -17,8 +17,10 @@ namespace quarry::io::detail {
 [[nodiscard]] std::uint64_t line_of_open_quote(const char* record, const char* end, char quote,
                                                std::uint64_t record_line) noexcept;
 
-//! Turns a scanner error into an InputError for `file`.
+//! Turns a scanner error into an InputError for `file`, naming the column from `schema` when
+//! known (it may be null before the header is read).
 [[noreturn]] void throw_scan_error(const ScanError& error, const std::string& file,
-                                   const char* buffer_end, char quote, const ReadLimits& limits);
+                                   const char* buffer_end, char quote, const ReadLimits& limits,
+                                   const Schema* schema);
 
 }  // namespace quarry::io::detail

@@ -59,6 +59,8 @@ struct ScanError {
   std::uint64_t line;
   //! Start of the offending record.
   const char* record;
+  //! 0-based index of the offending field (kCellTooLarge).
+  std::size_t field = 0;
 };
 
 //! Splits bytes into records and fields. Resumable across buffers by re-scanning the
@@ -104,7 +106,7 @@ class CsvScanner {
   }
   void push_field(const char* begin, const char* end, const char* record, std::uint64_t line) {
     if (static_cast<std::size_t>(end - begin) > max_cell_) {
-      throw ScanError{ScanError::Kind::kCellTooLarge, line, record};
+      throw ScanError{ScanError::Kind::kCellTooLarge, line, record, count_};
     }
     if (count_ == fields_.size()) {
       if (count_ >= max_fields_) throw ScanError{ScanError::Kind::kTooManyFields, line, record};

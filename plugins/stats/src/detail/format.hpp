@@ -32,6 +32,15 @@ inline std::string exact_text(double value) {
   return ec == std::errc() ? std::string(buf, end) : std::to_string(value);
 }
 
+//! `text` cut to at most `max_bytes` (at a UTF-8 character boundary) with "…" appended when
+//! cut, so one huge cell cannot flood a result.
+inline std::string clip_text(std::string_view text, std::size_t max_bytes = 200) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end)) + "\u2026";
+}
+
 //! A number for people: 6 significant digits ("-" for NaN).
 inline std::string short_text(double value) {
   if (std::isnan(value)) return "-";
