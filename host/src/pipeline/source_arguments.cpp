@@ -13,7 +13,8 @@ using ColumnTypes = std::map<std::string, io::ColumnType, std::less<>>;
 
 ColumnTypes column_types(const json& source) {
   ColumnTypes types;
-  for (const auto& [name, type] : source.value("column_types", json::object()).items()) {
+  const json requested = source.value("column_types", json::object());
+  for (const auto& [name, type] : requested.items()) {
     const auto parsed = io::parse_column_type(type.get<std::string>());
     if (!parsed) {
       throw io::InputError(

@@ -50,7 +50,8 @@ std::optional<tools::ToolResult> parse_tool_result(std::string_view text, std::s
   return result;
 }
 
-CallAdapter::CallAdapter(tools::CallContext& context, std::string logger, std::uint64_t memory_budget_bytes)
+CallAdapter::CallAdapter(tools::CallContext& context, std::string logger,
+                         std::uint64_t memory_budget_bytes)
     : context_(context), logger_(std::move(logger)) {
   call_.memory_budget_bytes = memory_budget_bytes;
   call_.struct_size = sizeof(quarry_call_v1);

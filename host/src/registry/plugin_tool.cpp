@@ -26,9 +26,9 @@ tools::ToolResult PluginTool::call_plugin(const nlohmann::json& arguments,
                                           tools::CallContext& context) {
   const LoadedPlugin::Binding binding = plugin_->bind(descriptor().name);
   if (binding.tool->call == nullptr) {
-    return tools::ToolResult::error(fmt::format(
-        "tool '{}' of plugin '{}' has no direct call entry point; run it in a pipeline", descriptor().name,
-        plugin_name_));
+    return tools::ToolResult::error(
+        fmt::format("tool '{}' of plugin '{}' has no direct call entry point; run it in a pipeline",
+                    descriptor().name, plugin_name_));
   }
   const std::string args = arguments.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   CallAdapter adapter(context, plugin_name_);
@@ -41,8 +41,8 @@ tools::ToolResult PluginTool::call_plugin(const nlohmann::json& arguments,
 tools::StageBinding PluginTool::bind_stage() {
   const LoadedPlugin::Binding binding = plugin_->bind(descriptor().name);
   if (binding.tool->stage == nullptr) {
-    throw PluginError(fmt::format("tool '{}' of plugin '{}' cannot run as a pipeline stage", descriptor().name,
-                                  plugin_name_));
+    throw PluginError(fmt::format("tool '{}' of plugin '{}' cannot run as a pipeline stage",
+                                  descriptor().name, plugin_name_));
   }
   return {binding.tool->stage, binding.plugin_data, plugin_name_};
 }

@@ -22,19 +22,19 @@
 namespace quarry::stats {
 namespace {
 
-constexpr const char*
-    kInputSchema = R"({"type":"object","properties":{)"
-                   R"("columns":)" QUARRY_STATS_COLUMNS(
-                       "Columns to describe: names, or all/numeric/string/bool/timestamp. Default: "
-                       "all.") R"(,)"
-                               R"("percentiles":{"type":"array","items":{"type":"number","minimum":0,"maximum":1},)"
-                               R"("maxItems":50,"description":"Fractions in [0, 1] (pandas style); default )"
-                               R"([0.25, 0.5, 0.75]. The median is always included."},)"
-                               R"("top":{"type":"integer","minimum":0,"maximum":100,"default":5,)"
-                               R"("description":"How many most frequent values to list for text columns."},)"
-                               R"("quantiles":{"type":"string","enum":["auto","sketch"],"default":"auto",)"
-                               R"("description":"auto: exact while the values fit the memory budget, else a sketch )"
-                               R"(with a stated rank-error bound; sketch: always the sketch (less memory)."}}})";
+constexpr const char* kInputSchema =
+    R"({"type":"object","properties":{)"
+    R"("columns":)" QUARRY_STATS_COLUMNS(
+        "Columns to describe: names, or all/numeric/string/bool/timestamp. Default: "
+        "all.") R"(,)"
+                R"("percentiles":{"type":"array","items":{"type":"number","minimum":0,"maximum":1},)"
+                R"("maxItems":50,"description":"Fractions in [0, 1] (pandas style); default )"
+                R"([0.25, 0.5, 0.75]. The median is always included."},)"
+                R"("top":{"type":"integer","minimum":0,"maximum":100,"default":5,)"
+                R"("description":"How many most frequent values to list for text columns."},)"
+                R"("quantiles":{"type":"string","enum":["auto","sketch"],"default":"auto",)"
+                R"("description":"auto: exact while the values fit the memory budget, else a sketch )"
+                R"(with a stated rank-error bound; sketch: always the sketch (less memory)."}}})";
 
 constexpr const char* kOutputSchema =
     R"({"type":"object","required":["rows","columns","notes"],"properties":{)"
@@ -298,8 +298,8 @@ Rendered render_text(TextSummary& s, std::size_t top) {
   const auto most = s.labels.top(top);
   for (std::size_t i = 0; i < most.size(); ++i) {
     items.push_back({{"value", clip_text(most[i].first)}, {"count", most[i].second}});
-    line +=
-        (i == 0 ? "; top: " : ", ") + clip_text(most[i].first, 40) + " (" + std::to_string(most[i].second) + ")";
+    line += (i == 0 ? "; top: " : ", ") + clip_text(most[i].first, 40) + " (" +
+            std::to_string(most[i].second) + ")";
   }
   c["top"] = items;
   json notes = json::array();

@@ -18,7 +18,8 @@ class CallAdapter {
  public:
   //! `logger` names the plugin in log messages sent to the client.
   //! `memory_budget_bytes` is what the plugin may use (0: no budget stated).
-  CallAdapter(tools::CallContext& context, std::string logger, std::uint64_t memory_budget_bytes = 0);
+  CallAdapter(tools::CallContext& context, std::string logger,
+              std::uint64_t memory_budget_bytes = 0);
   CallAdapter(const CallAdapter&) = delete;
   CallAdapter& operator=(const CallAdapter&) = delete;
 

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -80,7 +81,7 @@ class QuantileSketch {
   [[nodiscard]] std::size_t bytes() const noexcept {
     std::size_t total = sizeof(*this);
     for (const auto& level : levels_) total += level.capacity() * sizeof(double);
-    return total;
+    return total + (keys_.capacity() + spare_.capacity()) * sizeof(std::uint64_t);
   }
 
   //! The value at fraction q (0..1) of the sorted values: the first summary item whose
@@ -130,7 +131,7 @@ class QuantileSketch {
   void compact(std::size_t h) {
     if (h + 1 >= levels_.size()) grow(h + 2);
     std::vector<double>& level = levels_[h];
-    std::sort(level.begin(), level.end());
+    sort_level(level);
     double leftover = 0;
     const bool odd = level.size() % 2 == 1;
     if (odd) {
@@ -143,6 +144,66 @@ class QuantileSketch {
     error_ += std::ldexp(1.0, static_cast<int>(h));
     level.clear();
     if (odd) level.push_back(leftover);
+  }
+
+  // Sorts a level. Upper levels are a few sorted runs (one per compaction below), merged in
+  // linear time; anything else (level 0's raw values) is radix-sorted.
+  void sort_level(std::vector<double>& level) {
+    std::vector<std::size_t> starts = {0};
+    for (std::size_t i = 1; i < level.size() && starts.size() <= kMaxRuns; ++i) {
+      if (level[i] < level[i - 1]) starts.push_back(i);
+    }
+    if (starts.size() == 1) return;
+    if (starts.size() > kMaxRuns) {
+      radix_sort(level);
+      return;
+    }
+    starts.push_back(level.size());
+    while (starts.size() > 2) {  // merge neighbouring runs pairwise
+      std::vector<std::size_t> next = {0};
+      for (std::size_t r = 0; r + 2 < starts.size(); r += 2) {
+        std::inplace_merge(level.begin() + static_cast<std::ptrdiff_t>(starts[r]),
+                           level.begin() + static_cast<std::ptrdiff_t>(starts[r + 1]),
+                           level.begin() + static_cast<std::ptrdiff_t>(starts[r + 2]));
+        next.push_back(starts[r + 2]);
+      }
+      if (starts.size() % 2 == 0) next.push_back(starts.back());
+      starts.swap(next);
+    }
+  }
+
+  // LSD radix sort on the order-preserving bit patterns of finite doubles (8 bits a pass,
+  // skipping passes where every key has the same byte).
+  void radix_sort(std::vector<double>& values) {
+    const std::size_t n = values.size();
+    keys_.resize(n);
+    spare_.resize(n);
+    std::uint32_t counts[8][256] = {};
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint64_t u = 0;
+      std::memcpy(&u, &values[i], sizeof u);
+      u = (u >> 63) != 0 ? ~u : (u | (std::uint64_t{1} << 63));
+      keys_[i] = u;
+      for (int p = 0; p < 8; ++p) ++counts[p][(u >> (8 * p)) & 0xFF];
+    }
+    std::uint64_t* src = keys_.data();
+    std::uint64_t* dst = spare_.data();
+    for (int p = 0; p < 8; ++p) {
+      if (counts[p][(src[0] >> (8 * p)) & 0xFF] == n) continue;
+      std::uint32_t offset[256];
+      std::uint32_t sum = 0;
+      for (int b = 0; b < 256; ++b) {
+        offset[b] = sum;
+        sum += counts[p][b];
+      }
+      for (std::size_t i = 0; i < n; ++i) dst[offset[(src[i] >> (8 * p)) & 0xFF]++] = src[i];
+      std::swap(src, dst);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t k = src[i];
+      const std::uint64_t u = (k >> 63) != 0 ? (k & ~(std::uint64_t{1} << 63)) : ~k;
+      std::memcpy(&values[i], &u, sizeof u);
+    }
   }
 
   [[nodiscard]] std::vector<Item> weighted() const {
@@ -167,8 +228,11 @@ class QuantileSketch {
     return max_;
   }
 
+  static constexpr std::size_t kMaxRuns = 8;
+
   std::size_t capacity_;
   std::vector<std::vector<double>> levels_;
+  std::vector<std::uint64_t> keys_, spare_;  // radix sort scratch
   std::vector<unsigned> parity_;
   std::int64_t n_ = 0;
   double error_ = 0;

@@ -82,21 +82,17 @@ class ValueStore {
     return sketch_ ? sketch_->normalized_rank_error() : 0.0;
   }
 
-  //! The quantiles at fractions `qs`; sorts the kept values in place when exact.
+  //! The quantiles at fractions `qs` (exact: by selection, reordering the kept values).
   [[nodiscard]] std::vector<double> quantiles(const std::vector<double>& qs) {
     if (sketch_) return sketch_->quantiles(qs);
-    sort();
     std::vector<double> out;
     out.reserve(qs.size());
-    for (double q : qs) out.push_back(sorted_quantile(values_, q));
+    for (double q : qs) out.push_back(select_quantile(q));
     return out;
   }
 
-  //! The kept values, sorted (exact mode only).
-  [[nodiscard]] const std::vector<double>& sorted_values() {
-    sort();
-    return values_;
-  }
+  //! The kept values, in no particular order (exact mode only).
+  [[nodiscard]] const std::vector<double>& values() const noexcept { return values_; }
 
   //! The sketch (sketch mode only).
   [[nodiscard]] const QuantileSketch* sketch() const noexcept {
@@ -104,15 +100,24 @@ class ValueStore {
   }
 
  private:
-  void sort() {
-    if (sorted_ != values_.size()) {
-      std::sort(values_.begin(), values_.end());
-      sorted_ = values_.size();
-    }
+  // sorted_quantile() without sorting: nth_element for the lower neighbour, then the
+  // smallest value above it for the upper one (O(n) per quantile).
+  double select_quantile(double q) {
+    if (values_.empty()) return std::numeric_limits<double>::quiet_NaN();
+    const double h = q * static_cast<double>(values_.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const auto begin = values_.begin();
+    std::nth_element(begin, begin + static_cast<std::ptrdiff_t>(lo), values_.end());
+    const double a = values_[lo];
+    const double b =
+        lo + 1 < values_.size()
+            ? *std::min_element(begin + static_cast<std::ptrdiff_t>(lo) + 1, values_.end())
+            : a;
+    const double t = h - static_cast<double>(lo);
+    return t >= 0.5 ? b - (b - a) * (1.0 - t) : a + (b - a) * t;
   }
 
   std::vector<double> values_;
-  std::size_t sorted_ = 0;  // values_.size() when last sorted
   std::optional<QuantileSketch> sketch_;
 };
 
