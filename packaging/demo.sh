@@ -13,7 +13,7 @@ command -v jq >/dev/null || {
   $sudo apt-get install -y -qq --no-install-recommends jq >&2
 }
 
-build=build/release
+build=${QUARRY_BUILD_DIR:-build/release}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQUARRY_BUILD_TESTS=OFF \
   -DQUARRY_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)" --target quarry quarry_bundled_plugins
@@ -27,8 +27,10 @@ coproc QUARRY {
     --output-root "$out" --set "plugins.cache_dir=$out/cache" --log-level warn
 }
 next_id=0
-# call METHOD PARAMS-JSON: sends a request, prints it, prints every message up to its response.
+# call METHOD PARAMS-JSON [JQ-FILTER]: sends a request, prints it, then every message up to
+# its response (the response through the filter, by default its result or error).
 call() {
+  local filter=${3:-'.result // .error'}
   next_id=$((next_id + 1))
   local request
   request=$(jq -cn --arg m "$1" --argjson p "$2" --argjson id "$next_id" \
@@ -37,7 +39,7 @@ call() {
   echo "$request" >&"${QUARRY[1]}"
   while IFS= read -r line <&"${QUARRY[0]}"; do
     if [ "$(jq -r '.id // empty' <<<"$line")" = "$next_id" ]; then
-      jq -C '.result // .error' <<<"$line" | head -n "${DEMO_LINES:-60}"
+      jq -C -r "$filter" <<<"$line" | head -n "${DEMO_LINES:-60}"
       return
     fi
     printf '← %s\n' "$(jq -c . <<<"$line")" | cut -c1-200
@@ -46,10 +48,11 @@ call() {
 
 call initialize '{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"demo","version":"1"}}'
 echo '{"jsonrpc":"2.0","method":"notifications/initialized"}' >&"${QUARRY[1]}"
-DEMO_LINES=25 call tools/list '{}'
+call tools/list '{}' '[.result.tools[] | {name, description: (.description | .[0:100] + "…")}]'
 for request in packaging/demo/*.json; do
-  call tools/call "$(cat "$request")"
+  # What a chat client shows its model: the text content (structuredContent has the same as data).
+  call tools/call "$(cat "$request")" '.result.content[] | select(.type == "text") | .text'
 done
-call tools/call '{"name":"quarry_health"}'
+call tools/call '{"name":"quarry_health"}' '.result.structuredContent | {uptime_s, peak_rss_bytes, tools}'
 exec {QUARRY[1]}>&-
 wait "$QUARRY_PID"
