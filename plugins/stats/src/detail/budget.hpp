@@ -11,9 +11,10 @@
 
 namespace quarry::stats {
 
-//! Memory a stats state may keep, derived from quarry_call_v1::memory_budget_bytes.
-//! The executor holds chunks in half of the budget and may run one state per worker, so
-//! each state keeps at most a quarter of it (256 MiB when the host sets no budget).
+//! Memory a stats state may keep, derived from quarry_call_v1::memory_budget_bytes (the
+//! stage's share of memory.budget_mb). The executor may run one state per worker thread and
+//! merging briefly holds two, so each state keeps at most a quarter of it (256 MiB when the
+//! host sets no budget).
 class Budget {
  public:
   //! The limit used when the host gives no budget.
@@ -29,12 +30,12 @@ class Budget {
     return static_cast<std::size_t>(total_ > 0 ? total_ / 4 : kUnbudgeted);
   }
 
-  //! "64 MiB (a quarter of the 256 MiB memory budget, memory.budget_mb)" for messages.
+  //! "32 MiB (a quarter of this call's 128 MiB memory budget, ...)" for messages.
   [[nodiscard]] std::string describe() const {
     if (total_ == 0)
       return mib(limit()) + " (the stats plugin's limit when no memory budget is set)";
-    return mib(limit()) + " (a quarter of the " + mib(total_) +
-           " memory budget; raise memory.budget_mb for more)";
+    return mib(limit()) + " (a quarter of this call's " + mib(total_) +
+           " memory budget, which memory.budget_mb sets)";
   }
 
   //! Bytes as "12.5 MiB".

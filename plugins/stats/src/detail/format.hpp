@@ -62,11 +62,11 @@ inline std::string short_text(double value, double scale, int digits = 6) {
   return buf;
 }
 
-//! A p-value for people: 4 significant digits, "< 1e-300" style below that.
+//! A p-value for people: 4 significant digits, "< 1e-300" below that (0 means underflow).
 inline std::string p_text(double p) {
   if (std::isnan(p)) return "-";
   char buf[32];
-  std::snprintf(buf, sizeof buf, p != 0 && p < 1e-300 ? "< 1e-300" : "%.4g", p);
+  std::snprintf(buf, sizeof buf, p < 1e-300 ? "< 1e-300" : "%.4g", p);  // 0: underflow
   return buf;
 }
 

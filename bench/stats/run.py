@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""Benchmarks the stats plugin against pandas and DuckDB on the same CSV files.
+
+For each size (default 1M and 10M rows) and task (describe, 9x9 correlation, group-by of
+`target` by `category` with count/mean/std) it runs each engine in a fresh process that reads
+the CSV and computes the result, and records wall time and peak RSS (os.wait4, so the process's
+own peak). Prints a Markdown table with the ratios and writes it to results/RESULTS.md.
+
+    cmake --build build --target quarry quarry_stats
+    (cd bench/stats && npm install)          # DuckDB's @duckdb/node-api
+    /usr/bin/python3 bench/stats/run.py --build build [--sizes 1000000 10000000] [--repeat 3]
+
+Quarry runs as `quarry call <tool> --args {...}` with the plugin from <build>/plugins, i.e. the
+whole product path: process start, plugin load, CSV inference pass, parallel parse, stages on
+the flow graph, merge, result rendering.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TASKS = ["describe", "correlation", "groupby"]
+XS = [f"x{i}" for i in range(9)]
+
+
+def measure_rss(argv, cwd=None):
+    """Like measure(), but with the child's peak RSS from wait4."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed:\n{err[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024.0
+
+
+def quarry_argv(build, data_dir, task, path):
+    args = {"path": path}
+    if task == "describe":
+        tool = "stats_describe"
+    elif task == "correlation":
+        tool = "stats_correlation"
+        args.update({"columns": XS, "methods": ["pearson"]})
+    else:
+        tool = "stats_groupby"
+        args.update({"by": "category", "values": ["target"], "aggregations": ["count", "mean", "std"]})
+    return [os.path.join(build, "host", "quarry"), "--log-level", "warn",
+            "--plugin-dir", os.path.join(build, "plugins"), "--data-root", data_dir,
+            "--output-root", os.path.join(HERE, "results", "out"),
+            "--set", "plugins.cache_dir=" + os.path.join(HERE, "results", "cache"),
+            "call", tool, "--json", "--args", json.dumps(args)]
+
+
+def engines(build, data_dir):
+    out = {"quarry": lambda task, path: quarry_argv(build, data_dir, task, path),
+           "pandas": lambda task, path: ["/usr/bin/python3", os.path.join(HERE, "pandas_task.py"), task, path]}
+    if os.path.isdir(os.path.join(HERE, "node_modules", "@duckdb", "node-api")):
+        out["duckdb"] = lambda task, path: ["node", os.path.join(HERE, "duckdb_task.mjs"), task, path]
+    else:
+        print("note: DuckDB skipped; run `npm install` in bench/stats first", file=sys.stderr)
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", required=True, help="CMake build directory with quarry and the plugin")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000000, 10000000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per cell; the best time counts")
+    parser.add_argument("--data", default=os.path.join(HERE, "data"))
+    args = parser.parse_args()
+    build = os.path.abspath(args.build)
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    rows = []
+    for size in args.sizes:
+        path = os.path.join(os.path.abspath(args.data), f"stats_{size}.csv")
+        if not os.path.exists(path):
+            print(f"generating {path}", file=sys.stderr)
+            subprocess.run(["/usr/bin/python3", os.path.join(HERE, "make_data.py"), "--rows", str(size),
+                            "--out", path], check=True)
+        for task in TASKS:
+            cell = {"rows": size, "task": task}
+            for name, argv in engines(build, os.path.dirname(path)).items():
+                best = min((measure_rss(argv(task, path)) for _ in range(args.repeat)), key=lambda r: r[0])
+                cell[name] = best
+                print(f"{size:>9} {task:<12} {name:<7} {best[0]:8.2f} s {best[1]:8.1f} MiB", file=sys.stderr)
+            rows.append(cell)
+    table = render(rows)
+    print(table)
+    with open(os.path.join(HERE, "results", "RESULTS.md"), "w") as f:
+        f.write(table)
+    shutil.rmtree(os.path.join(HERE, "results", "out"), ignore_errors=True)
+
+
+def render(rows):
+    lines = ["| rows | task | quarry s | pandas s | duckdb s | pandas / quarry | duckdb / quarry "
+             "| quarry RSS MiB | pandas RSS MiB | duckdb RSS MiB |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        q = r["quarry"]
+        p = r.get("pandas", (float("nan"), float("nan")))
+        d = r.get("duckdb", (float("nan"), float("nan")))
+        lines.append(f"| {r['rows']:,} | {r['task']} | {q[0]:.2f} | {p[0]:.2f} | {d[0]:.2f} | "
+                     f"{p[0] / q[0]:.1f}x | {d[0] / q[0]:.1f}x | {q[1]:.0f} | {p[1]:.0f} | {d[1]:.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
