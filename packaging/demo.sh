@@ -13,7 +13,7 @@ command -v jq >/dev/null || {
   $sudo apt-get install -y -qq --no-install-recommends jq >&2
 }
 
-build=${QUARRY_BUILD_DIR:-build/release}
+build=${QUARRY_BUILD_DIR:-build/demo}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQUARRY_BUILD_TESTS=OFF \
   -DQUARRY_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)" --target quarry quarry_bundled_plugins

@@ -17,7 +17,7 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 build() {  # build DIR [cmake options...]
   local dir=$1
   shift
-  cmake -S "$root" -B "$dir" -G Ninja -DQUARRY_BUILD_BENCH=OFF "$@" >/dev/null
+  cmake -S "$root" -B "$dir" -G Ninja -DQUARRY_BUILD_TESTS=ON -DQUARRY_BUILD_BENCH=OFF "$@" >/dev/null
   cmake --build "$dir" -j "$jobs"
 }
 
