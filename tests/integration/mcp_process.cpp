@@ -45,6 +45,10 @@ McpProcess::McpProcess(std::vector<std::string> args, std::vector<std::string> e
   argv.push_back(nullptr);
   std::vector<std::string> env_storage = {"PATH=/usr/bin:/bin"};
   if (const char* home = std::getenv("HOME")) env_storage.push_back(std::string("HOME=") + home);
+  // Sanitizer settings reach the server, so a sanitized run checks it the same way.
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+    if (const char* value = std::getenv(name)) env_storage.push_back(std::string(name) + "=" + value);
+  }
   env_storage.insert(env_storage.end(), env.begin(), env.end());
   std::vector<char*> envp;
   for (auto& entry : env_storage) envp.push_back(entry.data());
