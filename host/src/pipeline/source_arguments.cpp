@@ -95,8 +95,8 @@ SplitArguments split_arguments(const json& arguments) {
 std::unique_ptr<io::Source> open_input(const json& source, const Environment& environment,
                                        tools::CallContext& context) {
   const auto path = environment.sandbox.resolve_input(source.value("path", ""));
-  std::error_code error;
-  const auto size = std::filesystem::file_size(path, error);
+  std::error_code unknown_size;  // progress then has no total; the reader reports the real error
+  const auto size = std::filesystem::file_size(path, unknown_size);
   io::ReadHooks hooks;
   hooks.is_cancelled = [&context] { return context.cancelled(); };
   hooks.on_scan_progress = [&context, size](std::uint64_t done, std::uint64_t) {

@@ -49,7 +49,6 @@ class FileTool final : public tools::Tool {
     auto* streaming = dynamic_cast<tools::StreamingTool*>(inner_.get());
     std::vector<std::shared_ptr<exec::Stage>> stages = {make_plugin_stage(
         descriptor_.name, streaming->bind_stage(), split.tool, environment_->stage_budget(1))};
-    std::error_code ignored;
     const auto size = static_cast<double>(source->total_bytes().value_or(0));
     TwoPassProgress progress(context, size);
     const auto run = exec::run_pipeline(*source, stages, nullptr, environment_->run, progress);
