@@ -1,5 +1,7 @@
 #include "exec/detail/run_state.hpp"
 
+#include "quarry/io/error.hpp"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -32,6 +34,9 @@ std::shared_ptr<const io::Chunk> RunState::read(io::Source& source) {
     return source.next();
   } catch (const std::bad_alloc&) {
     fail(FailureKind::kMemory, "", "out of memory while reading the input; lower memory.budget_mb");
+  } catch (const io::InputError& e) {
+    transient_ = e.transient();
+    fail(FailureKind::kInput, "", e.what());
   } catch (const std::exception& e) {
     fail(FailureKind::kInput, "", e.what());
   }
@@ -131,6 +136,7 @@ void RunState::fill(RunResult& result) const {
   result.failure = failure_;
   result.failure_message = failure_message_;
   result.failed_stage = failed_stage_;
+  result.transient = transient_ && failure_ == FailureKind::kInput;
 }
 
 }  // namespace quarry::exec::detail

@@ -73,6 +73,8 @@ struct RunResult {
   FailureKind failure = FailureKind::kNone;
   std::string failure_message;  //!< names the stage, the chunk and the fix
   std::string failed_stage;
+  //! The input failed in a way that may pass on a retry (see io::InputError::transient).
+  bool transient = false;
   [[nodiscard]] bool complete() const { return failure == FailureKind::kNone; }
 };
 

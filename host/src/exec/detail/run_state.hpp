@@ -72,6 +72,7 @@ class RunState {
   std::chrono::steady_clock::time_point last_progress_{};
   std::uint64_t chunks_read_ = 0;
   bool read_started_ = false;
+  bool transient_ = false;  // the read failure may pass on a retry
   std::shared_ptr<const io::Chunk> read_ahead_;
   std::uint64_t rows_ = 0;
   std::uint64_t bytes_ = 0;
