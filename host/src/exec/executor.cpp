@@ -103,9 +103,14 @@ class PipelineGraph {
   PipelineGraph(io::Source& source, std::span<const std::shared_ptr<Stage>> stages,
                 std::span<const StageInstance* const> first_passes, ChunkSink* sink,
                 RunState& state, const FlowPlan& plan)
-      : source_(source), sink_(sink), state_(state), limiter_(graph_, plan.max_chunks_in_flight) {
+      : source_(source),
+        sink_(sink),
+        state_(state),
+        parallel_chunks_(source.parallel_chunks()),
+        limiter_(graph_, plan.max_chunks_in_flight) {
     create_retire_node();
     flow::sender<ChunkMessage>* upstream = &limiter_;
+    if (parallel_chunks_) upstream = &add_parser(*upstream);
     for (std::size_t i = 0; i < stages.size(); ++i) {
       const auto& stage = stages[i];
       runners_.push_back(
@@ -155,6 +160,17 @@ class PipelineGraph {
           return out;
         }));
     connect(upstream, node, runner.stage().mode());
+    return node;
+  }
+
+  // Parses chunks on every worker at once; stages that need order restore it.
+  flow::sender<ChunkMessage>& add_parser(flow::sender<ChunkMessage>& upstream) {
+    auto& node = own(std::make_unique<flow::function_node<ChunkMessage, ChunkMessage>>(
+        graph_, flow::unlimited, [this](ChunkMessage message) {
+          state_.parse(source_, message);
+          return message;
+        }));
+    flow::make_edge(upstream, node);
     return node;
   }
 
@@ -213,7 +229,8 @@ class PipelineGraph {
   void create_source() {
     source_node_ = std::make_unique<flow::input_node<ChunkMessage>>(
         graph_, [this](tbb::flow_control& control) -> ChunkMessage {
-          auto message = state_.next_message(source_);
+          auto message = parallel_chunks_ ? state_.next_index(source_, *parallel_chunks_)
+                                          : state_.next_message(source_);
           if (!message) {
             control.stop();
             return {};
@@ -233,6 +250,7 @@ class PipelineGraph {
   io::Source& source_;
   ChunkSink* sink_;
   RunState& state_;
+  std::optional<std::size_t> parallel_chunks_;  // chunks parsed in parallel, when known
   flow::graph graph_;
   flow::limiter_node<ChunkMessage> limiter_;
   std::unique_ptr<flow::input_node<ChunkMessage>> source_node_;

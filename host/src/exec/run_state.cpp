@@ -58,20 +58,55 @@ std::optional<ChunkMessage> RunState::next_message(io::Source& source) {
   ChunkMessage message{chunks_read_++, std::move(chunk),
                        std::make_shared<std::atomic<int>>(taps_per_chunk),
                        !read_ahead_ && !stopping_};
-  rows_ += static_cast<std::uint64_t>(message.chunk->num_rows());
-  bytes_ = source.bytes_read();
-  report_progress(source, false);
+  count(*message.chunk, source);
   return message;
 }
 
+std::optional<ChunkMessage> RunState::next_index(const io::Source& source,
+                                                 std::size_t chunk_count) {
+  if (chunks_read_ == chunk_count) {
+    if (!stopping_) report_progress(source, true);
+    return std::nullopt;
+  }
+  if (!may_continue()) return std::nullopt;
+  const std::uint64_t index = chunks_read_++;
+  ChunkMessage message{index, nullptr, std::make_shared<std::atomic<int>>(taps_per_chunk),
+                       index + 1 == chunk_count};
+  message.unparsed = true;
+  return message;
+}
+
+void RunState::parse(const io::Source& source, ChunkMessage& message) {
+  message.unparsed = false;
+  if (stopping_) return;
+  try {
+    message.chunk = source.read_chunk(static_cast<std::size_t>(message.sequence));
+  } catch (const std::bad_alloc&) {
+    fail(FailureKind::kMemory, "", "out of memory while reading the input; lower memory.budget_mb");
+  } catch (const io::InputError& e) {
+    transient_ = e.transient();
+    fail(FailureKind::kInput, "", e.what());
+  } catch (const std::exception& e) {
+    fail(FailureKind::kInput, "", e.what());
+  }
+  if (message.chunk) count(*message.chunk, source);
+}
+
+void RunState::count(const io::Chunk& chunk, const io::Source& source) {
+  rows_ += static_cast<std::uint64_t>(chunk.num_rows());
+  bytes_ = source.bytes_read();
+  report_progress(source, false);
+}
+
 void RunState::report_progress(const io::Source& source, bool force) {
+  std::lock_guard lock(progress_mutex_);
   const auto now = std::chrono::steady_clock::now();
   if (!force && now - last_progress_ < options_.progress_interval) return;
   last_progress_ = now;
   const auto total = source.total_bytes();
   context.progress(static_cast<double>(source.bytes_read()),
                    total ? std::optional<double>(static_cast<double>(*total)) : std::nullopt,
-                   fmt::format("{} rows, {:.1f} MiB read", rows_,
+                   fmt::format("{} rows, {:.1f} MiB read", rows_.load(),
                                static_cast<double>(source.bytes_read()) / 1048576.0));
 }
 
@@ -120,10 +155,11 @@ FailureKind RunState::failure() const {
 
 void RunState::check_balance() {
   const auto retired = chunks_retired.load();
-  if (retired != chunks_read_ && failure() == FailureKind::kNone) {
+  const auto read = chunks_read_.load();
+  if (retired != read && failure() == FailureKind::kNone) {
     fail(FailureKind::kAggregation, "",
-         fmt::format("internal error: {} chunks read but {} finished; results are incomplete",
-                     chunks_read_, retired));
+         fmt::format("internal error: {} chunks read but {} finished; results are incomplete", read,
+                     retired));
   }
 }
 

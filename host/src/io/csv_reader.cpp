@@ -83,7 +83,9 @@ std::size_t CsvReader::chunk_count() const noexcept {
 }
 
 std::shared_ptr<const Chunk> CsvReader::read_chunk(std::size_t index) const {
-  AlignedBuffer bytes;
+  // Parsed chunks copy what they keep, so each thread can reuse one raw buffer and
+  // not fault in fresh pages for every chunk.
+  thread_local AlignedBuffer bytes;
   return impl_->parse(index, bytes);
 }
 

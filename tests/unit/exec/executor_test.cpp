@@ -59,6 +59,37 @@ class CountingSource final : public io::Source {
   std::atomic<int> max_live_{0};
 };
 
+// CountingSource's chunks, parsed in any order from several threads (read_chunk).
+class ParallelSource final : public io::Source {
+ public:
+  ParallelSource(int chunks, int rows) : chunks_(chunks), rows_(rows) {
+    schema_ = std::make_shared<const io::Schema>(std::vector<io::Field>{{"x", ColumnType::kInt64}});
+  }
+  const io::Schema& schema() const override { return *schema_; }
+  std::shared_ptr<const io::Chunk> next() override {
+    ADD_FAILURE() << "next() used on a parallel source";
+    return nullptr;
+  }
+  std::optional<std::size_t> parallel_chunks() const override { return chunks_; }
+  std::shared_ptr<const io::Chunk> read_chunk(std::size_t index) const override {
+    io::ChunkBuilder builder(schema_, rows_);
+    for (int i = 0; i < rows_; ++i)
+      builder.column(0).append_int64(static_cast<std::int64_t>(index) * rows_ + i);
+    parsed_ += 1;
+    return builder.finish(index);
+  }
+  std::uint64_t bytes_read() const override { return parsed_ * 100; }
+  std::optional<std::uint64_t> total_bytes() const override { return chunks_ * 100; }
+  io::ReadReport report() const override { return {}; }
+  std::size_t parsed() const { return parsed_; }
+
+ private:
+  std::shared_ptr<const io::Schema> schema_;
+  std::size_t chunks_;
+  int rows_;
+  mutable std::atomic<std::size_t> parsed_{0};
+};
+
 class NullContext final : public tools::CallContext {
  public:
   bool cancelled() const override { return cancel_after_progress_ && progress_calls_ > 0; }
@@ -226,6 +257,26 @@ TEST(Executor, OnlyTheLastChunkIsMarkedFinal) {
     EXPECT_EQ(result.outcomes.at(0).result->structured->at("finals").get<std::vector<bool>>(),
               expected);
   }
+}
+
+TEST(Executor, ChunksParsedInParallelReachOrderedStagesInSequenceAndOnce) {
+  ParallelSource source(120, 40);
+  NullContext context;
+  auto sum = std::make_shared<LambdaStage>("sum", StageMode::kMergeable);
+  auto ordered = std::make_shared<LambdaStage>("ordered", StageMode::kOrdered);
+  const auto result = run(source, {sum, ordered}, context);
+  ASSERT_TRUE(result.complete()) << result.failure_message;
+  const std::int64_t n = 120 * 40;
+  EXPECT_EQ(sum_of(result, 0), n * (n - 1) / 2);
+  const auto& data = *result.outcomes.at(1).result->structured;
+  const auto firsts = data.at("firsts").get<std::vector<std::int64_t>>();
+  ASSERT_EQ(firsts.size(), 120u);
+  EXPECT_TRUE(std::is_sorted(firsts.begin(), firsts.end()));
+  const auto finals = data.at("finals").get<std::vector<bool>>();
+  EXPECT_EQ(std::count(finals.begin(), finals.end(), true), 1);
+  EXPECT_TRUE(finals.back());
+  EXPECT_EQ(source.parsed(), 120u);
+  EXPECT_EQ(result.rows, std::uint64_t(n));
 }
 
 TEST(Executor, TwoPassStageGetsItsFirstPassOverTheTransformedStream) {

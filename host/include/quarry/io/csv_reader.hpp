@@ -90,7 +90,10 @@ class CsvReader final : public Source {
   [[nodiscard]] std::size_t chunk_count() const noexcept;
   //! Parses chunk `index` (sequence number `index`). Thread-safe and const: call it from
   //! several threads for parallel parsing (use either this or next(), not both).
-  [[nodiscard]] std::shared_ptr<const Chunk> read_chunk(std::size_t index) const;
+  [[nodiscard]] std::shared_ptr<const Chunk> read_chunk(std::size_t index) const override;
+  [[nodiscard]] std::optional<std::size_t> parallel_chunks() const override {
+    return chunk_count();
+  }
 
  private:
   struct Impl;

@@ -63,7 +63,10 @@ class JsonlReader final : public Source {
   //! Number of chunks the file splits into.
   [[nodiscard]] std::size_t chunk_count() const noexcept;
   //! Parses chunk `index`; thread-safe (use either this or next(), not both).
-  [[nodiscard]] std::shared_ptr<const Chunk> read_chunk(std::size_t index) const;
+  [[nodiscard]] std::shared_ptr<const Chunk> read_chunk(std::size_t index) const override;
+  [[nodiscard]] std::optional<std::size_t> parallel_chunks() const override {
+    return chunk_count();
+  }
 
  private:
   struct Impl;

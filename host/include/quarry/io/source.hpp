@@ -30,6 +30,12 @@ class Source {
   //! Starts again from the first chunk (same schema, same chunks), for stages that need
   //! two passes. Throws InputError when the input cannot be read twice.
   virtual void rewind();
+  //! The number of chunks when the source can parse them in any order, from several
+  //! threads at once (read_chunk); nullopt for a sequential-only source.
+  [[nodiscard]] virtual std::optional<std::size_t> parallel_chunks() const { return std::nullopt; }
+  //! Parses chunk `index` (sequence number `index`); thread-safe and const. Only for
+  //! sources with parallel_chunks(), and instead of next(), never mixed with it.
+  [[nodiscard]] virtual std::shared_ptr<const Chunk> read_chunk(std::size_t index) const;
 };
 
 }  // namespace quarry::io

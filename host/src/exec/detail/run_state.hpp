@@ -18,8 +18,10 @@ struct ChunkMessage {
   std::shared_ptr<const io::Chunk> chunk;
   //! Consumers (analyses and the sink) that have not finished with this chunk.
   std::shared_ptr<std::atomic<int>> taps_left;
-  //! The input's last chunk (known from a one-chunk read-ahead).
+  //! The input's last chunk (known from a one-chunk read-ahead, or the chunk count).
   bool final_chunk = false;
+  //! Not parsed yet: the parse node fills `chunk` (sources with parallel_chunks()).
+  bool unparsed = false;
 };
 
 //! Reading, failure and progress bookkeeping of one run. Thread-safe.
@@ -34,6 +36,11 @@ class RunState {
   //! Reads the next chunk unless the run is stopping; nullopt ends the stream. Reads one
   //! chunk ahead, so the last chunk is marked final.
   std::optional<ChunkMessage> next_message(io::Source& source);
+  //! For sources that parse chunks in parallel: the next chunk number out of
+  //! `chunk_count`, as an unparsed message; nullopt ends the stream.
+  std::optional<ChunkMessage> next_index(const io::Source& source, std::size_t chunk_count);
+  //! Parses an unparsed message's chunk (thread-safe); a failure leaves it null.
+  void parse(const io::Source& source, ChunkMessage& message);
 
   //! Runs `work` for `stage` on `message`, turning exceptions into a run failure.
   //! Returns nullptr when the chunk is skipped or the stage failed.
@@ -66,16 +73,18 @@ class RunState {
   //! The source's next chunk; nullptr at the end or after recording a read failure.
   std::shared_ptr<const io::Chunk> read(io::Source& source);
   void report_progress(const io::Source& source, bool force);
+  void count(const io::Chunk& chunk, const io::Source& source);
 
   RunOptions options_;
   std::chrono::steady_clock::time_point started_;
-  std::chrono::steady_clock::time_point last_progress_{};
-  std::uint64_t chunks_read_ = 0;
+  std::mutex progress_mutex_;
+  std::chrono::steady_clock::time_point last_progress_{};  // guarded by progress_mutex_
+  std::atomic<std::uint64_t> chunks_read_{0};
   bool read_started_ = false;
-  bool transient_ = false;  // the read failure may pass on a retry
+  std::atomic<bool> transient_{false};  // the read failure may pass on a retry
   std::shared_ptr<const io::Chunk> read_ahead_;
-  std::uint64_t rows_ = 0;
-  std::uint64_t bytes_ = 0;
+  std::atomic<std::uint64_t> rows_{0};
+  std::atomic<std::uint64_t> bytes_{0};
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
   FailureKind failure_ = FailureKind::kNone;
