@@ -152,7 +152,9 @@ class BatchTool final : public tools::Tool {
     std::vector<std::shared_ptr<exec::Stage>> stages;
     std::vector<fs::path> files;
     try {
-      stages = build_stages(*plugins_, stage_specs(arguments), environment);
+      stages = source_stages(arguments.value("input", json::object()));
+      auto tools = build_stages(*plugins_, stage_specs(arguments), environment);
+      stages.insert(stages.end(), tools.begin(), tools.end());
       files = environment.sandbox.glob_inputs(arguments.value("files", ""), kMaxFiles);
     } catch (const std::exception& e) {
       return tools::ToolResult::error(fmt::format("Cannot start the batch: {}", e.what()));

@@ -48,7 +48,9 @@ class PipelineTool final : public tools::Tool {
   tools::ToolResult call(const json& arguments, tools::CallContext& context) override {
     std::vector<std::shared_ptr<exec::Stage>> stages;
     try {
-      stages = build_stages(*plugins_, arguments["stages"], *environment_);
+      stages = source_stages(arguments["input"]);
+      auto tools = build_stages(*plugins_, arguments["stages"], *environment_);
+      stages.insert(stages.end(), tools.begin(), tools.end());
     } catch (const std::exception& e) {
       return tools::ToolResult::error(e.what());
     }

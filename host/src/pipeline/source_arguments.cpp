@@ -1,5 +1,7 @@
 #include "quarry/pipeline/source_arguments.hpp"
 
+#include "quarry/filter/row_filter.hpp"
+
 #include "quarry/io/open_source.hpp"
 
 #include <fmt/format.h>
@@ -80,10 +82,18 @@ const json& source_properties() {
     "column_types": {"type": "object",
                      "additionalProperties": {"type": "string", "enum": ["int64", "float64", "bool", "string", "timestamp"]},
                      "description": "Force column types by name; values that do not fit become null and are counted."},
+    "where": {"type": "string", "minLength": 1,
+              "description": "Keep only rows matching this condition, e.g. price > 100 and region == 'EU'. Columns by name (\"quoted name\" or `quoted name` for others), numbers, 'text', true/false/null; + - * / %; == != < <= > >=; and, or, not; is [not] null; [not] in (...); contains, starts_with, ends_with; timestamps compare with '2024-03-01'. Rows where the condition is null do not match."},
     "on_bad_rows": {"type": "string", "enum": ["error", "skip", "pad"],
                     "description": "Rows with the wrong number of fields: fail naming the line (default), skip and count them, or pad/truncate them."}
   })");
   return properties;
+}
+
+std::vector<std::shared_ptr<exec::Stage>> source_stages(const json& source) {
+  std::vector<std::shared_ptr<exec::Stage>> stages;
+  if (source.contains("where")) stages.push_back(filter::make_filter_stage(source["where"]));
+  return stages;
 }
 
 SplitArguments split_arguments(const json& arguments) {

@@ -77,9 +77,15 @@ class FileTool final : public tools::Tool {
       return tools::ToolResult::error(
           fmt::format("Cannot {}: {}", source ? "write the output" : "read the input", e.what()));
     }
+    std::vector<std::shared_ptr<exec::Stage>> stages;
+    try {
+      stages = source_stages(split.source);
+    } catch (const std::exception& e) {
+      return tools::ToolResult::error(e.what());
+    }
     auto* streaming = dynamic_cast<tools::StreamingTool*>(inner_.get());
-    std::vector<std::shared_ptr<exec::Stage>> stages = {make_plugin_stage(
-        descriptor_.name, streaming->bind_stage(), split.tool, environment_->stage_budget(1))};
+    stages.push_back(make_plugin_stage(descriptor_.name, streaming->bind_stage(), split.tool,
+                                       environment_->stage_budget(1)));
     const auto size = static_cast<double>(source->total_bytes().value_or(0));
     TwoPassProgress progress(context, size);
     const auto run = exec::run_pipeline(*source, stages, output.get(), environment_->run, progress);

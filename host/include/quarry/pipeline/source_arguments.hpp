@@ -3,6 +3,7 @@
 //! The arguments every streaming tool takes to name its input (path, format and
 //! reader options), added by the host to the plugin's own input schema.
 
+#include "quarry/exec/stage.hpp"
 #include "quarry/io/source.hpp"
 #include "quarry/pipeline/environment.hpp"
 #include "quarry/tools/tool.hpp"
@@ -10,12 +11,17 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <vector>
 
 namespace quarry::pipeline {
 
 //! JSON Schema properties of the source arguments (path, format, delimiter, header,
 //! table, query, column_types, on_bad_rows).
 [[nodiscard]] const nlohmann::json& source_properties();
+
+//! The stages the source arguments put before the tool's: the `where` row filter, if
+//! given. Throws filter::FilterError when the expression does not parse.
+[[nodiscard]] std::vector<std::shared_ptr<exec::Stage>> source_stages(const nlohmann::json& source);
 
 //! Splits call arguments into the source's and the tool's own.
 struct SplitArguments {
