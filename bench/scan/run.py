@@ -19,7 +19,7 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-NODE_MODULES = os.path.join(HERE, "..", "stats", "node_modules")
+STATS = os.path.join(HERE, "..", "stats")  # its package.json brings @duckdb/node-api
 
 
 def measure(argv):
@@ -43,9 +43,8 @@ def engines(build, path):
               "call", "stats_describe", "--json",
               "--args", json.dumps({"path": os.path.basename(path), "columns": ["id"]})]
     out = {"wc -l": ["wc", "-l", path], "quarry": quarry}
-    if os.path.isdir(os.path.join(NODE_MODULES, "@duckdb", "node-api")):
-        env_path = os.path.join(HERE, "duckdb_count.mjs")
-        out["duckdb"] = ["env", f"NODE_PATH={NODE_MODULES}", "node", env_path, path]
+    if os.path.isdir(os.path.join(STATS, "node_modules", "@duckdb", "node-api")):
+        out["duckdb"] = ["node", os.path.join(STATS, "duckdb_task.mjs"), "count", path]
     else:
         print("note: DuckDB skipped; run `npm install` in bench/stats first", file=sys.stderr)
     return out

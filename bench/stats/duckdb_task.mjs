@@ -1,5 +1,6 @@
 // One benchmark task in DuckDB (@duckdb/node-api, default threads), a fresh process per task:
-// describe = SUMMARIZE, correlation = the 36 corr() pairs of x0..x8, groupby = count/avg/stddev.
+// describe = SUMMARIZE, correlation = the 36 corr() pairs of x0..x8, groupby = count/avg/stddev,
+// count = count(*) (used by bench/scan).
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [task, path] = process.argv.slice(2);
@@ -14,6 +15,8 @@ if (task === 'describe') {
   sql = `SELECT ${pairs.join(', ')} FROM ${source}`;
 } else if (task === 'groupby') {
   sql = `SELECT category, count(target), avg(target), stddev_samp(target) FROM ${source} GROUP BY category ORDER BY category`;
+} else if (task === 'count') {  // the scan benchmark (bench/scan/run.py)
+  sql = `SELECT count(*) FROM ${source}`;
 } else {
   throw new Error(`unknown task ${task}`);
 }
