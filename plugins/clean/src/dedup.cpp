@@ -34,7 +34,7 @@ constexpr const char* kDescription =
     "order. Null equals null and NaN equals NaN, as in pandas. Rows are compared by 128-bit "
     "hashes (chance of any false match <= n^2/2^129 for n distinct keys, reported). Pass "
     "output: {path} to write the result; without it the call reports how many rows would be "
-    "dropped. Memory grows with the distinct keys (24 bytes each, within the memory budget).";
+    "dropped. Memory grows with the distinct keys (16-32 bytes each; 24-48 for keep last), within the memory budget.";
 
 }  // namespace
 

@@ -69,7 +69,7 @@ class DedupLastRows {
 
   //! Parses the same arguments as the main pass.
   DedupLastRows(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
-      : plan_(args, input), budget_(call) {}
+      : plan_(args, input), budget_(call, sdk::StageMode::ordered) {}
 
   //! Records the rows of one chunk.
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
@@ -92,7 +92,7 @@ class DedupLastRows {
  private:
   DedupPlan plan_;
   Budget budget_;
-  RowHashTable table_;
+  RowHashTable table_{true};
   std::vector<Hash128> hashes_;
   std::int64_t rows_ = 0;
 };
@@ -106,11 +106,11 @@ class DedupStage {
   //! Opens with the first pass (used only for keep=last).
   DedupStage(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input,
              const DedupLastRows& last)
-      : plan_(args, input), budget_(call), last_(&last), builder_(sdk::ChunkBuilder::like(input)) {}
+      : plan_(args, input), budget_(call, sdk::StageMode::ordered), last_(&last), builder_(sdk::ChunkBuilder::like(input)) {}
 
   //! Opens without a first pass (hosts before ABI 1.1): keep=first only.
   DedupStage(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
-      : plan_(args, input), budget_(call), last_(nullptr), builder_(sdk::ChunkBuilder::like(input)) {
+      : plan_(args, input), budget_(call, sdk::StageMode::ordered), last_(nullptr), builder_(sdk::ChunkBuilder::like(input)) {
     if (plan_.keep_last) {
       throw sdk::Error::unsupported(
           "keep \"last\" needs a host that runs two-pass stages (plugin ABI 1.1); use keep "
@@ -206,7 +206,7 @@ class DedupStage {
   Budget budget_;
   const DedupLastRows* last_;
   sdk::ChunkBuilder builder_;
-  RowHashTable seen_;
+  RowHashTable seen_{false};
   std::optional<BlockedBloom> bloom_;
   std::vector<Hash128> hashes_;
   std::vector<std::int64_t> kept_;

@@ -233,7 +233,7 @@ class FillStats {
 
   //! Parses the same arguments as the fill.
   FillStats(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
-      : plan_(args, input), budget_(call), stats_(plan_.specs.size()) {}
+      : plan_(args, input), budget_(call, sdk::StageMode::ordered), stats_(plan_.specs.size()) {}
 
   //! Reads one chunk in order.
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {

@@ -149,7 +149,7 @@ class OutlierStats {
 
   //! Parses the same arguments as the main pass.
   OutlierStats(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
-      : plan_(args, input), budget_(call), rules_(plan_.columns.size()) {}
+      : plan_(args, input), budget_(call, sdk::StageMode::mergeable), rules_(plan_.columns.size()) {}
 
   //! Reads one chunk.
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {

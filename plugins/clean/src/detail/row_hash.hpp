@@ -73,18 +73,16 @@ inline void hash_rows(const sdk::ChunkView& chunk, const std::vector<std::int64_
   }
 }
 
-//! An open-addressing hash table of 128-bit row hashes with an int64 per entry (e.g. the
-//! last row holding that key). Memory: 24 bytes per slot, at most 70% full.
+//! An open-addressing hash table of 128-bit row hashes, optionally with an int64 per entry
+//! (e.g. the last row holding that key). Memory: 16 bytes per slot (24 with values), at
+//! most 70% full.
 class RowHashTable {
  public:
-  //! Bytes the table would hold after growing to fit `entries`.
-  [[nodiscard]] static std::uint64_t bytes_for(std::uint64_t entries) {
-    std::uint64_t cap = 1024;
-    while (entries * 10 > cap * 7) cap *= 2;
-    return cap * kSlotBytes;
-  }
+  //! A table; `with_values` keeps an int64 per key.
+  explicit RowHashTable(bool with_values) : slot_bytes_(with_values ? 24 : 16), with_values_(with_values) {}
+
   //! Bytes held now.
-  [[nodiscard]] std::uint64_t bytes() const noexcept { return keys_.size() * kSlotBytes; }
+  [[nodiscard]] std::uint64_t bytes() const noexcept { return keys_.size() * slot_bytes_; }
   //! Entries held.
   [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
 
@@ -97,12 +95,12 @@ class RowHashTable {
     for (std::size_t i = h.lo & mask;; i = (i + 1) & mask) {
       if (keys_[i].lo == 0 && keys_[i].hi == 0) {
         keys_[i] = h;
-        values_[i] = value;
+        if (with_values_) values_[i] = value;
         ++size_;
         return true;
       }
       if (keys_[i] == h) {
-        if (existing != nullptr) *existing = &values_[i];
+        if (existing != nullptr && with_values_) *existing = &values_[i];
         return false;
       }
     }
@@ -136,24 +134,24 @@ class RowHashTable {
 
   //! Bytes after the next growth (to check the budget before it happens).
   [[nodiscard]] std::uint64_t bytes_after_insert() const noexcept {
-    if ((size_ + 1) * 10 > keys_.size() * 7) return std::max<std::uint64_t>(1024, keys_.size() * 2) * kSlotBytes;
+    if ((size_ + 1) * 10 > keys_.size() * 7) return std::max<std::uint64_t>(1024, keys_.size() * 2) * slot_bytes_;
     return bytes();
   }
 
  private:
-  static constexpr std::uint64_t kSlotBytes = sizeof(Hash128) + sizeof(std::int64_t);
-
   void grow() {
     std::vector<Hash128> old_keys(std::max<std::size_t>(1024, keys_.size() * 2));
-    std::vector<std::int64_t> old_values(old_keys.size());
+    std::vector<std::int64_t> old_values(with_values_ ? old_keys.size() : 0);
     old_keys.swap(keys_);
     old_values.swap(values_);
     size_ = 0;
     for (std::size_t i = 0; i < old_keys.size(); ++i) {
-      if (old_keys[i].lo != 0 || old_keys[i].hi != 0) insert(old_keys[i], old_values[i]);
+      if (old_keys[i].lo != 0 || old_keys[i].hi != 0) insert(old_keys[i], with_values_ ? old_values[i] : 0);
     }
   }
 
+  std::uint64_t slot_bytes_;
+  bool with_values_;
   std::vector<Hash128> keys_;
   std::vector<std::int64_t> values_;
   std::uint64_t size_ = 0;

@@ -69,14 +69,14 @@ TEST(CleanDedup, ReportsTheCollisionBound) {
 }
 
 TEST(CleanDedup, PastTheBudgetFailsOrGoesApproximate) {
-  // 4 KiB budget: a quarter (1 KiB) cannot hold the 1024-slot table (24 KiB).
+  // 4 KiB budget: the ordered stage cannot hold even the first 1024-slot table (16 KiB).
   const std::string error = run_error<DedupStage>(fixture(), json::object(), {0, 1, 4096});
   EXPECT_NE(error.find("memory.budget_mb"), std::string::npos) << error;
   EXPECT_NE(error.find("on_budget"), std::string::npos) << error;
-  const Output approx = run_stage<DedupStage>(fixture(), {{"on_budget", "approximate"}}, {0, 1, 128 << 10});
+  const Output approx = run_stage<DedupStage>(fixture(), {{"on_budget", "approximate"}}, {0, 1, 16 << 10});
   EXPECT_FALSE(approx.data["exact"].get<bool>());
   const json& a = approx.data["approximate"];
-  // A 32 KiB filter holds ~1,100 keys with a tiny false-positive rate: every duplicate is
+  // A 16 KiB filter holds ~1,100 keys with a tiny false-positive rate: every duplicate is
   // still found, and the expected number of wrongly dropped rows is reported.
   EXPECT_EQ(approx.data["rows_out"].get<std::size_t>(), expected()["dedup"]["all_first"]["rows"].size());
   EXPECT_LT(a["expected_unique_rows_dropped"].get<double>(), 1e-3);
