@@ -295,6 +295,17 @@ inline void collect(const sdk::ChunkView& chunk, Output& out) {
 
 template <class T>
 concept HasFirstPass = requires { typename T::FirstPass; };
+
+//! S::FirstPass, or a placeholder for one-pass stages.
+template <class S>
+struct FirstPassOf {
+  struct None {};
+  using type = None;
+};
+template <HasFirstPass S>
+struct FirstPassOf<S> {
+  using type = typename S::FirstPass;
+};
 template <class T>
 concept HasTransform = requires(T& t, sdk::Call& c, const sdk::ChunkView& v) { t.transform(c, v); };
 template <class T>
@@ -352,7 +363,7 @@ Output run_stage(const Table& table, const json& arguments, const RunOptions& o 
     out.text = r.content().at(0).at("text");
     return out;
   } else {
-    std::unique_ptr<typename S::FirstPass> first;
+    std::unique_ptr<typename FirstPassOf<S>::type> first;
     if constexpr (HasFirstPass<S>) first = run_pass<typename S::FirstPass>(table, args, o, fake);
     const int n = S::mode == sdk::StageMode::mergeable ? o.workers : 1;
     std::vector<std::unique_ptr<S>> states;

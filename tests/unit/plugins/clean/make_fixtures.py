@@ -167,6 +167,24 @@ def references():
     profile["g"]["category"] = {"call": "df.g.astype('category').memory_usage(deep=True, index=False)",
                                 "value": int(gcat.memory_usage(deep=True, index=False))}
     out["profile"] = profile
+
+    # ---- clean_validate -----------------------------------------------------------------
+    def rows(mask):
+        return [int(i) for i in df.index[mask]]
+    amount_text = df.amount.astype(str)
+    checks = {
+        "a.not_null": ("df.a.isna()", df.a.isna()),
+        "id.unique": ("df.id.duplicated(keep='first')", df.id.duplicated(keep="first")),
+        "c.range": ("df.c.notna() & ((df.c < -3) | (df.c > 3))", df.c.notna() & ((df.c < -3) | (df.c > 3))),
+        "g.allowed": ("df.g.notna() & ~df.g.isin(['red','green','blue'])",
+                      df.g.notna() & ~df.g.isin(["red", "green", "blue"])),
+        "amount.regex": ("~df.amount.str.fullmatch(r'[0-9]+\\.[0-9]{2}')",
+                         ~amount_text.str.fullmatch(r"[0-9]+\.[0-9]{2}")),
+        "amount.type": ("pd.to_numeric(df.amount, errors='coerce').isna()",
+                        pd.to_numeric(df.amount, errors="coerce").isna()),
+    }
+    out["validate"] = {name: {"call": call, "count": int(mask.sum()), "rows": rows(mask)}
+                       for name, (call, mask) in checks.items()}
     return out
 
 
