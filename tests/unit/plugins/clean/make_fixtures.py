@@ -185,7 +185,55 @@ def references():
     }
     out["validate"] = {name: {"call": call, "count": int(mask.sum()), "rows": rows(mask)}
                        for name, (call, mask) in checks.items()}
+    out["normalize"] = normalize_references()
     return out
+
+
+def normalize_references():
+    """Python/pandas results for the text samples the normalize test feeds in."""
+    import unicodedata
+    texts = ["  Hello   World ", "\tcaf\u0065\u0301\n", "STRASSE Stra\u00dfe", "\u00a0x\u00a0 y ",
+             "\uff21\uff22\uff23 \u2460", "MiXeD CaSe", ""]
+    dates = {"%d/%m/%Y": ["31/01/2024", "1/2/2023", "29/02/2023", "x", "15/13/2020"],
+             "%Y-%m-%d %H:%M:%S": ["2024-01-31 23:59:58", "2024-1-2 3:04:05", "2024-01-31 24:00:00"],
+             "%d %b %Y": ["05 Mar 2021", "5 mar 2021", "05 March 2021"],
+             "%m/%d/%Y %I:%M %p": ["12/31/2024 11:30 PM", "01/01/2024 12:00 AM", "1/1/2024 13:00 PM"]}
+    out = {
+        "strip": {"call": "s.strip(' \\t\\n\\r\\x0b\\x0c\\xa0')",
+                  "values": [t.strip(" \t\n\r\x0b\x0c\xa0") for t in texts]},
+        "collapse_strip": {"call": "' '.join(s.split())", "values": [" ".join(t.split()) for t in texts]},
+        "lower": {"call": "s.lower()", "values": [t.lower() for t in texts]},
+        "upper": {"call": "s.upper()", "values": [t.upper() for t in texts]},
+        "casefold": {"call": "s.casefold()", "values": [t.casefold() for t in texts]},
+        "nfc": {"call": "unicodedata.normalize('NFC', s)", "values": [unicodedata.normalize("NFC", t) for t in texts]},
+        "nfkc": {"call": "unicodedata.normalize('NFKC', s)", "values": [unicodedata.normalize("NFKC", t) for t in texts]},
+        "texts": texts,
+        "dates": {},
+    }
+    for fmt, values in dates.items():
+        parsed = pd.to_datetime(pd.Series(values), format=fmt, errors="coerce")
+        iso = [None if pd.isna(v) else (v.strftime("%Y-%m-%d") if "%H" not in fmt and "%I" not in fmt
+                                        else v.strftime("%Y-%m-%dT%H:%M:%S")) for v in parsed]
+        out["dates"][fmt] = {"call": f"pd.to_datetime(values, format='{fmt}', errors='coerce')",
+                             "values": values, "iso": iso}
+    numbers = ["$1,234.50", "(12)", "-3", "1e3", "\u20ac 7", "12,34,5", "abc", "1,234", "+4.5"]
+    out["numbers"] = {"call": "float(s.replace('$','').replace('\u20ac','').replace(',','').strip()) "
+                              "with (x) as -x; None when that fails",
+                      "values": numbers, "parsed": [human_number(v) for v in numbers]}
+    return out
+
+
+def human_number(text):
+    t = text.strip()
+    neg = t.startswith("(") and t.endswith(")")
+    if neg:
+        t = t[1:-1]
+    t = t.replace("$", "").replace("\u20ac", "").replace(",", "").strip()
+    try:
+        v = float(t)
+    except ValueError:
+        return None
+    return -v if neg else v
 
 
 if __name__ == "__main__":
