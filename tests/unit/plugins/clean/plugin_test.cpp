@@ -18,7 +18,8 @@ TEST(CleanPlugin, PublishesItsStageTools) {
     EXPECT_NE(t.output_schema, nullptr) << t.name;
   }
   EXPECT_EQ(names, (std::set<std::string>{"clean_profile", "clean_fill_missing", "clean_dedup",
-                                          "clean_outliers", "clean_validate", "clean_normalize"}));
+                                          "clean_outliers", "clean_validate", "clean_normalize",
+                                          "clean_convert"}));
   EXPECT_EQ(tool("clean_profile").stage->mode, QUARRY_STAGE_MERGEABLE);
   EXPECT_EQ(tool("clean_profile").stage->transform, nullptr);
   EXPECT_NE(tool("clean_dedup").stage->transform, nullptr);
