@@ -45,9 +45,12 @@ def measure(argv):
     return elapsed, usage.ru_maxrss / 1024.0, out
 
 
-def quarry_argv(build, data_dir, path, out_root, fill, extra):
+def quarry_argv(build, data_dir, path, out_root, fill, extra, approximate):
+    dedup = {"tool": "clean_dedup"}
+    if approximate:
+        dedup["arguments"] = {"on_budget": "approximate"}
     args = {"input": {"path": path},
-            "stages": [{"tool": "clean_dedup"},
+            "stages": [dedup,
                        {"tool": "clean_fill_missing", "arguments": {"fill": {"x3": fill}}}],
             "output": {"path": "clean.csv", "overwrite": True}}
     argv = [os.path.join(build, "host", "quarry"), "--log-level", "warn",
@@ -66,6 +69,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the best time counts")
     parser.add_argument("--fill", default="mean", choices=["mean", "ffill"])
     parser.add_argument("--set", action="append", default=[], help="extra quarry --set KEY=VALUE")
+    parser.add_argument("--approximate", action="store_true",
+                        help="clean_dedup with on_budget approximate (flat memory past the budget)")
+    parser.add_argument("--engines", nargs="+", default=["quarry", "pandas", "duckdb"])
     args = parser.parse_args()
     build = os.path.abspath(args.build)
     out_root = os.path.join(HERE, "results", "out")
@@ -77,7 +83,8 @@ def main():
             subprocess.run(["/usr/bin/python3", os.path.join(STATS, "make_data.py"), "--rows", str(size),
                             "--out", path], check=True)
         engines = {
-            "quarry": quarry_argv(build, os.path.dirname(path), path, out_root, args.fill, args.set),
+            "quarry": quarry_argv(build, os.path.dirname(path), path, out_root, args.fill, args.set,
+                                  args.approximate),
             "pandas": ["/usr/bin/python3", os.path.join(HERE, "pandas_task.py"), path,
                        os.path.join(out_root, "pandas.csv")],
         }
@@ -88,6 +95,8 @@ def main():
             print("note: DuckDB skipped; run `npm install` in bench/stats first", file=sys.stderr)
         cell = {"rows": size}
         for name, argv in engines.items():
+            if name not in args.engines:
+                continue
             best = min((measure(argv) for _ in range(args.repeat)), key=lambda r: r[0])
             cell[name] = best[:2]
             print(f"{size:>9} {name:<7} {best[0]:8.2f} s {best[1]:8.1f} MiB", file=sys.stderr)
@@ -96,7 +105,7 @@ def main():
                 stages = result.get("structuredContent", {}).get("stages", [])
                 print(json.dumps(stages)[:600], file=sys.stderr)
         rows.append(cell)
-    table = render(rows, args.fill)
+    table = render(rows, args.fill + (", dedup on_budget approximate" if args.approximate else ""))
     print(table)
     with open(os.path.join(HERE, "results", "RESULTS.md"), "w") as f:
         f.write(table)

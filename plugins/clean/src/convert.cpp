@@ -8,14 +8,15 @@
 namespace quarry::clean {
 namespace {
 
-constexpr const char* kInputSchema =
-    R"({"type":"object","properties":{)"
-    R"("columns":)" QUARRY_CLEAN_COLUMNS("Columns to narrow; default all (text and float64 columns change).") R"(,)"
-    R"("min_share":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":1,)"
-    R"("description":"Share of a text column's values that must parse for it to be converted; )"
-    R"(below 1 the rest become null and are counted."},)"
-    R"("integers_from_floats":{"type":"boolean","default":true,"description":"Store float64 )"
-    R"(columns whose values are all whole numbers as int64."}}})";
+constexpr const char* kInputSchema = R"({"type":"object","properties":{)"
+                                     R"("columns":)" QUARRY_CLEAN_COLUMNS(
+                                         "Columns to narrow; default all (text and float64 columns "
+                                         "change).") R"(,)"
+                                                     R"("min_share":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":1,)"
+                                                     R"("description":"Share of a text column's values that must parse for it to be converted; )"
+                                                     R"(below 1 the rest become null and are counted."},)"
+                                                     R"("integers_from_floats":{"type":"boolean","default":true,"description":"Store float64 )"
+                                                     R"(columns whose values are all whole numbers as int64."}}})";
 
 constexpr const char* kOutputSchema =
     R"({"type":"object","required":["rows","columns"],"properties":{"rows":{"type":"integer"},)"
@@ -33,8 +34,7 @@ constexpr const char* kDescription =
 
 }  // namespace
 
-QUARRY_STAGE_TOOL_ANNOTATED(convert, "clean_convert", "Convert with optimized types",
-                            kDescription, kInputSchema, kOutputSchema, QUARRY_CLEAN_WRITES,
-                            ConvertStage);
+QUARRY_STAGE_TOOL_ANNOTATED(convert, "clean_convert", "Convert with optimized types", kDescription,
+                            kInputSchema, kOutputSchema, QUARRY_CLEAN_WRITES, ConvertStage);
 
 }  // namespace quarry::clean

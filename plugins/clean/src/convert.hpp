@@ -52,8 +52,9 @@ class ConvertTypes {
       : min_share_(args.get_or<double>("min_share", 1.0)),
         floats_to_ints_(args.get_or<bool>("integers_from_floats", true)) {
     if (!(min_share_ > 0 && min_share_ <= 1)) {
-      throw sdk::Error::invalid_argument("min_share must be in (0, 1]: the share of a column's values "
-                                         "that must parse for it to be converted");
+      throw sdk::Error::invalid_argument(
+          "min_share must be in (0, 1]: the share of a column's values "
+          "that must parse for it to be converted");
     }
     for (auto& ref : columns_or_all(args, "columns", input)) {
       if (ref.type == sdk::ColumnType::utf8 || ref.type == sdk::ColumnType::float64) {
@@ -74,7 +75,8 @@ class ConvertTypes {
         for (std::int64_t i = 0; i < v.size(); ++i) {
           if (!v.is_valid(i) || std::isnan(v[i])) continue;
           ++c.values;
-          if (!(std::trunc(v[i]) == v[i] && std::fabs(v[i]) <= 9007199254740992.0)) c.integral = false;
+          if (!(std::trunc(v[i]) == v[i] && std::fabs(v[i]) <= 9007199254740992.0))
+            c.integral = false;
         }
         continue;
       }
@@ -108,11 +110,13 @@ class ConvertTypes {
         if (floats_to_ints_ && c.integral) c.target = sdk::ColumnType::int64, c.fit = c.values;
         continue;
       }
-      const auto need = static_cast<std::int64_t>(std::ceil(min_share_ * static_cast<double>(c.values)));
-      const std::pair<sdk::ColumnType, std::int64_t> order[] = {{sdk::ColumnType::int64, c.as_int},
-                                                                 {sdk::ColumnType::float64, c.as_float},
-                                                                 {sdk::ColumnType::boolean, c.as_bool},
-                                                                 {sdk::ColumnType::timestamp, c.as_time}};
+      const auto need =
+          static_cast<std::int64_t>(std::ceil(min_share_ * static_cast<double>(c.values)));
+      const std::pair<sdk::ColumnType, std::int64_t> order[] = {
+          {sdk::ColumnType::int64, c.as_int},
+          {sdk::ColumnType::float64, c.as_float},
+          {sdk::ColumnType::boolean, c.as_bool},
+          {sdk::ColumnType::timestamp, c.as_time}};
       for (const auto& [type, n] : order) {
         if (n >= need) {
           c.target = type;
@@ -139,11 +143,13 @@ class ConvertStage {
   using FirstPass = ConvertTypes;
 
   //! Opens with the targets of the first pass.
-  ConvertStage(sdk::Call&, const sdk::Args&, const sdk::SchemaView& input, const ConvertTypes& types)
+  ConvertStage(sdk::Call&, const sdk::Args&, const sdk::SchemaView& input,
+               const ConvertTypes& types)
       : types_(&types), target_(static_cast<std::size_t>(input.columns()), -1) {
     const auto& cols = types.columns();
     for (std::size_t k = 0; k < cols.size(); ++k) {
-      if (cols[k].target != cols[k].ref.type) target_[static_cast<std::size_t>(cols[k].ref.index)] = static_cast<int>(k);
+      if (cols[k].target != cols[k].ref.type)
+        target_[static_cast<std::size_t>(cols[k].ref.index)] = static_cast<int>(k);
     }
     nulls_.assign(cols.size(), 0);
     for (std::int64_t c = 0; c < input.columns(); ++c) {
@@ -170,8 +176,8 @@ class ConvertStage {
       if (k < 0) {
         copy_column(builder_.column(c), chunk.column(c), all);
       } else {
-        convert(types_->columns()[static_cast<std::size_t>(k)].target, chunk.column(c), builder_.column(c),
-                nulls_[static_cast<std::size_t>(k)]);
+        convert(types_->columns()[static_cast<std::size_t>(k)].target, chunk.column(c),
+                builder_.column(c), nulls_[static_cast<std::size_t>(k)]);
       }
     }
     return builder_.finish();
@@ -196,8 +202,8 @@ class ConvertStage {
                          {"values", c.values},
                          {"converted", changed ? c.fit : 0},
                          {"coerced_to_null", nulls_[k]}});
-      table.push_back({c.ref.name, std::string(sdk::type_name(c.ref.type)), std::string(sdk::type_name(c.target)),
-                       std::to_string(nulls_[k])});
+      table.push_back({c.ref.name, std::string(sdk::type_name(c.ref.type)),
+                       std::string(sdk::type_name(c.target)), std::to_string(nulls_[k])});
     }
     json data = {{"rows", rows_}, {"columns", columns}};
     std::string text = "clean_convert: " + std::to_string(rows_) + " rows\n" +
@@ -228,11 +234,13 @@ class ConvertStage {
         builder_.add_utf8(std::move(name));
         return;
       default:
-        throw sdk::Error::unsupported("column '" + name + "' has a type clean_convert cannot write");
+        throw sdk::Error::unsupported("column '" + name +
+                                      "' has a type clean_convert cannot write");
     }
   }
 
-  static void convert(sdk::ColumnType to, const sdk::ColumnView& col, sdk::ColumnBuilder& out, std::int64_t& nulls) {
+  static void convert(sdk::ColumnType to, const sdk::ColumnView& col, sdk::ColumnBuilder& out,
+                      std::int64_t& nulls) {
     if (col.type() == sdk::ColumnType::float64) {  // whole floats -> int64
       const auto v = col.float64s();
       auto& b = dynamic_cast<sdk::Int64Builder&>(out);
@@ -266,7 +274,8 @@ class ConvertStage {
           if ((ok = parse_bool_word(v[i], b))) dynamic_cast<sdk::BoolBuilder&>(out).append(b);
           break;
         default:
-          if ((ok = parse_iso_timestamp(v[i], n))) dynamic_cast<sdk::TimestampBuilder&>(out).append(n);
+          if ((ok = parse_iso_timestamp(v[i], n)))
+            dynamic_cast<sdk::TimestampBuilder&>(out).append(n);
           break;
       }
       if (!ok) {

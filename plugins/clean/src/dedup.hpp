@@ -38,19 +38,22 @@ struct DedupPlan {
   DedupPlan(const sdk::Args& args, const sdk::SchemaView& schema) {
     for (const auto& ref : columns_or_all(args, "columns", schema)) {
       if (ref.type == sdk::ColumnType::other) {
-        throw sdk::Error::invalid_argument("column '" + ref.name + "' cannot be compared; leave it out of 'columns'");
+        throw sdk::Error::invalid_argument("column '" + ref.name +
+                                           "' cannot be compared; leave it out of 'columns'");
       }
       key.push_back(ref.index);
       key_names.push_back(ref.name);
     }
     const std::string keep = args.get_or("keep", "first");
     if (keep != "first" && keep != "last") {
-      throw sdk::Error::invalid_argument("keep must be \"first\" or \"last\", got \"" + keep + "\"");
+      throw sdk::Error::invalid_argument("keep must be \"first\" or \"last\", got \"" + keep +
+                                         "\"");
     }
     keep_last = keep == "last";
     const std::string on_budget = args.get_or("on_budget", "error");
     if (on_budget != "error" && on_budget != "approximate") {
-      throw sdk::Error::invalid_argument("on_budget must be \"error\" or \"approximate\", got \"" + on_budget + "\"");
+      throw sdk::Error::invalid_argument("on_budget must be \"error\" or \"approximate\", got \"" +
+                                         on_budget + "\"");
     }
     approximate_past_budget = on_budget == "approximate";
     if (keep_last && approximate_past_budget) {
@@ -106,11 +109,17 @@ class DedupStage {
   //! Opens with the first pass (used only for keep=last).
   DedupStage(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input,
              const DedupLastRows& last)
-      : plan_(args, input), budget_(call, sdk::StageMode::ordered), last_(&last), builder_(sdk::ChunkBuilder::like(input)) {}
+      : plan_(args, input),
+        budget_(call, sdk::StageMode::ordered),
+        last_(&last),
+        builder_(sdk::ChunkBuilder::like(input)) {}
 
   //! Opens without a first pass (hosts before ABI 1.1): keep=first only.
   DedupStage(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
-      : plan_(args, input), budget_(call, sdk::StageMode::ordered), last_(nullptr), builder_(sdk::ChunkBuilder::like(input)) {
+      : plan_(args, input),
+        budget_(call, sdk::StageMode::ordered),
+        last_(nullptr),
+        builder_(sdk::ChunkBuilder::like(input)) {
     if (plan_.keep_last) {
       throw sdk::Error::unsupported(
           "keep \"last\" needs a host that runs two-pass stages (plugin ABI 1.1); use keep "
@@ -124,7 +133,8 @@ class DedupStage {
     hash_rows(chunk, plan_.key, hashes_);
     kept_.clear();
     for (std::size_t i = 0; i < hashes_.size(); ++i) {
-      if (keep(hashes_[i], rows_ + static_cast<std::int64_t>(i))) kept_.push_back(static_cast<std::int64_t>(i));
+      if (keep(hashes_[i], rows_ + static_cast<std::int64_t>(i)))
+        kept_.push_back(static_cast<std::int64_t>(i));
     }
     rows_ += chunk.rows();
     kept_total_ += static_cast<std::int64_t>(kept_.size());
@@ -145,8 +155,8 @@ class DedupStage {
                  {"hash_collision_bound", collision_bound()}};
     std::string text = "clean_dedup: " + std::to_string(rows_) + " rows in, " +
                        std::to_string(rows_ - kept_total_) + " duplicates dropped (keep " +
-                       (plan_.keep_last ? "last" : "first") + "), " +
-                       std::to_string(kept_total_) + " rows out";
+                       (plan_.keep_last ? "last" : "first") + "), " + std::to_string(kept_total_) +
+                       " rows out";
     if (bloom_) {
       data["approximate"] = {{"rows_checked_approximately", checked_approximately_},
                              {"false_positive_rate", fpr},

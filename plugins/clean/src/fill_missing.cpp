@@ -45,8 +45,7 @@ constexpr const char* kDescription =
 
 }  // namespace
 
-QUARRY_STAGE_TOOL_ANNOTATED(fill_missing, "clean_fill_missing", "Fill missing values",
-                            kDescription, kInputSchema, kOutputSchema, QUARRY_CLEAN_WRITES,
-                            FillStage);
+QUARRY_STAGE_TOOL_ANNOTATED(fill_missing, "clean_fill_missing", "Fill missing values", kDescription,
+                            kInputSchema, kOutputSchema, QUARRY_CLEAN_WRITES, FillStage);
 
 }  // namespace quarry::clean

@@ -70,7 +70,9 @@ struct FillSpec {
   json given;                                         //!< the constant as given
 
   //! True when the fill needs the first pass.
-  [[nodiscard]] bool needs_stats() const noexcept { return method != FillMethod::constant && method != FillMethod::ffill; }
+  [[nodiscard]] bool needs_stats() const noexcept {
+    return method != FillMethod::constant && method != FillMethod::ffill;
+  }
 };
 
 //! The parsed arguments, shared by both passes.
@@ -83,7 +85,8 @@ struct FillPlan {
   FillPlan(const sdk::Args& args, const sdk::SchemaView& schema) {
     if (args.has("drop")) drop = DropRule(args.get<json>("drop"), schema);
     const json fill = args.get_or<json>("fill", json::object());
-    if (!fill.is_object()) throw sdk::Error::invalid_argument("'fill' must be an object {column: method}");
+    if (!fill.is_object())
+      throw sdk::Error::invalid_argument("'fill' must be an object {column: method}");
     if (fill.empty() && !drop.enabled()) {
       throw sdk::Error::invalid_argument(
           "nothing to do: give 'fill' ({\"column\": \"mean\"}, {\"column\": {\"method\": "
@@ -96,14 +99,15 @@ struct FillPlan {
 
   //! True when some fill needs the first pass.
   [[nodiscard]] bool needs_stats() const {
-    return std::any_of(specs.begin(), specs.end(), [](const FillSpec& s) { return s.needs_stats(); });
+    return std::any_of(specs.begin(), specs.end(),
+                       [](const FillSpec& s) { return s.needs_stats(); });
   }
 
  private:
   static FillMethod method_of(const std::string& text, const std::string& column) {
-    for (FillMethod m : {FillMethod::constant, FillMethod::mean, FillMethod::median,
-                         FillMethod::mode, FillMethod::ffill, FillMethod::bfill,
-                         FillMethod::interpolate}) {
+    for (FillMethod m :
+         {FillMethod::constant, FillMethod::mean, FillMethod::median, FillMethod::mode,
+          FillMethod::ffill, FillMethod::bfill, FillMethod::interpolate}) {
       if (text == method_name(m)) return m;
     }
     throw sdk::Error::invalid_argument("fill." + column + ": unknown method \"" + text +
@@ -136,7 +140,8 @@ struct FillPlan {
           "bfill here");
     }
     if (t == sdk::ColumnType::other) {
-      throw sdk::Error::invalid_argument("column '" + name + "' has a type clean_fill_missing cannot write");
+      throw sdk::Error::invalid_argument("column '" + name +
+                                         "' has a type clean_fill_missing cannot write");
     }
     // pandas holds an integer column with missing values as float64: so do fills that
     // can produce fractions.
@@ -149,11 +154,12 @@ struct FillPlan {
     const json& v = s.given;
     Cell c;
     auto refuse = [&](const char* want) {
-      return sdk::Error::invalid_argument("impossible fill: fill." + name + ".value is " + v.dump() +
-                                          " but column '" + name + "' holds " +
-                                          std::string(sdk::type_name(s.ref.type)) + "; give " + want);
+      return sdk::Error::invalid_argument(
+          "impossible fill: fill." + name + ".value is " + v.dump() + " but column '" + name +
+          "' holds " + std::string(sdk::type_name(s.ref.type)) + "; give " + want);
     };
-    if (v.is_null()) throw sdk::Error::invalid_argument("fill." + name + ": method constant needs a \"value\"");
+    if (v.is_null())
+      throw sdk::Error::invalid_argument("fill." + name + ": method constant needs a \"value\"");
     switch (s.ref.type) {
       case sdk::ColumnType::int64:
         if (!v.is_number()) throw refuse("a number");
@@ -204,11 +210,11 @@ struct FillPlan {
 
 //! The next valid value after each run of missing values of one column (kept-row numbers).
 struct RunEnds {
-  std::vector<std::int64_t> rows;    //!< row of the first valid value after a run
-  std::vector<double> numbers;       //!< its value (numeric columns)
-  std::vector<std::int64_t> ints;    //!< … (int64, timestamp)
-  std::vector<std::string> texts;    //!< … (utf8)
-  std::vector<std::uint8_t> bools;   //!< … (bool)
+  std::vector<std::int64_t> rows;   //!< row of the first valid value after a run
+  std::vector<double> numbers;      //!< its value (numeric columns)
+  std::vector<std::int64_t> ints;   //!< … (int64, timestamp)
+  std::vector<std::string> texts;   //!< … (utf8)
+  std::vector<std::uint8_t> bools;  //!< … (bool)
   std::uint64_t bytes = 0;
 };
 
@@ -216,7 +222,7 @@ struct RunEnds {
 struct ColumnStats {
   ExactSum sum;
   std::int64_t count = 0;
-  std::vector<double> values;                          //!< for the median
+  std::vector<double> values;                           //!< for the median
   std::unordered_map<double, std::int64_t> num_counts;  //!< for modes of float64
   std::unordered_map<std::int64_t, std::int64_t> int_counts;
   std::unordered_map<std::string, std::int64_t> text_counts;
@@ -247,8 +253,9 @@ class FillStats {
       total += stats_[s].bytes + stats_[s].runs.bytes;
     }
     rows_ += static_cast<std::int64_t>(kept_.size());
-    budget_.check(total, "clean_fill_missing's first pass (values for medians, counts for modes, "
-                          "run ends for bfill/interpolate)",
+    budget_.check(total,
+                  "clean_fill_missing's first pass (values for medians, counts for modes, "
+                  "run ends for bfill/interpolate)",
                   "fill fewer columns at once");
   }
 
@@ -291,7 +298,8 @@ class FillStats {
 
  private:
   void consume_column(const FillSpec& spec, const sdk::ColumnView& col, ColumnStats& st) {
-    const bool want_runs = spec.method == FillMethod::bfill || spec.method == FillMethod::interpolate;
+    const bool want_runs =
+        spec.method == FillMethod::bfill || spec.method == FillMethod::interpolate;
     for (std::int64_t k = 0; k < static_cast<std::int64_t>(kept_.size()); ++k) {
       const std::int64_t i = kept_[static_cast<std::size_t>(k)];
       const std::int64_t row = rows_ + k;
@@ -470,8 +478,9 @@ class FillStage {
                 {"type", std::string(sdk::type_name(spec.ref.type))},
                 {"output_type", std::string(sdk::type_name(spec.out_type))},
                 {"value", value_json(spec)}};
-      table.push_back({spec.ref.name, method_name(spec.method), c["value"].is_null() ? "-" : c["value"].dump(),
-                       std::to_string(n.filled), std::to_string(n.left)});
+      table.push_back({spec.ref.name, method_name(spec.method),
+                       c["value"].is_null() ? "-" : c["value"].dump(), std::to_string(n.filled),
+                       std::to_string(n.left)});
       columns.push_back(std::move(c));
     }
     json data = {{"rows_in", rows_in_},
@@ -508,7 +517,8 @@ class FillStage {
     carry_.assign(plan_.specs.size(), {});
     drop_ = plan_.drop.enabled() ? plan_.drop.describe(input) : json(nullptr);
     for (const auto& spec : plan_.specs) {
-      carries_.push_back(spec.method == FillMethod::ffill || spec.method == FillMethod::interpolate);
+      carries_.push_back(spec.method == FillMethod::ffill ||
+                         spec.method == FillMethod::interpolate);
     }
     for (std::int64_t c = 0; c < input.columns(); ++c) {
       const sdk::FieldView f = input.field(c);
@@ -534,7 +544,8 @@ class FillStage {
           builder_.add_utf8(name);
           break;
         default:
-          throw sdk::Error::unsupported("column '" + name + "' has a type clean_fill_missing cannot write");
+          throw sdk::Error::unsupported("column '" + name +
+                                        "' has a type clean_fill_missing cannot write");
       }
     }
   }
@@ -635,29 +646,42 @@ class FillStage {
     switch (spec.ref.type) {
       case sdk::ColumnType::int64:
         if (spec.out_type == sdk::ColumnType::float64) {
-          fill_typed(s, dynamic_cast<sdk::Float64Builder&>(out), col.int64s(), col, sel,
-                     [](Cell& c, std::int64_t v) { c.number = static_cast<double>(v); c.integer = v; },
-                     [](sdk::Float64Builder& b, std::int64_t v) { b.append(static_cast<double>(v)); });
+          fill_typed(
+              s, dynamic_cast<sdk::Float64Builder&>(out), col.int64s(), col, sel,
+              [](Cell& c, std::int64_t v) {
+                c.number = static_cast<double>(v);
+                c.integer = v;
+              },
+              [](sdk::Float64Builder& b, std::int64_t v) { b.append(static_cast<double>(v)); });
         } else {
-          fill_typed(s, dynamic_cast<sdk::Int64Builder&>(out), col.int64s(), col, sel,
-                     [](Cell& c, std::int64_t v) { c.integer = v; c.number = static_cast<double>(v); }, append);
+          fill_typed(
+              s, dynamic_cast<sdk::Int64Builder&>(out), col.int64s(), col, sel,
+              [](Cell& c, std::int64_t v) {
+                c.integer = v;
+                c.number = static_cast<double>(v);
+              },
+              append);
         }
         return;
       case sdk::ColumnType::float64:
-        fill_typed(s, dynamic_cast<sdk::Float64Builder&>(out), col.float64s(), col, sel,
-                   [](Cell& c, double v) { c.number = v; }, append);
+        fill_typed(
+            s, dynamic_cast<sdk::Float64Builder&>(out), col.float64s(), col, sel,
+            [](Cell& c, double v) { c.number = v; }, append);
         return;
       case sdk::ColumnType::timestamp:
-        fill_typed(s, dynamic_cast<sdk::TimestampBuilder&>(out), col.timestamps(), col, sel,
-                   [](Cell& c, std::int64_t v) { c.integer = v; }, append);
+        fill_typed(
+            s, dynamic_cast<sdk::TimestampBuilder&>(out), col.timestamps(), col, sel,
+            [](Cell& c, std::int64_t v) { c.integer = v; }, append);
         return;
       case sdk::ColumnType::boolean:
-        fill_typed(s, dynamic_cast<sdk::BoolBuilder&>(out), col.bools(), col, sel,
-                   [](Cell& c, bool v) { c.boolean = v; }, append);
+        fill_typed(
+            s, dynamic_cast<sdk::BoolBuilder&>(out), col.bools(), col, sel,
+            [](Cell& c, bool v) { c.boolean = v; }, append);
         return;
       default:
-        fill_typed(s, dynamic_cast<sdk::StringBuilder&>(out), col.strings(), col, sel,
-                   [](Cell& c, std::string_view v) { c.text.assign(v); }, append);
+        fill_typed(
+            s, dynamic_cast<sdk::StringBuilder&>(out), col.strings(), col, sel,
+            [](Cell& c, std::string_view v) { c.text.assign(v); }, append);
         return;
     }
   }

@@ -39,11 +39,11 @@ struct NormalizeSpec {
 
 //! Counts of one column, mergeable.
 struct NormalizeCounts {
-  std::int64_t values = 0;   //!< non-null values seen
-  std::int64_t changed = 0;  //!< values whose text changed (before parsing)
-  std::int64_t parsed = 0;   //!< values parsed
-  std::int64_t failed = 0;   //!< values that did not parse (written as null)
-  std::set<std::string> examples;  //!< the smallest few that failed
+  std::int64_t values = 0;                      //!< non-null values seen
+  std::int64_t changed = 0;                     //!< values whose text changed (before parsing)
+  std::int64_t parsed = 0;                      //!< values parsed
+  std::int64_t failed = 0;                      //!< values that did not parse (written as null)
+  std::set<std::string> examples;               //!< the smallest few that failed
   std::map<std::string, std::int64_t> formats;  //!< date formats used
   void merge(const NormalizeCounts& o) {
     values += o.values;
@@ -124,7 +124,8 @@ inline bool parse_human_number(std::string_view text, char thousands, char decim
     } else if (c == '+' && !any) {
     } else if (c == '$' || c == ' ') {
     } else if (static_cast<unsigned char>(c) >= 0x80) {  // € £ ¥ ₹ (multi-byte signs)
-      static constexpr std::string_view kSigns[] = {"\u20ac", "\u00a3", "\u00a5", "\u20b9", "\u00a0"};
+      static constexpr std::string_view kSigns[] = {"\u20ac", "\u00a3", "\u00a5", "\u20b9",
+                                                    "\u00a0"};
       bool sign = false;
       for (std::string_view s : kSigns) {
         if (text.substr(i, s.size()) == s) {
@@ -157,12 +158,14 @@ class NormalizeStage {
   NormalizeStage(sdk::Call&, const sdk::Args& args, const sdk::SchemaView& input) {
     const json spec = args.get<json>("columns");
     if (!spec.is_object() || spec.empty()) {
-      throw sdk::Error::invalid_argument("'columns' must name at least one text column: {\"name\": {\"trim\": true}}");
+      throw sdk::Error::invalid_argument(
+          "'columns' must name at least one text column: {\"name\": {\"trim\": true}}");
     }
     for (const auto& [name, ops] : spec.items()) specs_.push_back(parse_spec(name, ops, input));
     counts_.resize(specs_.size());
     target_.assign(static_cast<std::size_t>(input.columns()), -1);
-    for (std::size_t s = 0; s < specs_.size(); ++s) target_[static_cast<std::size_t>(specs_[s].ref.index)] = static_cast<int>(s);
+    for (std::size_t s = 0; s < specs_.size(); ++s)
+      target_[static_cast<std::size_t>(specs_[s].ref.index)] = static_cast<int>(s);
     for (std::int64_t c = 0; c < input.columns(); ++c) {
       const int s = target_[static_cast<std::size_t>(c)];
       const sdk::FieldView f = input.field(c);
@@ -190,7 +193,8 @@ class NormalizeStage {
             builder_.add_utf8(name);
             break;
           default:
-            throw sdk::Error::unsupported("column '" + name + "' has a type clean_normalize cannot write");
+            throw sdk::Error::unsupported("column '" + name +
+                                          "' has a type clean_normalize cannot write");
         }
       }
     }
@@ -226,31 +230,41 @@ class NormalizeStage {
     for (std::size_t s = 0; s < specs_.size(); ++s) {
       const NormalizeSpec& sp = specs_[s];
       const NormalizeCounts& n = counts_[s];
-      json e = {{"name", sp.ref.name}, {"values", n.values}, {"changed", n.changed},
+      json e = {{"name", sp.ref.name},
+                {"values", n.values},
+                {"changed", n.changed},
                 {"parse", sp.parse.empty() ? json(nullptr) : json(sp.parse)},
-                {"parsed", n.parsed}, {"failed", n.failed},
-                {"failed_examples", json(std::vector<std::string>(n.examples.begin(), n.examples.end()))}};
+                {"parsed", n.parsed},
+                {"failed", n.failed},
+                {"failed_examples",
+                 json(std::vector<std::string>(n.examples.begin(), n.examples.end()))}};
       if (!n.formats.empty()) e["formats_used"] = n.formats;
       table.push_back({sp.ref.name, std::to_string(n.values), std::to_string(n.changed),
-                       sp.parse.empty() ? "-" : sp.parse, std::to_string(n.parsed), std::to_string(n.failed)});
+                       sp.parse.empty() ? "-" : sp.parse, std::to_string(n.parsed),
+                       std::to_string(n.failed)});
       columns.push_back(std::move(e));
     }
     json data = {{"rows", rows_}, {"columns", columns}};
-    std::string text = "clean_normalize: " + std::to_string(rows_) + " rows\n" +
-                       text_table({"column", "values", "changed", "parse", "parsed", "failed (null)"}, table);
+    std::string text =
+        "clean_normalize: " + std::to_string(rows_) + " rows\n" +
+        text_table({"column", "values", "changed", "parse", "parsed", "failed (null)"}, table);
     return sdk::Result::structured(std::move(data), std::move(text));
   }
 
  private:
-  static NormalizeSpec parse_spec(const std::string& name, const json& ops, const sdk::SchemaView& schema) {
+  static NormalizeSpec parse_spec(const std::string& name, const json& ops,
+                                  const sdk::SchemaView& schema) {
     NormalizeSpec s;
     s.ref = require_column(schema, name, "columns");
     if (s.ref.type != sdk::ColumnType::utf8) {
-      throw sdk::Error::invalid_argument("column '" + name + "' is " + std::string(sdk::type_name(s.ref.type)) +
-                                         "; clean_normalize works on text columns (read it with column_types "
-                                         "{\"" + name + "\": \"string\"} to normalize it as text)");
+      throw sdk::Error::invalid_argument(
+          "column '" + name + "' is " + std::string(sdk::type_name(s.ref.type)) +
+          "; clean_normalize works on text columns (read it with column_types "
+          "{\"" +
+          name + "\": \"string\"} to normalize it as text)");
     }
-    if (!ops.is_object()) throw sdk::Error::invalid_argument("columns." + name + " must be an object of operations");
+    if (!ops.is_object())
+      throw sdk::Error::invalid_argument("columns." + name + " must be an object of operations");
     s.unicode = ops.value("unicode", "");
     s.trim = ops.value("trim", false);
     s.collapse = ops.value("collapse_whitespace", false);
@@ -260,13 +274,16 @@ class NormalizeStage {
     const std::string thousands = ops.value("thousands", ",");
     const std::string decimal = ops.value("decimal", ".");
     if (thousands.size() > 1 || decimal.size() != 1 || thousands == decimal) {
-      throw sdk::Error::invalid_argument("columns." + name + ": thousands (one character or \"\") and decimal (one character) must differ");
+      throw sdk::Error::invalid_argument(
+          "columns." + name +
+          ": thousands (one character or \"\") and decimal (one character) must differ");
     }
     s.thousands = thousands.empty() ? '\0' : thousands[0];
     s.decimal = decimal[0];
     for (const auto& f : s.formats) {
       if (f.find('%') == std::string::npos) {
-        throw sdk::Error::invalid_argument("columns." + name + ": date format \"" + f + "\" has no % fields (use e.g. \"%d/%m/%Y\")");
+        throw sdk::Error::invalid_argument("columns." + name + ": date format \"" + f +
+                                           "\" has no % fields (use e.g. \"%d/%m/%Y\")");
       }
     }
     return s;
@@ -276,8 +293,10 @@ class NormalizeStage {
     std::string t(in);
     if (s.unicode == "NFC") t = utf8proc_apply(t, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
     if (s.unicode == "NFD") t = utf8proc_apply(t, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE);
-    if (s.unicode == "NFKC") t = utf8proc_apply(t, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
-    if (s.unicode == "NFKD") t = utf8proc_apply(t, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT);
+    if (s.unicode == "NFKC")
+      t = utf8proc_apply(t, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+    if (s.unicode == "NFKD")
+      t = utf8proc_apply(t, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT);
     if (s.collapse) {  // each run of blanks becomes one space
       std::string out;
       out.reserve(t.size());
@@ -337,7 +356,8 @@ class NormalizeStage {
     }
   }
 
-  static bool parse_into(const NormalizeSpec& s, NormalizeCounts& n, const std::string& t, sdk::ColumnBuilder& out) {
+  static bool parse_into(const NormalizeSpec& s, NormalizeCounts& n, const std::string& t,
+                         sdk::ColumnBuilder& out) {
     if (s.parse == "number") {
       double x = 0;
       if (!parse_human_number(t, s.thousands, s.decimal, x)) return false;

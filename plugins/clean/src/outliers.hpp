@@ -70,7 +70,8 @@ struct OutlierPlan {
       method = OutlierMethod::iqr;
       threshold = 1.5;
     } else {
-      throw sdk::Error::invalid_argument("method must be zscore, modified_zscore or iqr, got \"" + m + "\"");
+      throw sdk::Error::invalid_argument("method must be zscore, modified_zscore or iqr, got \"" +
+                                         m + "\"");
     }
     threshold = args.get_or<double>("threshold", threshold);
     if (!(threshold > 0) || !std::isfinite(threshold)) {
@@ -100,14 +101,17 @@ struct OutlierPlan {
         if (is_numeric(schema.field(i).type())) columns.push_back(column_ref(schema, i));
       }
       if (columns.empty()) {
-        throw sdk::Error::invalid_argument("no numeric columns to check; columns: " + list_columns(schema));
+        throw sdk::Error::invalid_argument("no numeric columns to check; columns: " +
+                                           list_columns(schema));
       }
     }
   }
 
   //! The argument spelling of the method.
   [[nodiscard]] const char* method_name() const {
-    return method == OutlierMethod::zscore ? "zscore" : method == OutlierMethod::iqr ? "iqr" : "modified_zscore";
+    return method == OutlierMethod::zscore ? "zscore"
+           : method == OutlierMethod::iqr  ? "iqr"
+                                           : "modified_zscore";
   }
   //! The argument spelling of the action.
   [[nodiscard]] const char* action_name() const {
@@ -149,7 +153,9 @@ class OutlierStats {
 
   //! Parses the same arguments as the main pass.
   OutlierStats(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
-      : plan_(args, input), budget_(call, sdk::StageMode::mergeable), rules_(plan_.columns.size()) {}
+      : plan_(args, input),
+        budget_(call, sdk::StageMode::mergeable),
+        rules_(plan_.columns.size()) {}
 
   //! Reads one chunk.
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
@@ -245,7 +251,8 @@ class OutlierStage {
   using FirstPass = OutlierStats;
 
   //! Opens with the first pass's rules.
-  OutlierStage(sdk::Call&, const sdk::Args&, const sdk::SchemaView& input, const OutlierStats& stats)
+  OutlierStage(sdk::Call&, const sdk::Args&, const sdk::SchemaView& input,
+               const OutlierStats& stats)
       : stats_(&stats), counts_(stats.plan().columns.size()) {
     const OutlierPlan& plan = stats.plan();
     checked_.assign(static_cast<std::size_t>(input.columns()), -1);
@@ -255,7 +262,8 @@ class OutlierStage {
     for (std::int64_t i = 0; i < input.columns(); ++i) {
       const sdk::FieldView f = input.field(i);
       std::string name(f.name());
-      const bool clipped = plan.action == OutlierAction::clip && checked_[static_cast<std::size_t>(i)] >= 0;
+      const bool clipped =
+          plan.action == OutlierAction::clip && checked_[static_cast<std::size_t>(i)] >= 0;
       switch (clipped ? sdk::ColumnType::float64 : f.type()) {
         case sdk::ColumnType::int64:
           builder_.add_int64(name);
@@ -273,7 +281,8 @@ class OutlierStage {
           builder_.add_utf8(name);
           break;
         default:
-          throw sdk::Error::unsupported("column '" + name + "' has a type clean_outliers cannot write");
+          throw sdk::Error::unsupported("column '" + name +
+                                        "' has a type clean_outliers cannot write");
       }
     }
     if (plan.action == OutlierAction::flag) {
@@ -328,14 +337,16 @@ class OutlierStage {
       const int k = checked_[static_cast<std::size_t>(c)];
       if (plan.action == OutlierAction::clip && k >= 0) {
         clip_column(dynamic_cast<sdk::Float64Builder&>(builder_.column(c)), chunk.column(c),
-                    stats_->rule(static_cast<std::size_t>(k)), marks_[static_cast<std::size_t>(k)], sel);
+                    stats_->rule(static_cast<std::size_t>(k)), marks_[static_cast<std::size_t>(k)],
+                    sel);
       } else {
         copy_column(builder_.column(c), chunk.column(c), sel);
       }
     }
     if (plan.action == OutlierAction::flag) {
       for (std::size_t c = 0; c < plan.columns.size(); ++c) {
-        auto& b = dynamic_cast<sdk::BoolBuilder&>(builder_.column(chunk.columns() + static_cast<std::int64_t>(c)));
+        auto& b = dynamic_cast<sdk::BoolBuilder&>(
+            builder_.column(chunk.columns() + static_cast<std::int64_t>(c)));
         for (std::int64_t i = 0; i < n; ++i) b.append(marks_[c][i] != 0);
       }
     }
@@ -362,9 +373,12 @@ class OutlierStage {
     for (std::size_t c = 0; c < plan.columns.size(); ++c) {
       const OutlierRule& r = stats_->rule(c);
       const std::string& name = plan.columns[c].name;
-      json e = {{"name", name},           {"outliers", counts_[c].outliers},
-                {"below", counts_[c].low}, {"above", counts_[c].high},
-                {"lower_bound", num(r.low)}, {"upper_bound", num(r.high)},
+      json e = {{"name", name},
+                {"outliers", counts_[c].outliers},
+                {"below", counts_[c].low},
+                {"above", counts_[c].high},
+                {"lower_bound", num(r.low)},
+                {"upper_bound", num(r.high)},
                 {"infinite", r.infinite}};
       if (plan.method == OutlierMethod::zscore) {
         e["mean"] = num(r.center);
@@ -378,20 +392,23 @@ class OutlierStage {
         e["iqr"] = num(r.q3 - r.q1);
       }
       if (!r.defined) {
-        notes.push_back("column '" + name + "': too few values or no spread (" +
-                        (plan.method == OutlierMethod::iqr ? "no values" : "zero or undefined scale") +
-                        "), so only infinite values count as outliers");
+        notes.push_back(
+            "column '" + name + "': too few values or no spread (" +
+            (plan.method == OutlierMethod::iqr ? "no values" : "zero or undefined scale") +
+            "), so only infinite values count as outliers");
       }
-      table.push_back({name, std::to_string(counts_[c].outliers), short_text(r.low), short_text(r.high)});
+      table.push_back(
+          {name, std::to_string(counts_[c].outliers), short_text(r.low), short_text(r.high)});
       columns.push_back(std::move(e));
     }
     json data = {{"method", plan.method_name()}, {"threshold", plan.threshold},
                  {"action", plan.action_name()}, {"rows_in", rows_in_},
-                 {"rows_out", rows_out_},       {"rows_dropped", rows_in_ - rows_out_},
-                 {"columns", columns},          {"notes", notes}};
+                 {"rows_out", rows_out_},        {"rows_dropped", rows_in_ - rows_out_},
+                 {"columns", columns},           {"notes", notes}};
     std::string text = std::string("clean_outliers (") + plan.method_name() + ", threshold " +
-                       short_text(plan.threshold) + ", " + plan.action_name() + "): " +
-                       std::to_string(rows_in_) + " rows in, " + std::to_string(rows_out_) + " out\n" +
+                       short_text(plan.threshold) + ", " + plan.action_name() +
+                       "): " + std::to_string(rows_in_) + " rows in, " + std::to_string(rows_out_) +
+                       " out\n" +
                        text_table({"column", "outliers", "lower bound", "upper bound"}, table);
     for (const auto& note : notes) text += "note: " + note.get<std::string>() + "\n";
     return sdk::Result::structured(std::move(data), std::move(text));
@@ -402,8 +419,9 @@ class OutlierStage {
     std::int64_t outliers = 0, low = 0, high = 0;
   };
 
-  static void clip_column(sdk::Float64Builder& out, const sdk::ColumnView& col, const OutlierRule& rule,
-                          const std::vector<std::uint8_t>& marks, const RowSelection& sel) {
+  static void clip_column(sdk::Float64Builder& out, const sdk::ColumnView& col,
+                          const OutlierRule& rule, const std::vector<std::uint8_t>& marks,
+                          const RowSelection& sel) {
     for (std::int64_t k = 0; k < sel.size(); ++k) {
       const std::int64_t i = sel.at(k);
       const std::optional<double> x = col.number(i);

@@ -45,7 +45,7 @@ constexpr const char* kDescription =
 
 }  // namespace
 
-QUARRY_STAGE_TOOL_ANNOTATED(profile, "clean_profile", "Profile columns", kDescription,
-                            kInputSchema, kOutputSchema, QUARRY_CLEAN_READ_ONLY, ProfileStage);
+QUARRY_STAGE_TOOL_ANNOTATED(profile, "clean_profile", "Profile columns", kDescription, kInputSchema,
+                            kOutputSchema, QUARRY_CLEAN_READ_ONLY, ProfileStage);
 
 }  // namespace quarry::clean

@@ -27,7 +27,8 @@ namespace quarry::clean {
 inline std::string smallest_int(std::int64_t lo, std::int64_t hi) {
   if (lo >= -128 && hi <= 127) return "int8";
   if (lo >= -32768 && hi <= 32767) return "int16";
-  if (lo >= std::numeric_limits<std::int32_t>::min() && hi <= std::numeric_limits<std::int32_t>::max())
+  if (lo >= std::numeric_limits<std::int32_t>::min() &&
+      hi <= std::numeric_limits<std::int32_t>::max())
     return "int32";
   return "int64";
 }
@@ -224,7 +225,8 @@ struct ColumnProfile {
       }
       default:
         rows -= n;
-        throw sdk::Error::unsupported("column '" + ref.name + "' has a type clean_profile cannot read");
+        throw sdk::Error::unsupported("column '" + ref.name +
+                                      "' has a type clean_profile cannot read");
     }
   }
 
@@ -480,9 +482,9 @@ class ProfileStage {
                            r["storage"]["smallest"].get<std::string>()});
       columns.push_back(std::move(r));
     }
-    const double saving = current > 0 ? 100.0 * static_cast<double>(current - smallest) /
-                                            static_cast<double>(current)
-                                      : 0.0;
+    const double saving =
+        current > 0 ? 100.0 * static_cast<double>(current - smallest) / static_cast<double>(current)
+                    : 0.0;
     json data = {{"rows", rows_},
                  {"columns", columns},
                  {"memory",

@@ -70,7 +70,8 @@ class ValidateStage {
       : budget_(call, mode), max_rows_(args.get_or<std::int64_t>("max_rows", 20)) {
     const json rules = args.get<json>("rules");
     if (!rules.is_array() || rules.empty()) {
-      throw sdk::Error::invalid_argument("'rules' must be a non-empty array of {column, check, ...}");
+      throw sdk::Error::invalid_argument(
+          "'rules' must be a non-empty array of {column, check, ...}");
     }
     for (std::size_t k = 0; k < rules.size(); ++k) rules_.push_back(parse(rules[k], k, input));
     builder_ = sdk::ChunkBuilder::like(input);
@@ -92,7 +93,8 @@ class ValidateStage {
     failing_rows_ += static_cast<std::int64_t>(kept_.size());
     rows_ += n;
     const RowSelection sel{&kept_, n};
-    for (std::int64_t c = 0; c < chunk.columns(); ++c) copy_column(builder_.column(c), chunk.column(c), sel);
+    for (std::int64_t c = 0; c < chunk.columns(); ++c)
+      copy_column(builder_.column(c), chunk.column(c), sel);
     auto& reasons = dynamic_cast<sdk::StringBuilder&>(builder_.column(chunk.columns()));
     for (std::int64_t i : kept_) reasons.append(failed_[i]);
     return builder_.finish();
@@ -162,9 +164,9 @@ class ValidateStage {
     } else if (check == "range") {
       r.check = Check::range;
       if (!is_numeric(r.ref.type)) {
-        throw sdk::Error::invalid_argument(where + ": a range needs a numeric column; '" + r.ref.name + "' is " +
-                                           std::string(sdk::type_name(r.ref.type)) +
-                                           " (check its type first, or convert it)");
+        throw sdk::Error::invalid_argument(
+            where + ": a range needs a numeric column; '" + r.ref.name + "' is " +
+            std::string(sdk::type_name(r.ref.type)) + " (check its type first, or convert it)");
       }
       if (!spec.contains("min") && !spec.contains("max")) {
         throw sdk::Error::invalid_argument(where + ": a range needs \"min\" and/or \"max\"");
@@ -174,14 +176,15 @@ class ValidateStage {
     } else if (check == "regex") {
       r.check = Check::regex;
       if (r.ref.type != sdk::ColumnType::utf8) {
-        throw sdk::Error::invalid_argument(where + ": regex needs a text column; '" + r.ref.name + "' is " +
-                                           std::string(sdk::type_name(r.ref.type)));
+        throw sdk::Error::invalid_argument(where + ": regex needs a text column; '" + r.ref.name +
+                                           "' is " + std::string(sdk::type_name(r.ref.type)));
       }
       const std::string pattern = spec.value("pattern", "");
       try {
         r.pattern.emplace(pattern, std::regex::ECMAScript | std::regex::optimize);
       } catch (const std::regex_error& e) {
-        throw sdk::Error::invalid_argument(where + ": invalid regex \"" + pattern + "\": " + e.what() +
+        throw sdk::Error::invalid_argument(where + ": invalid regex \"" + pattern +
+                                           "\": " + e.what() +
                                            " (ECMAScript syntax; the whole value must match)");
       }
     } else if (check == "allowed") {
@@ -205,7 +208,8 @@ class ValidateStage {
       r.type = spec.value("type", "");
       if (r.type != "int64" && r.type != "float64" && r.type != "bool" && r.type != "timestamp" &&
           r.type != "string") {
-        throw sdk::Error::invalid_argument(where + ": type must be int64, float64, bool, timestamp or string");
+        throw sdk::Error::invalid_argument(
+            where + ": type must be int64, float64, bool, timestamp or string");
       }
     } else {
       throw sdk::Error::invalid_argument(where + ": unknown check \"" + check +
@@ -224,7 +228,8 @@ class ValidateStage {
         return t == sdk::ColumnType::float64 ? std::trunc(col.float64s()[i]) != col.float64s()[i]
                                              : t != sdk::ColumnType::int64;
       }
-      return r.type != std::string(sdk::type_name(t)) && !(r.type == "bool" && t == sdk::ColumnType::boolean);
+      return r.type != std::string(sdk::type_name(t)) &&
+             !(r.type == "bool" && t == sdk::ColumnType::boolean);
     }
     const std::string_view s = col.strings()[i];
     std::int64_t iv = 0;
@@ -240,7 +245,9 @@ class ValidateStage {
     ++r.violations;
     if (static_cast<std::int64_t>(r.rows.size()) < max_rows_) {
       r.rows.push_back(rows_ + i);
-      if (r.examples.size() < 5) r.examples.push_back(is_missing(col, i) ? json(nullptr) : json(clip_text(cell_text(col, i), 80)));
+      if (r.examples.size() < 5)
+        r.examples.push_back(is_missing(col, i) ? json(nullptr)
+                                                : json(clip_text(cell_text(col, i), 80)));
     }
     std::string& f = failed_[i];
     f += (f.empty() ? "" : ",") + r.name;
@@ -273,7 +280,8 @@ class ValidateStage {
           break;
         }
         case Check::regex:
-          if (!std::regex_match(col.strings()[i].begin(), col.strings()[i].end(), *r.pattern)) violate(r, col, i);
+          if (!std::regex_match(col.strings()[i].begin(), col.strings()[i].end(), *r.pattern))
+            violate(r, col, i);
           break;
         case Check::allowed:
           if (r.allowed.count(cell_text(col, i)) == 0) violate(r, col, i);
@@ -288,13 +296,17 @@ class ValidateStage {
   }
 
   struct PairHash {
-    std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& p) const noexcept { return p.first; }
+    std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& p) const noexcept {
+      return p.first;
+    }
   };
 
   Budget budget_;
   std::int64_t max_rows_;
   std::vector<Rule> rules_;
-  std::unordered_map<std::ptrdiff_t, std::unordered_set<std::pair<std::uint64_t, std::uint64_t>, PairHash>> seen_;
+  std::unordered_map<std::ptrdiff_t,
+                     std::unordered_set<std::pair<std::uint64_t, std::uint64_t>, PairHash>>
+      seen_;
   std::uint64_t unique_bytes_ = 0;
   sdk::ChunkBuilder builder_;
   std::vector<std::string> failed_;

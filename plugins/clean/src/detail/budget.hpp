@@ -38,8 +38,9 @@ class Budget {
   //! kept (e.g. "the row hashes of clean_dedup") and `fix` what else the user can do.
   void check(std::uint64_t bytes, const std::string& what, const std::string& fix = {}) const {
     if (bytes <= limit()) return;
-    throw sdk::Error::out_of_memory(what + " would take " + mib(bytes) + ", more than " + describe() +
-                                    "; raise memory.budget_mb" + (fix.empty() ? "" : " or " + fix));
+    throw sdk::Error::out_of_memory(what + " would take " + mib(bytes) + ", more than " +
+                                    describe() + "; raise memory.budget_mb" +
+                                    (fix.empty() ? "" : " or " + fix));
   }
 
   //! "32 MiB (a quarter of this call's 128 MiB memory budget, ...)" for messages.

@@ -24,18 +24,21 @@ struct DateTime {
 };
 
 namespace datetime_detail {
-inline bool number(std::string_view t, std::size_t& p, std::size_t min, std::size_t max, std::int64_t& out) {
+inline bool number(std::string_view t, std::size_t& p, std::size_t min, std::size_t max,
+                   std::int64_t& out) {
   std::size_t n = 0;
   std::int64_t v = 0;
-  while (p + n < t.size() && n < max && t[p + n] >= '0' && t[p + n] <= '9') v = v * 10 + (t[p + n++] - '0');
+  while (p + n < t.size() && n < max && t[p + n] >= '0' && t[p + n] <= '9')
+    v = v * 10 + (t[p + n++] - '0');
   if (n < min) return false;
   p += n;
   out = v;
   return true;
 }
 inline bool month_name(std::string_view t, std::size_t& p, bool full, std::int64_t& out) {
-  static constexpr const char* kNames[12] = {"january", "february", "march",     "april",   "may",      "june",
-                                             "july",    "august",   "september", "october", "november", "december"};
+  static constexpr const char* kNames[12] = {"january",   "february", "march",    "april",
+                                             "may",       "june",     "july",     "august",
+                                             "september", "october",  "november", "december"};
   for (int m = 0; m < 12; ++m) {
     const std::string_view name(kNames[m]);
     const std::size_t len = full ? name.size() : 3;
@@ -137,7 +140,8 @@ inline bool parse_datetime(std::string_view text, std::string_view format, DateT
     if (d.hour < 1 || d.hour > 12) return false;
     d.hour = d.hour % 12 + (pm ? 12 : 0);
   }
-  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > days_in_month(d.year, d.month)) return false;
+  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > days_in_month(d.year, d.month))
+    return false;
   if (d.hour > 23 || d.minute > 59 || d.second > 59) return false;
   out = d;
   return true;
@@ -146,14 +150,32 @@ inline bool parse_datetime(std::string_view text, std::string_view format, DateT
 //! The formats tried in order when none is given: ISO 8601 first, then month-first before
 //! day-first like pandas' to_datetime (dayfirst=False), then other common spellings.
 inline const std::vector<std::string>& detected_formats() {
-  static const std::vector<std::string> kFormats = {
-      "%Y-%m-%d",          "%Y-%m-%dT%H:%M:%S",    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f",
-      "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M",    "%Y-%m-%d %H:%M",    "%Y/%m/%d",
-      "%Y/%m/%d %H:%M:%S", "%m/%d/%Y",             "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
-      "%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y",          "%d/%m/%Y %H:%M:%S",
-      "%d.%m.%Y",          "%d.%m.%Y %H:%M:%S",    "%d-%m-%Y",          "%d %b %Y",
-      "%d %B %Y",          "%b %d %Y",             "%b %d, %Y",         "%B %d %Y",
-      "%B %d, %Y",         "%Y%m%d"};
+  static const std::vector<std::string> kFormats = {"%Y-%m-%d",
+                                                    "%Y-%m-%dT%H:%M:%S",
+                                                    "%Y-%m-%d %H:%M:%S",
+                                                    "%Y-%m-%dT%H:%M:%S.%f",
+                                                    "%Y-%m-%d %H:%M:%S.%f",
+                                                    "%Y-%m-%dT%H:%M",
+                                                    "%Y-%m-%d %H:%M",
+                                                    "%Y/%m/%d",
+                                                    "%Y/%m/%d %H:%M:%S",
+                                                    "%m/%d/%Y",
+                                                    "%m/%d/%Y %H:%M:%S",
+                                                    "%m/%d/%Y %H:%M",
+                                                    "%m/%d/%Y %I:%M %p",
+                                                    "%m/%d/%Y %I:%M:%S %p",
+                                                    "%d/%m/%Y",
+                                                    "%d/%m/%Y %H:%M:%S",
+                                                    "%d.%m.%Y",
+                                                    "%d.%m.%Y %H:%M:%S",
+                                                    "%d-%m-%Y",
+                                                    "%d %b %Y",
+                                                    "%d %B %Y",
+                                                    "%b %d %Y",
+                                                    "%b %d, %Y",
+                                                    "%B %d %Y",
+                                                    "%B %d, %Y",
+                                                    "%Y%m%d"};
   return kFormats;
 }
 
@@ -161,12 +183,15 @@ inline const std::vector<std::string>& detected_formats() {
 inline std::string iso_text(const DateTime& d) {
   char buf[48];
   if (!d.has_time) {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(d.year), d.month, d.day);
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(d.year), d.month,
+                  d.day);
     return buf;
   }
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u", static_cast<long long>(d.year), d.month,
-                        d.day, d.hour, d.minute, d.second);
-  if (d.micros != 0) std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), ".%06lld", static_cast<long long>(d.micros));
+  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u",
+                        static_cast<long long>(d.year), d.month, d.day, d.hour, d.minute, d.second);
+  if (d.micros != 0)
+    std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), ".%06lld",
+                  static_cast<long long>(d.micros));
   return buf;
 }
 

@@ -41,7 +41,8 @@ class DropRule {
   DropRule(const json& spec, const sdk::SchemaView& schema) : enabled_(true) {
     const std::string how = spec.value("how", "any");
     if (how != "any" && how != "all") {
-      throw sdk::Error::invalid_argument("drop.how must be \"any\" or \"all\", got \"" + how + "\"");
+      throw sdk::Error::invalid_argument("drop.how must be \"any\" or \"all\", got \"" + how +
+                                         "\"");
     }
     all_ = how == "all";
     const sdk::Args args(spec);

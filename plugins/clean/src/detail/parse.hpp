@@ -36,8 +36,8 @@ inline bool parse_finite(std::string_view text, double& out) noexcept {
   text = trim_blanks(text);
   if (text.size() > 1 && text.front() == '+' && text[1] != '-') text.remove_prefix(1);
   if (text.empty()) return false;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out,
-                                         std::chars_format::general);
+  const auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), out, std::chars_format::general);
   return ec == std::errc() && end == text.data() + text.size() && std::isfinite(out);
 }
 
@@ -145,8 +145,8 @@ inline bool parse_iso_timestamp(std::string_view text, std::int64_t& micros) noe
     }
     if (p != text.size()) return false;
   }
-  const std::int64_t seconds = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s -
-                               offset_minutes * 60;
+  const std::int64_t seconds =
+      days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset_minutes * 60;
   micros = seconds * 1000000 + fraction;
   return true;
 }

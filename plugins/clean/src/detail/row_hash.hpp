@@ -32,8 +32,8 @@ inline void hash_rows(const sdk::ChunkView& chunk, const std::vector<std::int64_
         const auto v = ts ? col.timestamps() : col.int64s();
         const std::uint64_t tag = ts ? kTime : kInt;
         for (std::int64_t i = 0; i < n; ++i) {
-          combine(hashes[i], v.is_valid(i) ? hash_value(static_cast<std::uint64_t>(v[i]), tag)
-                                           : null_hash);
+          combine(hashes[i],
+                  v.is_valid(i) ? hash_value(static_cast<std::uint64_t>(v[i]), tag) : null_hash);
         }
         break;
       }
@@ -79,7 +79,8 @@ inline void hash_rows(const sdk::ChunkView& chunk, const std::vector<std::int64_
 class RowHashTable {
  public:
   //! A table; `with_values` keeps an int64 per key.
-  explicit RowHashTable(bool with_values) : slot_bytes_(with_values ? 24 : 16), with_values_(with_values) {}
+  explicit RowHashTable(bool with_values)
+      : slot_bytes_(with_values ? 24 : 16), with_values_(with_values) {}
 
   //! Bytes held now.
   [[nodiscard]] std::uint64_t bytes() const noexcept { return keys_.size() * slot_bytes_; }
@@ -134,7 +135,8 @@ class RowHashTable {
 
   //! Bytes after the next growth (to check the budget before it happens).
   [[nodiscard]] std::uint64_t bytes_after_insert() const noexcept {
-    if ((size_ + 1) * 10 > keys_.size() * 7) return std::max<std::uint64_t>(1024, keys_.size() * 2) * slot_bytes_;
+    if ((size_ + 1) * 10 > keys_.size() * 7)
+      return std::max<std::uint64_t>(1024, keys_.size() * 2) * slot_bytes_;
     return bytes();
   }
 
@@ -146,7 +148,8 @@ class RowHashTable {
     old_values.swap(values_);
     size_ = 0;
     for (std::size_t i = 0; i < old_keys.size(); ++i) {
-      if (old_keys[i].lo != 0 || old_keys[i].hi != 0) insert(old_keys[i], with_values_ ? old_values[i] : 0);
+      if (old_keys[i].lo != 0 || old_keys[i].hi != 0)
+        insert(old_keys[i], with_values_ ? old_values[i] : 0);
     }
   }
 

@@ -91,7 +91,7 @@ inline void build_chunk(Table& table) {
         auto& b = builder.add_int64(c.name);
         for (const auto& cell : c.cells) {
           std::int64_t v = 0;
-          cell && parse_int(*cell, v) ? b.append(v) : b.append_null();
+          cell&& parse_int(*cell, v) ? b.append(v) : b.append_null();
         }
         break;
       }
@@ -99,7 +99,7 @@ inline void build_chunk(Table& table) {
         auto& b = builder.add_float64(c.name);
         for (const auto& cell : c.cells) {
           double v = 0;
-          cell && parse_double(*cell, v) ? b.append(v) : b.append_null();
+          cell&& parse_double(*cell, v) ? b.append(v) : b.append_null();
         }
         break;
       }
@@ -112,7 +112,7 @@ inline void build_chunk(Table& table) {
         auto& b = builder.add_timestamp(c.name, sdk::TimeUnit::micro, "UTC");
         for (const auto& cell : c.cells) {
           std::int64_t v = 0;
-          cell && quarry::clean::parse_iso_timestamp(*cell, v) ? b.append(v) : b.append_null();
+          cell&& quarry::clean::parse_iso_timestamp(*cell, v) ? b.append(v) : b.append_null();
         }
         break;
       }
@@ -164,7 +164,9 @@ inline Table make_table(std::vector<TextColumn> columns) {
   return table;
 }
 
-inline std::string fixture_dir() { return std::string(QUARRY_TEST_SOURCE_DIR) + "/unit/plugins/clean/fixtures"; }
+inline std::string fixture_dir() {
+  return std::string(QUARRY_TEST_SOURCE_DIR) + "/unit/plugins/clean/fixtures";
+}
 
 //! The main fixture, loaded once.
 inline const Table& fixture() {
@@ -279,8 +281,9 @@ inline void collect(const sdk::ChunkView& chunk, Output& out) {
           row.emplace_back(std::to_string(col.timestamps()[i]));
           break;
         case sdk::ColumnType::float64:
-          row.emplace_back(std::isnan(col.float64s()[i]) ? std::optional<std::string>()
-                                                         : quarry::clean::exact_text(col.float64s()[i]));
+          row.emplace_back(std::isnan(col.float64s()[i])
+                               ? std::optional<std::string>()
+                               : quarry::clean::exact_text(col.float64s()[i]));
           break;
         case sdk::ColumnType::boolean:
           row.emplace_back(col.bools()[i] ? "true" : "false");
@@ -294,7 +297,9 @@ inline void collect(const sdk::ChunkView& chunk, Output& out) {
 }
 
 template <class T>
-concept HasFirstPass = requires { typename T::FirstPass; };
+concept HasFirstPass = requires {
+  typename T::FirstPass;
+};
 
 //! S::FirstPass, or a placeholder for one-pass stages.
 template <class S>
@@ -307,21 +312,29 @@ struct FirstPassOf<S> {
   using type = typename S::FirstPass;
 };
 template <class T>
-concept HasTransform = requires(T& t, sdk::Call& c, const sdk::ChunkView& v) { t.transform(c, v); };
+concept HasTransform = requires(T& t, sdk::Call& c, const sdk::ChunkView& v) {
+  t.transform(c, v);
+};
 template <class T>
-concept HasConsume = requires(T& t, sdk::Call& c, const sdk::ChunkView& v) { t.consume(c, v); };
+concept HasConsume = requires(T& t, sdk::Call& c, const sdk::ChunkView& v) {
+  t.consume(c, v);
+};
 template <class T>
-concept HasMerge = requires(T& t, sdk::Call& c) { t.merge(t, c); };
+concept HasMerge = requires(T& t, sdk::Call& c) {
+  t.merge(t, c);
+};
 template <class T>
 concept HasVoidFinish = requires(T& t, sdk::Call& c) {
   { t.finish(c) } -> std::same_as<void>;
 };
 
 //! The windows of a run.
-inline std::vector<std::pair<std::int64_t, std::int64_t>> windows(const Table& table, const RunOptions& o) {
+inline std::vector<std::pair<std::int64_t, std::int64_t>> windows(const Table& table,
+                                                                  const RunOptions& o) {
   const std::int64_t step = o.chunk_rows > 0 ? o.chunk_rows : std::max<std::int64_t>(table.rows, 1);
   std::vector<std::pair<std::int64_t, std::int64_t>> out;
-  for (std::int64_t s = 0; s < table.rows; s += step) out.emplace_back(s, std::min(step, table.rows - s));
+  for (std::int64_t s = 0; s < table.rows; s += step)
+    out.emplace_back(s, std::min(step, table.rows - s));
   if (out.empty()) out.emplace_back(0, 0);
   return out;
 }
@@ -329,7 +342,8 @@ inline std::vector<std::pair<std::int64_t, std::int64_t>> windows(const Table& t
 //! Runs consume-only stage class P (a first pass or an analysis) over `table`: one state
 //! per worker when mergeable (chunks dealt round-robin, merged left), one otherwise.
 template <class P>
-std::unique_ptr<P> run_pass(const Table& table, const sdk::Args& args, const RunOptions& o, FakeCall& fake) {
+std::unique_ptr<P> run_pass(const Table& table, const sdk::Args& args, const RunOptions& o,
+                            FakeCall& fake) {
   sdk::Call call(&fake.raw);
   const sdk::SchemaView schema(&table.chunk.schema());
   const int n = P::mode == sdk::StageMode::mergeable ? o.workers : 1;
@@ -377,7 +391,8 @@ Output run_stage(const Table& table, const json& arguments, const RunOptions& o 
     std::size_t next = 0;
     for (const auto& [start, rows] : windows(table, o)) {
       const ArrowArray w = window(table.chunk.array(), start, rows);
-      sdk::OwnedChunk chunk = states[next++ % states.size()]->transform(call, sdk::ChunkView(&w, &table.chunk.schema()));
+      sdk::OwnedChunk chunk = states[next++ % states.size()]->transform(
+          call, sdk::ChunkView(&w, &table.chunk.schema()));
       collect(chunk.view(), out);
     }
     if constexpr (HasMerge<S>) {
@@ -403,7 +418,8 @@ std::string run_error(const Table& table, const json& arguments, const RunOption
 
 //! |actual - expected| <= rel * |expected|.
 inline ::testing::AssertionResult near_rel(double actual, double expected, double rel = 1e-9) {
-  if (std::fabs(actual - expected) <= rel * std::max(std::fabs(expected), 1e-300) || actual == expected) {
+  if (std::fabs(actual - expected) <= rel * std::max(std::fabs(expected), 1e-300) ||
+      actual == expected) {
     return ::testing::AssertionSuccess();
   }
   return ::testing::AssertionFailure() << "got " << actual << ", expected " << expected;
@@ -438,7 +454,8 @@ inline const quarry_plugin_v1& plugin() {
                                         [](void*, quarry_log_level, const char*, uint64_t) {}};
     void* lib = dlopen(QUARRY_CLEAN_PLUGIN, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (lib == nullptr) throw std::runtime_error(std::string("dlopen: ") + dlerror());
-    using Init = quarry_status (*)(const quarry_host_v1*, const quarry_plugin_v1**, char*, uint64_t);
+    using Init =
+        quarry_status (*)(const quarry_host_v1*, const quarry_plugin_v1**, char*, uint64_t);
     auto init = reinterpret_cast<Init>(dlsym(lib, "quarry_plugin_init_v1"));
     const quarry_plugin_v1* p = nullptr;
     char error[512] = "";

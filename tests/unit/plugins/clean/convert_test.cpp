@@ -1,25 +1,28 @@
 // clean_convert: the narrowest types (against pandas 1.5's to_numeric for the fixture's
 // text column of numbers, fixtures/expected.json) and the conversion itself.
 
-#include "clean_test_support.hpp"
 #include "convert.hpp"
+#include "clean_test_support.hpp"
 
 using namespace clean_test;
 using quarry::clean::ConvertStage;
 
 TEST(CleanConvert, TextColumnsGetTheirNarrowestTypes) {
-  const Table t = make_table({{"i", {"1", " 2", std::nullopt, "-7"}, sdk::ColumnType::utf8},
-                              {"f", {"1.5", "2", "x", "3e2"}, sdk::ColumnType::utf8},
-                              {"b", {"yes", "No", "TRUE", std::nullopt}, sdk::ColumnType::utf8},
-                              {"d", {"2024-01-31", "2024-02-01T10:00:00Z", std::nullopt, "2024-03-01 12:30"},
-                               sdk::ColumnType::utf8},
-                              {"w", {"1", "2.0", "-3", std::nullopt}, sdk::ColumnType::float64},
-                              {"s", {"a", "b", "1", "2"}, sdk::ColumnType::utf8}});
+  const Table t =
+      make_table({{"i", {"1", " 2", std::nullopt, "-7"}, sdk::ColumnType::utf8},
+                  {"f", {"1.5", "2", "x", "3e2"}, sdk::ColumnType::utf8},
+                  {"b", {"yes", "No", "TRUE", std::nullopt}, sdk::ColumnType::utf8},
+                  {"d",
+                   {"2024-01-31", "2024-02-01T10:00:00Z", std::nullopt, "2024-03-01 12:30"},
+                   sdk::ColumnType::utf8},
+                  {"w", {"1", "2.0", "-3", std::nullopt}, sdk::ColumnType::float64},
+                  {"s", {"a", "b", "1", "2"}, sdk::ColumnType::utf8}});
   for (const RunOptions& o : {RunOptions{0, 1, 0}, RunOptions{1, 3, 0}}) {
     const Output out = run_stage<ConvertStage>(t, json::object(), o);
-    EXPECT_EQ(out.types, (std::vector<sdk::ColumnType>{sdk::ColumnType::int64, sdk::ColumnType::utf8,
-                                                       sdk::ColumnType::boolean, sdk::ColumnType::timestamp,
-                                                       sdk::ColumnType::int64, sdk::ColumnType::utf8}));
+    EXPECT_EQ(out.types,
+              (std::vector<sdk::ColumnType>{sdk::ColumnType::int64, sdk::ColumnType::utf8,
+                                            sdk::ColumnType::boolean, sdk::ColumnType::timestamp,
+                                            sdk::ColumnType::int64, sdk::ColumnType::utf8}));
     EXPECT_EQ(out.column("i")[1], "2");
     EXPECT_EQ(out.column("b")[1], "false");
     EXPECT_EQ(out.column("d")[1], "1706781600000000");  // 2024-02-01T10:00:00Z in microseconds
@@ -35,7 +38,8 @@ TEST(CleanConvert, TextColumnsGetTheirNarrowestTypes) {
 
 TEST(CleanConvert, FixtureAmountsMatchPandasToNumeric) {
   const json& ref = expected()["profile"]["amount"];
-  const Output out = run_stage<ConvertStage>(fixture(), {{"columns", {"amount"}}, {"min_share", 0.99}}, {64, 3, 0});
+  const Output out = run_stage<ConvertStage>(
+      fixture(), {{"columns", {"amount"}}, {"min_share", 0.99}}, {64, 3, 0});
   EXPECT_EQ(out.types[6], sdk::ColumnType::float64);
   // pd.to_numeric(df.amount, errors='coerce').notna().sum() values survive, the rest are null.
   std::int64_t kept = 0;
@@ -45,6 +49,8 @@ TEST(CleanConvert, FixtureAmountsMatchPandasToNumeric) {
 }
 
 TEST(CleanConvert, BadArguments) {
-  EXPECT_NE(run_error<ConvertStage>(fixture(), {{"columns", {"zz"}}}).find("available columns"), std::string::npos);
-  EXPECT_NE(run_error<ConvertStage>(fixture(), {{"min_share", 0}}).find("min_share"), std::string::npos);
+  EXPECT_NE(run_error<ConvertStage>(fixture(), {{"columns", {"zz"}}}).find("available columns"),
+            std::string::npos);
+  EXPECT_NE(run_error<ConvertStage>(fixture(), {{"min_share", 0}}).find("min_share"),
+            std::string::npos);
 }

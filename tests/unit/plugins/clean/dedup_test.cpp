@@ -1,8 +1,8 @@
 // clean_dedup against pandas 1.5 drop_duplicates (fixtures/expected.json, made by
 // make_fixtures.py; each reference names its pandas call).
 
-#include "clean_test_support.hpp"
 #include "dedup.hpp"
+#include "clean_test_support.hpp"
 
 using namespace clean_test;
 using quarry::clean::DedupStage;
@@ -55,7 +55,8 @@ TEST(CleanDedup, KeySubsetMatchesPandasAndNullsAreEqual) {
   const json& ref = expected().at("dedup");
   for (const RunOptions& o : splits()) {
     // df.drop_duplicates(subset=['g','b'], keep=...).index; null g / b compare equal.
-    expect_rows(run_stage<DedupStage>(fixture(), {{"columns", {"g", "b"}}}, o), ref["g_b_first"]["rows"]);
+    expect_rows(run_stage<DedupStage>(fixture(), {{"columns", {"g", "b"}}}, o),
+                ref["g_b_first"]["rows"]);
     expect_rows(run_stage<DedupStage>(fixture(), {{"columns", {"g", "b"}}, {"keep", "last"}}, o),
                 ref["g_b_last"]["rows"]);
   }
@@ -73,19 +74,23 @@ TEST(CleanDedup, PastTheBudgetFailsOrGoesApproximate) {
   const std::string error = run_error<DedupStage>(fixture(), json::object(), {0, 1, 4096});
   EXPECT_NE(error.find("memory.budget_mb"), std::string::npos) << error;
   EXPECT_NE(error.find("on_budget"), std::string::npos) << error;
-  const Output approx = run_stage<DedupStage>(fixture(), {{"on_budget", "approximate"}}, {0, 1, 16 << 10});
+  const Output approx =
+      run_stage<DedupStage>(fixture(), {{"on_budget", "approximate"}}, {0, 1, 16 << 10});
   EXPECT_FALSE(approx.data["exact"].get<bool>());
   const json& a = approx.data["approximate"];
   // A 16 KiB filter holds ~1,100 keys with a tiny false-positive rate: every duplicate is
   // still found, and the expected number of wrongly dropped rows is reported.
-  EXPECT_EQ(approx.data["rows_out"].get<std::size_t>(), expected()["dedup"]["all_first"]["rows"].size());
+  EXPECT_EQ(approx.data["rows_out"].get<std::size_t>(),
+            expected()["dedup"]["all_first"]["rows"].size());
   EXPECT_LT(a["expected_unique_rows_dropped"].get<double>(), 1e-3);
   EXPECT_EQ(output_errors("clean_dedup", approx.data), "");
 }
 
 TEST(CleanDedup, BadArguments) {
-  EXPECT_NE(run_error<DedupStage>(fixture(), {{"columns", {"zz"}}}).find("available columns"), std::string::npos);
-  EXPECT_NE(run_error<DedupStage>(fixture(), {{"keep", "last"}, {"on_budget", "approximate"}}).find("keep \"first\" only"),
+  EXPECT_NE(run_error<DedupStage>(fixture(), {{"columns", {"zz"}}}).find("available columns"),
+            std::string::npos);
+  EXPECT_NE(run_error<DedupStage>(fixture(), {{"keep", "last"}, {"on_budget", "approximate"}})
+                .find("keep \"first\" only"),
             std::string::npos);
 }
 

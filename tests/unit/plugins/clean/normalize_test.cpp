@@ -2,23 +2,27 @@
 // make_fixtures.py; each reference names its call): str.strip, split/join, lower, casefold,
 // unicodedata.normalize, pd.to_datetime(format=...), and number parsing.
 
-#include "clean_test_support.hpp"
 #include "normalize.hpp"
+#include "clean_test_support.hpp"
 
 using namespace clean_test;
 using quarry::clean::NormalizeStage;
 
 namespace {
 
-const json& ref() { return expected().at("normalize"); }
+const json& ref() {
+  return expected().at("normalize");
+}
 
 Table text_table(const json& values) {
   TextColumn c{"t", {}, sdk::ColumnType::utf8};
-  for (const auto& v : values) c.cells.emplace_back(v.is_null() ? std::nullopt : std::optional(v.get<std::string>()));
+  for (const auto& v : values)
+    c.cells.emplace_back(v.is_null() ? std::nullopt : std::optional(v.get<std::string>()));
   return make_table({c});
 }
 
-std::vector<std::optional<std::string>> run_ops(const json& values, const json& ops, const RunOptions& o = {}) {
+std::vector<std::optional<std::string>> run_ops(const json& values, const json& ops,
+                                                const RunOptions& o = {}) {
   return run_stage<NormalizeStage>(text_table(values), {{"columns", {{"t", ops}}}}, o).column("t");
 }
 
@@ -37,7 +41,8 @@ void expect_texts(const std::vector<std::optional<std::string>>& got, const json
 TEST(CleanNormalize, TextOperationsMatchPython) {
   const json& texts = ref()["texts"];
   expect_texts(run_ops(texts, {{"trim", true}}), ref()["strip"]["values"]);
-  expect_texts(run_ops(texts, {{"trim", true}, {"collapse_whitespace", true}}), ref()["collapse_strip"]["values"]);
+  expect_texts(run_ops(texts, {{"trim", true}, {"collapse_whitespace", true}}),
+               ref()["collapse_strip"]["values"]);
   expect_texts(run_ops(texts, {{"case", "lower"}}), ref()["lower"]["values"]);
   expect_texts(run_ops(texts, {{"case", "fold"}}), ref()["casefold"]["values"]);
   expect_texts(run_ops(texts, {{"unicode", "NFC"}}), ref()["nfc"]["values"]);
@@ -57,7 +62,8 @@ TEST(CleanNormalize, DatesMatchPandasToDatetime) {
   for (const auto& [format, r] : ref()["dates"].items()) {
     SCOPED_TRACE(format);
     const Output out = run_stage<NormalizeStage>(
-        text_table(r["values"]), {{"columns", {{"t", {{"parse", "date"}, {"formats", {format}}}}}}});
+        text_table(r["values"]),
+        {{"columns", {{"t", {{"parse", "date"}, {"formats", {format}}}}}}});
     expect_texts(out.column("t"), r["iso"]);  // r["call"]
     std::int64_t failed = 0;
     for (const auto& v : r["iso"]) failed += v.is_null() ? 1 : 0;
@@ -65,9 +71,11 @@ TEST(CleanNormalize, DatesMatchPandasToDatetime) {
     EXPECT_EQ(output_errors("clean_normalize", out.data), "");
   }
   // Detected formats: ISO, then month-first, then day-first (31 cannot be a month).
-  const auto detected = run_ops({"2024-02-03", "02/03/2024", "31/01/2024", "3 Feb 2024", "Feb 3, 2024", "soon"},
-                                {{"parse", "date"}});
-  expect_texts(detected, {"2024-02-03", "2024-02-03", "2024-01-31", "2024-02-03", "2024-02-03", nullptr});
+  const auto detected =
+      run_ops({"2024-02-03", "02/03/2024", "31/01/2024", "3 Feb 2024", "Feb 3, 2024", "soon"},
+              {{"parse", "date"}});
+  expect_texts(detected,
+               {"2024-02-03", "2024-02-03", "2024-01-31", "2024-02-03", "2024-02-03", nullptr});
 }
 
 TEST(CleanNormalize, NumbersAndBooleans) {
@@ -75,11 +83,13 @@ TEST(CleanNormalize, NumbersAndBooleans) {
                                                {{"columns", {{"t", {{"parse", "number"}}}}}});
   EXPECT_EQ(out.types[0], sdk::ColumnType::float64);
   EXPECT_TRUE(same_numbers(out.column("t"), ref()["numbers"]["parsed"]));
-  const auto european = run_ops({"1.234,5 \u20ac", "(2,5)"}, {{"parse", "number"}, {"thousands", "."}, {"decimal", ","}});
+  const auto european = run_ops({"1.234,5 \u20ac", "(2,5)"},
+                                {{"parse", "number"}, {"thousands", "."}, {"decimal", ","}});
   EXPECT_EQ(*european[0], "1234.5");
   EXPECT_EQ(*european[1], "-2.5");
-  const Output b = run_stage<NormalizeStage>(text_table({"Yes", "n", "TRUE", "0", "maybe", nullptr}),
-                                             {{"columns", {{"t", {{"parse", "bool"}, {"trim", true}}}}}});
+  const Output b =
+      run_stage<NormalizeStage>(text_table({"Yes", "n", "TRUE", "0", "maybe", nullptr}),
+                                {{"columns", {{"t", {{"parse", "bool"}, {"trim", true}}}}}});
   expect_texts(b.column("t"), {"true", "false", "true", "false", nullptr, nullptr});
   EXPECT_EQ(b.data["columns"][0]["failed_examples"], json::array({"maybe"}));
 }
@@ -87,19 +97,24 @@ TEST(CleanNormalize, NumbersAndBooleans) {
 TEST(CleanNormalize, SameBytesWhateverTheChunkingAndWorkers) {
   const json args = {{"columns", {{"g", {{"case", "upper"}}}, {"amount", {{"parse", "number"}}}}}};
   const std::string reference = run_stage<NormalizeStage>(fixture(), args).csv();
-  for (const RunOptions& o : splits()) EXPECT_EQ(run_stage<NormalizeStage>(fixture(), args, o).csv(), reference);
+  for (const RunOptions& o : splits())
+    EXPECT_EQ(run_stage<NormalizeStage>(fixture(), args, o).csv(), reference);
   const Output out = run_stage<NormalizeStage>(fixture(), args, {64, 3, 0});
   EXPECT_EQ(out.data["columns"][0]["name"], "amount");  // reported in argument-name order
-  EXPECT_EQ(out.data["columns"][0]["failed"].get<std::int64_t>(),
-            fixture().rows - expected()["profile"]["amount"]["coercible"]["value"].get<std::int64_t>());
+  EXPECT_EQ(
+      out.data["columns"][0]["failed"].get<std::int64_t>(),
+      fixture().rows - expected()["profile"]["amount"]["coercible"]["value"].get<std::int64_t>());
 }
 
 TEST(CleanNormalize, RefusesNonTextColumnsAndBadOptions) {
-  EXPECT_NE(run_error<NormalizeStage>(fixture(), {{"columns", {{"a", {{"trim", true}}}}}}).find("works on text columns"),
+  EXPECT_NE(run_error<NormalizeStage>(fixture(), {{"columns", {{"a", {{"trim", true}}}}}})
+                .find("works on text columns"),
             std::string::npos);
-  EXPECT_NE(run_error<NormalizeStage>(fixture(), {{"columns", {{"zz", {{"trim", true}}}}}}).find("available columns"),
+  EXPECT_NE(run_error<NormalizeStage>(fixture(), {{"columns", {{"zz", {{"trim", true}}}}}})
+                .find("available columns"),
             std::string::npos);
-  EXPECT_NE(run_error<NormalizeStage>(fixture(), {{"columns", {{"g", {{"parse", "date"}, {"formats", {"dd/mm"}}}}}}})
+  EXPECT_NE(run_error<NormalizeStage>(
+                fixture(), {{"columns", {{"g", {{"parse", "date"}, {"formats", {"dd/mm"}}}}}}})
                 .find("has no % fields"),
             std::string::npos);
 }

@@ -2,8 +2,8 @@
 // reference names its pandas call): nulls, distinct counts, min/max, coercible values and
 // memory_usage(deep=True) for the current and the suggested dtypes.
 
-#include "clean_test_support.hpp"
 #include "profile.hpp"
+#include "clean_test_support.hpp"
 
 using namespace clean_test;
 using quarry::clean::ProfileStage;
@@ -54,11 +54,14 @@ TEST(CleanProfile, MemoryModelMatchesPandasMemoryUsage) {
   const json g = column(out, "g")["storage"];
   EXPECT_EQ(g["smallest"], "category");
   EXPECT_EQ(g["smallest_bytes"], fixture().rows * 1 + (54 + 53 + 54 + 52) + 4 * 8);
-  EXPECT_LE(g["smallest_bytes"].get<std::int64_t>(), ref["g"]["category"]["value"].get<std::int64_t>());
-  EXPECT_GE(g["smallest_bytes"].get<std::int64_t>(), ref["g"]["category"]["value"].get<std::int64_t>() * 8 / 10);
+  EXPECT_LE(g["smallest_bytes"].get<std::int64_t>(),
+            ref["g"]["category"]["value"].get<std::int64_t>());
+  EXPECT_GE(g["smallest_bytes"].get<std::int64_t>(),
+            ref["g"]["category"]["value"].get<std::int64_t>() * 8 / 10);
   const json& memory = out.data["memory"];
-  EXPECT_EQ(memory["saving_bytes"].get<std::int64_t>(),
-            memory["current_bytes"].get<std::int64_t>() - memory["optimized_bytes"].get<std::int64_t>());
+  EXPECT_EQ(
+      memory["saving_bytes"].get<std::int64_t>(),
+      memory["current_bytes"].get<std::int64_t>() - memory["optimized_bytes"].get<std::int64_t>());
 }
 
 TEST(CleanProfile, TextThatIsNumbersIsDetectedWithItsBadValues) {
@@ -77,12 +80,13 @@ TEST(CleanProfile, TextThatIsNumbersIsDetectedWithItsBadValues) {
 }
 
 TEST(CleanProfile, SmallestTypesAndDates) {
-  const Table t = make_table({{"small", {"1", "-5", "100"}, sdk::ColumnType::int64},
-                              {"wide", {"1", "70000", "3"}, sdk::ColumnType::int64},
-                              {"halves", {"0.5", "1.25", std::nullopt}, sdk::ColumnType::float64},
-                              {"thirds", {"0.1", "1.25", "2"}, sdk::ColumnType::float64},
-                              {"whole", {"1", "2", "3"}, sdk::ColumnType::float64},
-                              {"days", {"2024-01-31", "2024-02-29T10:00:00Z", "bad"}, sdk::ColumnType::utf8}});
+  const Table t =
+      make_table({{"small", {"1", "-5", "100"}, sdk::ColumnType::int64},
+                  {"wide", {"1", "70000", "3"}, sdk::ColumnType::int64},
+                  {"halves", {"0.5", "1.25", std::nullopt}, sdk::ColumnType::float64},
+                  {"thirds", {"0.1", "1.25", "2"}, sdk::ColumnType::float64},
+                  {"whole", {"1", "2", "3"}, sdk::ColumnType::float64},
+                  {"days", {"2024-01-31", "2024-02-29T10:00:00Z", "bad"}, sdk::ColumnType::utf8}});
   const Output out = run_stage<ProfileStage>(t, json::object());
   EXPECT_EQ(column(out, "small")["storage"]["smallest"], "int8");
   EXPECT_EQ(column(out, "wide")["storage"]["smallest"], "int32");
@@ -102,5 +106,6 @@ TEST(CleanProfile, EmptyInputAndUnknownColumns) {
   const Output out = run_stage<ProfileStage>(empty, json::object());
   EXPECT_EQ(out.data["rows"], 0);
   EXPECT_EQ(output_errors("clean_profile", out.data), "");
-  EXPECT_NE(run_error<ProfileStage>(fixture(), {{"columns", {"zz"}}}).find("available columns"), std::string::npos);
+  EXPECT_NE(run_error<ProfileStage>(fixture(), {{"columns", {"zz"}}}).find("available columns"),
+            std::string::npos);
 }

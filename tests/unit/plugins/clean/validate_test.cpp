@@ -1,15 +1,17 @@
 // clean_validate: rule results checked against pandas 1.5 counts computed in make_fixtures.py
 // (fixtures/expected.json "validate"; each reference names its pandas call), and bad rules.
 
-#include "clean_test_support.hpp"
 #include "validate.hpp"
+#include "clean_test_support.hpp"
 
 using namespace clean_test;
 using quarry::clean::ValidateStage;
 
 namespace {
 
-const json& ref() { return expected().at("validate"); }
+const json& ref() {
+  return expected().at("validate");
+}
 
 json rule(const Output& out, const std::string& name) {
   for (const auto& r : out.data["rules"]) {
@@ -21,14 +23,16 @@ json rule(const Output& out, const std::string& name) {
 }  // namespace
 
 TEST(CleanValidate, ViolationsMatchPandas) {
-  const json rules = json::array({{{"column", "a"}, {"check", "not_null"}},
-                                  {{"column", "id"}, {"check", "unique"}},
-                                  {{"column", "c"}, {"check", "range"}, {"min", -3}, {"max", 3}},
-                                  {{"column", "g"}, {"check", "allowed"}, {"values", {"red", "green", "blue"}}},
-                                  {{"column", "amount"}, {"check", "regex"}, {"pattern", "[0-9]+\\.[0-9]{2}"}},
-                                  {{"column", "amount"}, {"check", "type"}, {"type", "float64"}}});
+  const json rules =
+      json::array({{{"column", "a"}, {"check", "not_null"}},
+                   {{"column", "id"}, {"check", "unique"}},
+                   {{"column", "c"}, {"check", "range"}, {"min", -3}, {"max", 3}},
+                   {{"column", "g"}, {"check", "allowed"}, {"values", {"red", "green", "blue"}}},
+                   {{"column", "amount"}, {"check", "regex"}, {"pattern", "[0-9]+\\.[0-9]{2}"}},
+                   {{"column", "amount"}, {"check", "type"}, {"type", "float64"}}});
   for (const RunOptions& o : splits()) {
-    const Output out = run_stage<ValidateStage>(fixture(), {{"rules", rules}, {"max_rows", 1000}}, o);
+    const Output out =
+        run_stage<ValidateStage>(fixture(), {{"rules", rules}, {"max_rows", 1000}}, o);
     EXPECT_EQ(output_errors("clean_validate", out.data), "");
     for (const auto& [name, r] : ref().items()) {
       SCOPED_TRACE(name);
@@ -53,10 +57,13 @@ TEST(CleanValidate, RowListsAreCappedButTotalsAreTrue) {
 
 TEST(CleanValidate, BadRulesAreRefusedBeforeReading) {
   auto error = [](json rules) { return run_error<ValidateStage>(fixture(), {{"rules", rules}}); };
-  EXPECT_NE(error({{{"column", "zz"}, {"check", "not_null"}}}).find("available columns"), std::string::npos);
-  EXPECT_NE(error({{{"column", "g"}, {"check", "regex"}, {"pattern", "([a-z"}}}).find("invalid regex"),
+  EXPECT_NE(error({{{"column", "zz"}, {"check", "not_null"}}}).find("available columns"),
             std::string::npos);
-  EXPECT_NE(error({{{"column", "g"}, {"check", "range"}, {"min", 0}}}).find("needs a numeric column"),
-            std::string::npos);
+  EXPECT_NE(
+      error({{{"column", "g"}, {"check", "regex"}, {"pattern", "([a-z"}}}).find("invalid regex"),
+      std::string::npos);
+  EXPECT_NE(
+      error({{{"column", "g"}, {"check", "range"}, {"min", 0}}}).find("needs a numeric column"),
+      std::string::npos);
   EXPECT_NE(error({{{"column", "c"}, {"check", "range"}}}).find("min"), std::string::npos);
 }
