@@ -1,5 +1,6 @@
 #include "app/host.hpp"
 
+#include "quarry/pipeline/batch_tool.hpp"
 #include "quarry/pipeline/pipeline_tool.hpp"
 #include "quarry/pipeline/streaming_tools.hpp"
 #include "quarry/tools/health_tool.hpp"
@@ -23,7 +24,8 @@ Host build_host(config::Config config) {
       },
       started);
   catalog->add_provider(std::make_shared<tools::StaticToolProvider>(
-      std::vector<tools::ToolPtr>{health, pipeline::make_pipeline_tool(plugins, environment)}));
+      std::vector<tools::ToolPtr>{health, pipeline::make_pipeline_tool(plugins, environment),
+                                  pipeline::make_batch_tool(plugins, environment)}));
   catalog->add_provider(std::make_shared<pipeline::StreamingToolProvider>(plugins, environment));
   std::weak_ptr<tools::ToolCatalog> weak_catalog = catalog;
   plugins->set_change_callback([weak_catalog] {

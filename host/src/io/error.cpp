@@ -1,8 +1,29 @@
 #include "quarry/io/error.hpp"
 
+#include <cerrno>
+
 #include <utility>
 
 namespace quarry::io {
+
+InputError& InputError::with_errno(int error) noexcept {
+  switch (error) {
+    case EAGAIN:
+    case EINTR:
+    case EIO:
+    case EBUSY:
+    case EMFILE:
+    case ENFILE:
+    case ENOMEM:
+    case ESTALE:
+    case ETIMEDOUT:
+      transient_ = true;
+      break;
+    default:
+      break;
+  }
+  return *this;
+}
 namespace {
 
 std::string compose(const std::string& problem, const std::string& fix,

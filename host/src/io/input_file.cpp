@@ -23,7 +23,8 @@ namespace {
                      "make it readable by the user running quarry", ErrorLocation{name, 0, {}});
   }
   throw InputError(std::string("cannot open the file: ") + std::strerror(error),
-                   "check the path and the file", ErrorLocation{name, 0, {}});
+                   "check the path and the file", ErrorLocation{name, 0, {}})
+      .with_errno(error);
 }
 
 void check_stat(const std::string& name, const struct stat& info, std::uint64_t max_bytes) {
@@ -80,8 +81,10 @@ std::size_t InputFile::read_at(std::uint64_t offset, char* out, std::size_t coun
     const ssize_t n = ::pread(fd_, out + done, count - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      throw InputError(std::string("read failed: ") + std::strerror(errno),
-                       "check the disk and the file", ErrorLocation{name_, 0, {}});
+      const int error = errno;
+      throw InputError(std::string("read failed: ") + std::strerror(error),
+                       "check the disk and the file", ErrorLocation{name_, 0, {}})
+          .with_errno(error);
     }
     if (n == 0) break;
     done += static_cast<std::size_t>(n);

@@ -1,11 +1,10 @@
 #include "quarry/pipeline/pipeline_tool.hpp"
 
-#include "quarry/io/sink.hpp"
-#include "quarry/pipeline/plugin_stage.hpp"
+#include "quarry/pipeline/file_output.hpp"
 #include "quarry/pipeline/source_arguments.hpp"
+#include "quarry/pipeline/stage_specs.hpp"
 #include "quarry/pipeline/streaming_tools.hpp"
 #include "quarry/pipeline/two_pass_progress.hpp"
-#include "quarry/tools/schema_validator.hpp"
 #include "quarry/tools/streaming.hpp"
 
 #include <fmt/format.h>
@@ -17,60 +16,14 @@ using nlohmann::json;
 
 json input_schema() {
   json source = {{"type", "object"}, {"properties", source_properties()}, {"required", {"path"}}};
-  return {
-      {"type", "object"},
-      {"properties",
-       {{"input", source},
-        {"stages",
-         {{"type", "array"},
-          {"minItems", 1},
-          {"maxItems", 64},
-          {"description", "Stages in order; each names a streaming tool and its own arguments."},
-          {"items",
-           {{"type", "object"},
-            {"properties", {{"tool", {{"type", "string"}}}, {"arguments", {{"type", "object"}}}}},
-            {"required", {"tool"}},
-            {"additionalProperties", false}}}}},
-        {"output",
-         {{"type", "object"},
-          {"description",
-           "Write the final stream (after transforming stages) to this file under the "
-           "output root; .csv, .tsv, .jsonl or .sqlite."},
-          {"properties", {{"path", {{"type", "string"}}}, {"overwrite", {{"type", "boolean"}}}}},
-          {"required", {"path"}},
-          {"additionalProperties", false}}}}},
-      {"required", {"input", "stages"}},
-      {"additionalProperties", false}};
+  return {{"type", "object"},
+          {"properties",
+           {{"input", source},
+            {"stages", stage_specs_schema()},
+            {"output", output_property("Write the final stream (after transforming stages)")}}},
+          {"required", {"input", "stages"}},
+          {"additionalProperties", false}};
 }
-
-// Writes the final stream, opening the file on the first chunk (whose schema may
-// differ from the input's after transforming stages).
-class FileSink final : public exec::ChunkSink {
- public:
-  FileSink(std::filesystem::path destination, io::Schema fallback, bool overwrite)
-      : destination_(std::move(destination)), fallback_(std::move(fallback)) {
-    options_.overwrite = overwrite;
-    if (!overwrite && std::filesystem::exists(destination_)) {
-      throw io::OutputError(fmt::format("{} already exists; set output.overwrite to replace it",
-                                        destination_.string()));
-    }
-  }
-  void write(const io::Chunk& chunk) override {
-    if (!sink_) sink_ = io::open_sink(destination_, chunk.schema(), options_);
-    sink_->write(chunk);
-  }
-  void commit() override {
-    if (!sink_) sink_ = io::open_sink(destination_, fallback_, options_);
-    sink_->commit();
-  }
-  std::uint64_t rows() const { return sink_ ? sink_->rows_written() : 0; }
-
- private:
-  std::filesystem::path destination_;
-  io::Schema fallback_;
-  io::SinkOptions options_;
-  std::unique_ptr<io::Sink> sink_;
-};
 
 class PipelineTool final : public tools::Tool {
  public:
@@ -95,19 +48,16 @@ class PipelineTool final : public tools::Tool {
   tools::ToolResult call(const json& arguments, tools::CallContext& context) override {
     std::vector<std::shared_ptr<exec::Stage>> stages;
     try {
-      stages = build_stages(arguments["stages"]);
+      stages = build_stages(*plugins_, arguments["stages"], *environment_);
     } catch (const std::exception& e) {
       return tools::ToolResult::error(e.what());
     }
     std::unique_ptr<io::Source> source;
-    std::unique_ptr<FileSink> sink;
+    std::unique_ptr<FileOutput> sink;
     try {
       source = open_input(arguments["input"], *environment_, context);
       if (arguments.contains("output")) {
-        const auto& output = arguments["output"];
-        sink = std::make_unique<FileSink>(
-            environment_->sandbox.resolve_output(output.value("path", "")), source->schema(),
-            output.value("overwrite", false));
+        sink = std::make_unique<FileOutput>(arguments["output"], *environment_, source->schema());
       }
     } catch (const std::exception& e) {
       return tools::ToolResult::error(fmt::format("Cannot set up the pipeline: {}", e.what()));
@@ -115,68 +65,20 @@ class PipelineTool final : public tools::Tool {
     TwoPassProgress progress(context, static_cast<double>(source->total_bytes().value_or(0)));
     const auto run = exec::run_pipeline(*source, stages, sink.get(), environment_->run, progress);
     return render(run, describe_input(arguments["input"].value("path", ""), *source, run.rows),
-                  sink.get(), arguments);
+                  sink.get());
   }
 
  private:
-  std::vector<std::shared_ptr<exec::Stage>> build_stages(const json& specs) const {
-    const auto available = plugins_->tools();
-    std::vector<std::shared_ptr<exec::Stage>> stages;
-    for (std::size_t i = 0; i < specs.size(); ++i) {
-      const std::string name = specs[i].value("tool", "");
-      const json arguments = specs[i].value("arguments", json::object());
-      const auto found =
-          std::find_if(available.begin(), available.end(),
-                       [&](const tools::ToolPtr& tool) { return tool->descriptor().name == name; });
-      if (found == available.end()) {
-        throw std::invalid_argument(
-            fmt::format("stage {}: no plugin tool named '{}'; call tools/list", i + 1, name));
-      }
-      auto* streaming = dynamic_cast<tools::StreamingTool*>(found->get());
-      if (streaming == nullptr || streaming->stage_mode().empty()) {
-        throw std::invalid_argument(
-            fmt::format("stage {}: '{}' cannot run in a pipeline (it is not a streaming tool); "
-                        "call it on its own",
-                        i + 1, name));
-      }
-      const auto violations =
-          tools::SchemaValidator((*found)->descriptor().input_schema).validate(arguments);
-      if (!violations.empty()) {
-        throw std::invalid_argument(
-            fmt::format("stage {} ({}): invalid arguments: {}; fix them to match the "
-                        "tool's inputSchema (without the input file options)",
-                        i + 1, name, tools::describe(violations)));
-      }
-      stages.push_back(make_plugin_stage(name, streaming->bind_stage(), arguments,
-                                         environment_->stage_budget(specs.size())));
-    }
-    return stages;
-  }
-
-  tools::ToolResult render(const exec::RunResult& run, json input, const FileSink* sink,
-                           const json& arguments) const {
+  tools::ToolResult render(const exec::RunResult& run, json input, const FileOutput* sink) const {
     tools::ToolResult result;
-    json stages = json::array();
     std::string text = fmt::format("Read {} rows in one pass.", run.rows);
-    for (const auto& outcome : run.outcomes) {
-      json entry = {{"tool", outcome.stage}};
-      if (outcome.result) {
-        entry["result"] = outcome.result->structured.value_or(json(nullptr));
-        for (const auto& block : outcome.result->content) {
-          if (block.value("type", "") == "text")
-            text += "\n\n[" + outcome.stage + "] " + block.value("text", "");
-        }
-      } else {
-        entry["error"] = outcome.error;
-      }
-      stages.push_back(std::move(entry));
-    }
+    json stages = describe_outcomes(run, text);
     json data = {
         {"input", std::move(input)}, {"stages", std::move(stages)}, {"complete", run.complete()}};
     if (sink != nullptr && run.complete()) {
-      data["output"] = {{"path", arguments["output"]["path"]}, {"rows", sink->rows()}};
+      data["output"] = sink->describe();
       text += fmt::format("\n\nWrote {} rows to {}.", sink->rows(),
-                          arguments["output"]["path"].get<std::string>());
+                          data["output"]["path"].get<std::string>());
     }
     if (!run.complete()) {
       data["error"] = {{"kind", exec::to_string(run.failure)},

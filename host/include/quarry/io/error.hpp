@@ -31,11 +31,17 @@ class InputError : public std::runtime_error {
   [[nodiscard]] const std::string& fix() const noexcept { return fix_; }
   //! Where the problem was found.
   [[nodiscard]] const ErrorLocation& where() const noexcept { return where_; }
+  //! True when trying again later may succeed (the system was busy, out of file
+  //! handles, or an I/O operation failed or timed out), as opposed to bad data.
+  [[nodiscard]] bool transient() const noexcept { return transient_; }
+  //! Marks the error transient when `error` (an errno value) is one that may pass.
+  InputError& with_errno(int error) noexcept;
 
  private:
   std::string problem_;
   std::string fix_;
   ErrorLocation where_;
+  bool transient_ = false;
 };
 
 //! Thrown when a read was stopped because its cancellation hook returned true.

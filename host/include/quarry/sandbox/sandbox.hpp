@@ -35,6 +35,16 @@ class Sandbox {
   //! root (`..`, a symlinked directory pointing elsewhere).
   [[nodiscard]] std::filesystem::path resolve_output(const std::string& path) const;
 
+  //! The regular files matching a glob `pattern` under the data roots, sorted. In
+  //! the pattern `*` and `?` match within one path component, `[...]` a character
+  //! class, and `**` any number of directories; relative patterns are taken
+  //! relative to the first data root. Hidden files match only a pattern component
+  //! that starts with '.'. Each match still has to pass resolve_input() (a symlink
+  //! may lead outside the roots). Throws SandboxError when the pattern's fixed
+  //! directory leaves every data root or more than `max_files` files match.
+  [[nodiscard]] std::vector<std::filesystem::path> glob_inputs(const std::string& pattern,
+                                                               std::size_t max_files) const;
+
   [[nodiscard]] const std::vector<std::filesystem::path>& data_roots() const { return data_roots_; }
   [[nodiscard]] const std::filesystem::path& output_root() const { return output_root_; }
 

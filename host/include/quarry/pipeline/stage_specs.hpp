@@ -1,0 +1,34 @@
+#pragma once
+//! \file
+//! Stages given as data — [{"tool": name, "arguments": {...}}] — turned into executor
+//! stages, and a run's stage outcomes turned back into JSON and text. Shared by
+//! `pipeline_run` and `batch_run`.
+
+#include "quarry/exec/executor.hpp"
+#include "quarry/pipeline/environment.hpp"
+#include "quarry/tools/catalog.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace quarry::pipeline {
+
+//! The JSON Schema of a `stages` array.
+[[nodiscard]] nlohmann::json stage_specs_schema();
+
+//! Builds one stage per spec, each a streaming tool of `plugins` with its arguments
+//! checked against the tool's input schema, and each given its share of the
+//! environment's stage budget. Throws std::invalid_argument naming the stage and the
+//! fix (unknown tool, not a streaming tool, invalid arguments) before any data is read.
+[[nodiscard]] std::vector<std::shared_ptr<exec::Stage>> build_stages(
+    const tools::ToolProvider& plugins, const nlohmann::json& specs,
+    const Environment& environment);
+
+//! The stages' results (structured content, or the error) as a JSON array, and their
+//! text renderings appended to `text` as "[tool] ..." paragraphs.
+[[nodiscard]] nlohmann::json describe_outcomes(const exec::RunResult& run, std::string& text);
+
+}  // namespace quarry::pipeline

@@ -1,0 +1,83 @@
+#include "quarry/pipeline/stage_specs.hpp"
+
+#include "quarry/pipeline/plugin_stage.hpp"
+#include "quarry/tools/schema_validator.hpp"
+#include "quarry/tools/streaming.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace quarry::pipeline {
+
+using nlohmann::json;
+
+json stage_specs_schema() {
+  return {{"type", "array"},
+          {"minItems", 1},
+          {"maxItems", 64},
+          {"description", "Stages in order; each names a streaming tool and its own arguments."},
+          {"items",
+           {{"type", "object"},
+            {"properties", {{"tool", {{"type", "string"}}}, {"arguments", {{"type", "object"}}}}},
+            {"required", {"tool"}},
+            {"additionalProperties", false}}}};
+}
+
+std::vector<std::shared_ptr<exec::Stage>> build_stages(const tools::ToolProvider& plugins,
+                                                       const json& specs,
+                                                       const Environment& environment) {
+  const auto available = plugins.tools();
+  std::vector<std::shared_ptr<exec::Stage>> stages;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const std::string name = specs[i].value("tool", "");
+    const json arguments = specs[i].value("arguments", json::object());
+    const auto found =
+        std::find_if(available.begin(), available.end(),
+                     [&](const tools::ToolPtr& tool) { return tool->descriptor().name == name; });
+    if (found == available.end()) {
+      throw std::invalid_argument(
+          fmt::format("stage {}: no plugin tool named '{}'; call tools/list", i + 1, name));
+    }
+    auto* streaming = dynamic_cast<tools::StreamingTool*>(found->get());
+    if (streaming == nullptr || streaming->stage_mode().empty()) {
+      throw std::invalid_argument(
+          fmt::format("stage {}: '{}' cannot run in a pipeline (it is not a streaming tool); "
+                      "call it on its own",
+                      i + 1, name));
+    }
+    const auto violations =
+        tools::SchemaValidator((*found)->descriptor().input_schema).validate(arguments);
+    if (!violations.empty()) {
+      throw std::invalid_argument(
+          fmt::format("stage {} ({}): invalid arguments: {}; fix them to match the "
+                      "tool's inputSchema (without the input file options)",
+                      i + 1, name, tools::describe(violations)));
+    }
+    stages.push_back(make_plugin_stage(name, streaming->bind_stage(), arguments,
+                                       environment.stage_budget(specs.size())));
+  }
+  return stages;
+}
+
+json describe_outcomes(const exec::RunResult& run, std::string& text) {
+  json stages = json::array();
+  for (const auto& outcome : run.outcomes) {
+    json entry = {{"tool", outcome.stage}};
+    if (outcome.transforms) entry["transforms"] = true;
+    if (outcome.result) {
+      entry["result"] = outcome.result->structured.value_or(json(nullptr));
+      for (const auto& block : outcome.result->content) {
+        if (block.value("type", "") == "text")
+          text += "\n\n[" + outcome.stage + "] " + block.value("text", "");
+      }
+    } else {
+      entry["error"] = outcome.error;
+    }
+    stages.push_back(std::move(entry));
+  }
+  return stages;
+}
+
+}  // namespace quarry::pipeline
