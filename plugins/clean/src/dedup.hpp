@@ -132,7 +132,10 @@ class DedupStage {
     call.throw_if_cancelled();
     hash_rows(chunk, plan_.key, hashes_);
     kept_.clear();
+    // The table outgrows the caches: load each key's slot a few rows ahead.
+    constexpr std::size_t kAhead = 8;
     for (std::size_t i = 0; i < hashes_.size(); ++i) {
+      if (i + kAhead < hashes_.size() && !bloom_) seen_.prefetch(hashes_[i + kAhead]);
       if (keep(hashes_[i], rows_ + static_cast<std::int64_t>(i)))
         kept_.push_back(static_cast<std::int64_t>(i));
     }
