@@ -1,0 +1,129 @@
+#!/usr/bin/python3
+"""Benchmarks the clean plugin against pandas and DuckDB on the stats benchmark's CSV files.
+
+The task: read the CSV, drop duplicate rows, fill x3's missing values with its mean, write
+the result as CSV. Each engine runs in a fresh process; wall time and peak RSS (os.wait4)
+are recorded. Quarry runs the whole product path:
+
+    quarry call pipeline_run --args {"input": {"path": ...},
+        "stages": [{"tool": "clean_dedup"}, {"tool": "clean_fill_missing",
+                    "arguments": {"fill": {"x3": "mean"}}}],
+        "output": {"path": "clean.csv", "overwrite": true}}
+
+(process start, plugin load, CSV inference and parse, clean_fill_missing's first pass for the
+mean, the ordered dedup and fill stages, the CSV sink). pandas: read_csv, drop_duplicates,
+fillna(mean), to_csv. DuckDB: COPY (SELECT DISTINCT ... coalesce(x3, avg)) TO.
+
+    cmake --build build --target quarry quarry_clean
+    /usr/bin/python3 bench/clean/run.py --build build [--sizes 1000000 10000000] [--repeat 1]
+
+Data: bench/stats/data/stats_<rows>.csv (made by bench/stats/make_data.py when missing).
+--fill ffill runs the one-pass variant (forward fill instead of the mean) for hosts without
+two-pass stages.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+STATS = os.path.join(os.path.dirname(HERE), "stats")
+
+
+def measure(argv):
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    out = proc.stdout.read().decode()
+    err = proc.stderr.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(argv[:3])} failed:\n{err[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024.0, out
+
+
+def quarry_argv(build, data_dir, path, out_root, fill, extra, approximate):
+    dedup = {"tool": "clean_dedup"}
+    if approximate:
+        dedup["arguments"] = {"on_budget": "approximate"}
+    args = {"input": {"path": path},
+            "stages": [dedup,
+                       {"tool": "clean_fill_missing", "arguments": {"fill": {"x3": fill}}}],
+            "output": {"path": "clean.csv", "overwrite": True}}
+    argv = [os.path.join(build, "host", "quarry"), "--log-level", "warn",
+            "--plugin-dir", os.path.join(build, "plugins"), "--data-root", data_dir,
+            "--output-root", out_root,
+            "--set", "plugins.cache_dir=" + os.path.join(HERE, "results", "cache")]
+    for setting in extra:
+        argv += ["--set", setting]
+    return argv + ["call", "pipeline_run", "--json", "--args", json.dumps(args)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", required=True)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000000, 10000000])
+    parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the best time counts")
+    parser.add_argument("--fill", default="mean", choices=["mean", "ffill"])
+    parser.add_argument("--set", action="append", default=[], help="extra quarry --set KEY=VALUE")
+    parser.add_argument("--approximate", action="store_true",
+                        help="clean_dedup with on_budget approximate (flat memory past the budget)")
+    parser.add_argument("--engines", nargs="+", default=["quarry", "pandas", "duckdb"])
+    args = parser.parse_args()
+    build = os.path.abspath(args.build)
+    out_root = os.path.join(HERE, "results", "out")
+    os.makedirs(out_root, exist_ok=True)
+    rows = []
+    for size in args.sizes:
+        path = os.path.join(STATS, "data", f"stats_{size}.csv")
+        if not os.path.exists(path):
+            subprocess.run(["/usr/bin/python3", os.path.join(STATS, "make_data.py"), "--rows", str(size),
+                            "--out", path], check=True)
+        engines = {
+            "quarry": quarry_argv(build, os.path.dirname(path), path, out_root, args.fill, args.set,
+                                  args.approximate),
+            "pandas": ["/usr/bin/python3", os.path.join(HERE, "pandas_task.py"), path,
+                       os.path.join(out_root, "pandas.csv")],
+        }
+        if os.path.isdir(os.path.join(STATS, "node_modules", "@duckdb", "node-api")):
+            engines["duckdb"] = ["node", os.path.join(HERE, "duckdb_task.mjs"), path,
+                                 os.path.join(out_root, "duckdb.csv")]
+        else:
+            print("note: DuckDB skipped; run `npm install` in bench/stats first", file=sys.stderr)
+        cell = {"rows": size}
+        for name, argv in engines.items():
+            if name not in args.engines:
+                continue
+            best = min((measure(argv) for _ in range(args.repeat)), key=lambda r: r[0])
+            cell[name] = best[:2]
+            print(f"{size:>9} {name:<7} {best[0]:8.2f} s {best[1]:8.1f} MiB", file=sys.stderr)
+            if name == "quarry":
+                result = json.loads(best[2])
+                stages = result.get("structuredContent", {}).get("stages", [])
+                print(json.dumps(stages)[:600], file=sys.stderr)
+        rows.append(cell)
+    table = render(rows, args.fill + (", dedup on_budget approximate" if args.approximate else ""))
+    print(table)
+    with open(os.path.join(HERE, "results", "RESULTS.md"), "w") as f:
+        f.write(table)
+    shutil.rmtree(out_root, ignore_errors=True)
+
+
+def render(rows, fill):
+    lines = [f"task: dedup + fill x3 ({fill}) + write CSV", "",
+             "| rows | quarry s | pandas s | duckdb s | pandas / quarry | duckdb / quarry "
+             "| quarry RSS MiB | pandas RSS MiB | duckdb RSS MiB |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    nan = (float("nan"), float("nan"))
+    for r in rows:
+        q, p, d = r["quarry"], r.get("pandas", nan), r.get("duckdb", nan)
+        lines.append(f"| {r['rows']:,} | {q[0]:.2f} | {p[0]:.2f} | {d[0]:.2f} | {p[0] / q[0]:.1f}x | "
+                     f"{d[0] / q[0]:.1f}x | {q[1]:.0f} | {p[1]:.0f} | {d[1]:.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

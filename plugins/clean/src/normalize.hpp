@@ -1,0 +1,396 @@
+#pragma once
+//! \file
+//! clean_normalize: per text column, Unicode normalization, trimming, whitespace collapsing,
+//! case mapping, and parsing into dates/times (ISO 8601 text), numbers (thousands separators,
+//! currency signs, parenthesised negatives) or booleans. Row-wise, so chunks run in
+//! parallel; the stage is mergeable only for its counts.
+
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <utf8proc.h>
+
+#include "detail/columns.hpp"
+#include "detail/copy.hpp"
+#include "detail/datetime_format.hpp"
+#include "detail/format.hpp"
+#include "detail/parse.hpp"
+#include "quarry/sdk.hpp"
+
+namespace quarry::clean {
+
+//! What to do to one text column.
+struct NormalizeSpec {
+  ColumnRef ref;
+  std::string unicode;  //!< "", NFC, NFD, NFKC, NFKD
+  bool trim = false;
+  bool collapse = false;
+  std::string letter_case;  //!< "", lower, upper, fold
+  std::string parse;        //!< "", date, number, bool
+  std::vector<std::string> formats;
+  char thousands = ',';
+  char decimal = '.';
+};
+
+//! Counts of one column, mergeable.
+struct NormalizeCounts {
+  std::int64_t values = 0;                      //!< non-null values seen
+  std::int64_t changed = 0;                     //!< values whose text changed (before parsing)
+  std::int64_t parsed = 0;                      //!< values parsed
+  std::int64_t failed = 0;                      //!< values that did not parse (written as null)
+  std::set<std::string> examples;               //!< the smallest few that failed
+  std::map<std::string, std::int64_t> formats;  //!< date formats used
+  void merge(const NormalizeCounts& o) {
+    values += o.values;
+    changed += o.changed;
+    parsed += o.parsed;
+    failed += o.failed;
+    for (const auto& e : o.examples) note(e);
+    for (const auto& [f, n] : o.formats) formats[f] += n;
+  }
+  void note(const std::string& e) {
+    examples.insert(e);
+    if (examples.size() > 3) examples.erase(std::prev(examples.end()));
+  }
+};
+
+//! Applies utf8proc option flags to `s` (NFC/NFKC/case folding); `s` unchanged on error.
+inline std::string utf8proc_apply(std::string_view s, int options) {
+  utf8proc_uint8_t* out = nullptr;
+  const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                                          static_cast<utf8proc_ssize_t>(s.size()), &out,
+                                          static_cast<utf8proc_option_t>(options));
+  if (n < 0) return std::string(s);  // invalid UTF-8: leave it as it is
+  std::string result(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
+  std::free(out);
+  return result;
+}
+
+//! Lower- or upper-cases every code point of `s` (simple case mapping).
+inline std::string map_case(std::string_view s, bool upper) {
+  std::string out;
+  out.reserve(s.size());
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) return std::string(s);
+    cp = upper ? utf8proc_toupper(cp) : utf8proc_tolower(cp);
+    utf8proc_uint8_t buf[4];
+    const utf8proc_ssize_t w = utf8proc_encode_char(cp, buf);
+    out.append(reinterpret_cast<char*>(buf), static_cast<std::size_t>(w));
+    p += n;
+    left -= n;
+  }
+  return out;
+}
+
+//! True for the blanks trim and collapse remove: ASCII white space and U+00A0 (no-break space).
+inline std::size_t blank_at(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') return 1;
+  if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0) return 2;
+  return 0;
+}
+
+//! Parses a number written for people: "$1,234.50", "1.234,5 €" (with thousands "." and
+//! decimal ","), "(12)" = -12, "-€3". Currency signs $ € £ ¥ ₹ and blanks around are ignored.
+inline bool parse_human_number(std::string_view text, char thousands, char decimal, double& out) {
+  std::string digits;
+  bool negative = false, paren = false, any = false;
+  std::size_t i = 0;
+  text = trim_blanks(text);
+  if (!text.empty() && text.front() == '(' && text.back() == ')') {
+    paren = true;
+    text = text.substr(1, text.size() - 2);
+  }
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      digits += c;
+      any = true;
+    } else if (c == decimal) {
+      digits += '.';
+    } else if (c == thousands) {
+      if (!any) return false;
+    } else if (c == '-' && !any && !negative) {
+      negative = true;
+    } else if (c == '+' && !any) {
+    } else if (c == '$' || c == ' ') {
+    } else if (static_cast<unsigned char>(c) >= 0x80) {  // € £ ¥ ₹ (multi-byte signs)
+      static constexpr std::string_view kSigns[] = {"\u20ac", "\u00a3", "\u00a5", "\u20b9",
+                                                    "\u00a0"};
+      bool sign = false;
+      for (std::string_view s : kSigns) {
+        if (text.substr(i, s.size()) == s) {
+          i += s.size() - 1;
+          sign = true;
+          break;
+        }
+      }
+      if (!sign) return false;
+    } else if ((c == 'e' || c == 'E') && any) {
+      digits += 'e';
+      if (i + 1 < text.size() && (text[i + 1] == '-' || text[i + 1] == '+')) digits += text[++i];
+    } else {
+      return false;
+    }
+  }
+  if (!any || !parse_finite(digits, out)) return false;
+  if (negative != paren) out = -out;
+  if (negative && paren) return false;
+  return true;
+}
+
+//! The clean_normalize stage (mergeable transform: chunks in parallel, counts merged).
+class NormalizeStage {
+ public:
+  static constexpr sdk::StageMode mode = sdk::StageMode::mergeable;
+
+  //! Reads {"columns": {name: {unicode, trim, collapse_whitespace, case, parse, formats,
+  //! thousands, decimal}}}; only text columns may be named.
+  NormalizeStage(sdk::Call&, const sdk::Args& args, const sdk::SchemaView& input) {
+    const json spec = args.get<json>("columns");
+    if (!spec.is_object() || spec.empty()) {
+      throw sdk::Error::invalid_argument(
+          "'columns' must name at least one text column: {\"name\": {\"trim\": true}}");
+    }
+    for (const auto& [name, ops] : spec.items()) specs_.push_back(parse_spec(name, ops, input));
+    counts_.resize(specs_.size());
+    target_.assign(static_cast<std::size_t>(input.columns()), -1);
+    for (std::size_t s = 0; s < specs_.size(); ++s)
+      target_[static_cast<std::size_t>(specs_[s].ref.index)] = static_cast<int>(s);
+    for (std::int64_t c = 0; c < input.columns(); ++c) {
+      const int s = target_[static_cast<std::size_t>(c)];
+      const sdk::FieldView f = input.field(c);
+      std::string name(f.name());
+      const std::string parse = s >= 0 ? specs_[static_cast<std::size_t>(s)].parse : "";
+      if (parse == "number") {
+        builder_.add_float64(name);
+      } else if (parse == "bool") {
+        builder_.add_bool(name);
+      } else {
+        switch (f.type()) {
+          case sdk::ColumnType::int64:
+            builder_.add_int64(name);
+            break;
+          case sdk::ColumnType::float64:
+            builder_.add_float64(name);
+            break;
+          case sdk::ColumnType::boolean:
+            builder_.add_bool(name);
+            break;
+          case sdk::ColumnType::timestamp:
+            builder_.add_timestamp(name, f.time_unit(), std::string(f.timezone()));
+            break;
+          case sdk::ColumnType::utf8:
+            builder_.add_utf8(name);
+            break;
+          default:
+            throw sdk::Error::unsupported("column '" + name +
+                                          "' has a type clean_normalize cannot write");
+        }
+      }
+    }
+  }
+
+  //! Normalizes one chunk.
+  sdk::OwnedChunk transform(sdk::Call& call, const sdk::ChunkView& chunk) {
+    call.throw_if_cancelled();
+    rows_ += chunk.rows();
+    const RowSelection all{nullptr, chunk.rows()};
+    for (std::int64_t c = 0; c < chunk.columns(); ++c) {
+      const int s = target_[static_cast<std::size_t>(c)];
+      if (s < 0) {
+        copy_column(builder_.column(c), chunk.column(c), all);
+      } else {
+        normalize_column(specs_[static_cast<std::size_t>(s)], counts_[static_cast<std::size_t>(s)],
+                         chunk.column(c), builder_.column(c));
+      }
+    }
+    return builder_.finish();
+  }
+
+  //! Folds another worker's counts in.
+  void merge(NormalizeStage& other, sdk::Call&) {
+    rows_ += other.rows_;
+    for (std::size_t s = 0; s < counts_.size(); ++s) counts_[s].merge(other.counts_[s]);
+  }
+
+  //! The report: per column what changed, parsed and failed.
+  sdk::Result finish(sdk::Call&) const {
+    json columns = json::array();
+    std::vector<std::vector<std::string>> table;
+    for (std::size_t s = 0; s < specs_.size(); ++s) {
+      const NormalizeSpec& sp = specs_[s];
+      const NormalizeCounts& n = counts_[s];
+      json e = {{"name", sp.ref.name},
+                {"values", n.values},
+                {"changed", n.changed},
+                {"parse", sp.parse.empty() ? json(nullptr) : json(sp.parse)},
+                {"parsed", n.parsed},
+                {"failed", n.failed},
+                {"failed_examples",
+                 json(std::vector<std::string>(n.examples.begin(), n.examples.end()))}};
+      if (!n.formats.empty()) e["formats_used"] = n.formats;
+      table.push_back({sp.ref.name, std::to_string(n.values), std::to_string(n.changed),
+                       sp.parse.empty() ? "-" : sp.parse, std::to_string(n.parsed),
+                       std::to_string(n.failed)});
+      columns.push_back(std::move(e));
+    }
+    json data = {{"rows", rows_}, {"columns", columns}};
+    std::string text =
+        "clean_normalize: " + std::to_string(rows_) + " rows\n" +
+        text_table({"column", "values", "changed", "parse", "parsed", "failed (null)"}, table);
+    return sdk::Result::structured(std::move(data), std::move(text));
+  }
+
+ private:
+  static NormalizeSpec parse_spec(const std::string& name, const json& ops,
+                                  const sdk::SchemaView& schema) {
+    NormalizeSpec s;
+    s.ref = require_column(schema, name, "columns");
+    if (s.ref.type != sdk::ColumnType::utf8) {
+      throw sdk::Error::invalid_argument(
+          "column '" + name + "' is " + std::string(sdk::type_name(s.ref.type)) +
+          "; clean_normalize works on text columns (read it with column_types "
+          "{\"" +
+          name + "\": \"string\"} to normalize it as text)");
+    }
+    if (!ops.is_object())
+      throw sdk::Error::invalid_argument("columns." + name + " must be an object of operations");
+    s.unicode = ops.value("unicode", "");
+    s.trim = ops.value("trim", false);
+    s.collapse = ops.value("collapse_whitespace", false);
+    s.letter_case = ops.value("case", "");
+    s.parse = ops.value("parse", "");
+    if (ops.contains("formats")) s.formats = ops.at("formats").get<std::vector<std::string>>();
+    const std::string thousands = ops.value("thousands", ",");
+    const std::string decimal = ops.value("decimal", ".");
+    if (thousands.size() > 1 || decimal.size() != 1 || thousands == decimal) {
+      throw sdk::Error::invalid_argument(
+          "columns." + name +
+          ": thousands (one character or \"\") and decimal (one character) must differ");
+    }
+    s.thousands = thousands.empty() ? '\0' : thousands[0];
+    s.decimal = decimal[0];
+    for (const auto& f : s.formats) {
+      if (f.find('%') == std::string::npos) {
+        throw sdk::Error::invalid_argument("columns." + name + ": date format \"" + f +
+                                           "\" has no % fields (use e.g. \"%d/%m/%Y\")");
+      }
+    }
+    return s;
+  }
+
+  static std::string clean_text(const NormalizeSpec& s, std::string_view in) {
+    std::string t(in);
+    if (s.unicode == "NFC") t = utf8proc_apply(t, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    if (s.unicode == "NFD") t = utf8proc_apply(t, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE);
+    if (s.unicode == "NFKC")
+      t = utf8proc_apply(t, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+    if (s.unicode == "NFKD")
+      t = utf8proc_apply(t, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT);
+    if (s.collapse) {  // each run of blanks becomes one space
+      std::string out;
+      out.reserve(t.size());
+      for (std::size_t i = 0; i < t.size();) {
+        const std::size_t b = blank_at(t, i);
+        if (b == 0) {
+          out += t[i++];
+          continue;
+        }
+        out += ' ';
+        while (i < t.size() && blank_at(t, i) > 0) i += blank_at(t, i);
+      }
+      t = std::move(out);
+    }
+    if (s.trim) {
+      std::size_t a = 0;
+      while (a < t.size() && blank_at(t, a) > 0) a += blank_at(t, a);
+      std::size_t z = t.size();
+      while (z > a) {
+        if (blank_at(t, z - 1) == 1) {
+          --z;
+        } else if (z - a >= 2 && blank_at(t, z - 2) == 2) {
+          z -= 2;
+        } else {
+          break;
+        }
+      }
+      t = t.substr(a, z - a);
+    }
+    if (s.letter_case == "lower") t = map_case(t, false);
+    if (s.letter_case == "upper") t = map_case(t, true);
+    // Folding alone, without composing: normalization is the separate "unicode" option.
+    if (s.letter_case == "fold") t = utf8proc_apply(t, UTF8PROC_CASEFOLD);
+    return t;
+  }
+
+  void normalize_column(const NormalizeSpec& s, NormalizeCounts& n, const sdk::ColumnView& col,
+                        sdk::ColumnBuilder& out) {
+    const auto v = col.strings();
+    for (std::int64_t i = 0; i < col.size(); ++i) {
+      if (!v.is_valid(i)) {
+        out.append_null();
+        continue;
+      }
+      ++n.values;
+      const std::string t = clean_text(s, v[i]);
+      if (t != v[i]) ++n.changed;
+      if (s.parse.empty()) {
+        dynamic_cast<sdk::StringBuilder&>(out).append(t);
+      } else if (!parse_into(s, n, t, out)) {
+        ++n.failed;
+        n.note(clip_text(t, 60));
+        out.append_null();
+      } else {
+        ++n.parsed;
+      }
+    }
+  }
+
+  static bool parse_into(const NormalizeSpec& s, NormalizeCounts& n, const std::string& t,
+                         sdk::ColumnBuilder& out) {
+    if (s.parse == "number") {
+      double x = 0;
+      if (!parse_human_number(t, s.thousands, s.decimal, x)) return false;
+      dynamic_cast<sdk::Float64Builder&>(out).append(x);
+      return true;
+    }
+    if (s.parse == "bool") {
+      bool b = false;
+      if (t == "1" || t == "0") {
+        b = t == "1";
+      } else if (!parse_bool_word(t, b)) {
+        return false;
+      }
+      dynamic_cast<sdk::BoolBuilder&>(out).append(b);
+      return true;
+    }
+    const std::vector<std::string>& formats = s.formats.empty() ? detected_formats() : s.formats;
+    DateTime d;
+    for (const auto& f : formats) {
+      if (parse_datetime(t, f, d)) {
+        dynamic_cast<sdk::StringBuilder&>(out).append(iso_text(d));
+        n.formats[f] += 1;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  std::vector<NormalizeSpec> specs_;
+  std::vector<NormalizeCounts> counts_;
+  std::vector<int> target_;  // per input column: index into specs_, or -1
+  sdk::ChunkBuilder builder_;
+  std::int64_t rows_ = 0;
+};
+
+}  // namespace quarry::clean

@@ -1,0 +1,120 @@
+// clean_normalize against Python 3 / pandas 1.5 (fixtures/expected.json "normalize", made by
+// make_fixtures.py; each reference names its call): str.strip, split/join, lower, casefold,
+// unicodedata.normalize, pd.to_datetime(format=...), and number parsing.
+
+#include "normalize.hpp"
+#include "clean_test_support.hpp"
+
+using namespace clean_test;
+using quarry::clean::NormalizeStage;
+
+namespace {
+
+const json& ref() {
+  return expected().at("normalize");
+}
+
+Table text_table(const json& values) {
+  TextColumn c{"t", {}, sdk::ColumnType::utf8};
+  for (const auto& v : values)
+    c.cells.emplace_back(v.is_null() ? std::nullopt : std::optional(v.get<std::string>()));
+  return make_table({c});
+}
+
+std::vector<std::optional<std::string>> run_ops(const json& values, const json& ops,
+                                                const RunOptions& o = {}) {
+  return run_stage<NormalizeStage>(text_table(values), {{"columns", {{"t", ops}}}}, o).column("t");
+}
+
+void expect_texts(const std::vector<std::optional<std::string>>& got, const json& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].has_value(), !want[i].is_null()) << i;
+    if (got[i]) {
+      EXPECT_EQ(*got[i], want[i].get<std::string>()) << i;
+    }
+  }
+}
+
+}  // namespace
+
+TEST(CleanNormalize, TextOperationsMatchPython) {
+  const json& texts = ref()["texts"];
+  expect_texts(run_ops(texts, {{"trim", true}}), ref()["strip"]["values"]);
+  expect_texts(run_ops(texts, {{"trim", true}, {"collapse_whitespace", true}}),
+               ref()["collapse_strip"]["values"]);
+  expect_texts(run_ops(texts, {{"case", "lower"}}), ref()["lower"]["values"]);
+  expect_texts(run_ops(texts, {{"case", "fold"}}), ref()["casefold"]["values"]);
+  expect_texts(run_ops(texts, {{"unicode", "NFC"}}), ref()["nfc"]["values"]);
+  expect_texts(run_ops(texts, {{"unicode", "NFKC"}}), ref()["nfkc"]["values"]);
+  // upper is the simple per-code-point mapping (utf8proc): Python's full mapping turns ß into
+  // SS, utf8proc into the capital sharp s U+1E9E, so that sample (index 2) differs on purpose.
+  const auto upper = run_ops(texts, {{"case", "upper"}});
+  for (std::size_t i = 0; i < upper.size(); ++i) {
+    if (i != 2) {
+      EXPECT_EQ(*upper[i], ref()["upper"]["values"][i].get<std::string>()) << i;
+    }
+  }
+  EXPECT_EQ(*upper[2], "STRASSE STRA\u1e9eE");
+}
+
+TEST(CleanNormalize, DatesMatchPandasToDatetime) {
+  for (const auto& [format, r] : ref()["dates"].items()) {
+    SCOPED_TRACE(format);
+    const Output out = run_stage<NormalizeStage>(
+        text_table(r["values"]),
+        {{"columns", {{"t", {{"parse", "date"}, {"formats", {format}}}}}}});
+    expect_texts(out.column("t"), r["iso"]);  // r["call"]
+    std::int64_t failed = 0;
+    for (const auto& v : r["iso"]) failed += v.is_null() ? 1 : 0;
+    EXPECT_EQ(out.data["columns"][0]["failed"], failed);
+    EXPECT_EQ(output_errors("clean_normalize", out.data), "");
+  }
+  // Detected formats: ISO, then month-first, then day-first (31 cannot be a month).
+  const auto detected =
+      run_ops({"2024-02-03", "02/03/2024", "31/01/2024", "3 Feb 2024", "Feb 3, 2024", "soon"},
+              {{"parse", "date"}});
+  expect_texts(detected,
+               {"2024-02-03", "2024-02-03", "2024-01-31", "2024-02-03", "2024-02-03", nullptr});
+}
+
+TEST(CleanNormalize, NumbersAndBooleans) {
+  const Output out = run_stage<NormalizeStage>(text_table(ref()["numbers"]["values"]),
+                                               {{"columns", {{"t", {{"parse", "number"}}}}}});
+  EXPECT_EQ(out.types[0], sdk::ColumnType::float64);
+  EXPECT_TRUE(same_numbers(out.column("t"), ref()["numbers"]["parsed"]));
+  const auto european = run_ops({"1.234,5 \u20ac", "(2,5)"},
+                                {{"parse", "number"}, {"thousands", "."}, {"decimal", ","}});
+  EXPECT_EQ(*european[0], "1234.5");
+  EXPECT_EQ(*european[1], "-2.5");
+  const Output b =
+      run_stage<NormalizeStage>(text_table({"Yes", "n", "TRUE", "0", "maybe", nullptr}),
+                                {{"columns", {{"t", {{"parse", "bool"}, {"trim", true}}}}}});
+  expect_texts(b.column("t"), {"true", "false", "true", "false", nullptr, nullptr});
+  EXPECT_EQ(b.data["columns"][0]["failed_examples"], json::array({"maybe"}));
+}
+
+TEST(CleanNormalize, SameBytesWhateverTheChunkingAndWorkers) {
+  const json args = {{"columns", {{"g", {{"case", "upper"}}}, {"amount", {{"parse", "number"}}}}}};
+  const std::string reference = run_stage<NormalizeStage>(fixture(), args).csv();
+  for (const RunOptions& o : splits())
+    EXPECT_EQ(run_stage<NormalizeStage>(fixture(), args, o).csv(), reference);
+  const Output out = run_stage<NormalizeStage>(fixture(), args, {64, 3, 0});
+  EXPECT_EQ(out.data["columns"][0]["name"], "amount");  // reported in argument-name order
+  EXPECT_EQ(
+      out.data["columns"][0]["failed"].get<std::int64_t>(),
+      fixture().rows - expected()["profile"]["amount"]["coercible"]["value"].get<std::int64_t>());
+}
+
+TEST(CleanNormalize, RefusesNonTextColumnsAndBadOptions) {
+  EXPECT_NE(run_error<NormalizeStage>(fixture(), {{"columns", {{"a", {{"trim", true}}}}}})
+                .find("works on text columns"),
+            std::string::npos);
+  EXPECT_NE(run_error<NormalizeStage>(fixture(), {{"columns", {{"zz", {{"trim", true}}}}}})
+                .find("available columns"),
+            std::string::npos);
+  EXPECT_NE(run_error<NormalizeStage>(
+                fixture(), {{"columns", {{"g", {{"parse", "date"}, {"formats", {"dd/mm"}}}}}}})
+                .find("has no % fields"),
+            std::string::npos);
+}

@@ -1,0 +1,69 @@
+// clean_validate: rule results checked against pandas 1.5 counts computed in make_fixtures.py
+// (fixtures/expected.json "validate"; each reference names its pandas call), and bad rules.
+
+#include "validate.hpp"
+#include "clean_test_support.hpp"
+
+using namespace clean_test;
+using quarry::clean::ValidateStage;
+
+namespace {
+
+const json& ref() {
+  return expected().at("validate");
+}
+
+json rule(const Output& out, const std::string& name) {
+  for (const auto& r : out.data["rules"]) {
+    if (r["rule"] == name) return r;
+  }
+  throw std::runtime_error("no rule " + name);
+}
+
+}  // namespace
+
+TEST(CleanValidate, ViolationsMatchPandas) {
+  const json rules =
+      json::array({{{"column", "a"}, {"check", "not_null"}},
+                   {{"column", "id"}, {"check", "unique"}},
+                   {{"column", "c"}, {"check", "range"}, {"min", -3}, {"max", 3}},
+                   {{"column", "g"}, {"check", "allowed"}, {"values", {"red", "green", "blue"}}},
+                   {{"column", "amount"}, {"check", "regex"}, {"pattern", "[0-9]+\\.[0-9]{2}"}},
+                   {{"column", "amount"}, {"check", "type"}, {"type", "float64"}}});
+  for (const RunOptions& o : splits()) {
+    const Output out =
+        run_stage<ValidateStage>(fixture(), {{"rules", rules}, {"max_rows", 1000}}, o);
+    EXPECT_EQ(output_errors("clean_validate", out.data), "");
+    for (const auto& [name, r] : ref().items()) {
+      SCOPED_TRACE(name);
+      const json got = rule(out, name);
+      EXPECT_EQ(got["violations"], r["count"]);  // see r["call"]
+      EXPECT_EQ(got["rows"], r["rows"]);
+    }
+    // The failing rows are the output, each naming its rules.
+    EXPECT_EQ(out.data["failing_rows"].get<std::size_t>(), out.rows.size());
+    EXPECT_EQ(out.names.back(), "failed_rules");
+  }
+}
+
+TEST(CleanValidate, RowListsAreCappedButTotalsAreTrue) {
+  const Output out = run_stage<ValidateStage>(
+      fixture(), {{"rules", {{{"column", "a"}, {"check", "not_null"}}}}, {"max_rows", 3}});
+  const json r = out.data["rules"][0];
+  EXPECT_EQ(r["violations"], ref()["a.not_null"]["count"]);
+  EXPECT_EQ(r["rows"], json::array({0, 1, 2}));
+  EXPECT_TRUE(r["rows_truncated"].get<bool>());
+}
+
+TEST(CleanValidate, BadRulesAreRefusedBeforeReading) {
+  auto error = [](json rules) { return run_error<ValidateStage>(fixture(), {{"rules", rules}}); };
+  EXPECT_NE(error({{{"column", "zz"}, {"check", "not_null"}}}).find("available columns"),
+            std::string::npos);
+  EXPECT_NE(
+      error({{{"column", "g"}, {"check", "regex"}, {"pattern", "([a-z"}}}).find("invalid regex"),
+      std::string::npos);
+  EXPECT_NE(
+      error({{{"column", "g"}, {"check", "range"}, {"min", 0}}}).find("needs a numeric column"),
+      std::string::npos);
+  EXPECT_NE(error({{{"column", "c"}, {"check", "range"}}}).find("min"), std::string::npos);
+}
