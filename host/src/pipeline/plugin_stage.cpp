@@ -187,6 +187,13 @@ std::unique_ptr<exec::StageInstance> PluginStage::open(const io::Schema& input,
 
 std::shared_ptr<exec::Stage> PluginStage::first_pass() const {
   if (!has_second_pass(*binding_.stage)) return nullptr;
+  const quarry_stage_v1& stage = *binding_.stage;
+  const bool asks = stage.struct_size >= offsetof(quarry_stage_v1, needs_first_pass) +
+                                             sizeof(stage.needs_first_pass) &&
+                    stage.needs_first_pass != nullptr;
+  if (asks &&
+      stage.needs_first_pass(binding_.plugin_data, arguments_.data(), arguments_.size()) == 0)
+    return nullptr;
   tools::StageBinding binding = binding_;
   binding.stage = binding_.stage->first_pass;
   return std::make_shared<PluginStage>(tool_ + " (first pass)", std::move(binding),

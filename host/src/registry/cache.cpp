@@ -59,13 +59,19 @@ nlohmann::json header() {
   return {{"format", kFormat}, {"version", kFormatVersion}, {"host_abi_major", QUARRY_ABI_MAJOR}};
 }
 
-//! Checks the first line; false (with an info log) for a cache of another host ABI
-//! major. Throws on anything else unexpected.
+//! Checks the first line; false (with an info log) for a cache of another format version
+//! or host ABI major. Throws on anything else unexpected.
 bool check_header(std::string_view line, const fs::path& file) {
   const nlohmann::json json = nlohmann::json::parse(line);
-  if (json.at("format").get_ref<const std::string&>() != kFormat ||
-      json.at("version").get<int>() != kFormatVersion)
-    throw std::runtime_error("unknown format or version");
+  if (json.at("format").get_ref<const std::string&>() != kFormat)
+    throw std::runtime_error("unknown format");
+  if (json.at("version").get<int>() != kFormatVersion) {
+    // Written by another Quarry version: expected after an upgrade, not a problem.
+    spdlog::info("plugin registry cache {} has format version {} (this host writes {}); "
+                 "rebuilding",
+                 file.string(), json.at("version").get<int>(), kFormatVersion);
+    return false;
+  }
   if (json.at("host_abi_major").get<int>() == QUARRY_ABI_MAJOR) return true;
   spdlog::info("plugin registry cache {} is from another plugin ABI; rebuilding", file.string());
   return false;

@@ -106,6 +106,11 @@ class DedupStage {
   static constexpr sdk::StageMode mode = sdk::StageMode::ordered;
   using FirstPass = DedupLastRows;
 
+  //! Only keep=last needs to know, before the first row, where each key last occurs.
+  static bool needs_first_pass(const sdk::Args& args) {
+    return args.get_or("keep", "first") == "last";
+  }
+
   //! Opens with the first pass (used only for keep=last).
   DedupStage(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input,
              const DedupLastRows& last)
@@ -114,7 +119,7 @@ class DedupStage {
         last_(&last),
         builder_(sdk::ChunkBuilder::like(input)) {}
 
-  //! Opens without a first pass (hosts before ABI 1.1): keep=first only.
+  //! Opens without a first pass (keep=first, or hosts before ABI 1.1).
   DedupStage(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
       : plan_(args, input),
         budget_(call, sdk::StageMode::ordered),

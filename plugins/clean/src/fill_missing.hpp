@@ -427,14 +427,27 @@ class FillStage {
   static constexpr sdk::StageMode mode = sdk::StageMode::ordered;
   using FirstPass = FillStats;
 
+  //! Constant and forward fills and dropping need nothing from a first pass.
+  static bool needs_first_pass(const sdk::Args& args) {
+    const json fill = args.get_or<json>("fill", json::object());
+    if (!fill.is_object()) return true;  // the first pass reports the error
+    for (const auto& [name, how] : fill.items()) {
+      const json method = how.is_object() ? how.value("method", json()) : how;
+      if (!method.is_string()) return true;
+      const auto text = method.get<std::string>();
+      if (text != "constant" && text != "ffill") return true;
+    }
+    return false;
+  }
+
   //! Opens with the first pass's results.
   FillStage(sdk::Call&, const sdk::Args&, const sdk::SchemaView& input, const FillStats& stats)
       : plan_(stats.plan()), stats_(&stats) {
     init(input);
   }
 
-  //! Opens without a first pass (hosts before ABI 1.1): only constant and ffill fills and
-  //! dropping work then; other methods fail naming what the host lacks.
+  //! Opens without a first pass (only constant and ffill fills and dropping, or hosts
+  //! before ABI 1.1, where other methods fail naming what the host lacks).
   FillStage(sdk::Call&, const sdk::Args& args, const sdk::SchemaView& input)
       : plan_(args, input), stats_(nullptr) {
     if (plan_.needs_stats()) {

@@ -181,6 +181,11 @@ typedef struct quarry_stage_v1 {
                                     const char* args_json, uint64_t args_size,
                                     const struct ArrowSchema* input,
                                     const void* first_pass_state, void** state);
+  /* Since 1.1, optional (NULL: the first pass always runs). Whether a call with
+   * these arguments (`args_json`, borrowed, validated) needs the first pass;
+   * non-zero when it does. When it returns 0 the host skips the extra read and
+   * opens the stage with `open`. Must not fail or have effects. */
+  int32_t (*needs_first_pass)(void* plugin_data, const char* args_json, uint64_t args_size);
 } quarry_stage_v1;
 
 /* One tool. Owned by the plugin; must stay valid for the life of the process

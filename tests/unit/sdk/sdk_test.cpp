@@ -892,6 +892,7 @@ TEST(SdkStage, FirstPassStateReachesTheSecondPassThroughTheCAbi) {
   EXPECT_EQ(stage.first_pass->mode, QUARRY_STAGE_MERGEABLE);
   EXPECT_EQ(stage.first_pass->first_pass, nullptr);
   EXPECT_EQ(tool("sdk_test_sum").stage->first_pass, nullptr);
+  EXPECT_EQ(stage.needs_first_pass, nullptr);  // CenterStage always needs it
 
   FakeCall call;
   void* first = nullptr;

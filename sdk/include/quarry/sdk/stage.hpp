@@ -39,7 +39,9 @@
 //!     (Call&, const Args&, const SchemaView&, const F& first_pass); every worker
 //!     gets the same F, so only read it. For what must be known before the first
 //!     row is processed: a mean or median to fill with, outlier fences, where each
-//!     key last occurs.
+//!     key last occurs. Add `static bool needs_first_pass(const Args&)` and a
+//!     constructor without the F argument when some calls can do without it (the
+//!     host then skips the extra read and uses that constructor).
 //!   - `call.final_chunk()` (ABI 1.1) is true on the last chunk's consume/transform
 //!     call; ordered stages see it last, so rows held back can be emitted then.
 //! Every exception is caught and reported like a tool's (see QUARRY_TOOL).

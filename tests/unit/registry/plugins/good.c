@@ -83,6 +83,7 @@ static const quarry_stage_v1 count_stage = {sizeof(quarry_stage_v1),
                                             stage_finish,
                                             stage_close,
                                             NULL,
+                                            NULL,
                                             NULL};
 
 static const quarry_tool_v1 echo_tool = {

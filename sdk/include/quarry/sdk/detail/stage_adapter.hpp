@@ -54,6 +54,14 @@ struct has_finish<T, std::void_t<decltype(std::declval<T&>().finish(std::declval
     : std::true_type {};
 
 template <class T, class = void>
+struct has_needs_first_pass : std::false_type {};
+template <class T>
+struct has_needs_first_pass<
+    T, std::enable_if_t<
+           std::is_same_v<decltype(T::needs_first_pass(std::declval<const Args&>())), bool>>>
+    : std::true_type {};
+
+template <class T, class = void>
 struct first_pass_of {
   using type = void;
 };
@@ -97,7 +105,7 @@ struct StageAdapter {
   }
 
   static T* construct(Call& call, const Args& args, const SchemaView& input) {
-    if constexpr (two_pass) {
+    if constexpr (two_pass && !std::is_constructible_v<T, Call&, const Args&, const SchemaView&>) {
       (void)call, (void)args, (void)input;
       throw Error(QUARRY_UNSUPPORTED,
                   "this stage needs its first pass: the host opens it with open_second_pass");
@@ -141,6 +149,19 @@ struct StageAdapter {
       *state = construct_second_pass(call, args, schema, first_pass);
       return QUARRY_OK;
     });
+  }
+
+  static int32_t needs_first_pass(void*, const char* args_json, std::uint64_t args_size) noexcept {
+    if constexpr (has_needs_first_pass<T>::value) {
+      try {
+        return T::needs_first_pass(Args::parse(args_json, args_size)) ? 1 : 0;
+      } catch (...) {  // unreadable arguments: let the first pass run and report them
+        return 1;
+      }
+    } else {
+      (void)args_json, (void)args_size;
+      return 1;
+    }
   }
 
   static quarry_status consume(void* state, const quarry_call_v1* raw, const ArrowArray* chunk,
@@ -232,6 +253,7 @@ struct StageAdapter {
       &StageAdapter::close,
       first_pass_table(),
       two_pass ? &StageAdapter::open_second_pass : nullptr,
+      two_pass&& has_needs_first_pass<T>::value ? &StageAdapter::needs_first_pass : nullptr,
   };
 };
 
