@@ -1,0 +1,145 @@
+#!/usr/bin/python3
+"""Regenerates the timeseries plugin's test fixtures and their reference values.
+
+Run with Debian's interpreter (numpy 1.24, pandas 1.5, SciPy 1.10, statsmodels 0.13):
+
+    /usr/bin/python3 tests/unit/plugins/timeseries/make_fixtures.py
+
+Writes (fixed seed, so the files are reproducible):
+  fixtures/ts_fixture.csv  720 hourly rows from 2023-01-01T00:00:00Z (ISO text):
+      value  trend + daily season + noise, with 15 empty cells (nulls)
+      walk   a Gaussian random walk
+      ar2    an AR(2) process x_t = 0.6 x_{t-1} - 0.3 x_{t-2} + e_t
+      pos    a positive series with a multiplicative daily season (for model=multiplicative)
+      const  the constant 5
+  fixtures/ts_events.csv   1500 irregular, time-sorted rows (steps of 0..119 s, so duplicates
+      and gaps) with a group column `sensor` (a/b/c) and `value` (nulls included)
+  fixtures/ts_reference.json  every reference result, each as {"call": "<the exact Python call
+      that produced it>", "values": ...}; the tests read them by name and print the call when
+      a value differs. The CSVs are read back with float_precision="round_trip", so pandas and
+      statsmodels see exactly the doubles the plugin parses.
+"""
+import json
+import math
+import os
+import warnings
+
+import numpy as np
+import pandas as pd
+import statsmodels
+from statsmodels.tsa import stattools
+from statsmodels.tsa.seasonal import seasonal_decompose
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIX = os.path.join(HERE, "fixtures")
+SEED = 20240607
+N = 720
+
+warnings.simplefilter("ignore")
+
+
+def generate():
+    rng = np.random.default_rng(SEED)
+    t = np.arange(N)
+    time = pd.date_range("2023-01-01", periods=N, freq="H")
+    value = np.round(10 + 0.01 * t + 3 * np.sin(2 * np.pi * t / 24) + rng.normal(0, 1, N), 6)
+    value = value.astype(object)
+    for i in rng.choice(np.arange(30, N), 15, replace=False):
+        value[i] = None
+    walk = np.round(np.cumsum(rng.normal(0, 1, N)), 6)
+    e = rng.normal(0, 1, N + 50)
+    ar = np.zeros(N + 50)
+    for i in range(2, N + 50):
+        ar[i] = 0.6 * ar[i - 1] - 0.3 * ar[i - 2] + e[i]
+    ar2 = np.round(ar[50:], 6)
+    pos = np.round((50 + 0.05 * t) * (1 + 0.2 * np.sin(2 * np.pi * t / 24)) * np.exp(rng.normal(0, 0.02, N)), 6)
+    df = pd.DataFrame({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ"), "value": value, "walk": walk,
+                       "ar2": ar2, "pos": pos, "const": 5})
+    df.to_csv(os.path.join(FIX, "ts_fixture.csv"), index=False)
+
+    m = 1500
+    steps = rng.integers(0, 120, m)
+    steps[rng.choice(m, 8, replace=False)] = 1800  # a few half-hour gaps
+    times = pd.Timestamp("2023-03-01T00:00:00") + pd.to_timedelta(np.cumsum(steps), unit="s")
+    sensor = rng.choice(["a", "b", "c"], m)
+    ev = np.round(rng.normal(20, 5, m), 4).astype(object)
+    for i in rng.choice(m, 30, replace=False):
+        ev[i] = None
+    events = pd.DataFrame({"time": times.strftime("%Y-%m-%dT%H:%M:%SZ"), "sensor": sensor, "value": ev})
+    events.to_csv(os.path.join(FIX, "ts_events.csv"), index=False)
+
+
+def load(name):
+    return pd.read_csv(os.path.join(FIX, name), float_precision="round_trip")
+
+
+def arr(values):
+    return [None if (v is None or (isinstance(v, float) and math.isnan(v))) else float(v)
+            for v in np.asarray(values, dtype=float)]
+
+
+REF = {}
+
+
+def ref(name, call, values):
+    REF[name] = {"call": call, "values": values}
+
+
+def rolling_refs(df, events):
+    x = df["value"]
+    for stat in ["mean", "sum", "std", "var", "min", "max", "median"]:
+        ref(f"rolling24_{stat}", f'df["value"].rolling(24).{stat}()', arr(getattr(x.rolling(24), stat)()))
+    for stat in ["mean", "std", "median"]:
+        ref(f"rolling5_mp1_{stat}", f'df["value"].rolling(5, min_periods=1).{stat}()',
+            arr(getattr(x.rolling(5, min_periods=1), stat)()))
+    ref("ewm_span12", 'df["value"].ewm(span=12).mean()', arr(x.ewm(span=12).mean()))
+    ref("ewm_alpha03_noadjust", 'df["value"].ewm(alpha=0.3, adjust=False).mean()',
+        arr(x.ewm(alpha=0.3, adjust=False).mean()))
+    ref("ewm_halflife5_ignore_na", 'df["value"].ewm(halflife=5, ignore_na=True).mean()',
+        arr(x.ewm(halflife=5, ignore_na=True).mean()))
+    ref("ewm_com2_mp3", 'df["value"].ewm(com=2, min_periods=3).mean()', arr(x.ewm(com=2, min_periods=3).mean()))
+    ev = events.assign(time=pd.to_datetime(events["time"]))
+    for stat in ["mean", "sum", "std", "min", "max", "median"]:
+        ref(f"events_5min_{stat}", f'events.rolling("5min", on="time")["value"].{stat}()',
+            arr(getattr(ev.rolling("5min", on="time")["value"], stat)()))
+
+
+def acf_refs(df):
+    walk = df["walk"].to_numpy()
+    a, ci, q, p = stattools.acf(walk, nlags=20, alpha=0.05, qstat=True)
+    ref("acf_walk20", "stattools.acf(df.walk, nlags=20, alpha=0.05, qstat=True)",
+        {"acf": arr(a), "lower": arr(ci[:, 0]), "upper": arr(ci[:, 1]), "qstat": arr(q), "pvalues": arr(p)})
+    v = df["value"].to_numpy(dtype=float)
+    a, ci = stattools.acf(v, nlags=30, alpha=0.05, missing="drop")
+    ref("acf_value30_drop", "stattools.acf(df.value, nlags=30, alpha=0.05, missing='drop')",
+        {"acf": arr(a), "lower": arr(ci[:, 0]), "upper": arr(ci[:, 1])})
+    a, ci = stattools.acf(df["ar2"].to_numpy(), alpha=0.01)
+    ref("acf_ar2_default", "stattools.acf(df.ar2, alpha=0.01)  # default nlags",
+        {"acf": arr(a), "lower": arr(ci[:, 0]), "upper": arr(ci[:, 1])})
+    a, ci = stattools.pacf(df["ar2"].to_numpy(), nlags=20, alpha=0.05)
+    ref("pacf_ar2_20", "stattools.pacf(df.ar2, nlags=20, alpha=0.05)  # method='ywadjusted' (0.13 default)",
+        {"pacf": arr(a), "lower": arr(ci[:, 0]), "upper": arr(ci[:, 1])})
+    a, ci = stattools.pacf(df["ar2"].to_numpy(), nlags=15, method="ywm", alpha=0.1)
+    ref("pacf_ar2_ywm15", "stattools.pacf(df.ar2, nlags=15, method='ywm', alpha=0.1)",
+        {"pacf": arr(a), "lower": arr(ci[:, 0]), "upper": arr(ci[:, 1])})
+    a = stattools.pacf(df["walk"].to_numpy())
+    ref("pacf_walk_default", "stattools.pacf(df.walk)  # default nlags, ywadjusted", {"pacf": arr(a)})
+
+
+def main():
+    os.makedirs(FIX, exist_ok=True)
+    generate()
+    df = load("ts_fixture.csv")
+    events = load("ts_events.csv")
+    rolling_refs(df, events)
+    acf_refs(df)
+    REF["_versions"] = {"call": "versions", "values": {"numpy": np.__version__, "pandas": pd.__version__,
+                                                      "statsmodels": statsmodels.__version__}}
+    with open(os.path.join(FIX, "ts_reference.json"), "w") as f:
+        json.dump(REF, f, indent=0, sort_keys=True)
+        f.write("\n")
+    print("wrote", len(REF), "references")
+
+
+if __name__ == "__main__":
+    main()
