@@ -19,6 +19,7 @@ Writes (fixed seed, so the files are reproducible):
       a value differs. The CSVs are read back with float_precision="round_trip", so pandas and
       statsmodels see exactly the doubles the plugin parses.
 """
+import datetime
 import json
 import math
 import os
@@ -126,6 +127,35 @@ def acf_refs(df):
     ref("pacf_walk_default", "stattools.pacf(df.walk)  # default nlags, ywadjusted", {"pacf": arr(a)})
 
 
+def labels(index, offset="Z"):
+    return [t.strftime("%Y-%m-%dT%H:%M:%S") + offset for t in index]
+
+
+def resample_refs(df, events):
+    ev = events.assign(time=pd.to_datetime(events["time"]).dt.tz_localize(None))
+    aggs = ["mean", "sum", "min", "max", "count", "first", "last", "std"]
+    r = ev.resample("15min", on="time")["value"].agg(aggs)
+    o = ev.resample("15min", on="time")["value"].ohlc()
+    out = {"time": labels(r.index)}
+    out.update({a: arr(r[a]) for a in aggs})
+    out.update({k: arr(o[k]) for k in ["open", "high", "low", "close"]})
+    ref("resample_15min", 'ev.resample("15min", on="time")["value"].agg([...]) and .ohlc()', out)
+    g = ev.groupby("sensor").resample("1h", on="time")["value"].agg(["mean", "count", "sum"])
+    ref("resample_group_1h", 'ev.groupby("sensor").resample("1h", on="time")["value"].agg(["mean", "count", "sum"])',
+        {"group": [k[0] for k in g.index], "time": labels([k[1] for k in g.index]),
+         "mean": arr(g["mean"]), "count": arr(g["count"]), "sum": arr(g["sum"])})
+    tz = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+    local = df.assign(time=pd.to_datetime(df["time"]).dt.tz_convert(tz))
+    d = local.resample("1D", on="time")[["pos", "value"]].agg(["mean", "max"])
+    ref("resample_1d_plus0530", 'df (time in +05:30).resample("1D", on="time")[["pos", "value"]].agg(["mean", "max"])',
+        {"time": labels(d.index, "+05:30"), "pos_mean": arr(d[("pos", "mean")]), "pos_max": arr(d[("pos", "max")]),
+         "value_mean": arr(d[("value", "mean")])})
+    w = df.assign(time=pd.to_datetime(df["time"]).dt.tz_localize(None)).resample(
+        "W-MON", on="time", closed="left", label="left")["walk"].agg(["mean", "last"])
+    ref("resample_week", 'df.resample("W-MON", on="time", closed="left", label="left")["walk"].agg(["mean", "last"])',
+        {"time": labels(w.index), "mean": arr(w["mean"]), "last": arr(w["last"])})
+
+
 def main():
     os.makedirs(FIX, exist_ok=True)
     generate()
@@ -133,6 +163,7 @@ def main():
     events = load("ts_events.csv")
     rolling_refs(df, events)
     acf_refs(df)
+    resample_refs(df, events)
     REF["_versions"] = {"call": "versions", "values": {"numpy": np.__version__, "pandas": pd.__version__,
                                                       "statsmodels": statsmodels.__version__}}
     with open(os.path.join(FIX, "ts_reference.json"), "w") as f:
