@@ -156,6 +156,24 @@ def resample_refs(df, events):
         {"time": labels(w.index), "mean": arr(w["mean"]), "last": arr(w["last"])})
 
 
+def stationarity_refs(df):
+    cases = [("walk", "c"), ("ar2", "c"), ("pos", "ct"), ("value", "c")]
+    for col, reg in cases:
+        x = df[col].dropna().to_numpy()
+        st, p, lag, nobs, crit, ic = stattools.adfuller(x, regression=reg, autolag="AIC")
+        ref(f"adf_{col}_{reg}", f"stattools.adfuller(df.{col}.dropna(), regression='{reg}', autolag='AIC')",
+            {"statistic": st, "pvalue": p, "used_lag": lag, "nobs": nobs, "ic_best": ic,
+             "crit": [crit["1%"], crit["5%"], crit["10%"]]})
+        st, p, lags, crit = stattools.kpss(x, regression=reg, nlags="auto")
+        ref(f"kpss_{col}_{reg}", f"stattools.kpss(df.{col}.dropna(), regression='{reg}', nlags='auto')",
+            {"statistic": st, "pvalue": p, "lags": lags})
+    st, p, lags, crit = stattools.kpss(df["ar2"].to_numpy(), regression="c", nlags=5)
+    ref("kpss_ar2_5", "stattools.kpss(df.ar2, regression='c', nlags=5)", {"statistic": st, "pvalue": p, "lags": lags})
+    st, p, lag, nobs, crit, ic = stattools.adfuller(df["ar2"].to_numpy(), maxlag=4, regression="ct")
+    ref("adf_ar2_ct_max4", "stattools.adfuller(df.ar2, maxlag=4, regression='ct')",
+        {"statistic": st, "pvalue": p, "used_lag": lag, "nobs": nobs, "ic_best": ic, "crit": [crit["1%"], crit["5%"], crit["10%"]]})
+
+
 def main():
     os.makedirs(FIX, exist_ok=True)
     generate()
@@ -164,6 +182,7 @@ def main():
     rolling_refs(df, events)
     acf_refs(df)
     resample_refs(df, events)
+    stationarity_refs(df)
     REF["_versions"] = {"call": "versions", "values": {"numpy": np.__version__, "pandas": pd.__version__,
                                                       "statsmodels": statsmodels.__version__}}
     with open(os.path.join(FIX, "ts_reference.json"), "w") as f:
