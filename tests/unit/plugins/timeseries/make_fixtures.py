@@ -174,6 +174,14 @@ def stationarity_refs(df):
         {"statistic": st, "pvalue": p, "used_lag": lag, "nobs": nobs, "ic_best": ic, "crit": [crit["1%"], crit["5%"], crit["10%"]]})
 
 
+def decompose_refs(df):
+    for col, model, period in [("pos", "multiplicative", 24), ("pos", "additive", 24), ("walk", "additive", 13)]:
+        d = seasonal_decompose(df[col].to_numpy(), model=model, period=period)
+        ref(f"decompose_{col}_{model}_{period}",
+            f"seasonal_decompose(df.{col}, model='{model}', period={period})",
+            {"trend": arr(d.trend), "seasonal": arr(d.seasonal), "resid": arr(d.resid)})
+
+
 def main():
     os.makedirs(FIX, exist_ok=True)
     generate()
@@ -183,6 +191,7 @@ def main():
     acf_refs(df)
     resample_refs(df, events)
     stationarity_refs(df)
+    decompose_refs(df)
     REF["_versions"] = {"call": "versions", "values": {"numpy": np.__version__, "pandas": pd.__version__,
                                                       "statsmodels": statsmodels.__version__}}
     with open(os.path.join(FIX, "ts_reference.json"), "w") as f:
