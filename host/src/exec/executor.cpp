@@ -31,23 +31,32 @@ class StageRunner {
  public:
   // Opens the first instance right away, so argument and schema errors surface
   // before any chunk is processed.
-  StageRunner(std::shared_ptr<Stage> stage, const io::Schema& schema, tools::CallContext& context)
-      : stage_(std::move(stage)), schema_(schema), context_(context), spare_(open()) {}
+  // `first_pass` (may be null) is the finished first-pass state of a two-pass stage.
+  StageRunner(std::shared_ptr<Stage> stage, const io::Schema& schema, tools::CallContext& context,
+              const StageInstance* first_pass)
+      : stage_(std::move(stage)),
+        schema_(schema),
+        context_(context),
+        first_pass_(first_pass),
+        spare_(open()) {}
 
   const Stage& stage() const { return *stage_; }
 
-  std::shared_ptr<const io::Chunk> process(const std::shared_ptr<const io::Chunk>& chunk) {
+  std::shared_ptr<const io::Chunk> process(const ChunkMessage& message) {
     if (needs_order(stage_->mode())) {  // the flow graph runs these one chunk at a time
       if (!serial_) serial_ = take_spare_or_open();
-      return serial_->process(chunk);
+      return serial_->process(message.chunk, message.final_chunk);
     }
     auto& instance = per_thread_.local();
     if (!instance) instance = take_spare_or_open();
-    return instance->process(chunk);
+    return instance->process(message.chunk, message.final_chunk);
   }
 
   // Merges per-thread partial states (mergeable) and finishes the stage.
-  tools::ToolResult finish() {
+  tools::ToolResult finish() { return merged()->finish(); }
+
+  // The one instance left after merging per-thread partial states (mergeable).
+  std::unique_ptr<StageInstance> merged() {
     std::unique_ptr<StageInstance> combined = serial_ ? std::move(serial_) : take_spare_or_open();
     for (auto& instance : per_thread_) {
       if (!instance) continue;
@@ -57,11 +66,14 @@ class StageRunner {
         combined->merge(*instance);
       }
     }
-    return combined->finish();
+    return combined;
   }
 
  private:
-  std::unique_ptr<StageInstance> open() { return stage_->open(schema_, context_); }
+  std::unique_ptr<StageInstance> open() {
+    return first_pass_ != nullptr ? stage_->open_second_pass(schema_, context_, *first_pass_)
+                                  : stage_->open(schema_, context_);
+  }
 
   // The instance opened for validation is used first, so a serial stage opens once.
   std::unique_ptr<StageInstance> take_spare_or_open() {
@@ -73,6 +85,7 @@ class StageRunner {
   std::shared_ptr<Stage> stage_;
   io::Schema schema_;
   tools::CallContext& context_;
+  const StageInstance* first_pass_;
   std::mutex spare_mutex_;
   std::unique_ptr<StageInstance> spare_;
   std::unique_ptr<StageInstance> serial_;
@@ -86,13 +99,17 @@ std::size_t concurrency_of(StageMode mode) {
 // Builds the graph for one run and owns its nodes.
 class PipelineGraph {
  public:
-  PipelineGraph(io::Source& source, std::span<const std::shared_ptr<Stage>> stages, ChunkSink* sink,
+  // `first_passes[i]` is the finished first-pass state of stages[i], or null.
+  PipelineGraph(io::Source& source, std::span<const std::shared_ptr<Stage>> stages,
+                std::span<const StageInstance* const> first_passes, ChunkSink* sink,
                 RunState& state, const FlowPlan& plan)
       : source_(source), sink_(sink), state_(state), limiter_(graph_, plan.max_chunks_in_flight) {
     create_retire_node();
     flow::sender<ChunkMessage>* upstream = &limiter_;
-    for (const auto& stage : stages) {
-      runners_.push_back(std::make_unique<StageRunner>(stage, source.schema(), state.context));
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+      const auto& stage = stages[i];
+      runners_.push_back(
+          std::make_unique<StageRunner>(stage, source.schema(), state.context, first_passes[i]));
       StageRunner& runner = *runners_.back();
       if (stage->transforms()) {
         upstream = &add_transform(*upstream, runner);
@@ -127,7 +144,7 @@ class PipelineGraph {
         [this, &runner](const ChunkMessage& message) {
           ChunkMessage out = message;
           out.chunk = state_.guard(runner.stage().name(), message, [&] {
-            auto result = runner.process(message.chunk);
+            auto result = runner.process(message);
             if (!result) {
               throw StageError(FailureKind::kChunk,
                                "the stage emitted no chunk; a transforming stage must emit "
@@ -145,8 +162,7 @@ class PipelineGraph {
     auto& node = own(std::make_unique<flow::function_node<ChunkMessage, ChunkMessage>>(
         graph_, concurrency_of(runner.stage().mode()),
         [this, &runner](const ChunkMessage& message) {
-          state_.guard(runner.stage().name(), message,
-                       [&] { return runner.process(message.chunk); });
+          state_.guard(runner.stage().name(), message, [&] { return runner.process(message); });
           return message;
         }));
     connect(upstream, node, runner.stage().mode());
@@ -228,8 +244,8 @@ class PipelineGraph {
 
 void finish_stages(PipelineGraph& graph, RunResult& result, RunState& state) {
   for (auto& runner : graph.runners()) {
-    if (runner->stage().transforms()) continue;
-    StageOutcome outcome{runner->stage().name(), std::nullopt, {}};
+    const bool transforms = runner->stage().transforms();
+    StageOutcome outcome{runner->stage().name(), std::nullopt, {}, transforms};
     if (state.stage_failed(runner->stage().name())) {
       outcome.error = "this stage failed; see the run's error";
       result.outcomes.push_back(std::move(outcome));
@@ -237,6 +253,8 @@ void finish_stages(PipelineGraph& graph, RunResult& result, RunState& state) {
     }
     try {
       outcome.result = runner->finish();
+      // A transforming stage without a report of its own adds nothing to the result.
+      if (transforms && outcome.result->content.empty() && !outcome.result->structured) continue;
     } catch (const StageError& e) {
       outcome.error = e.what();
       state.fail(e.kind(), runner->stage().name(), e.what());
@@ -284,7 +302,7 @@ std::string_view to_string(FailureKind kind) {
   return "?";
 }
 
-FlowPlan plan_flow(std::uint64_t memory_budget_bytes, unsigned threads) {
+FlowPlan plan_flow(std::uint64_t memory_budget_bytes, unsigned threads, std::uint64_t chunk_bytes) {
   // A chunk costs its input bytes about three times over (raw text, decoded
   // columns, one transformed copy); keep K chunks of that within half the budget
   // and leave the other half to stage state.
@@ -293,24 +311,136 @@ FlowPlan plan_flow(std::uint64_t memory_budget_bytes, unsigned threads) {
   FlowPlan plan;
   const std::uint64_t wanted_in_flight = std::max<unsigned>(2, threads + 1);
   const std::uint64_t per_chunk_budget = memory_budget_bytes / 2 / (3 * wanted_in_flight);
-  plan.chunk_bytes = std::clamp(per_chunk_budget, kMinChunk, kMaxChunk);
+  plan.chunk_bytes =
+      chunk_bytes != 0 ? chunk_bytes : std::clamp(per_chunk_budget, kMinChunk, kMaxChunk);
   plan.max_chunks_in_flight = static_cast<std::size_t>(std::clamp<std::uint64_t>(
       memory_budget_bytes / 2 / (3 * plan.chunk_bytes), 1, wanted_in_flight));
   return plan;
 }
 
+namespace {
+
+// Maps one pass's progress into its share of the whole run, so the client sees one
+// bar that only grows across passes.
+class PassProgress final : public tools::CallContext {
+ public:
+  PassProgress(tools::CallContext& inner, std::size_t pass, std::size_t passes)
+      : inner_(inner), pass_(pass), passes_(passes) {}
+  bool cancelled() const override { return inner_.cancelled(); }
+  void progress(double done, std::optional<double> total, std::string_view message) override {
+    const std::string text = passes_ > 1
+                                 ? fmt::format("pass {} of {}: {}", pass_ + 1, passes_, message)
+                                 : std::string(message);
+    if (!total || *total <= 0) {
+      inner_.progress(done, total, text);
+      return;
+    }
+    const double share = *total / static_cast<double>(passes_);
+    inner_.progress(share * static_cast<double>(pass_) + done / static_cast<double>(passes_), total,
+                    text);
+  }
+  void log(tools::MessageLevel level, const nlohmann::json& data,
+           std::string_view logger) override {
+    inner_.log(level, data, logger);
+  }
+
+ private:
+  tools::CallContext& inner_;
+  std::size_t pass_;
+  std::size_t passes_;
+};
+
+// Runs one first pass: the transforming stages before `index` (with their own first
+// passes) and stage `index`'s first pass as the only analysis. Returns its finished
+// state, or nullptr after filling `failed` with why the pass failed.
+std::unique_ptr<StageInstance> run_first_pass(
+    io::Source& source, std::span<const std::shared_ptr<Stage>> stages, std::size_t index,
+    std::span<const StageInstance* const> first_passes, const RunOptions& options,
+    const FlowPlan& plan, tbb::task_arena& arena, tools::CallContext& context, RunResult& failed) {
+  std::vector<std::shared_ptr<Stage>> pass_stages;
+  std::vector<const StageInstance*> pass_firsts;
+  for (std::size_t i = 0; i < index; ++i) {
+    if (!stages[i]->transforms()) continue;
+    pass_stages.push_back(stages[i]);
+    pass_firsts.push_back(first_passes[i]);
+  }
+  pass_stages.push_back(stages[index]->first_pass());
+  pass_firsts.push_back(nullptr);
+  RunState state(context, options);
+  std::unique_ptr<StageInstance> finished;
+  arena.execute([&] {
+    try {
+      PipelineGraph graph(source, pass_stages, pass_firsts, nullptr, state, plan);
+      graph.run();
+      if (state.failure() != FailureKind::kNone) return;
+      finished = graph.runners().back()->merged();
+      (void)finished->finish();  // lets the plugin finalise; its report is not shown
+    } catch (const StageError& e) {
+      state.fail(e.kind(), stages[index]->name(), e.what());
+    } catch (const std::exception& e) {
+      state.fail(FailureKind::kAggregation, stages[index]->name(), e.what());
+    }
+  });
+  state.check_balance();
+  if (state.failure() == FailureKind::kNone) return finished;
+  state.fill(failed);
+  failed.failure_message =
+      fmt::format("first pass of {}: {}", stages[index]->name(), failed.failure_message);
+  return nullptr;
+}
+
+}  // namespace
+
 RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage>> stages,
                        ChunkSink* sink, const RunOptions& options, tools::CallContext& context) {
   const unsigned threads =
       options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  const FlowPlan plan = plan_flow(options.memory_budget_bytes, threads);
-  RunState state(context, options);
-  RunResult result;
+  const FlowPlan plan = plan_flow(options.memory_budget_bytes, threads, options.chunk_bytes);
   tbb::task_arena arena(static_cast<int>(threads));
+
+  const auto two_pass =
+      static_cast<std::size_t>(std::count_if(stages.begin(), stages.end(), [](const auto& stage) {
+        return stage->first_pass() != nullptr;
+      }));
+  const std::size_t passes = two_pass + 1;
+  std::vector<std::unique_ptr<PassProgress>> pass_contexts;  // outlive every stage instance
+  for (std::size_t pass = 0; pass < passes; ++pass)
+    pass_contexts.push_back(std::make_unique<PassProgress>(context, pass, passes));
+  std::vector<std::unique_ptr<StageInstance>> first_states(stages.size());
+  std::vector<const StageInstance*> first_passes(stages.size(), nullptr);
+
+  std::size_t pass = 0;
+  RunResult result;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    if (stages[i]->first_pass() == nullptr) continue;
+    try {
+      if (pass > 0) source.rewind();
+    } catch (const std::exception& e) {
+      result.failure = FailureKind::kInput;
+      result.failure_message = e.what();
+      return result;
+    }
+    first_states[i] = run_first_pass(source, stages, i, first_passes, options, plan, arena,
+                                     *pass_contexts[pass], result);
+    if (!first_states[i]) return result;
+    first_passes[i] = first_states[i].get();
+    ++pass;
+  }
+  if (pass > 0) {
+    try {
+      source.rewind();
+    } catch (const std::exception& e) {
+      result.failure = FailureKind::kInput;
+      result.failure_message = e.what();
+      return result;
+    }
+  }
+
+  RunState state(*pass_contexts[pass], options);
   arena.execute([&] {
     std::unique_ptr<PipelineGraph> graph;
     try {
-      graph = std::make_unique<PipelineGraph>(source, stages, sink, state, plan);
+      graph = std::make_unique<PipelineGraph>(source, stages, first_passes, sink, state, plan);
     } catch (const StageError& e) {
       state.fail(e.kind(), "", e.what());
       return;

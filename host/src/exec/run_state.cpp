@@ -10,11 +10,11 @@ namespace quarry::exec::detail {
 RunState::RunState(tools::CallContext& call_context, const RunOptions& options)
     : context(call_context), options_(options), started_(std::chrono::steady_clock::now()) {}
 
-std::optional<ChunkMessage> RunState::next_message(io::Source& source) {
-  if (stopping_) return std::nullopt;
+bool RunState::may_continue() {
+  if (stopping_) return false;
   if (context.cancelled()) {
     fail(FailureKind::kCancelled, "", "the run was cancelled");
-    return std::nullopt;
+    return false;
   }
   if (options_.timeout.count() > 0 &&
       std::chrono::steady_clock::now() - started_ > options_.timeout) {
@@ -22,24 +22,37 @@ std::optional<ChunkMessage> RunState::next_message(io::Source& source) {
          fmt::format("the run exceeded its time limit of {} s; narrow the input or raise "
                      "limits.call_timeout_s",
                      std::chrono::duration_cast<std::chrono::seconds>(options_.timeout).count()));
-    return std::nullopt;
+    return false;
   }
-  std::shared_ptr<const io::Chunk> chunk;
+  return true;
+}
+
+std::shared_ptr<const io::Chunk> RunState::read(io::Source& source) {
   try {
-    chunk = source.next();
+    return source.next();
   } catch (const std::bad_alloc&) {
     fail(FailureKind::kMemory, "", "out of memory while reading the input; lower memory.budget_mb");
-    return std::nullopt;
   } catch (const std::exception& e) {
     fail(FailureKind::kInput, "", e.what());
-    return std::nullopt;
   }
+  return nullptr;
+}
+
+std::optional<ChunkMessage> RunState::next_message(io::Source& source) {
+  if (!may_continue()) return std::nullopt;
+  if (!read_started_) {
+    read_started_ = true;
+    read_ahead_ = read(source);
+  }
+  std::shared_ptr<const io::Chunk> chunk = std::move(read_ahead_);
   if (!chunk) {
-    report_progress(source, true);
+    if (!stopping_) report_progress(source, true);
     return std::nullopt;
   }
+  read_ahead_ = read(source);
   ChunkMessage message{chunks_read_++, std::move(chunk),
-                       std::make_shared<std::atomic<int>>(taps_per_chunk)};
+                       std::make_shared<std::atomic<int>>(taps_per_chunk),
+                       !read_ahead_ && !stopping_};
   rows_ += static_cast<std::uint64_t>(message.chunk->num_rows());
   bytes_ = source.bytes_read();
   report_progress(source, false);

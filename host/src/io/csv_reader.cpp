@@ -52,6 +52,13 @@ std::shared_ptr<const Chunk> CsvReader::next() {
   return impl_->parse(impl_->next_chunk++, impl_->next_buffer);
 }
 
+void CsvReader::rewind() {
+  const std::lock_guard lock(impl_->report_mutex);
+  impl_->report = impl_->layout.report;
+  impl_->consumed = impl_->layout.data_begin;
+  impl_->next_chunk = 0;
+}
+
 std::uint64_t CsvReader::bytes_read() const {
   return impl_->consumed.load();
 }

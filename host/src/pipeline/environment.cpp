@@ -17,6 +17,8 @@ std::shared_ptr<const Environment> Environment::from_settings(const config::Sett
   limits.max_file_bytes = settings.limits.max_file_mb << 20;
   exec::RunOptions run;
   run.memory_budget_bytes = settings.memory.budget_mb << 20;
+  run.chunk_bytes = settings.memory.chunk_kb << 10;
+  run.threads = settings.exec.threads;
   run.timeout = std::chrono::seconds(settings.limits.call_timeout_s);
   ResultBudget budget{settings.results.max_bytes, settings.results.max_rows};
   return std::make_shared<const Environment>(Environment{

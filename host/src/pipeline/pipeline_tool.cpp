@@ -1,6 +1,6 @@
 #include "quarry/pipeline/pipeline_tool.hpp"
 
-#include "quarry/io/sink.hpp"
+#include "quarry/pipeline/file_output.hpp"
 #include "quarry/pipeline/plugin_stage.hpp"
 #include "quarry/pipeline/source_arguments.hpp"
 #include "quarry/pipeline/streaming_tools.hpp"
@@ -31,46 +31,10 @@ json input_schema() {
             {"properties", {{"tool", {{"type", "string"}}}, {"arguments", {{"type", "object"}}}}},
             {"required", {"tool"}},
             {"additionalProperties", false}}}}},
-        {"output",
-         {{"type", "object"},
-          {"description",
-           "Write the final stream (after transforming stages) to this file under the "
-           "output root; .csv, .tsv, .jsonl or .sqlite."},
-          {"properties", {{"path", {{"type", "string"}}}, {"overwrite", {{"type", "boolean"}}}}},
-          {"required", {"path"}},
-          {"additionalProperties", false}}}}},
+        {"output", output_property("Write the final stream (after transforming stages)")}}},
       {"required", {"input", "stages"}},
       {"additionalProperties", false}};
 }
-
-// Writes the final stream, opening the file on the first chunk (whose schema may
-// differ from the input's after transforming stages).
-class FileSink final : public exec::ChunkSink {
- public:
-  FileSink(std::filesystem::path destination, io::Schema fallback, bool overwrite)
-      : destination_(std::move(destination)), fallback_(std::move(fallback)) {
-    options_.overwrite = overwrite;
-    if (!overwrite && std::filesystem::exists(destination_)) {
-      throw io::OutputError(fmt::format("{} already exists; set output.overwrite to replace it",
-                                        destination_.string()));
-    }
-  }
-  void write(const io::Chunk& chunk) override {
-    if (!sink_) sink_ = io::open_sink(destination_, chunk.schema(), options_);
-    sink_->write(chunk);
-  }
-  void commit() override {
-    if (!sink_) sink_ = io::open_sink(destination_, fallback_, options_);
-    sink_->commit();
-  }
-  std::uint64_t rows() const { return sink_ ? sink_->rows_written() : 0; }
-
- private:
-  std::filesystem::path destination_;
-  io::Schema fallback_;
-  io::SinkOptions options_;
-  std::unique_ptr<io::Sink> sink_;
-};
 
 class PipelineTool final : public tools::Tool {
  public:
@@ -100,14 +64,11 @@ class PipelineTool final : public tools::Tool {
       return tools::ToolResult::error(e.what());
     }
     std::unique_ptr<io::Source> source;
-    std::unique_ptr<FileSink> sink;
+    std::unique_ptr<FileOutput> sink;
     try {
       source = open_input(arguments["input"], *environment_, context);
       if (arguments.contains("output")) {
-        const auto& output = arguments["output"];
-        sink = std::make_unique<FileSink>(
-            environment_->sandbox.resolve_output(output.value("path", "")), source->schema(),
-            output.value("overwrite", false));
+        sink = std::make_unique<FileOutput>(arguments["output"], *environment_, source->schema());
       }
     } catch (const std::exception& e) {
       return tools::ToolResult::error(fmt::format("Cannot set up the pipeline: {}", e.what()));
@@ -115,7 +76,7 @@ class PipelineTool final : public tools::Tool {
     TwoPassProgress progress(context, static_cast<double>(source->total_bytes().value_or(0)));
     const auto run = exec::run_pipeline(*source, stages, sink.get(), environment_->run, progress);
     return render(run, describe_input(arguments["input"].value("path", ""), *source, run.rows),
-                  sink.get(), arguments);
+                  sink.get());
   }
 
  private:
@@ -153,13 +114,13 @@ class PipelineTool final : public tools::Tool {
     return stages;
   }
 
-  tools::ToolResult render(const exec::RunResult& run, json input, const FileSink* sink,
-                           const json& arguments) const {
+  tools::ToolResult render(const exec::RunResult& run, json input, const FileOutput* sink) const {
     tools::ToolResult result;
     json stages = json::array();
     std::string text = fmt::format("Read {} rows in one pass.", run.rows);
     for (const auto& outcome : run.outcomes) {
       json entry = {{"tool", outcome.stage}};
+      if (outcome.transforms) entry["transforms"] = true;
       if (outcome.result) {
         entry["result"] = outcome.result->structured.value_or(json(nullptr));
         for (const auto& block : outcome.result->content) {
@@ -174,9 +135,9 @@ class PipelineTool final : public tools::Tool {
     json data = {
         {"input", std::move(input)}, {"stages", std::move(stages)}, {"complete", run.complete()}};
     if (sink != nullptr && run.complete()) {
-      data["output"] = {{"path", arguments["output"]["path"]}, {"rows", sink->rows()}};
+      data["output"] = sink->describe();
       text += fmt::format("\n\nWrote {} rows to {}.", sink->rows(),
-                          arguments["output"]["path"].get<std::string>());
+                          data["output"]["path"].get<std::string>());
     }
     if (!run.complete()) {
       data["error"] = {{"kind", exec::to_string(run.failure)},

@@ -27,6 +27,9 @@ FailureKind failure_kind(quarry_status status) {
 template <typename Arrow>
 struct Exported {
   Arrow value{};
+  Exported() = default;
+  Exported(const Exported&) = delete;
+  Exported& operator=(const Exported&) = delete;
   ~Exported() {
     if (value.release != nullptr) value.release(&value);
   }
@@ -56,13 +59,20 @@ class PluginStage final : public exec::Stage, public std::enable_shared_from_thi
   bool transforms() const override { return binding_.stage->transform != nullptr; }
   std::unique_ptr<exec::StageInstance> open(const io::Schema& input,
                                             tools::CallContext& context) override;
+  std::shared_ptr<exec::Stage> first_pass() const override;
+  std::unique_ptr<exec::StageInstance> open_second_pass(const io::Schema& input,
+                                                        tools::CallContext& context,
+                                                        const exec::StageInstance& first) override;
 
   // Runs one entry point with a fresh call adapter; throws StageError on failure.
+  // With `optional_result`, success without a result gives an empty ToolResult.
   template <typename Entry>
-  tools::ToolResult invoke(tools::CallContext& context, std::string_view what,
-                           Entry&& entry) const {
+  tools::ToolResult invoke(tools::CallContext& context, std::string_view what, Entry&& entry,
+                           std::uint32_t flags = 0, bool optional_result = false) const {
     registry::detail::CallAdapter adapter(context, binding_.plugin_name, memory_budget_);
+    adapter.set_flags(flags);
     const quarry_status status = entry(adapter.abi());
+    if (status == QUARRY_OK && optional_result && !adapter.has_result()) return {};
     auto result = adapter.finish(status, fmt::format("{} of tool '{}'", what, tool_));
     if (status != QUARRY_OK) throw exec::StageError(failure_kind(status), first_text(result));
     return result;
@@ -85,22 +95,31 @@ class PluginStageInstance final : public exec::StageInstance {
       : stage_(std::move(stage)), state_(state), context_(context) {}
   ~PluginStageInstance() override { stage_->entry_points().close(state_); }
 
-  std::shared_ptr<const io::Chunk> process(const std::shared_ptr<const io::Chunk>& chunk) override {
+  std::shared_ptr<const io::Chunk> process(const std::shared_ptr<const io::Chunk>& chunk,
+                                           bool final_chunk) override {
     Exported<ArrowArray> array;
     Exported<ArrowSchema> schema;
     io::export_arrow(chunk, &array.value, &schema.value);
     const auto& entry = stage_->entry_points();
+    const std::uint32_t flags = final_chunk ? QUARRY_CALL_FINAL_CHUNK : 0u;
     if (entry.transform == nullptr) {
-      stage_->invoke(context_, "consume", [&](const quarry_call_v1* call) {
-        return entry.consume(state_, call, &array.value, &schema.value);
-      });
+      stage_->invoke(
+          context_, "consume",
+          [&](const quarry_call_v1* call) {
+            return entry.consume(state_, call, &array.value, &schema.value);
+          },
+          flags);
       return nullptr;
     }
     ArrowArray out_array{};
     ArrowSchema out_schema{};
-    stage_->invoke(context_, "transform", [&](const quarry_call_v1* call) {
-      return entry.transform(state_, call, &array.value, &schema.value, &out_array, &out_schema);
-    });
+    stage_->invoke(
+        context_, "transform",
+        [&](const quarry_call_v1* call) {
+          return entry.transform(state_, call, &array.value, &schema.value, &out_array,
+                                 &out_schema);
+        },
+        flags);
     if (out_array.release == nullptr || out_schema.release == nullptr) {
       if (out_array.release != nullptr) out_array.release(&out_array);
       if (out_schema.release != nullptr) out_schema.release(&out_schema);
@@ -127,9 +146,13 @@ class PluginStageInstance final : public exec::StageInstance {
 
   tools::ToolResult finish() override {
     const auto& entry = stage_->entry_points();
-    return stage_->invoke(context_, "finish",
-                          [&](const quarry_call_v1* call) { return entry.finish(state_, call); });
+    return stage_->invoke(
+        context_, "finish", [&](const quarry_call_v1* call) { return entry.finish(state_, call); },
+        0, entry.transform != nullptr);
   }
+
+  // The plugin's state, for a second pass that reads it.
+  const void* plugin_state() const { return state_; }
 
  private:
   std::shared_ptr<const PluginStage> stage_;
@@ -137,16 +160,56 @@ class PluginStageInstance final : public exec::StageInstance {
   tools::CallContext& context_;
 };
 
+// The plugin sees the schema as an Arrow struct; exported through an empty chunk.
+void export_schema(const io::Schema& input, Exported<ArrowSchema>& schema) {
+  io::ChunkBuilder empty(std::make_shared<const io::Schema>(input), 0);
+  io::export_arrow(empty.finish(0, 0), nullptr, &schema.value);
+}
+
+// A first pass's entry points are read only when the plugin's table has them (ABI 1.1).
+bool has_second_pass(const quarry_stage_v1& stage) {
+  return stage.struct_size >=
+             offsetof(quarry_stage_v1, open_second_pass) + sizeof(stage.open_second_pass) &&
+         stage.first_pass != nullptr && stage.open_second_pass != nullptr;
+}
+
 std::unique_ptr<exec::StageInstance> PluginStage::open(const io::Schema& input,
                                                        tools::CallContext& context) {
-  // The plugin sees the schema as an Arrow struct; export it through an empty chunk.
-  io::ChunkBuilder empty(std::make_shared<const io::Schema>(input), 0);
   Exported<ArrowSchema> schema;
-  io::export_arrow(empty.finish(0, 0), nullptr, &schema.value);
+  export_schema(input, schema);
   void* state = nullptr;
   invoke(context, "open", [&](const quarry_call_v1* call) {
     return binding_.stage->open(binding_.plugin_data, call, arguments_.data(), arguments_.size(),
                                 &schema.value, &state);
+  });
+  return std::make_unique<PluginStageInstance>(shared_from_this(), state, context);
+}
+
+std::shared_ptr<exec::Stage> PluginStage::first_pass() const {
+  if (!has_second_pass(*binding_.stage)) return nullptr;
+  tools::StageBinding binding = binding_;
+  binding.stage = binding_.stage->first_pass;
+  return std::make_shared<PluginStage>(tool_ + " (first pass)", std::move(binding),
+                                       nlohmann::json::parse(arguments_), memory_budget_);
+}
+
+std::unique_ptr<exec::StageInstance> PluginStage::open_second_pass(
+    const io::Schema& input, tools::CallContext& context, const exec::StageInstance& first) {
+  if (!has_second_pass(*binding_.stage)) return open(input, context);
+  const auto* first_state = dynamic_cast<const PluginStageInstance*>(&first);
+  if (first_state == nullptr) {
+    throw exec::StageError(FailureKind::kAggregation,
+                           fmt::format("internal error: the first pass of tool '{}' did not "
+                                       "run in the plugin",
+                                       tool_));
+  }
+  Exported<ArrowSchema> schema;
+  export_schema(input, schema);
+  void* state = nullptr;
+  invoke(context, "open", [&](const quarry_call_v1* call) {
+    return binding_.stage->open_second_pass(binding_.plugin_data, call, arguments_.data(),
+                                            arguments_.size(), &schema.value,
+                                            first_state->plugin_state(), &state);
   });
   return std::make_unique<PluginStageInstance>(shared_from_this(), state, context);
 }

@@ -33,8 +33,10 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
   if (format == "csv") options.format = io::SourceFormat::kCsv;
   if (format == "jsonl") options.format = io::SourceFormat::kJsonl;
   if (format == "sqlite") options.format = io::SourceFormat::kSqlite;
-  const auto chunk_bytes = static_cast<std::size_t>(
-      exec::plan_flow(environment.run.memory_budget_bytes, environment.run.threads).chunk_bytes);
+  const auto chunk_bytes =
+      static_cast<std::size_t>(exec::plan_flow(environment.run.memory_budget_bytes,
+                                               environment.run.threads, environment.run.chunk_bytes)
+                                   .chunk_bytes);
   const std::string bad_rows = source.value("on_bad_rows", "error");
   auto& csv = options.csv;
   if (source.contains("delimiter")) csv.delimiter = source["delimiter"].get<std::string>().at(0);

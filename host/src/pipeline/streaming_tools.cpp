@@ -1,5 +1,6 @@
 #include "quarry/pipeline/streaming_tools.hpp"
 
+#include "quarry/pipeline/file_output.hpp"
 #include "quarry/pipeline/plugin_stage.hpp"
 #include "quarry/pipeline/source_arguments.hpp"
 #include "quarry/pipeline/two_pass_progress.hpp"
@@ -27,39 +28,71 @@ json extend_input_schema(const json& schema) {
   return extended;
 }
 
+// A transforming tool called on its own may write its rows: the host adds `output`
+// (unless the plugin uses that name itself); without it the call is a dry run that
+// returns only the tool's report.
+bool offers_output(const tools::Tool& tool) {
+  const auto* streaming = dynamic_cast<const tools::StreamingTool*>(&tool);
+  const auto& properties = tool.descriptor().input_schema.value("properties", json::object());
+  return streaming != nullptr && streaming->transforms() && !properties.contains("output");
+}
+
 class FileTool final : public tools::Tool {
  public:
   FileTool(tools::ToolPtr inner, std::shared_ptr<const Environment> environment)
-      : inner_(std::move(inner)), environment_(std::move(environment)) {
+      : inner_(std::move(inner)),
+        environment_(std::move(environment)),
+        offers_output_(offers_output(*inner_)) {
     descriptor_ = inner_->descriptor();
     descriptor_.input_schema = extend_input_schema(descriptor_.input_schema);
     descriptor_.output_schema = extend_output_schema(descriptor_.output_schema);
+    if (offers_output_) {
+      descriptor_.input_schema["properties"]["output"] =
+          output_property("Write the resulting rows (omit it for a dry run that only reports)");
+      if (descriptor_.output_schema) {
+        (*descriptor_.output_schema)["properties"]["output"] = {
+            {"type", "object"},
+            {"description", "the file written: path and rows"},
+            {"properties", {{"path", {{"type", "string"}}}, {"rows", {{"type", "integer"}}}}}};
+      }
+    }
   }
 
   const tools::ToolDescriptor& descriptor() const override { return descriptor_; }
 
   tools::ToolResult call(const json& arguments, tools::CallContext& context) override {
-    const auto split = split_arguments(arguments);
+    auto split = split_arguments(arguments);
+    std::optional<json> output_argument;
+    if (offers_output_ && split.tool.contains("output")) {
+      output_argument = std::move(split.tool["output"]);
+      split.tool.erase("output");
+    }
     std::unique_ptr<io::Source> source;
+    std::unique_ptr<FileOutput> output;
     try {
       source = open_input(split.source, *environment_, context);
+      if (output_argument)
+        output = std::make_unique<FileOutput>(*output_argument, *environment_, source->schema());
     } catch (const std::exception& e) {
-      return tools::ToolResult::error(fmt::format("Cannot read the input: {}", e.what()));
+      return tools::ToolResult::error(
+          fmt::format("Cannot {}: {}", source ? "write the output" : "read the input", e.what()));
     }
     auto* streaming = dynamic_cast<tools::StreamingTool*>(inner_.get());
     std::vector<std::shared_ptr<exec::Stage>> stages = {make_plugin_stage(
         descriptor_.name, streaming->bind_stage(), split.tool, environment_->stage_budget(1))};
     const auto size = static_cast<double>(source->total_bytes().value_or(0));
     TwoPassProgress progress(context, size);
-    const auto run = exec::run_pipeline(*source, stages, nullptr, environment_->run, progress);
-    return compose_run_result(descriptor_.name, run,
-                              describe_input(split.source.value("path", ""), *source, run.rows),
-                              *environment_);
+    const auto run = exec::run_pipeline(*source, stages, output.get(), environment_->run, progress);
+    auto result = compose_run_result(
+        descriptor_.name, run, describe_input(split.source.value("path", ""), *source, run.rows),
+        *environment_, output.get());
+    return result;
   }
 
  private:
   tools::ToolPtr inner_;
   std::shared_ptr<const Environment> environment_;
+  bool offers_output_;
   tools::ToolDescriptor descriptor_;
 };
 
@@ -81,8 +114,21 @@ std::optional<json> extend_output_schema(const std::optional<json>& schema) {
 }
 
 tools::ToolResult compose_run_result(const std::string& tool, const exec::RunResult& run,
-                                     json input, const Environment& environment) {
+                                     json input, const Environment& environment,
+                                     const FileOutput* output) {
   const exec::StageOutcome* outcome = run.outcomes.empty() ? nullptr : &run.outcomes.front();
+  if (outcome == nullptr && run.complete()) {
+    // A transforming tool without a report of its own: say what was read and written.
+    tools::ToolResult result;
+    json data = {{"input", std::move(input)}, {"complete", true}};
+    std::string text = fmt::format("{} processed {} rows.", tool, run.rows);
+    if (output != nullptr) {
+      data["output"] = output->describe();
+      text += fmt::format(" Wrote {} rows to {}.", output->rows(),
+                          data["output"]["path"].get<std::string>());
+    }
+    return tools::ToolResult::structured_with_text(std::move(data), std::move(text));
+  }
   if (outcome == nullptr || !outcome->result) {
     std::string message = run.failure_message.empty() ? (outcome ? outcome->error : "no result")
                                                       : run.failure_message;
@@ -93,6 +139,14 @@ tools::ToolResult compose_run_result(const std::string& tool, const exec::RunRes
   if (result.structured && result.structured->is_object()) {
     (*result.structured)["input"] = std::move(input);
     (*result.structured)["complete"] = run.complete();
+  }
+  if (output != nullptr && run.complete()) {
+    const json written = output->describe();
+    if (result.structured && result.structured->is_object())
+      (*result.structured)["output"] = written;
+    result.content.push_back({{"type", "text"},
+                              {"text", fmt::format("Wrote {} rows to {}.", output->rows(),
+                                                   written["path"].get<std::string>())}});
   }
   if (!run.complete()) {
     result.is_error = true;
@@ -105,8 +159,9 @@ tools::ToolResult compose_run_result(const std::string& tool, const exec::RunRes
         result.content.begin(),
         {{"type", "text"},
          {"text", fmt::format("Stopped early ({}): {} The results below cover only the first "
-                              "{} rows.",
-                              exec::to_string(run.failure), run.failure_message, run.rows)}});
+                              "{} rows{}.",
+                              exec::to_string(run.failure), run.failure_message, run.rows,
+                              output != nullptr ? "; no output file was written" : "")}});
   }
   return apply_budget(std::move(result), environment.budget, tool,
                       [&environment](const std::string& name, const std::string& json_text) {

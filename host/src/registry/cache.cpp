@@ -16,7 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr const char* kFormat = "quarry-registry-cache";
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // 2: tools record transforms and two_pass
 
 std::uint64_t parse_hash(const std::string& text) {
   std::uint64_t value = 0;

@@ -115,6 +115,11 @@ void CallAdapter::set_error(void* data, const char* message, std::uint64_t size)
   }
 }
 
+bool CallAdapter::has_result() {
+  std::lock_guard lock(mutex_);
+  return result_.has_value() || !invalid_result_.empty();
+}
+
 tools::ToolResult CallAdapter::finish(quarry_status status, const std::string& what) {
   std::lock_guard lock(mutex_);
   if (status != QUARRY_OK) {

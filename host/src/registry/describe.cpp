@@ -38,17 +38,35 @@ nlohmann::json parse_object(const char* text, const std::string& what) {
   return json;
 }
 
+// quarry_stage_v1 as ABI 1.0 defined it (1.1 added first_pass and open_second_pass).
+constexpr std::size_t kStageSize1_0 = offsetof(quarry_stage_v1, first_pass);
+
+// The first pass of a 1.1 stage, or nullptr (also for 1.0 stages).
+const quarry_stage_v1* first_pass_of(const quarry_stage_v1& stage) {
+  if (stage.struct_size <
+      offsetof(quarry_stage_v1, open_second_pass) + sizeof(stage.open_second_pass))
+    return nullptr;
+  return stage.first_pass;
+}
+
 std::string stage_mode(const quarry_stage_v1& stage, const std::string& tool) {
   const std::string what = fmt::format("tool '{}': stage", tool);
-  if (stage.struct_size < sizeof(quarry_stage_v1))
+  if (stage.struct_size < kStageSize1_0)
     fail(fmt::format("{} struct_size {} is smaller than ABI 1.0's {}", what, stage.struct_size,
-                     sizeof(quarry_stage_v1)));
+                     kStageSize1_0));
   if (stage.mode < 0 || static_cast<std::size_t>(stage.mode) >= kStageModes.size())
     fail(fmt::format("{} has unknown mode {}", what, stage.mode));
   if (!stage.open || !stage.consume || !stage.finish || !stage.close)
     fail(what + " lacks one of open, consume, finish, close");
   if (stage.mode == QUARRY_STAGE_MERGEABLE && !stage.merge)
     fail(what + " is mergeable but has no merge");
+  if (const quarry_stage_v1* first = first_pass_of(stage)) {
+    if (!stage.open_second_pass) fail(what + " has a first_pass but no open_second_pass");
+    const std::string first_mode = stage_mode(*first, tool + " (first pass)");
+    if (first->transform != nullptr || (first_mode != "mergeable" && first_mode != "ordered"))
+      fail(what + "'s first pass must be a mergeable or ordered stage without transform");
+    if (first_pass_of(*first) != nullptr) fail(what + "'s first pass has a first pass itself");
+  }
   return kStageModes[static_cast<std::size_t>(stage.mode)];
 }
 
@@ -79,7 +97,11 @@ ToolInfo describe_tool(const quarry_tool_v1& tool, std::size_t index) {
   if (tool.annotations)
     d.annotations = parse_object(tool.annotations, "tool '" + name + "': annotations");
   info.streaming = tool.stage != nullptr;
-  if (tool.stage) info.stage_mode = stage_mode(*tool.stage, name);
+  if (tool.stage) {
+    info.stage_mode = stage_mode(*tool.stage, name);
+    info.transforms = tool.stage->transform != nullptr;
+    info.two_pass = first_pass_of(*tool.stage) != nullptr;
+  }
   return info;
 }
 

@@ -17,6 +17,8 @@ nlohmann::json tool_to_json(const ToolInfo& tool) {
   if (d.output_schema) json["output_schema"] = *d.output_schema;
   if (!d.annotations.empty()) json["annotations"] = d.annotations;
   if (tool.stage_mode) json["stage_mode"] = *tool.stage_mode;
+  if (tool.transforms) json["transforms"] = true;
+  if (tool.two_pass) json["two_pass"] = true;
   return json;
 }
 
@@ -41,6 +43,8 @@ ToolInfo tool_from_json(nlohmann::json& json) {
   if (json.contains("annotations")) d.annotations = take_object(json, "annotations");
   tool.streaming = json.at("streaming").get<bool>();
   if (json.contains("stage_mode")) tool.stage_mode = take_string(json, "stage_mode");
+  tool.transforms = json.value("transforms", false);
+  tool.two_pass = json.value("two_pass", false);
   return tool;
 }
 

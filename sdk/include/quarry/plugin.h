@@ -43,7 +43,7 @@ extern "C" {
 #endif
 
 #define QUARRY_ABI_MAJOR 1
-#define QUARRY_ABI_MINOR 0
+#define QUARRY_ABI_MINOR 1
 /* Packs a version as returned by quarry_plugin_abi_version(). */
 #define QUARRY_ABI_PACK(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)&0xffffu))
 #define QUARRY_ABI_VERSION QUARRY_ABI_PACK(QUARRY_ABI_MAJOR, QUARRY_ABI_MINOR)
@@ -114,7 +114,17 @@ typedef struct quarry_call_v1 {
    * tables) must stay within it: fall back to a bounded method, or fail with
    * QUARRY_OUT_OF_MEMORY and a message naming the budget. */
   uint64_t memory_budget_bytes;
+  /* Since 1.1: QUARRY_CALL_* bits describing this call; 0 when none apply. */
+  uint32_t flags;
 } quarry_call_v1;
+
+/* quarry_call_v1.flags bits (since 1.1). */
+/* Set on the consume/transform call of the input's last chunk. ORDERED and
+ * ACCUMULATE stages see it on their last call, so a transforming stage that
+ * holds rows back (a resampling bucket, a look-ahead) emits them then. Stages
+ * of other modes may see it before other chunks. Not set when the input has
+ * no chunks at all. */
+#define QUARRY_CALL_FINAL_CHUNK 0x1u
 
 /* How a streaming stage may be scheduled by the executor. */
 typedef int32_t quarry_stage_mode;
@@ -155,6 +165,22 @@ typedef struct quarry_stage_v1 {
   /* Frees the state. Called exactly once per successful open(), even after a
    * failure or cancellation. */
   void (*close)(void* state);
+  /* Since 1.1, optional (NULL for one pass). A consume-only stage (MERGEABLE or
+   * ORDERED, no transform) the host runs over the whole input first, for what
+   * must be known before the first row can be processed (a mean, quantiles,
+   * where each key last occurs). The host opens it with this tool's arguments,
+   * feeds it every chunk (as this stage would see them), merges its states,
+   * calls its finish (any result is ignored), and then opens this stage with
+   * open_second_pass instead of open. Owned by the plugin, static storage. */
+  const struct quarry_stage_v1* first_pass;
+  /* Since 1.1, required when first_pass is set: like open, plus the finished
+   * first-pass state (`first_pass_state`, borrowed: the host closes it after
+   * every state of this stage is closed). Several states of this stage (one per
+   * worker) may read it at the same time: treat it as read-only. */
+  quarry_status (*open_second_pass)(void* plugin_data, const quarry_call_v1* call,
+                                    const char* args_json, uint64_t args_size,
+                                    const struct ArrowSchema* input,
+                                    const void* first_pass_state, void** state);
 } quarry_stage_v1;
 
 /* One tool. Owned by the plugin; must stay valid for the life of the process

@@ -441,7 +441,7 @@ TEST_F(ConfigErrors, UnknownSectionOnCommandLineIsAnError) {
   const std::string message = error_of(req);
   EXPECT_TRUE(contains(message, "flag --set cache.dir=/x"));
   EXPECT_TRUE(contains(message, "unknown section [cache] in cache.dir = \"/x\""));
-  EXPECT_TRUE(contains(message, "Known sections: data, limits, log"));
+  EXPECT_TRUE(contains(message, "Known sections: data, exec, limits, log"));
 }
 
 TEST_F(ConfigErrors, WrongTypeInFileNamesExpectedType) {
@@ -590,6 +590,7 @@ TEST_F(ConfigShow, ShowListsEveryKeySortedWithDocs) {
     EXPECT_FALSE(value.value.empty()) << value.key;
   }
   EXPECT_EQ(keys, (std::vector<std::string>{"data.roots",
+                                            "exec.threads",
                                             "limits.call_timeout_s",
                                             "limits.max_cell_bytes",
                                             "limits.max_columns",
@@ -601,6 +602,7 @@ TEST_F(ConfigShow, ShowListsEveryKeySortedWithDocs) {
                                             "mcp.list_ttl_ms",
                                             "mcp.page_size",
                                             "memory.budget_mb",
+                                            "memory.chunk_kb",
                                             "output.root",
                                             "plugins.cache_dir",
                                             "plugins.dirs",
@@ -630,7 +632,7 @@ TEST(ConfigFromSettings, ReportsDefaultOrigins) {
   const Config config = Config::from_settings(settings);
   EXPECT_EQ(config.settings().memory.budget_mb, 99U);
   const std::vector<ShownValue> values = config.show();
-  EXPECT_EQ(values.size(), 20U);
+  EXPECT_EQ(values.size(), 22U);
   for (const ShownValue& value : values) EXPECT_EQ(value.origin.kind, Origin::Kind::kDefault);
 }
 

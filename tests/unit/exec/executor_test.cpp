@@ -9,6 +9,7 @@
 #include <atomic>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <thread>
 
 namespace quarry::exec {
@@ -40,7 +41,12 @@ class CountingSource final : public io::Source {
   std::uint64_t bytes_read() const override { return produced_ * 100; }
   std::optional<std::uint64_t> total_bytes() const override { return chunks_ * 100; }
   io::ReadReport report() const override { return {}; }
+  void rewind() override {
+    if (!rewindable) io::Source::rewind();
+    produced_ = 0;
+  }
 
+  bool rewindable = true;
   int max_live() const { return max_live_; }
   int live() const { return live_; }
 
@@ -74,10 +80,13 @@ class LambdaStage final : public Stage {
     std::int64_t sum = 0;
     std::int64_t count = 0;
     std::vector<std::int64_t> firsts;  // first value of each chunk, in processing order
+    std::vector<bool> finals;          // the final-chunk flag of each chunk, in order
+    std::optional<std::int64_t> first_pass_sum;
     explicit Instance(LambdaStage& s) : stage(s) {}
-    std::shared_ptr<const io::Chunk> process(
-        const std::shared_ptr<const io::Chunk>& chunk) override {
+    std::shared_ptr<const io::Chunk> process(const std::shared_ptr<const io::Chunk>& chunk,
+                                             bool final_chunk) override {
       if (stage.on_chunk) stage.on_chunk(*chunk);
+      finals.push_back(final_chunk);
       const auto values = chunk->column(0).int64_values();
       if (!values.empty()) firsts.push_back(values.front());
       for (auto v : values) sum += v;
@@ -91,7 +100,8 @@ class LambdaStage final : public Stage {
     }
     tools::ToolResult finish() override {
       tools::ToolResult result;
-      result.structured = {{"sum", sum}, {"count", count}, {"firsts", firsts}};
+      result.structured = {{"sum", sum}, {"count", count}, {"firsts", firsts}, {"finals", finals}};
+      if (first_pass_sum) (*result.structured)["first_pass_sum"] = *first_pass_sum;
       return result;
     }
   };
@@ -106,6 +116,17 @@ class LambdaStage final : public Stage {
     ++opened;
     return std::make_unique<Instance>(*this);
   }
+  std::shared_ptr<Stage> first_pass() const override { return first; }
+  std::unique_ptr<StageInstance> open_second_pass(const io::Schema& input,
+                                                  tools::CallContext& context,
+                                                  const StageInstance& first_state) override {
+    auto instance = open(input, context);
+    dynamic_cast<Instance&>(*instance).first_pass_sum =
+        dynamic_cast<const Instance&>(first_state).sum;
+    return instance;
+  }
+
+  std::shared_ptr<Stage> first;  // the stage's first pass, if any
 
   std::function<std::shared_ptr<const io::Chunk>(const std::shared_ptr<const io::Chunk>&)>
       transform;
@@ -164,13 +185,14 @@ TEST(Executor, OrderedStageSeesChunksInSequenceAfterAParallelTransform) {
   auto ordered = std::make_shared<LambdaStage>("ordered", StageMode::kOrdered);
   const auto result = run(source, {filter, ordered}, context);
   ASSERT_TRUE(result.complete()) << result.failure_message;
+  ASSERT_EQ(result.outcomes.size(), 2u);  // the filter's report, then the ordered stage's
   const auto firsts =
-      result.outcomes.at(0).result->structured->at("firsts").get<std::vector<std::int64_t>>();
+      result.outcomes.at(1).result->structured->at("firsts").get<std::vector<std::int64_t>>();
   ASSERT_EQ(firsts.size(), 200u);
   EXPECT_TRUE(std::is_sorted(firsts.begin(), firsts.end()));
   EXPECT_EQ(ordered->opened, 1);  // one state for the whole run
   // Sum of the even numbers below 10,000.
-  EXPECT_EQ(sum_of(result, 0), 2 * (4999 * 5000 / 2));
+  EXPECT_EQ(sum_of(result, 1), 2 * (4999 * 5000 / 2));
 }
 
 TEST(Executor, OneReadFeedsSeveralAnalysesInTheSamePass) {
@@ -183,11 +205,55 @@ TEST(Executor, OneReadFeedsSeveralAnalysesInTheSamePass) {
   auto c = std::make_shared<LambdaStage>("c", StageMode::kMergeable);
   const auto result = run(source, {a, b, filter, c}, context);
   ASSERT_TRUE(result.complete()) << result.failure_message;
-  ASSERT_EQ(result.outcomes.size(), 3u);  // the transform has no outcome of its own
+  ASSERT_EQ(result.outcomes.size(), 4u);  // the transform reports too
   EXPECT_EQ(sum_of(result, 0), 2999 * 3000 / 2);
   EXPECT_EQ(sum_of(result, 1), 2999 * 3000 / 2);
-  EXPECT_EQ(sum_of(result, 2), 2 * (1499 * 1500 / 2));
+  EXPECT_TRUE(result.outcomes.at(2).transforms);
+  EXPECT_FALSE(result.outcomes.at(3).transforms);
+  EXPECT_EQ(sum_of(result, 3), 2 * (1499 * 1500 / 2));
   EXPECT_EQ(result.chunks_read, 30u);  // read once for all three
+}
+
+TEST(Executor, OnlyTheLastChunkIsMarkedFinal) {
+  for (int chunks : {1, 7}) {
+    CountingSource source(chunks, 10);
+    NullContext context;
+    auto ordered = std::make_shared<LambdaStage>("ordered", StageMode::kOrdered);
+    const auto result = run(source, {ordered}, context);
+    ASSERT_TRUE(result.complete()) << result.failure_message;
+    std::vector<bool> expected(static_cast<std::size_t>(chunks), false);
+    expected.back() = true;
+    EXPECT_EQ(result.outcomes.at(0).result->structured->at("finals").get<std::vector<bool>>(),
+              expected);
+  }
+}
+
+TEST(Executor, TwoPassStageGetsItsFirstPassOverTheTransformedStream) {
+  CountingSource source(30, 100);
+  NullContext context;
+  auto filter = std::make_shared<LambdaStage>("filter", StageMode::kStateless);
+  filter->transform = keep_even;
+  auto two_pass = std::make_shared<LambdaStage>("two_pass", StageMode::kOrdered);
+  two_pass->first = std::make_shared<LambdaStage>("first", StageMode::kMergeable);
+  const auto result = run(source, {filter, two_pass}, context);
+  ASSERT_TRUE(result.complete()) << result.failure_message;
+  const auto& data = *result.outcomes.back().result->structured;
+  const std::int64_t evens = 2 * (1499 * 1500 / 2);  // even numbers below 3,000
+  EXPECT_EQ(data.at("first_pass_sum").get<std::int64_t>(), evens);
+  EXPECT_EQ(data.at("sum").get<std::int64_t>(), evens);
+  EXPECT_EQ(result.chunks_read, 30u);  // the main pass
+  EXPECT_GE(context.last_progress_, 0.0);
+}
+
+TEST(Executor, TwoPassStageOnAnInputThatCannotRewindFailsAsAnInputError) {
+  CountingSource source(3, 10);
+  source.rewindable = false;
+  NullContext context;
+  auto two_pass = std::make_shared<LambdaStage>("two_pass", StageMode::kOrdered);
+  two_pass->first = std::make_shared<LambdaStage>("first", StageMode::kMergeable);
+  const auto result = run(source, {two_pass}, context);
+  EXPECT_EQ(result.failure, FailureKind::kInput);
+  EXPECT_NE(result.failure_message.find("cannot be read twice"), std::string::npos);
 }
 
 TEST(Executor, ChunksInFlightStayWithinThePlanWhateverTheInputLength) {
@@ -201,8 +267,9 @@ TEST(Executor, ChunksInFlightStayWithinThePlanWhateverTheInputLength) {
     const std::uint64_t budget = 16ull << 20;
     const auto result = run(source, {slow}, context, budget);
     ASSERT_TRUE(result.complete());
-    // +1: the input node holds one chunk it could not yet pass to the full limiter.
-    EXPECT_LE(source.max_live(), int(plan_flow(budget, 2).max_chunks_in_flight) + 1) << chunks;
+    // +2: the input node holds one chunk it could not yet pass to the full limiter, and
+    // reads one ahead to know which chunk is the last.
+    EXPECT_LE(source.max_live(), int(plan_flow(budget, 2).max_chunks_in_flight) + 2) << chunks;
     EXPECT_EQ(source.live(), 0);
   }
 }

@@ -1,6 +1,8 @@
 //! Unit tests for quarry/registry/probe.hpp: probing test plugins in a child process
 //! (the real quarry binary) and classifying every way a plugin can fail.
 
+#include <quarry/plugin.h>
+
 #include "quarry/registry/probe.hpp"
 
 #include "test_support.hpp"
@@ -17,7 +19,7 @@ TEST(Probe, DescribesAGoodPlugin) {
   ASSERT_EQ(result.status, ProbeStatus::kOk) << result.reason;
   ASSERT_TRUE(result.plugin);
   const PluginDescription& plugin = *result.plugin;
-  EXPECT_EQ(plugin.abi_version, 0x10000u);
+  EXPECT_EQ(plugin.abi_version, static_cast<std::uint32_t>(QUARRY_ABI_VERSION));
   EXPECT_EQ(plugin.name, "good");
   EXPECT_EQ(plugin.version, "1.0.0");
   ASSERT_EQ(plugin.tools.size(), 2u);
@@ -37,7 +39,7 @@ TEST(Probe, DescribesAGoodPlugin) {
 TEST(Probe, RefusesAnotherAbiMajorNamingBothVersions) {
   const ProbeResult result = probe(Plugins::wrong_major());
   EXPECT_EQ(result.status, ProbeStatus::kBad);
-  EXPECT_EQ(result.reason, "built for plugin ABI 2.0; this host speaks 1.0");
+  EXPECT_EQ(result.reason, "built for plugin ABI 2.0; this host speaks 1.1");
 }
 
 TEST(Probe, ReportsAMissingInitSymbol) {

@@ -156,7 +156,62 @@ class FailingStage {
   void consume(sdk::Call&, const sdk::ChunkView&) { throw std::runtime_error("stage broke"); }
 };
 
+// First pass of CenterStage: the sum and count of "x".
+class MeanOfX {
+ public:
+  static constexpr sdk::StageMode mode = sdk::StageMode::mergeable;
+  void consume(sdk::Call&, const sdk::ChunkView& chunk) {
+    const auto x = chunk.column("x").int64s();
+    for (int64_t i = 0; i < chunk.rows(); ++i) {
+      if (x.is_valid(i)) {
+        sum_ += static_cast<double>(x[i]);
+        ++count_;
+      }
+    }
+  }
+  void merge(MeanOfX& other, sdk::Call&) {
+    sum_ += other.sum_;
+    count_ += other.count_;
+  }
+  void finish(sdk::Call&) { mean_ = count_ > 0 ? sum_ / static_cast<double>(count_) : 0.0; }
+  double mean() const { return mean_; }
+
+ private:
+  double sum_ = 0;
+  int64_t count_ = 0;
+  double mean_ = 0;
+};
+
+// Two passes: reports x minus the first pass's mean, summed, and whether the host
+// flagged a final chunk.
+class CenterStage {
+ public:
+  static constexpr sdk::StageMode mode = sdk::StageMode::ordered;
+  using FirstPass = MeanOfX;
+  CenterStage(sdk::Call&, const sdk::Args&, const sdk::SchemaView&, const MeanOfX& first)
+      : mean_(first.mean()) {}
+  void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
+    const auto x = chunk.column("x").int64s();
+    for (int64_t i = 0; i < chunk.rows(); ++i) {
+      if (x.is_valid(i)) centered_ += static_cast<double>(x[i]) - mean_;
+    }
+    saw_final_ = saw_final_ || call.final_chunk();
+  }
+  sdk::Result finish(sdk::Call&) {
+    return sdk::Result::structured(
+        {{"mean", mean_}, {"centered_sum", centered_}, {"saw_final", saw_final_}});
+  }
+
+ private:
+  double mean_;
+  double centered_ = 0;
+  bool saw_final_ = false;
+};
+
 }  // namespace
+
+QUARRY_STAGE_TOOL(center, "sdk_test_center", nullptr, "Centers x on its mean (two passes).",
+                  R"({"type":"object"})", nullptr, CenterStage);
 
 QUARRY_STAGE_TOOL(sum, "sdk_test_sum", "Sum", "Sums columns.",
                   R"({"type":"object","properties":{"separator":{"type":"string"}}})",
@@ -330,12 +385,12 @@ TEST(SdkPlugin, InitPublishesNameVersionAndEveryDeclaredTool) {
   EXPECT_STREQ(p.name, "sdk_test");
   EXPECT_STREQ(p.version, "2.3.4");
   EXPECT_STREQ(p.description, "Plugin used by sdk_test");
-  ASSERT_EQ(p.tool_count, 7U);
+  ASSERT_EQ(p.tool_count, 8U);
   std::vector<std::string> names;
   for (uint32_t i = 0; i < p.tool_count; ++i) names.emplace_back(p.tools[i]->name);
   EXPECT_EQ(names, (std::vector<std::string>{"sdk_test_echo", "sdk_test_fail", "sdk_test_slow",
-                                             "sdk_test_content", "sdk_test_sum", "sdk_test_filter",
-                                             "sdk_test_failing"}));
+                                             "sdk_test_content", "sdk_test_center", "sdk_test_sum",
+                                             "sdk_test_filter", "sdk_test_failing"}));
 }
 
 TEST(SdkPlugin, ToolDescriptorsCarryTheirMetadata) {
@@ -827,6 +882,40 @@ TEST(SdkStage, MergeableStageRoundTripsThroughTheCAbi) {
   EXPECT_EQ(call.result_json()["structuredContent"],
             json::parse(R"({"x_sum":140,"y_sum":16.0,"nulls":6,"rows":8,
                             "s":"a+ccc+dd+a+ccc+dd"})"));
+}
+
+TEST(SdkStage, FirstPassStateReachesTheSecondPassThroughTheCAbi) {
+  HandChunk h;  // x: 10, 20, null, 40 (see HandChunk)
+  const quarry_stage_v1& stage = *tool("sdk_test_center").stage;
+  ASSERT_NE(stage.first_pass, nullptr);
+  ASSERT_NE(stage.open_second_pass, nullptr);
+  EXPECT_EQ(stage.first_pass->mode, QUARRY_STAGE_MERGEABLE);
+  EXPECT_EQ(stage.first_pass->first_pass, nullptr);
+  EXPECT_EQ(tool("sdk_test_sum").stage->first_pass, nullptr);
+
+  FakeCall call;
+  void* first = nullptr;
+  ASSERT_EQ(stage.first_pass->open(nullptr, &call.raw, "{}", 2, &h.schema, &first), QUARRY_OK)
+      << call.error;
+  ASSERT_EQ(stage.first_pass->consume(first, &call.raw, &h.array, &h.schema), QUARRY_OK);
+  ASSERT_EQ(stage.first_pass->finish(first, &call.raw), QUARRY_OK);
+  EXPECT_EQ(call.results_set, 0);  // a void finish reports nothing
+
+  void* second = nullptr;
+  ASSERT_EQ(stage.open_second_pass(nullptr, &call.raw, "{}", 2, &h.schema, first, &second),
+            QUARRY_OK)
+      << call.error;
+  ASSERT_EQ(stage.consume(second, &call.raw, &h.array, &h.schema), QUARRY_OK);
+  call.raw.flags = QUARRY_CALL_FINAL_CHUNK;
+  ASSERT_EQ(stage.consume(second, &call.raw, &h.array, &h.schema), QUARRY_OK);
+  ASSERT_EQ(stage.finish(second, &call.raw), QUARRY_OK) << call.error;
+  stage.close(second);
+  stage.first_pass->close(first);
+  const auto data = call.result_json()["structuredContent"];
+  const double mean = (10.0 + 20.0 + 40.0) / 3.0;  // the non-null x of HandChunk
+  EXPECT_DOUBLE_EQ(data["mean"].get<double>(), mean);
+  EXPECT_NEAR(data["centered_sum"].get<double>(), 0.0, 1e-12);
+  EXPECT_TRUE(data["saw_final"].get<bool>());
 }
 
 TEST(SdkStage, OpenFailsCleanlyWhenTheInputLacksAColumn) {

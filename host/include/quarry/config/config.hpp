@@ -72,7 +72,14 @@ struct Settings {
   struct Memory {
     //! Budget for one pipeline run's buffered data, in MiB.
     std::uint64_t budget_mb = 256;
+    //! Input chunk size in KiB; 0 derives it from the budget.
+    std::uint64_t chunk_kb = 0;
   } memory;
+
+  struct Exec {
+    //! Worker threads of one pipeline run; 0 uses every core.
+    std::uint32_t threads = 0;
+  } exec;
 
   struct Results {
     //! Largest serialized tool result sent to the client, in bytes.

@@ -32,6 +32,8 @@ class ChunkSink {
 struct RunOptions {
   //! Budget for chunks in flight plus stage buffers.
   std::uint64_t memory_budget_bytes = 256ull << 20;
+  //! Input chunk size in bytes; 0 derives it from the budget (see plan_flow).
+  std::uint64_t chunk_bytes = 0;
   //! Worker threads of the run's arena (0 = hardware concurrency).
   unsigned threads = 0;
   //! The run fails with kTimeout after this long; zero for no limit.
@@ -48,18 +50,22 @@ struct FlowPlan {
 
 //! Chooses K (chunks in flight) and the input chunk size so that K chunks plus
 //! their decoded copies fit the budget.
-[[nodiscard]] FlowPlan plan_flow(std::uint64_t memory_budget_bytes, unsigned threads);
+//! A non-zero `chunk_bytes` fixes the chunk size; K then still respects the budget.
+[[nodiscard]] FlowPlan plan_flow(std::uint64_t memory_budget_bytes, unsigned threads,
+                                 std::uint64_t chunk_bytes = 0);
 
-//! The outcome of one analysis stage.
+//! The outcome of one analysis stage, or the report of a transforming stage.
 struct StageOutcome {
   std::string stage;
   std::optional<tools::ToolResult> result;  //!< absent when the stage itself failed
   std::string error;                        //!< why the stage failed; empty when fine
+  bool transforms = false;                  //!< the stage changed the stream (its report)
 };
 
 //! Everything a run produced, complete or not.
 struct RunResult {
-  std::vector<StageOutcome> outcomes;  //!< analysis stages, in pipeline order
+  //! Analyses, and transforming stages that report what they changed, in pipeline order.
+  std::vector<StageOutcome> outcomes;
   std::uint64_t chunks_read = 0;
   std::uint64_t chunks_retired = 0;
   std::uint64_t rows = 0;
@@ -72,8 +78,10 @@ struct RunResult {
 
 //! Runs `stages` over `source`. Analyses (non-transforming stages) see the stream
 //! as left by the transforming stages before them; `sink`, when given, receives the
-//! final stream in order. Never throws for data or stage problems: they are
-//! reported in the result, with what was computed before the failure.
+//! final stream in order. A stage with a first_pass() costs one extra read of the
+//! input (prefix transforms plus the first pass) before the main pass; the source is
+//! rewound in between. Never throws for data or stage problems: they are reported in
+//! the result, with what was computed before the failure.
 [[nodiscard]] RunResult run_pipeline(io::Source& source,
                                      std::span<const std::shared_ptr<Stage>> stages,
                                      ChunkSink* sink, const RunOptions& options,

@@ -29,11 +29,13 @@ class StageInstance {
   virtual ~StageInstance() = default;
   //! Processes one chunk. Transforming stages return the chunk to pass on
   //! (exactly one per input, possibly with zero rows); analyses return nullptr.
-  virtual std::shared_ptr<const io::Chunk> process(
-      const std::shared_ptr<const io::Chunk>& chunk) = 0;
+  //! `final_chunk` marks the input's last chunk (seen last by ordered stages).
+  virtual std::shared_ptr<const io::Chunk> process(const std::shared_ptr<const io::Chunk>& chunk,
+                                                   bool final_chunk) = 0;
   //! kMergeable only: folds `other` (an instance of the same stage) into this one.
   virtual void merge(StageInstance& other) = 0;
-  //! Produces the stage's result after the last chunk.
+  //! Produces the stage's result after the last chunk; a transforming stage may
+  //! return an empty result (no content, no structured data) when it has no report.
   virtual tools::ToolResult finish() = 0;
 };
 
@@ -50,6 +52,16 @@ class Stage {
   //! do not fit the schema (e.g. a missing column), before any chunk is processed.
   [[nodiscard]] virtual std::unique_ptr<StageInstance> open(const io::Schema& input,
                                                             tools::CallContext& context) = 0;
+  //! The stage the executor must run over the whole input before this one (a
+  //! consume-only, mergeable or ordered stage), or nullptr for a one-pass stage.
+  [[nodiscard]] virtual std::shared_ptr<Stage> first_pass() const { return nullptr; }
+  //! Opens an instance for the second pass, given the finished (merged) state of
+  //! first_pass(); `first` outlives every instance opened with it.
+  [[nodiscard]] virtual std::unique_ptr<StageInstance> open_second_pass(
+      const io::Schema& input, tools::CallContext& context, const StageInstance& first) {
+    (void)first;
+    return open(input, context);
+  }
 };
 
 //! Why a run stopped early.

@@ -82,6 +82,7 @@ class CsvReader final : public Source {
   [[nodiscard]] std::uint64_t bytes_read() const override;
   [[nodiscard]] std::optional<std::uint64_t> total_bytes() const override;
   [[nodiscard]] ReadReport report() const override;
+  void rewind() override;
 
   //! The delimiter in use (given or detected).
   [[nodiscard]] char delimiter() const noexcept;

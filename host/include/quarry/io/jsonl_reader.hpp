@@ -58,6 +58,7 @@ class JsonlReader final : public Source {
   [[nodiscard]] std::uint64_t bytes_read() const override;
   [[nodiscard]] std::optional<std::uint64_t> total_bytes() const override;
   [[nodiscard]] ReadReport report() const override;
+  void rewind() override;
 
   //! Number of chunks the file splits into.
   [[nodiscard]] std::size_t chunk_count() const noexcept;

@@ -27,6 +27,9 @@ class Source {
   [[nodiscard]] virtual std::optional<std::uint64_t> total_bytes() const = 0;
   //! What the reader coerced or recovered, per column (complete after the last chunk).
   [[nodiscard]] virtual ReadReport report() const = 0;
+  //! Starts again from the first chunk (same schema, same chunks), for stages that need
+  //! two passes. Throws InputError when the input cannot be read twice.
+  virtual void rewind();
 };
 
 }  // namespace quarry::io

@@ -29,12 +29,16 @@ class StreamingToolProvider final : public tools::ToolProvider {
       wrappers_;
 };
 
+class FileOutput;
+
 //! The run's outcome as a tool result: the stage's result with the input
-//! description under "input"; on failure, what was computed plus the error
-//! (isError, `complete: false`). The result budget is applied.
+//! description under "input" and, when `output` (may be null) was written, the file
+//! under "output"; on failure, what was computed plus the error (isError,
+//! `complete: false`). The result budget is applied.
 [[nodiscard]] tools::ToolResult compose_run_result(const std::string& tool,
                                                    const exec::RunResult& run, nlohmann::json input,
-                                                   const Environment& environment);
+                                                   const Environment& environment,
+                                                   const FileOutput* output = nullptr);
 
 //! The output schema published for a streaming tool: the plugin's, plus the
 //! properties the host adds (input, complete, error, truncated, totals, full_result).

@@ -23,6 +23,10 @@ struct ToolInfo {
   bool streaming = false;
   //! "stateless", "mergeable", "ordered" or "accumulate" for streaming tools.
   std::optional<std::string> stage_mode;
+  //! True when the stage passes a changed stream on (quarry_stage_v1.transform != NULL).
+  bool transforms = false;
+  //! True when the stage reads the input twice (a first pass, ABI 1.1).
+  bool two_pass = false;
 };
 
 //! A plugin as its quarry_plugin_v1 describes it.
@@ -39,7 +43,7 @@ struct PluginDescription {
 
 //! The probe/cache JSON form: {abi_version, name, version, description, tools:[{name,
 //! title, description, input_schema, output_schema?, annotations?, streaming,
-//! stage_mode?}]}.
+//! stage_mode?, transforms?, two_pass?}]}.
 [[nodiscard]] nlohmann::json to_json(const PluginDescription& plugin);
 
 //! Parses the form written by to_json(). Moves the schemas out of `json` (cheap).

@@ -23,6 +23,9 @@ class StreamingTool {
   virtual ~StreamingTool() = default;
   //! "stateless", "mergeable", "ordered" or "accumulate", known without loading.
   [[nodiscard]] virtual std::string stage_mode() const = 0;
+  //! True when the stage passes a changed stream on (rows written by a sink), known
+  //! without loading.
+  [[nodiscard]] virtual bool transforms() const = 0;
   //! Loads the plugin if needed; throws std::runtime_error with a message for the
   //! user when it cannot be loaded.
   [[nodiscard]] virtual StageBinding bind_stage() = 0;

@@ -47,6 +47,10 @@ inline constexpr std::array kKeys = std::to_array<KeySpec>({
    .doc = "Directories tools may read input files from (non-empty list)",
    .field = [](Settings& s) -> FieldRef { return &s.data.roots; },
    .default_text = R"(["."])"},
+  {.name = "exec.threads",
+   .doc = "Worker threads of one pipeline run; 0 uses every core",
+   .field = [](Settings& s) -> FieldRef { return &s.exec.threads; },
+   .min = 0, .max = 1024},
   {.name = "limits.call_timeout_s",
    .doc = "Wall-clock limit of one tool call in seconds; 0 disables it",
    .field = [](Settings& s) -> FieldRef { return &s.limits.call_timeout_s; },
@@ -90,6 +94,10 @@ inline constexpr std::array kKeys = std::to_array<KeySpec>({
    .doc = "Memory budget for one pipeline run's buffered data, in MiB",
    .field = [](Settings& s) -> FieldRef { return &s.memory.budget_mb; },
    .min = 8, .max = 1'048'576},
+  {.name = "memory.chunk_kb",
+   .doc = "Input chunk size in KiB; 0 derives it from memory.budget_mb",
+   .field = [](Settings& s) -> FieldRef { return &s.memory.chunk_kb; },
+   .min = 0, .max = 1'048'576},
   {.name = "output.root",
    .doc = "Directory tools write output files under",
    .field = [](Settings& s) -> FieldRef { return &s.output.root; },
@@ -126,8 +134,8 @@ inline constexpr std::array kKeys = std::to_array<KeySpec>({
 // clang-format on
 
 //! The sections, sorted.
-inline constexpr std::array<std::string_view, 8> kSections = {
-    "data", "limits", "log", "mcp", "memory", "output", "plugins", "results"};
+inline constexpr std::array<std::string_view, 9> kSections = {
+    "data", "exec", "limits", "log", "mcp", "memory", "output", "plugins", "results"};
 
 //! The key called `name` ("section.key"), or nullptr.
 inline const KeySpec* find_key(std::string_view name) {

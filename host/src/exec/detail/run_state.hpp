@@ -18,6 +18,8 @@ struct ChunkMessage {
   std::shared_ptr<const io::Chunk> chunk;
   //! Consumers (analyses and the sink) that have not finished with this chunk.
   std::shared_ptr<std::atomic<int>> taps_left;
+  //! The input's last chunk (known from a one-chunk read-ahead).
+  bool final_chunk = false;
 };
 
 //! Reading, failure and progress bookkeeping of one run. Thread-safe.
@@ -29,7 +31,8 @@ class RunState {
   int taps_per_chunk = 1;
   std::atomic<std::uint64_t> chunks_retired{0};
 
-  //! Reads the next chunk unless the run is stopping; nullopt ends the stream.
+  //! Reads the next chunk unless the run is stopping; nullopt ends the stream. Reads one
+  //! chunk ahead, so the last chunk is marked final.
   std::optional<ChunkMessage> next_message(io::Source& source);
 
   //! Runs `work` for `stage` on `message`, turning exceptions into a run failure.
@@ -58,12 +61,18 @@ class RunState {
 
  private:
   void record_stage_exception(std::string_view stage, std::uint64_t sequence);
+  //! False (after recording why) when the run must stop: cancelled or out of time.
+  bool may_continue();
+  //! The source's next chunk; nullptr at the end or after recording a read failure.
+  std::shared_ptr<const io::Chunk> read(io::Source& source);
   void report_progress(const io::Source& source, bool force);
 
   RunOptions options_;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_progress_{};
   std::uint64_t chunks_read_ = 0;
+  bool read_started_ = false;
+  std::shared_ptr<const io::Chunk> read_ahead_;
   std::uint64_t rows_ = 0;
   std::uint64_t bytes_ = 0;
   std::atomic<bool> stopping_{false};

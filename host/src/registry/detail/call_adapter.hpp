@@ -25,6 +25,12 @@ class CallAdapter {
 
   [[nodiscard]] const quarry_call_v1* abi() const { return &call_; }
 
+  //! Sets QUARRY_CALL_* bits for the entry point about to be called.
+  void set_flags(std::uint32_t flags) { call_.flags = flags; }
+
+  //! True once the plugin set a result (valid or not).
+  [[nodiscard]] bool has_result();
+
   //! The result of the call once the entry point returned `status`. `what` names the
   //! tool and plugin in error messages, e.g. "tool 'x' of plugin 'p'".
   [[nodiscard]] tools::ToolResult finish(quarry_status status, const std::string& what);

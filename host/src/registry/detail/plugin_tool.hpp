@@ -28,6 +28,8 @@ class PluginTool final : public tools::Tool, public tools::StreamingTool {
 
   //! The stage mode from the cache ("" for call-only tools).
   [[nodiscard]] std::string stage_mode() const override { return info_->stage_mode.value_or(""); }
+  //! Whether the stage transforms the stream, from the cache.
+  [[nodiscard]] bool transforms() const override { return info_->transforms; }
   //! Loads the plugin if needed and returns its stage entry points; throws
   //! PluginError when the tool has none.
   [[nodiscard]] tools::StageBinding bind_stage() override;

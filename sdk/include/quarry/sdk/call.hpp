@@ -118,6 +118,16 @@ class Call {
     return raw_->memory_budget_bytes;
   }
 
+  //! True on the consume/transform call of the input's last chunk (hosts before
+  //! ABI 1.1 never say so). Ordered and accumulate stages see it on their last
+  //! call: a transforming stage that holds rows back emits them then.
+  [[nodiscard]] bool final_chunk() const noexcept {
+    return raw_ != nullptr &&
+           detail::has_member(raw_->struct_size,
+                              offsetof(quarry_call_v1, flags) + sizeof(raw_->flags)) &&
+           (raw_->flags & QUARRY_CALL_FINAL_CHUNK) != 0;
+  }
+
   //! The C struct, for code that needs it directly.
   [[nodiscard]] const quarry_call_v1* raw() const noexcept { return raw_; }
 

@@ -33,6 +33,15 @@
 //!   - `void merge(T& other, Call&)`: required for StageMode::mergeable.
 //!   - `Result finish(Call&)` (or `void finish(Call&)`): the run's result.
 //!   - close: the destructor.
+//!   - `using FirstPass = F;` (ABI 1.1): F is a consume-only stage class (mergeable
+//!     or ordered) the host runs over the whole input first. After merging F's
+//!     states and calling F::finish (void) it opens this stage with the constructor
+//!     (Call&, const Args&, const SchemaView&, const F& first_pass); every worker
+//!     gets the same F, so only read it. For what must be known before the first
+//!     row is processed: a mean or median to fill with, outlier fences, where each
+//!     key last occurs.
+//!   - `call.final_chunk()` (ABI 1.1) is true on the last chunk's consume/transform
+//!     call; ordered stages see it last, so rows held back can be emitted then.
 //! Every exception is caught and reported like a tool's (see QUARRY_TOOL).
 
 #include "quarry/sdk/args.hpp"

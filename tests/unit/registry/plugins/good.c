@@ -81,7 +81,9 @@ static const quarry_stage_v1 count_stage = {sizeof(quarry_stage_v1),
                                             NULL,
                                             NULL,
                                             stage_finish,
-                                            stage_close};
+                                            stage_close,
+                                            NULL,
+                                            NULL};
 
 static const quarry_tool_v1 echo_tool = {
     sizeof(quarry_tool_v1),

@@ -53,9 +53,21 @@ template <class T>
 struct has_finish<T, std::void_t<decltype(std::declval<T&>().finish(std::declval<Call&>()))>>
     : std::true_type {};
 
+template <class T, class = void>
+struct first_pass_of {
+  using type = void;
+};
+template <class T>
+struct first_pass_of<T, std::void_t<typename T::FirstPass>> {
+  using type = typename T::FirstPass;
+};
+
 //! The C entry points of stage class T, and the quarry_stage_v1 table.
 template <class T>
 struct StageAdapter {
+  //! T::FirstPass, or void for a one-pass stage.
+  using FirstPass = typename first_pass_of<T>::type;
+  static constexpr bool two_pass = !std::is_void_v<FirstPass>;
   static_assert(has_mode<T>::value,
                 "a stage class needs `static constexpr quarry::sdk::StageMode mode = ...;`");
   static_assert(has_consume<T>::value || has_transform<T>::value,
@@ -64,8 +76,32 @@ struct StageAdapter {
   static_assert(T::mode != StageMode::mergeable || has_merge<T>::value,
                 "a StageMode::mergeable stage class needs merge(T& other, Call&)");
 
+  static T* construct_second_pass(Call& call, const Args& args, const SchemaView& input,
+                                  const void* first_pass) {
+    if constexpr (two_pass) {
+      static_assert(!has_transform<FirstPass>::value,
+                    "a FirstPass stage only reads: it must not have transform()");
+      static_assert(
+          FirstPass::mode == StageMode::mergeable || FirstPass::mode == StageMode::ordered,
+          "a FirstPass stage must be StageMode::mergeable or StageMode::ordered");
+      static_assert(
+          std::is_constructible_v<T, Call&, const Args&, const SchemaView&, const FirstPass&>,
+          "a stage with a FirstPass needs a constructor taking (Call&, const Args&, "
+          "const SchemaView&, const FirstPass&)");
+      if (first_pass == nullptr)
+        throw Error::invalid_argument("second pass opened without a first");
+      return new T(call, args, input, *static_cast<const FirstPass*>(first_pass));
+    } else {
+      throw Error(QUARRY_UNSUPPORTED, "this stage has no first pass");
+    }
+  }
+
   static T* construct(Call& call, const Args& args, const SchemaView& input) {
-    if constexpr (std::is_constructible_v<T, Call&, const Args&, const SchemaView&>) {
+    if constexpr (two_pass) {
+      (void)call, (void)args, (void)input;
+      throw Error(QUARRY_UNSUPPORTED,
+                  "this stage needs its first pass: the host opens it with open_second_pass");
+    } else if constexpr (std::is_constructible_v<T, Call&, const Args&, const SchemaView&>) {
       return new T(call, args, input);
     } else if constexpr (std::is_constructible_v<T, const Args&, const SchemaView&>) {
       return new T(args, input);
@@ -89,6 +125,20 @@ struct StageAdapter {
       const Args args = Args::parse(args_json, args_size);
       const SchemaView schema(input);
       *state = construct(call, args, schema);
+      return QUARRY_OK;
+    });
+  }
+
+  static quarry_status open_second_pass(void*, const quarry_call_v1* raw, const char* args_json,
+                                        std::uint64_t args_size, const ArrowSchema* input,
+                                        const void* first_pass, void** state) noexcept {
+    return guard(raw, [&]() -> quarry_status {
+      if (state == nullptr) throw Error::invalid_argument("stage open: `state` is NULL");
+      *state = nullptr;
+      Call call(raw);
+      const Args args = Args::parse(args_json, args_size);
+      const SchemaView schema(input);
+      *state = construct_second_pass(call, args, schema, first_pass);
       return QUARRY_OK;
     });
   }
@@ -163,6 +213,14 @@ struct StageAdapter {
     }
   }
 
+  static constexpr const quarry_stage_v1* first_pass_table() {
+    if constexpr (two_pass) {
+      return &StageAdapter<FirstPass>::table;
+    } else {
+      return nullptr;
+    }
+  }
+
   static constexpr quarry_stage_v1 table = {
       static_cast<std::uint32_t>(sizeof(quarry_stage_v1)),
       static_cast<quarry_stage_mode>(T::mode),
@@ -172,6 +230,8 @@ struct StageAdapter {
       has_merge<T>::value ? &StageAdapter::merge : nullptr,
       &StageAdapter::finish,
       &StageAdapter::close,
+      first_pass_table(),
+      two_pass ? &StageAdapter::open_second_pass : nullptr,
   };
 };
 

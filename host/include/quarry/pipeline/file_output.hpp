@@ -1,0 +1,46 @@
+#pragma once
+//! \file
+//! Writing a run's final stream to a file under the output root: the `output`
+//! argument ({path, overwrite?}) of `pipeline_run` and of transforming tools.
+
+#include "quarry/exec/executor.hpp"
+#include "quarry/io/sink.hpp"
+#include "quarry/pipeline/environment.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+
+namespace quarry::pipeline {
+
+//! The JSON Schema of the `output` argument, described for `purpose`.
+[[nodiscard]] nlohmann::json output_property(std::string_view purpose);
+
+//! Receives the final stream and writes it atomically (a temporary file renamed on
+//! commit), opening the file on the first chunk, whose schema may differ from the
+//! input's after transforming stages. A run that fails leaves no file behind.
+class FileOutput final : public exec::ChunkSink {
+ public:
+  //! Resolves `output` ({path, overwrite?}) under the output root; throws
+  //! sandbox::SandboxError or io::OutputError (the file exists and overwrite is
+  //! not set) with a message for the user, before any data is read.
+  FileOutput(const nlohmann::json& output, const Environment& environment, io::Schema fallback);
+
+  void write(const io::Chunk& chunk) override;
+  void commit() override;
+
+  //! Rows written so far.
+  [[nodiscard]] std::uint64_t rows() const { return sink_ ? sink_->rows_written() : 0; }
+  //! {path (as the caller gave it), rows} for results.
+  [[nodiscard]] nlohmann::json describe() const;
+
+ private:
+  std::string requested_path_;
+  std::filesystem::path destination_;
+  io::Schema fallback_;
+  io::SinkOptions options_;
+  std::unique_ptr<io::Sink> sink_;
+};
+
+}  // namespace quarry::pipeline

@@ -1,0 +1,50 @@
+#include "quarry/pipeline/file_output.hpp"
+
+#include "quarry/io/error.hpp"
+
+#include <fmt/format.h>
+
+namespace quarry::pipeline {
+
+nlohmann::json output_property(std::string_view purpose) {
+  return {{"type", "object"},
+          {"description",
+           fmt::format("{} to this file under the output root (.csv, .tsv, .jsonl or .sqlite), "
+                       "written atomically. An existing file is refused unless overwrite is true.",
+                       purpose)},
+          {"properties",
+           {{"path", {{"type", "string"}, {"minLength", 1}}},
+            {"overwrite", {{"type", "boolean"}, {"default", false}}}}},
+          {"required", {"path"}},
+          {"additionalProperties", false}};
+}
+
+FileOutput::FileOutput(const nlohmann::json& output, const Environment& environment,
+                       io::Schema fallback)
+    : requested_path_(output.value("path", "")),
+      destination_(environment.sandbox.resolve_output(requested_path_)),
+      fallback_(std::move(fallback)) {
+  options_.overwrite = output.value("overwrite", false);
+  if (!options_.overwrite && std::filesystem::exists(destination_)) {
+    throw io::OutputError(
+        fmt::format("{} already exists; set output.overwrite to true to replace it, or choose "
+                    "another path",
+                    requested_path_));
+  }
+}
+
+void FileOutput::write(const io::Chunk& chunk) {
+  if (!sink_) sink_ = io::open_sink(destination_, chunk.schema(), options_);
+  sink_->write(chunk);
+}
+
+void FileOutput::commit() {
+  if (!sink_) sink_ = io::open_sink(destination_, fallback_, options_);
+  sink_->commit();
+}
+
+nlohmann::json FileOutput::describe() const {
+  return {{"path", requested_path_}, {"rows", rows()}};
+}
+
+}  // namespace quarry::pipeline
