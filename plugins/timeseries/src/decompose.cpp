@@ -15,26 +15,26 @@
 #include "detail/format.hpp"
 #include "detail/text.hpp"
 #include "quarry/sdk.hpp"
-#include "ts/autocov.hpp"
 #include "ts/plot.hpp"
 #include "ts/schema.hpp"
+#include "ts/seasonal.hpp"
 #include "ts/series.hpp"
 
 namespace quarry::ts {
 namespace {
 
-constexpr const char* kInputSchema = R"({"type":"object","required":["column"],"properties":{)" QUARRY_TS_COLUMN
-                                     R"(,)" QUARRY_TS_TIME_COLUMN(
-                                         "Optional: rows are put in time order first, and a "
-                                         "regular step "
-                                         "implies the period (s/min → 60, h → 24, D → 7, W → 52, "
-                                         "month → 12).") R"(,"model":{"type":"string","enum":["additive","multiplicative"],"default":"additive"},)"
-                                                         R"("period":{"type":"integer","minimum":2,"description":"Season length in rows. Default: )"
-                                                         R"(implied by the time step, else the lag of the highest ACF peak (up to 500)."},)"
-                                                         R"("max_points":{"type":"integer","minimum":0,"maximum":100000,"default":1000,)"
-                                                         R"("description":"Return the trend, seasonal and residual series when the series has at )"
-                                                         R"(most this many values."},)" QUARRY_TS_PICTURE
-                                                         R"(}})";
+constexpr const char* kInputSchema =
+    R"({"type":"object","required":["column"],"properties":{)" QUARRY_TS_COLUMN
+    R"(,)" QUARRY_TS_TIME_COLUMN(
+        "Optional: rows are put in time order first, and a "
+        "regular step "
+        "implies the period (s/min → 60, h → 24, D → 7, W → 52, "
+        "month → 12).") R"(,"model":{"type":"string","enum":["additive","multiplicative"],"default":"additive"},)"
+                        R"("period":{"type":"integer","minimum":2,"description":"Season length in rows. Default: )"
+                        R"(implied by the time step, else the lag of the highest ACF peak (up to 500)."},)"
+                        R"("max_points":{"type":"integer","minimum":0,"maximum":100000,"default":1000,)"
+                        R"("description":"Return the trend, seasonal and residual series when the series has at )"
+                        R"(most this many values."},)" QUARRY_TS_PICTURE R"(}})";
 
 constexpr const char* kOutputSchema =
     R"({"type":"object","required":["column","values","model","period","seasonal_pattern","notes"],)"
@@ -89,7 +89,8 @@ class DecomposeStage {
           name + "' has values <= 0 (use additive)");
     }
     std::string source = "given";
-    std::int64_t period = period_ ? *period_ : implied_period(source);
+    std::int64_t period =
+        period_ ? *period_ : (store_.timed() ? implied_period(store_.order(), source) : 0);
     if (period == 0) period = acf_period(x, source);
     if (n < 2 * period) {
       throw sdk::Error::invalid_argument(
@@ -98,45 +99,10 @@ class DecomposeStage {
           ": give a shorter period or more data");
     }
     const auto p = static_cast<std::size_t>(period);
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    // Centred moving average: weights 1/p (odd p) or [1/2, 1, …, 1, 1/2]/p (even p).
-    std::vector<double> trend(x.size(), nan);
     const std::size_t half = p / 2;
-    for (std::size_t t = half; t + half < x.size(); ++t) {
-      double s = 0;
-      if (p % 2 == 1) {
-        for (std::size_t j = 0; j < p; ++j) s += x[t - half + j];
-      } else {
-        s = 0.5 * x[t - half] + 0.5 * x[t + half];
-        for (std::size_t j = 1; j < p; ++j) s += x[t - half + j];
-      }
-      trend[t] = s / static_cast<double>(p);
-    }
-    std::vector<double> detrended(x.size());
-    for (std::size_t t = 0; t < x.size(); ++t) {
-      detrended[t] = multiplicative_ ? x[t] / trend[t] : x[t] - trend[t];
-    }
-    std::vector<double> pattern(p, 0.0);
-    for (std::size_t i = 0; i < p; ++i) {
-      double s = 0;
-      std::int64_t c = 0;
-      for (std::size_t t = i; t < x.size(); t += p) {
-        if (!std::isnan(detrended[t])) {
-          s += detrended[t];
-          ++c;
-        }
-      }
-      pattern[i] = s / static_cast<double>(c);
-    }
-    double centre = 0;
-    for (double v : pattern) centre += v;
-    centre /= static_cast<double>(p);
-    for (double& v : pattern) v = multiplicative_ ? v / centre : v - centre;
-    std::vector<double> seasonal(x.size()), resid(x.size());
-    for (std::size_t t = 0; t < x.size(); ++t) {
-      seasonal[t] = pattern[t % p];
-      resid[t] = multiplicative_ ? detrended[t] / seasonal[t] : detrended[t] - seasonal[t];
-    }
+    const Decomposition d = decompose(x, p, multiplicative_);
+    const std::vector<double>&trend = d.trend, &seasonal = d.seasonal, &resid = d.resid,
+          &pattern = d.pattern;
     json out = {{"column", name},
                 {"values", n},
                 {"model", multiplicative_ ? "multiplicative" : "additive"},
@@ -204,52 +170,6 @@ class DecomposeStage {
     return ss / (n - 1);
   }
   static double sample_std(const std::vector<double>& v) { return std::sqrt(sample_var(v)); }
-
-  // statsmodels' freq_to_period for a regular time step.
-  std::int64_t implied_period(std::string& source) const {
-    if (!store_.timed()) return 0;
-    const auto step = store_.order().usual_step();
-    if (!step) return 0;
-    const std::int64_t s = *step / kMicrosPerSecond;
-    std::int64_t period = 0;
-    if (s == 1 || s == 60) period = 60;
-    if (s == 3600) period = 24;
-    if (s == 86400) period = 7;
-    if (s == 7 * 86400) period = 52;
-    if (s >= 28 * 86400 && s <= 31 * 86400) period = 12;
-    if (s >= 90 * 86400 && s <= 92 * 86400) period = 4;
-    if (period > 0) source = "time step " + stats::duration_text(static_cast<double>(s));
-    return period;
-  }
-
-  // The lag (2..min(n/2, 500)) of the highest local ACF maximum.
-  static std::int64_t acf_period(const std::vector<double>& x, std::string& source) {
-    const auto n = static_cast<std::int64_t>(x.size());
-    const std::int64_t max_lag = std::min<std::int64_t>(n / 2, 500);
-    if (max_lag < 3) {
-      throw sdk::Error::invalid_argument("too few values to detect a period; give period");
-    }
-    LagSums sums(max_lag);
-    sums.add(x.data(), x.size());
-    const std::vector<double> c = sums.centred(max_lag);
-    if (!(c[0] > 0)) throw sdk::Error::invalid_argument("the series is constant: no season");
-    const std::vector<double> acf = autocorrelations(c);
-    std::int64_t best = 0;
-    for (std::int64_t k = 2; k < max_lag; ++k) {
-      const auto i = static_cast<std::size_t>(k);
-      if (acf[i] > acf[i - 1] && acf[i] >= acf[i + 1] &&
-          (best == 0 || acf[i] > acf[static_cast<std::size_t>(best)])) {
-        best = k;
-      }
-    }
-    if (best == 0 || acf[static_cast<std::size_t>(best)] <= 0) {
-      throw sdk::Error::invalid_argument(
-          "no seasonal period found (no positive ACF peak up to lag " + std::to_string(max_lag) +
-          "); give period explicitly");
-    }
-    source = "ACF peak (acf " + stats::short_text(acf[static_cast<std::size_t>(best)]) + ")";
-    return best;
-  }
 
   std::string render(const json& out, const std::vector<double>& pattern) const {
     std::string text = "ts_decompose of '" + out["column"].get<std::string>() + "' (" +

@@ -86,13 +86,15 @@ class SeriesBudget {
 };
 
 //! A whole series held in memory: values in row order (missing values dropped) and, with a
-//! time column, their timestamps; plus what was dropped and the time order seen.
+//! time column, their timestamps (optionally their input row numbers); plus what was dropped and
+//! the time order seen.
 class SeriesStore {
  public:
   //! A store for `tool` (named in messages) of column `value` and optional time column.
   SeriesStore(const sdk::Call& call, const sdk::SchemaView& schema, const std::string& tool,
-              const std::string& value, const std::optional<std::string>& time)
-      : budget_(call), tool_(tool), value_(schema, value) {
+              const std::string& value, const std::optional<std::string>& time,
+              bool keep_rows = false)
+      : budget_(call), tool_(tool), value_(schema, value), keep_rows_(keep_rows) {
     if (time) time_.emplace(schema, *time);
   }
 
@@ -114,8 +116,10 @@ class SeriesStore {
         continue;
       }
       values_.push_back(scratch_[i]);
+      if (keep_rows_) rows_.push_back(next_row_ + static_cast<std::int64_t>(i));
     }
-    budget_.check((values_.capacity() + times_.capacity()) * 8,
+    next_row_ += static_cast<std::int64_t>(scratch_.size());
+    budget_.check((values_.capacity() + times_.capacity() + rows_.capacity()) * 8,
                   static_cast<std::int64_t>(values_.size()), tool_);
   }
 
@@ -140,6 +144,11 @@ class SeriesStore {
     }
     values_.swap(v);
     times_.swap(t);
+    if (keep_rows_) {
+      std::vector<std::int64_t> r(rows_.size());
+      for (std::size_t i = 0; i < index.size(); ++i) r[i] = rows_[index[i]];
+      rows_.swap(r);
+    }
     return true;
   }
 
@@ -147,6 +156,8 @@ class SeriesStore {
   [[nodiscard]] const std::vector<double>& values() const noexcept { return values_; }
   //! Their timestamps (empty without a time column).
   [[nodiscard]] const std::vector<std::int64_t>& times() const noexcept { return times_; }
+  //! The 0-based input row number of each value (empty unless asked for by the constructor).
+  [[nodiscard]] const std::vector<std::int64_t>& rows() const noexcept { return rows_; }
   //! True with a time column.
   [[nodiscard]] bool timed() const noexcept { return time_.has_value(); }
   //! The value column.
@@ -179,6 +190,9 @@ class SeriesStore {
   OrderCheck order_;
   std::vector<double> values_;
   std::vector<std::int64_t> times_;
+  bool keep_rows_;
+  std::vector<std::int64_t> rows_;
+  std::int64_t next_row_ = 0;
   std::int64_t no_time_ = 0;
   std::vector<double> scratch_;
   std::vector<std::optional<std::int64_t>> times_scratch_;

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import statsmodels
 from statsmodels.tsa import stattools
+from scipy import stats as scipy_stats
 from statsmodels.tsa.seasonal import seasonal_decompose
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -68,6 +69,23 @@ def generate():
         ev[i] = None
     events = pd.DataFrame({"time": times.strftime("%Y-%m-%dT%H:%M:%SZ"), "sensor": sensor, "value": ev})
     events.to_csv(os.path.join(FIX, "ts_events.csv"), index=False)
+
+
+def generate_spikes():
+    rng = np.random.default_rng(SEED + 1)
+    n = 600
+    t = np.arange(n)
+    y = 20 + 5 * np.sin(2 * np.pi * t / 24) + rng.normal(0, 1, n)
+    at = rng.choice(np.arange(40, n - 20), 14, replace=False)
+    y[at] += rng.choice([-1, 1], 14) * rng.uniform(6, 10, 14)
+    y = np.round(y, 6).astype(object)
+    # Nulls only near the end: missing values are dropped, which would shift the season's
+    # phase for the decomposition baseline.
+    for i in rng.choice(np.setdiff1d(np.arange(n - 24, n), at), 2, replace=False):
+        y[i] = None
+    time = pd.date_range("2023-05-01", periods=n, freq="H")
+    pd.DataFrame({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ"), "y": y}).to_csv(
+        os.path.join(FIX, "ts_spikes.csv"), index=False)
 
 
 def load(name):
@@ -182,9 +200,46 @@ def decompose_refs(df):
             {"trend": arr(d.trend), "seasonal": arr(d.seasonal), "resid": arr(d.resid)})
 
 
+def flagged(call, x, expected, score, threshold):
+    """The anomalies as the plugin reports them: input row (index of the CSV row), value,
+    expected value and score, where |score| > threshold."""
+    keep = np.abs(score.to_numpy()) > threshold
+    return {"call": call, "values": {
+        "row": [int(i) for i in x.index[keep]], "value": arr(x[keep]),
+        "expected": arr(expected[keep]), "score": arr(score[keep]),
+        "scored": int(score.notna().sum())}}
+
+
+def anomaly_refs(spikes):
+    x = spikes["y"].dropna()  # index = the CSV row number
+    for w, mp in [(30, 30), (20, 5)]:
+        r = x.reset_index(drop=True).rolling(w, min_periods=mp)
+        mean = pd.Series(r.mean().shift(1).to_numpy(), index=x.index)
+        std = pd.Series(r.std().shift(1).to_numpy(), index=x.index)
+        call = (f"x = spikes.y.dropna(); r = x.rolling({w}, min_periods={mp}); "
+                f"z = (x - r.mean().shift(1)) / r.std().shift(1); |z| > 3")
+        REF[f"anomalies_zscore_{w}_{mp}"] = flagged(call, x, mean, (x - mean) / std, 3.0)
+    for w in [7, 8]:
+        med = pd.Series(x.reset_index(drop=True).rolling(w, center=True, min_periods=1).median().to_numpy(),
+                        index=x.index)
+        resid = x - med
+        scale = scipy_stats.median_abs_deviation(resid, scale="normal")
+        call = (f"med = x.rolling({w}, center=True, min_periods=1).median(); r = x - med; "
+                f"z = (r - r.median()) / scipy.stats.median_abs_deviation(r, scale='normal'); |z| > 3.5")
+        REF[f"anomalies_median_{w}"] = flagged(call, x, med, (resid - resid.median()) / scale, 3.5)
+    d = seasonal_decompose(x.to_numpy(dtype=float), period=24)
+    expected = pd.Series(d.trend + d.seasonal, index=x.index)
+    resid = pd.Series(d.resid, index=x.index)
+    scale = scipy_stats.median_abs_deviation(resid, scale="normal", nan_policy="omit")
+    call = ("d = seasonal_decompose(x, period=24); z = (d.resid - nanmedian(d.resid)) / "
+            "scipy.stats.median_abs_deviation(d.resid, scale='normal', nan_policy='omit'); |z| > 3.5")
+    REF["anomalies_decompose_24"] = flagged(call, x, expected, (resid - resid.median()) / scale, 3.5)
+
+
 def main():
     os.makedirs(FIX, exist_ok=True)
     generate()
+    generate_spikes()
     df = load("ts_fixture.csv")
     events = load("ts_events.csv")
     rolling_refs(df, events)
@@ -192,6 +247,7 @@ def main():
     resample_refs(df, events)
     stationarity_refs(df)
     decompose_refs(df)
+    anomaly_refs(load("ts_spikes.csv"))
     REF["_versions"] = {"call": "versions", "values": {"numpy": np.__version__, "pandas": pd.__version__,
                                                       "statsmodels": statsmodels.__version__}}
     with open(os.path.join(FIX, "ts_reference.json"), "w") as f:
