@@ -1,7 +1,7 @@
 #pragma once
 //! \file
-//! Derivative-free minimisation (Nelder–Mead with restarts) for the forecasting models' small
-//! parameter vectors (Holt–Winters smoothing parameters, ARMA coefficients).
+//! Minimisation for the forecasting models: Nelder–Mead with restarts (ARMA coefficients) and
+//! projected Levenberg–Marquardt for box-bounded least squares (Holt–Winters).
 
 #include <algorithm>
 #include <cmath>
@@ -91,6 +91,111 @@ struct Minimum {
     if (v[lo] < best.f) best.x = p[lo], best.f = v[lo];
     if (!improved && restart > 0) break;
     for (double& s : step) s *= 0.5;
+  }
+  return best;
+}
+
+//! Solves the symmetric positive (semi)definite system a·x = b (n×n, row-major) by Gaussian
+//! elimination with partial pivoting; false when singular.
+inline bool solve_linear(std::vector<double> a, std::vector<double> b, std::size_t n,
+                         std::vector<double>& x) {
+  for (std::size_t c = 0; c < n; ++c) {
+    std::size_t piv = c;
+    for (std::size_t i = c + 1; i < n; ++i) {
+      if (std::fabs(a[i * n + c]) > std::fabs(a[piv * n + c])) piv = i;
+    }
+    if (!(std::fabs(a[piv * n + c]) > 0)) return false;
+    if (piv != c) {
+      for (std::size_t j = 0; j < n; ++j) std::swap(a[c * n + j], a[piv * n + j]);
+      std::swap(b[c], b[piv]);
+    }
+    for (std::size_t i = c + 1; i < n; ++i) {
+      const double f = a[i * n + c] / a[c * n + c];
+      for (std::size_t j = c; j < n; ++j) a[i * n + j] -= f * a[c * n + j];
+      b[i] -= f * b[c];
+    }
+  }
+  x.assign(n, 0.0);
+  for (std::size_t c = n; c-- > 0;) {
+    double v = b[c];
+    for (std::size_t j = c + 1; j < n; ++j) v -= a[c * n + j] * x[j];
+    x[c] = v / a[c * n + c];
+  }
+  return true;
+}
+
+//! Minimises Σ r(θ)² within the box [lower, upper] by projected Levenberg–Marquardt with a
+//! forward-difference Jacobian (m residuals; `residuals` fills r and returns Σ r², +inf when
+//! θ is infeasible). Stops when a step improves by less than 1e-13 relative, or after 300
+//! iterations.
+[[nodiscard]] inline Minimum levenberg_marquardt(
+    const std::function<double(const std::vector<double>&, std::vector<double>&)>& residuals,
+    std::vector<double> theta, const std::vector<double>& lower, const std::vector<double>& upper,
+    std::size_t m) {
+  const std::size_t p = theta.size();
+  std::vector<double> r, rj, jac(m * p), a(p * p), g(p), delta;
+  Minimum best{theta, residuals(theta, r), 1};
+  if (!std::isfinite(best.f)) return best;
+  double lambda = 1e-3;
+  for (int iter = 0; iter < 300; ++iter) {
+    for (std::size_t j = 0; j < p; ++j) {
+      std::vector<double> t = theta;
+      double h = 1e-7 * std::max(1.0, std::fabs(t[j]));
+      if (t[j] + h > upper[j]) h = -h;
+      t[j] += h;
+      const double f = residuals(t, rj);
+      ++best.evaluations;
+      for (std::size_t i = 0; i < m; ++i) {
+        jac[i * p + j] = std::isfinite(f) ? (rj[i] - r[i]) / h : 0.0;
+      }
+    }
+    std::fill(a.begin(), a.end(), 0.0);
+    std::fill(g.begin(), g.end(), 0.0);
+    for (std::size_t i = 0; i < m; ++i) {
+      const double* row = &jac[i * p];
+      for (std::size_t j = 0; j < p; ++j) {
+        g[j] += row[j] * r[i];
+        for (std::size_t l = j; l < p; ++l) a[j * p + l] += row[j] * row[l];
+      }
+    }
+    for (std::size_t j = 0; j < p; ++j) {
+      for (std::size_t l = 0; l < j; ++l) a[j * p + l] = a[l * p + j];
+    }
+    bool improved = false;
+    while (lambda < 1e12) {
+      std::vector<double> damped = a, rhs(p);
+      for (std::size_t j = 0; j < p; ++j) {
+        damped[j * p + j] += lambda * (a[j * p + j] + 1e-12);
+        rhs[j] = g[j];
+      }
+      // Coordinates on a bound that the gradient pushes outwards stay there this step
+      // (active set); clamping them after the solve would spoil the others' step.
+      for (std::size_t j = 0; j < p; ++j) {
+        if ((theta[j] <= lower[j] && g[j] > 0) || (theta[j] >= upper[j] && g[j] < 0)) {
+          for (std::size_t l = 0; l < p; ++l) damped[j * p + l] = damped[l * p + j] = 0;
+          damped[j * p + j] = 1;
+          rhs[j] = 0;
+        }
+      }
+      if (solve_linear(damped, rhs, p, delta)) {
+        std::vector<double> t(p);
+        for (std::size_t j = 0; j < p; ++j) {
+          t[j] = std::clamp(theta[j] - delta[j], lower[j], upper[j]);
+        }
+        std::vector<double> rt;
+        const double f = residuals(t, rt);
+        ++best.evaluations;
+        if (f < best.f) {
+          const double gain = (best.f - f) / best.f;
+          theta = t, r = rt, best.x = t, best.f = f;
+          lambda = std::max(lambda / 3, 1e-12);
+          improved = gain > 1e-13;
+          break;
+        }
+      }
+      lambda *= 4;
+    }
+    if (!improved) break;
   }
   return best;
 }

@@ -30,6 +30,8 @@ import pandas as pd
 import statsmodels
 from statsmodels.tsa import stattools
 from scipy import stats as scipy_stats
+from statsmodels.tsa.arima.model import ARIMA
+from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from statsmodels.tsa.seasonal import seasonal_decompose
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -236,6 +238,40 @@ def anomaly_refs(spikes):
     REF["anomalies_decompose_24"] = flagged(call, x, expected, (resid - resid.median()) / scale, 3.5)
 
 
+HW_CASES = [  # (name, column, trend, seasonal, seasonal_periods, damped)
+    ("hw_pos_add_mul24", "pos", "add", "mul", 24, False),
+    ("hw_pos_addd_add24", "pos", "add", "add", 24, True),
+    ("hw_walk_add", "walk", "add", None, None, False),
+    ("hw_walk_ses", "walk", None, None, None, False),
+    ("hw_pos_mul", "pos", "mul", None, None, False),
+]
+ARIMA_CASES = [("ar2", (2, 0, 0)), ("ar2", (1, 0, 1)), ("walk", (0, 1, 1)), ("walk", (2, 1, 0)),
+               ("walk", (0, 2, 1))]
+
+
+def forecast_refs(df):
+    for name, col, trend, seasonal, m, damped in HW_CASES:
+        call = (f"ExponentialSmoothing(df.{col}, trend={trend!r}, seasonal={seasonal!r}, "
+                f"seasonal_periods={m}, damped_trend={damped}).fit()  # then .forecast(24)")
+        r = ExponentialSmoothing(df[col].to_numpy(), trend=trend, seasonal=seasonal, seasonal_periods=m,
+                                 damped_trend=damped).fit()
+        keys = ["smoothing_level", "smoothing_trend", "smoothing_seasonal", "damping_trend"]
+        ref(name, call, {**{k: arr([r.params[k]])[0] for k in keys}, "sse": r.sse, "aic": r.aic,
+                         "forecast": arr(r.forecast(24))})
+    for col, order in ARIMA_CASES:
+        call = f"ARIMA(df.{col}, order={order}).fit()  # then .get_forecast(12), conf_int(alpha=0.05)"
+        r = ARIMA(df[col].to_numpy(), order=order).fit()
+        f = r.get_forecast(12)
+        ci = f.conf_int(alpha=0.05)
+        names = list(r.model.param_names)
+        ref(f"arima_{col}_{''.join(map(str, order))}", call,
+            {"const": r.params[names.index("const")] if "const" in names else None,
+             "ar": [r.params[names.index(f"ar.L{i}")] for i in range(1, order[0] + 1)],
+             "ma": [r.params[names.index(f"ma.L{i}")] for i in range(1, order[2] + 1)],
+             "sigma2": r.params[names.index("sigma2")], "llf": r.llf, "aic": r.aic,
+             "mean": arr(f.predicted_mean), "lower": arr(ci[:, 0]), "upper": arr(ci[:, 1])})
+
+
 def main():
     os.makedirs(FIX, exist_ok=True)
     generate()
@@ -248,6 +284,7 @@ def main():
     stationarity_refs(df)
     decompose_refs(df)
     anomaly_refs(load("ts_spikes.csv"))
+    forecast_refs(df)
     REF["_versions"] = {"call": "versions", "values": {"numpy": np.__version__, "pandas": pd.__version__,
                                                       "statsmodels": statsmodels.__version__}}
     with open(os.path.join(FIX, "ts_reference.json"), "w") as f:

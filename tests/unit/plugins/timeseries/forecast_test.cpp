@@ -1,0 +1,185 @@
+// ts_forecast against statsmodels 0.13.5 on the fixed-seed fixture. Holt–Winters
+// (ExponentialSmoothing(...).fit(): level, trend, damped trend, additive and multiplicative
+// seasons): both fits minimise the same SSE by numerical optimisation, so the plugin's SSE
+// must be at most statsmodels' (+1e-7 relative), the smoothing parameters agree within 1e-3
+// absolute and the 24 forecasts within 5e-3 relative (the SSE is nearly flat along some
+// initial-state directions: SSEs 2.5e-6 apart give forecasts 0.2% apart 24 steps ahead). ARIMA
+// (ARIMA(...).fit(), exact likelihood): log-likelihood within 1e-6 relative and never below
+// statsmodels', parameters within 2e-4 absolute, forecasts and 95% intervals within 1e-3 relative
+// (+1e-4 absolute near 0). Also: interval formula, forecast times, chunk-size independence, the
+// budget, pictures, bad input. Reference values: fixtures/ts_reference.json, written by
+// make_fixtures.py (each names the statsmodels call).
+
+#include <gtest/gtest.h>
+
+#include "ts_test_support.hpp"
+
+using namespace ts_test;
+
+namespace {
+
+RunOptions chunked(std::int64_t rows, std::uint64_t budget = 0) {
+  return {rows, 1, MergeOrder::left, 0, budget};
+}
+
+// A column of the result's forecast rows ("mean", "lower", "upper").
+json forecast_column(const json& data, const std::string& key) {
+  json out = json::array();
+  for (const auto& f : data["forecast"]) out.push_back(f[key]);
+  return out;
+}
+
+struct HwCase {
+  std::string name;
+  json args;
+};
+
+TEST(TsForecast, HoltWintersMatchesStatsmodels) {
+  const std::vector<HwCase> cases = {
+      {"hw_pos_add_mul24",
+       {{"column", "pos"}, {"trend", "add"}, {"seasonal", "mul"}, {"seasonal_periods", 24}}},
+      {"hw_pos_addd_add24",
+       {{"column", "pos"},
+        {"trend", "add"},
+        {"damped", true},
+        {"seasonal", "add"},
+        {"seasonal_periods", 24}}},
+      {"hw_walk_add", {{"column", "walk"}, {"trend", "add"}}},
+      {"hw_walk_ses", {{"column", "walk"}}},
+      {"hw_pos_mul", {{"column", "pos"}, {"trend", "mul"}}},
+  };
+  for (const HwCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    json args = c.args;
+    args["horizon"] = 24;
+    const Outcome o = run_ok("ts_forecast", args, ts_fixture(), chunked(100));
+    ASSERT_EQ(o.status, QUARRY_OK) << o.error;
+    const json& ref = reference(c.name).at("values");
+    const double sse = o.data()["metrics"]["sse"].get<double>();
+    EXPECT_LE(sse, ref["sse"].get<double>() * (1 + 1e-7))
+        << reference(c.name).at("call").get<std::string>();
+    for (const char* key :
+         {"smoothing_level", "smoothing_trend", "smoothing_seasonal", "damping_trend"}) {
+      if (ref[key].is_null()) continue;
+      EXPECT_NEAR(o.data()["parameters"][key].get<double>(), ref[key].get<double>(), 1e-3) << key;
+    }
+    EXPECT_TRUE(matches_ref(forecast_column(o.data(), "mean"), c.name, "forecast", 5e-3));
+  }
+}
+
+TEST(TsForecast, ArimaMatchesStatsmodels) {
+  for (const auto& [column, order] :
+       std::vector<std::pair<std::string, std::vector<int>>>{{"ar2", {2, 0, 0}},
+                                                             {"ar2", {1, 0, 1}},
+                                                             {"walk", {0, 1, 1}},
+                                                             {"walk", {2, 1, 0}},
+                                                             {"walk", {0, 2, 1}}}) {
+    const std::string name = "arima_" + column + "_" + std::to_string(order[0]) +
+                             std::to_string(order[1]) + std::to_string(order[2]);
+    SCOPED_TRACE(name);
+    const Outcome o =
+        run_ok("ts_forecast", {{"column", column}, {"method", "arima"}, {"order", order}},
+               ts_fixture(), chunked(64));
+    ASSERT_EQ(o.status, QUARRY_OK) << o.error;
+    const json& ref = reference(name).at("values");
+    const json& params = o.data()["parameters"];
+    const double llf = ref["llf"].get<double>();
+    const double loglik = o.data()["metrics"]["loglik"].get<double>();
+    EXPECT_GE(loglik, llf - 1e-6 * std::fabs(llf));
+    EXPECT_NEAR(loglik, llf, 1e-5 * std::fabs(llf));
+    EXPECT_NEAR(o.data()["metrics"]["aic"].get<double>(), ref["aic"].get<double>(),
+                1e-5 * std::fabs(llf));
+    if (order[1] == 2) {  // the unit-root MA: see the top of the file
+      EXPECT_TRUE(matches_ref(forecast_column(o.data(), "mean"), name, "mean", 1e-3, 1e-4));
+      continue;
+    }
+    if (!ref["const"].is_null()) {
+      EXPECT_NEAR(params["const"].get<double>(), ref["const"].get<double>(), 2e-4);
+    }
+    for (const char* key : {"ar", "ma"}) {
+      ASSERT_EQ(params[key].size(), ref[key].size()) << key;
+      for (std::size_t i = 0; i < ref[key].size(); ++i) {
+        EXPECT_NEAR(params[key][i].get<double>(), ref[key][i].get<double>(), 2e-4) << key << i;
+      }
+    }
+    EXPECT_NEAR(params["sigma2"].get<double>(), ref["sigma2"].get<double>(), 2e-4);
+    for (const char* key : {"mean", "lower", "upper"}) {
+      EXPECT_TRUE(matches_ref(forecast_column(o.data(), key), name, key, 1e-3, 1e-4));
+    }
+  }
+}
+
+TEST(TsForecast, SimpleSmoothingIntervalsFollowTheClosedForm) {
+  // ETS(A,N,N): σ_h² = σ²(1 + (h − 1)α²), σ² = SSE/n; 90% intervals.
+  const Outcome o =
+      run_ok("ts_forecast", {{"column", "ar2"}, {"horizon", 6}, {"level", 0.9}}, ts_fixture());
+  ASSERT_EQ(o.status, QUARRY_OK) << o.error;
+  const double alpha = o.data()["parameters"]["smoothing_level"].get<double>();
+  const double sigma2 = o.data()["metrics"]["sse"].get<double>() / 720;
+  const double z = 1.6448536269514722;  // scipy.stats.norm.ppf(0.95)
+  int h = 0;
+  for (const auto& f : o.data()["forecast"]) {
+    ++h;
+    const double half = z * std::sqrt(sigma2 * (1 + (h - 1) * alpha * alpha));
+    EXPECT_NEAR(f["upper"].get<double>() - f["mean"].get<double>(), half, 1e-9 * half);
+    EXPECT_NEAR(f["mean"].get<double>() - f["lower"].get<double>(), half, 1e-9 * half);
+  }
+}
+
+TEST(TsForecast, TimesSeasonFromTheStepAndChunkIndependence) {
+  const json args = {{"column", "pos"},
+                     {"time_column", "time"},
+                     {"trend", "add"},
+                     {"seasonal", "add"},
+                     {"horizon", 3}};
+  const Outcome whole = run_ok("ts_forecast", args, ts_fixture());
+  ASSERT_EQ(whole.status, QUARRY_OK) << whole.error;
+  EXPECT_EQ(whole.data()["seasonal_periods"], 24);  // implied by the hourly step
+  EXPECT_EQ(whole.data()["forecast"][0]["time"], "2023-01-31T00:00:00Z");
+  EXPECT_EQ(whole.data()["forecast"][2]["time"], "2023-01-31T02:00:00Z");
+  for (std::int64_t rows : {1, 7, 100}) {
+    const Outcome o = run_ok("ts_forecast", args, ts_fixture(), chunked(rows));
+    EXPECT_EQ(o.data(), whole.data()) << rows << "-row chunks";
+  }
+}
+
+TEST(TsForecast, PictureShowsTheForecastAndBand) {
+  const Outcome o =
+      run_ok("ts_forecast",
+             {{"column", "walk"}, {"method", "arima"}, {"order", {1, 1, 0}}, {"picture", "svg"}},
+             ts_fixture());
+  ASSERT_EQ(o.status, QUARRY_OK) << o.error;
+  const std::string dump = o.result.dump();
+  EXPECT_NE(dump.find("E45756"), std::string::npos);            // the forecast line
+  EXPECT_NE(dump.find("stroke-dasharray"), std::string::npos);  // the interval band
+  EXPECT_LT(dump.size(), 30000U);
+}
+
+TEST(TsForecast, BudgetIsNamed) {
+  const Outcome o = run("ts_forecast", {{"column", "walk"}}, ts_fixture(), chunked(100, 4096));
+  EXPECT_EQ(o.status, QUARRY_OUT_OF_MEMORY) << o.error;
+  EXPECT_NE(o.error.find("memory.budget_mb"), std::string::npos) << o.error;
+}
+
+TEST(TsForecast, BadInputGetsClearErrors) {
+  const std::vector<std::pair<json, std::string>> cases = {
+      {{{"column", "walk"}, {"horizon", 0}}, "horizon"},
+      {{{"column", "walk"}, {"trend", "add"}, {"seasonal", "add"}, {"seasonal_periods", 400}},
+       "two full cycles"},
+      {{{"column", "walk"}, {"seasonal", "add"}}, "seasonal_periods"},
+      {{{"column", "const"}}, "constant"},
+      {{{"column", "const"}, {"method", "arima"}, {"order", {1, 0, 0}}}, "constant"},
+      {{{"column", "walk"}, {"seasonal", "mul"}, {"seasonal_periods", 24}}, "positive values"},
+      {{{"column", "walk"}, {"method", "arima"}}, "order"},
+      {{{"column", "walk"}, {"method", "arima"}, {"order", {1, 3, 0}}}, "d (differences)"},
+      {{{"column", "walk"}, {"damped", true}}, "damped needs a trend"},
+      {{{"column", "nope"}}, "walk"},
+  };
+  for (const auto& [args, needle] : cases) {
+    const Outcome o = run("ts_forecast", args, ts_fixture());
+    EXPECT_NE(o.status, QUARRY_OK) << args.dump();
+    EXPECT_NE(o.error.find(needle), std::string::npos) << args.dump() << ": " << o.error;
+  }
+}
+
+}  // namespace
