@@ -28,33 +28,25 @@ class LagSums {
       : max_lag_(max_lag), products_(static_cast<std::size_t>(max_lag + 1)) {}
 
   //! Adds values in series order (no NaN: the caller drops or refuses missing values).
+  //! Blocks are cut at fixed positions of the whole series (every kBlock values), not at the
+  //! caller's chunk boundaries, so the rounding — and the result, bit for bit — does not
+  //! depend on how the series arrives.
   void add(const double* x, std::size_t count) {
     if (count == 0) return;
     if (n_ == 0) shift_ = x[0];
     const std::size_t lag = static_cast<std::size_t>(max_lag_);
-    // buffer_ = [previous tail (<= lag values)][this block], all shifted.
-    for (std::size_t start = 0; start < count; start += kBlock) {
-      const std::size_t m = std::min(kBlock, count - start);
-      const std::size_t tail = buffer_.size();
-      buffer_.resize(tail + m);
-      double block_sum = 0;
-      for (std::size_t i = 0; i < m; ++i) {
-        const double y = x[start + i] - shift_;
-        buffer_[tail + i] = y;
-        block_sum += y;
-        if (head_.size() < lag) head_.push_back(y);
+    for (std::size_t i = 0; i < count; ++i) {
+      const double y = x[i] - shift_;
+      buffer_.push_back(y);
+      if (head_.size() < lag) head_.push_back(y);
+      if (++pending_ == kBlock) {
+        fold(products_, total_);
+        const std::size_t keep = std::min(buffer_.size(), lag);
+        buffer_.erase(buffer_.begin(), buffer_.end() - static_cast<std::ptrdiff_t>(keep));
+        pending_ = 0;
       }
-      total_.add(block_sum);
-      const double* cur = buffer_.data() + tail;
-      for (std::size_t k = 0; k <= lag; ++k) {
-        // products y_t * y_{t-k} for the block's t whose partner exists (t - k >= 0 overall).
-        const std::size_t skip = k > tail ? k - tail : 0;
-        products_[k].add(dot(cur, cur - k, skip, m));
-      }
-      n_ += static_cast<std::int64_t>(m);
-      const std::size_t keep = std::min(buffer_.size(), lag);
-      buffer_.erase(buffer_.begin(), buffer_.end() - static_cast<std::ptrdiff_t>(keep));
     }
+    n_ += static_cast<std::int64_t>(count);
   }
 
   //! Values added.
@@ -67,7 +59,10 @@ class LagSums {
     std::vector<double> out(static_cast<std::size_t>(lags + 1), 0.0);
     if (n_ == 0) return out;
     const double n = static_cast<double>(n_);
-    const double total = total_.value();
+    std::vector<CompensatedSum> products = products_;  // with the partial last block
+    CompensatedSum total_sum = total_;
+    fold(products, total_sum);
+    const double total = total_sum.value();
     const double d = total / n;
     CompensatedSum first, last;  // Σ of the first k and of the last k values
     for (std::int64_t k = 0; k <= lags; ++k) {
@@ -78,7 +73,7 @@ class LagSums {
       const double tail_sum = total - first.value();  // Σ_{t>=k} y_t
       const double head_sum = total - last.value();   // Σ_{t<n-k} y_t
       CompensatedSum s;
-      s.add(products_[static_cast<std::size_t>(k)].value());
+      s.add(products[static_cast<std::size_t>(k)].value());
       s.add(-d * tail_sum);
       s.add(-d * head_sum);
       s.add(static_cast<double>(n_ - k) * d * d);
@@ -88,12 +83,32 @@ class LagSums {
   }
 
   //! The mean of the values.
-  [[nodiscard]] double mean() const noexcept {
-    return n_ == 0 ? 0.0 : shift_ + total_.value() / static_cast<double>(n_);
+  [[nodiscard]] double mean() const {
+    if (n_ == 0) return 0.0;
+    std::vector<CompensatedSum> products = products_;
+    CompensatedSum total = total_;
+    fold(products, total);
+    return shift_ + total.value() / static_cast<double>(n_);
   }
 
  private:
   static constexpr std::size_t kBlock = 4096;
+
+  // Adds the pending block (the last pending_ values of buffer_, after the carried tail) to
+  // `products` and `total`: its sum and, per lag, the dot product with the values k before.
+  void fold(std::vector<CompensatedSum>& products, CompensatedSum& total) const {
+    if (pending_ == 0) return;
+    const std::size_t tail = buffer_.size() - pending_;
+    const double* cur = buffer_.data() + tail;
+    double block_sum = 0;
+    for (std::size_t i = 0; i < pending_; ++i) block_sum += cur[i];
+    total.add(block_sum);
+    for (std::size_t k = 0; k <= static_cast<std::size_t>(max_lag_); ++k) {
+      // products y_t * y_{t-k} for the block's t whose partner exists (t - k >= 0 overall).
+      const std::size_t skip = k > tail ? k - tail : 0;
+      products[k].add(dot(cur, cur - k, skip, pending_));
+    }
+  }
 
   // Σ_{i in [from, to)} a[i] b[i] with four independent accumulators (the compiler may not
   // reassociate one floating-point chain).
@@ -116,7 +131,8 @@ class LagSums {
   CompensatedSum total_;
   std::vector<CompensatedSum> products_;
   std::vector<double> head_;    // the first max_lag shifted values
-  std::vector<double> buffer_;  // the last max_lag shifted values (between blocks)
+  std::vector<double> buffer_;  // the last max_lag folded values, then the pending block
+  std::size_t pending_ = 0;     // values of buffer_ not folded yet
 };
 
 //! Autocorrelations acf[k] = γ_k / γ_0 with γ_k = centred[k] / n (statsmodels acf,
