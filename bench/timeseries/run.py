@@ -58,12 +58,35 @@ def pandas_argv(path, variant):
     return argv
 
 
+ANALYSES = {  # task → ts tool and its arguments (analysis_task.py runs the same in Python)
+    "anomalies": ("ts_anomalies", {"column": "target", "window": 60, "max_anomalies": 100}),
+    "arima": ("ts_forecast", {"column": "target", "method": "arima", "order": [1, 0, 1], "horizon": 24}),
+    "holt": ("ts_forecast", {"column": "target", "trend": "add", "horizon": 24}),
+}
+
+
+def analysis_argvs(build, path, task):
+    tool, arguments = ANALYSES[task]
+    arguments = dict(arguments, path=path)
+    quarry = [os.path.join(build, "host", "quarry"), "--log-level", "warn",
+              "--plugin-dir", os.path.join(build, "plugins"), "--data-root", os.path.dirname(path),
+              "--set", "plugins.cache_dir=" + os.path.join(HERE, "results", "cache"),
+              "--set", "memory.budget_mb=1024",
+              "call", tool, "--json", "--args", json.dumps(arguments)]
+    pandas = ["/usr/bin/python3", os.path.join(HERE, "analysis_task.py"), task, path]
+    return quarry, pandas
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", required=True)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000000, 10000000])
     parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the best time counts")
     parser.add_argument("--data", default=os.path.join(STATS, "data"))
+    parser.add_argument("--analyses", nargs="*", default=[], choices=sorted(ANALYSES),
+                        help="also time these whole-series analyses (and skip nothing else)")
+    parser.add_argument("--only-analyses", action="store_true",
+                        help="time only the analyses, not the rolling + ACF pipeline")
     args = parser.parse_args()
     build = os.path.abspath(args.build)
     os.makedirs(OUT, exist_ok=True)
@@ -73,7 +96,14 @@ def main():
         if not os.path.exists(path):
             subprocess.run(["/usr/bin/python3", os.path.join(STATS, "make_data.py"), "--rows", str(size),
                             "--out", path], check=True)
-        for variant in ["dry", "write"]:
+        for task in args.analyses:
+            cell = {"rows": size, "variant": task}
+            for name, argv in zip(["quarry", "pandas"], analysis_argvs(build, path, task)):
+                best = min((measure(argv) for _ in range(args.repeat)), key=lambda r: r[0])
+                cell[name] = best
+                print(f"{size:>9} {task:<9} {name:<7} {best[0]:8.2f} s {best[1]:8.1f} MiB", file=sys.stderr)
+            rows.append(cell)
+        for variant in ([] if args.only_analyses else ["dry", "write"]):
             cell = {"rows": size, "variant": variant}
             for name, argv in [("quarry", quarry_argv(build, path, variant)), ("pandas", pandas_argv(path, variant))]:
                 best = min((measure(argv) for _ in range(args.repeat)), key=lambda r: r[0])
