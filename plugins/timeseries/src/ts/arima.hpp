@@ -114,7 +114,8 @@ inline bool arma_filter(const std::vector<double>& w, double mean, const ArmaCoe
   if (keep_innovations) out.innovation.resize(w.size());
   bool steady = false;
   double f_prev = -1;
-  for (std::size_t s = 0; s < w.size(); ++s) {
+  std::size_t s = 0;
+  for (; s < w.size() && !steady; ++s) {
     const double v = w[s] - mean - a[0];
     const double f = pm[0];
     if (!(f > 0)) return false;
@@ -133,7 +134,6 @@ inline bool arma_filter(const std::vector<double>& w, double mean, const ArmaCoe
       an[i] = x + k[i] * v;
     }
     a.swap(an);
-    if (steady) continue;
     // P ← T P Tᵀ + R Rᵀ − K Kᵀ F.
     for (std::size_t i = 0; i < r; ++i) {
       for (std::size_t j = 0; j < r; ++j) {
@@ -152,6 +152,30 @@ inline bool arma_filter(const std::vector<double>& w, double mean, const ArmaCoe
     pm.swap(pn);
     steady = std::fabs(pm[0] - f_prev) <= 1e-14 * pm[0] && std::fabs(pm[0] - f) <= 1e-14 * f;
     f_prev = f;
+  }
+  if (s < w.size()) {
+    // Steady state: F and the gain no longer change, so each step is the state update only
+    // (T is a companion matrix: a ← (ar·a₀ + next element) + K v).
+    const double f = pm[0];
+    for (std::size_t i = 0; i < r; ++i) {
+      double tpz = 0;
+      for (std::size_t j = 0; j < r; ++j) tpz += t[i * r + j] * pm[j * r];
+      k[i] = tpz / f;
+    }
+    std::vector<double> ar(r, 0.0);
+    for (std::size_t i = 0; i < p; ++i) ar[i] = c.ar[i];
+    double v2 = 0;
+    const std::size_t first = s;
+    for (; s < w.size(); ++s) {
+      const double v = w[s] - mean - a[0];
+      v2 += v * v;
+      if (keep_innovations) out.innovation[s] = v;
+      const double a0 = a[0];
+      for (std::size_t i = 0; i + 1 < r; ++i) a[i] = ar[i] * a0 + a[i + 1] + k[i] * v;
+      a[r - 1] = ar[r - 1] * a0 + k[r - 1] * v;
+    }
+    out.sum_v2_f += v2 / f;
+    out.sum_log_f += static_cast<double>(w.size() - first) * std::log(f);
   }
   out.state = a;
   return true;
@@ -179,8 +203,10 @@ struct ArimaFit {
   return out;
 }
 
-//! Fits ARIMA(p, d, q) to `y` by exact maximum likelihood (Nelder–Mead over the
-//! unconstrained parameters from white noise, polished by restarts).
+//! Fits ARIMA(p, d, q) to `y` by exact maximum likelihood: Nelder–Mead over the
+//! unconstrained parameters from white noise and ±0.5 to a loose tolerance (the starts pick
+//! the basin), then polished from the best to 1e-14 relative.
+
 [[nodiscard]] inline ArimaFit arima_fit(const std::vector<double>& y, int p, int d, int q) {
   ArimaFit fit;
   fit.p = p, fit.d = d, fit.q = q;
@@ -234,9 +260,11 @@ struct ArimaFit {
   for (double start : {0.0, 0.5, -0.5}) {
     std::vector<double> x0(k, start);
     if (fit.has_mean) x0[0] = 0;
-    const Minimum m = nelder_mead(nll, x0, std::vector<double>(k, 0.3), 1e-14);
+    // Loose first (the starts only pick the basin), then polished from the best below.
+    const Minimum m = nelder_mead(nll, x0, std::vector<double>(k, 0.3), 1e-9);
     if (m.f < best.f) best = m;
   }
+  if (std::isfinite(best.f)) best = nelder_mead(nll, best.x, std::vector<double>(k, 0.02), 1e-14);
   if (!std::isfinite(best.f)) {
     throw sdk::Error::invalid_argument("the ARIMA likelihood could not be evaluated");
   }
