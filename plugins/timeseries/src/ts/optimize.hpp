@@ -126,12 +126,12 @@ inline bool solve_linear(std::vector<double> a, std::vector<double> b, std::size
 
 //! Minimises Σ r(θ)² within the box [lower, upper] by projected Levenberg–Marquardt with a
 //! forward-difference Jacobian (m residuals; `residuals` fills r and returns Σ r², +inf when
-//! θ is infeasible). Stops when a step improves by less than 1e-13 relative, or after 300
-//! iterations.
+//! θ is infeasible). Stops when a step improves by less than `tolerance` relative, or after
+//! 300 iterations.
 [[nodiscard]] inline Minimum levenberg_marquardt(
     const std::function<double(const std::vector<double>&, std::vector<double>&)>& residuals,
     std::vector<double> theta, const std::vector<double>& lower, const std::vector<double>& upper,
-    std::size_t m) {
+    std::size_t m, double tolerance = 1e-13) {
   const std::size_t p = theta.size();
   std::vector<double> r, rj, jac(m * p), a(p * p), g(p), delta;
   Minimum best{theta, residuals(theta, r), 1};
@@ -189,7 +189,7 @@ inline bool solve_linear(std::vector<double> a, std::vector<double> b, std::size
           const double gain = (best.f - f) / best.f;
           theta = t, r = rt, best.x = t, best.f = f;
           lambda = std::max(lambda / 3, 1e-12);
-          improved = gain > 1e-13;
+          improved = gain > tolerance;
           break;
         }
       }
