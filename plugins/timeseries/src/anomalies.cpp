@@ -23,30 +23,31 @@
 namespace quarry::ts {
 namespace {
 
-constexpr const char* kInputSchema = R"({"type":"object","required":["column"],"properties":{)" QUARRY_TS_COLUMN
-                                     R"(,)" QUARRY_TS_TIME_COLUMN(
-                                         "Optional: rows are put in time order first (stable sort) "
-                                         "and anomalies are reported "
-                                         "with their time; without it, with their 0-based row "
-                                         "number.") R"(,"method":{"type":"string","enum":["zscore","residual"],"default":"zscore",)"
-                                                    R"("description":"zscore: (x - mean) / std of the previous `window` values. residual: robust )"
-                                                    R"(score (x_resid - median) / (1.4826 MAD) of the residual from `baseline`."},)"
-                                                    R"("window":{"type":"integer","minimum":2,"maximum":100000,"default":30,"description":")"
-                                                    R"(zscore: how many previous values form the reference window; residual with baseline )"
-                                                    R"(median: the centred rolling median's width."},)"
-                                                    R"("min_periods":{"type":"integer","minimum":2,"description":"zscore: previous values )"
-                                                    R"(needed before a value is scored (default: window)."},)"
-                                                    R"("baseline":{"type":"string","enum":["median","decompose"],"default":"median",)"
-                                                    R"("description":"residual: a centred rolling median of `window` values, or an additive )"
-                                                    R"(classical decomposition's trend + season (`period`)."},)"
-                                                    R"("period":{"type":"integer","minimum":2,"description":"baseline decompose: season length )"
-                                                    R"(in rows. Default: implied by a regular time step (h → 24, D → 7, …), else the highest ACF )"
-                                                    R"(peak."},)"
-                                                    R"("threshold":{"type":"number","exclusiveMinimum":0,"description":"|score| above which a )"
-                                                    R"(value is an anomaly. Default 3 (zscore) or 3.5 (residual, Iglewicz–Hoaglin)."},)"
-                                                    R"("max_anomalies":{"type":"integer","minimum":0,"maximum":10000,"default":100,)"
-                                                    R"("description":"Return at most this many anomalies (the most extreme; totals are always )"
-                                                    R"(complete)."},)" QUARRY_TS_PICTURE R"(}})";
+constexpr const char* kInputSchema =
+    R"({"type":"object","required":["column"],"properties":{)" QUARRY_TS_COLUMN
+    R"(,)" QUARRY_TS_TIME_COLUMN(
+        "Optional: rows are put in time order first (stable sort) "
+        "and anomalies are reported "
+        "with their time; without it, with their 0-based row "
+        "number.") R"(,"method":{"type":"string","enum":["zscore","residual"],"default":"zscore",)"
+                   R"("description":"zscore: (x - mean) / std of the previous `window` values. residual: robust )"
+                   R"(score (x_resid - median) / (1.4826 MAD) of the residual from `baseline`."},)"
+                   R"("window":{"type":"integer","minimum":2,"maximum":100000,"default":30,"description":")"
+                   R"(zscore: how many previous values form the reference window; residual with baseline )"
+                   R"(median: the centred rolling median's width."},)"
+                   R"("min_periods":{"type":"integer","minimum":2,"description":"zscore: previous values )"
+                   R"(needed before a value is scored (default: window)."},)"
+                   R"("baseline":{"type":"string","enum":["median","decompose"],"default":"median",)"
+                   R"("description":"residual: a centred rolling median of `window` values, or an additive )"
+                   R"(classical decomposition's trend + season (`period`)."},)"
+                   R"("period":{"type":"integer","minimum":2,"description":"baseline decompose: season length )"
+                   R"(in rows. Default: implied by a regular time step (h → 24, D → 7, …), else the highest ACF )"
+                   R"(peak."},)"
+                   R"("threshold":{"type":"number","exclusiveMinimum":0,"description":"|score| above which a )"
+                   R"(value is an anomaly. Default 3 (zscore) or 3.5 (residual, Iglewicz–Hoaglin)."},)"
+                   R"("max_anomalies":{"type":"integer","minimum":0,"maximum":10000,"default":100,)"
+                   R"("description":"Return at most this many anomalies (the most extreme; totals are always )"
+                   R"(complete)."},)" QUARRY_TS_PICTURE R"(}})";
 
 constexpr const char* kOutputSchema =
     R"({"type":"object","required":["column","method","threshold","values","scored",)"
@@ -108,6 +109,8 @@ class AnomaliesStage {
     json notes = store_.notes();
     if (store_.sort_by_time()) notes.push_back("rows were sorted by time (stable) first");
     const std::vector<double>& x = store_.values();
+    // The series and its row numbers, plus scores, baselines, residuals and their deviations.
+    SeriesBudget(call).check(x.size() * 8 * 6, static_cast<std::int64_t>(x.size()), "ts_anomalies");
     const std::string& name = store_.value().ref().name;
     json out = {{"column", name},
                 {"method", residual_ ? "residual" : "zscore"},

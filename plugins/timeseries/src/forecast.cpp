@@ -129,6 +129,10 @@ class ForecastStage {
     json notes = store_.notes();
     if (store_.sort_by_time()) notes.push_back("rows were sorted by time (stable) first");
     const std::vector<double>& y = store_.values();
+    // The series (and times), plus the differenced copy or fitted values, the residuals and
+    // the actual values they are measured against.
+    budget_.check(y.size() * 8 * (store_.timed() ? 6 : 5), static_cast<std::int64_t>(y.size()),
+                  "ts_forecast");
     const std::string& name = store_.value().ref().name;
     if (y.size() < 3) {
       throw sdk::Error::invalid_argument("ts_forecast needs at least 3 values; column '" + name +

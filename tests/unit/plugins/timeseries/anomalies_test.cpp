@@ -129,4 +129,17 @@ TEST(TsAnomalies, BadInputGetsClearErrors) {
   EXPECT_NE(c.text().find("MAD is 0"), std::string::npos) << c.text();
 }
 
+TEST(TsAnomalies, EmptyAndTinySeries) {
+  for (const std::vector<double>& values :
+       {std::vector<double>{}, std::vector<double>{4.0}, std::vector<double>{1, 2, 3}}) {
+    const Table table = make_table({float_column("x", values)});
+    for (const char* method : {"zscore", "residual"}) {
+      const Outcome o = run_ok("ts_anomalies", {{"column", "x"}, {"method", method}}, table);
+      ASSERT_EQ(o.status, QUARRY_OK) << o.error;
+      EXPECT_EQ(o.data()["values"], values.size());
+      EXPECT_EQ(o.data()["anomalies_total"], 0);
+    }
+  }
+}
+
 }  // namespace

@@ -182,4 +182,22 @@ TEST(TsForecast, BadInputGetsClearErrors) {
   }
 }
 
+TEST(TsForecast, TooFewValuesAndTextGetClearErrors) {
+  const std::vector<std::pair<std::vector<double>, std::pair<json, std::string>>> cases = {
+      {{}, {{{"column", "x"}}, "at least 3 values"}},
+      {{1, 2}, {{{"column", "x"}}, "at least 3 values"}},
+      {{1, 3, 2, 5, 4}, {{{"column", "x"}, {"trend", "add"}}, "at least 10 values"}},
+      {{1, 3, 2, 5, 4},
+       {{{"column", "x"}, {"method", "arima"}, {"order", {2, 0, 2}}}, "needs more values"}},
+  };
+  for (const auto& [values, c] : cases) {
+    const Outcome o = run("ts_forecast", c.first, make_table({float_column("x", values)}));
+    EXPECT_NE(o.status, QUARRY_OK) << c.first.dump();
+    EXPECT_NE(o.error.find(c.second), std::string::npos) << c.first.dump() << ": " << o.error;
+  }
+  const Table words = make_table({TextColumn{"w", {"1", "two", "3"}, sdk::ColumnType::utf8}});
+  const Outcome o = run("ts_forecast", {{"column", "w"}}, words);
+  EXPECT_NE(o.error.find("two"), std::string::npos) << o.error;  // shows the offending text
+}
+
 }  // namespace
