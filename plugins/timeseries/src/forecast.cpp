@@ -1,6 +1,6 @@
 //! \file
-//! ts_forecast: Holt–Winters exponential smoothing (statsmodels 0.13 ExponentialSmoothing with
-//! heuristic initial states, parameters by minimum SSE) or ARIMA(p, d, q) by exact maximum
+//! ts_forecast: Holt–Winters exponential smoothing (statsmodels 0.13 ExponentialSmoothing:
+//! smoothing parameters and initial states by minimum SSE) or ARIMA(p, d, q) by exact maximum
 //! likelihood (statsmodels 0.13 ARIMA), with point forecasts, prediction intervals and
 //! in-sample error measures. Needs the whole series: an accumulate stage within the budget.
 
@@ -69,8 +69,8 @@ constexpr const char* kOutputSchema =
 constexpr const char* kDescription =
     "Forecasts a numeric series `horizon` steps ahead. method=holt_winters: exponential "
     "smoothing with optional additive/multiplicative trend (optionally damped) and season, "
-    "parameters fitted by least squares as statsmodels ExponentialSmoothing "
-    "(initialization_method='heuristic'). method=arima: ARIMA(p,d,q) with the given `order`, "
+    "smoothing parameters and initial states fitted by least squares as statsmodels "
+    "ExponentialSmoothing(...).fit(). method=arima: ARIMA(p,d,q) with the given `order`, "
     "exact maximum likelihood as statsmodels ARIMA. Returns the forecasts with prediction "
     "intervals (and their times when the time step is regular), fitted parameters and in-sample "
     "MAE, RMSE, MAPE and AIC. Holds the series in memory (refused past the budget: resample "
