@@ -17,6 +17,7 @@
 #include "ts/holt_winters.hpp"
 #include "ts/normal.hpp"
 #include "ts/plot.hpp"
+#include "ts/roots.hpp"
 #include "ts/schema.hpp"
 #include "ts/seasonal.hpp"
 #include "ts/series.hpp"
@@ -151,7 +152,7 @@ class ForecastStage {
                 {"level", level_}};
     std::vector<double> mean, variance, residuals, actual;
     if (arima_) {
-      fit_arima(y, h, out, mean, variance, residuals, actual);
+      fit_arima(y, h, out, notes, mean, variance, residuals, actual);
     } else {
       fit_holt_winters(y, h, out, notes, mean, variance, residuals, actual);
     }
@@ -265,9 +266,9 @@ class ForecastStage {
                             : "");
   }
 
-  void fit_arima(const std::vector<double>& y, std::size_t h, json& out, std::vector<double>& mean,
-                 std::vector<double>& variance, std::vector<double>& residuals,
-                 std::vector<double>& actual) {
+  void fit_arima(const std::vector<double>& y, std::size_t h, json& out, json& notes,
+                 std::vector<double>& mean, std::vector<double>& variance,
+                 std::vector<double>& residuals, std::vector<double>& actual) {
     const int p = static_cast<int>(order_[0]), d = static_cast<int>(order_[1]),
               q = static_cast<int>(order_[2]);
     const ArimaFit fit = arima_fit(y, p, d, q);
@@ -279,6 +280,7 @@ class ForecastStage {
     params["ma"] = fit.coef.ma;
     params["sigma2"] = fit.sigma2;
     out["parameters"] = params;
+    arima_notes(fit, notes);
     arima_forecast(fit, h, mean, variance);
     residuals = fit.innovation;
     actual.assign(y.begin() + d, y.end());
@@ -290,6 +292,34 @@ class ForecastStage {
     out["intervals"] =
         "mean ± z·σ_h with σ_h² = σ² Σ_{j<h} ψ_j², the ψ weights of θ(B) / (φ(B)(1 − B)^d) "
         "(parameter uncertainty not included, as statsmodels' get_forecast)";
+  }
+
+  // What the roots of the fitted polynomials say: an AR root near an MA root (the factors
+  // cancel: a smaller order fits as well), an MA root on the unit circle (over-differenced), an
+  // AR root near it (a unit root: difference once more).
+  static void arima_notes(const ArimaFit& fit, json& notes) {
+    std::vector<double> ar_poly, ma_poly = fit.coef.ma;
+    for (double c : fit.coef.ar) ar_poly.push_back(-c);
+    const auto ar = polynomial_roots(ar_poly), ma = polynomial_roots(ma_poly);
+    bool cancel = false;
+    for (const auto& a : ar) {
+      for (const auto& m : ma) cancel = cancel || std::abs(a - m) < 0.1 * std::abs(a);
+    }
+    if (cancel) {
+      notes.push_back("an AR root and an MA root nearly coincide: those factors cancel, so ARIMA(" +
+                      std::to_string(fit.p - 1) + "," + std::to_string(fit.d) + "," +
+                      std::to_string(fit.q - 1) + ") fits about as well (compare the AIC)");
+    }
+    if (std::any_of(ma.begin(), ma.end(), [](const auto& r) { return std::abs(r) < 1.01; })) {
+      notes.push_back(
+          "an MA root lies on the unit circle (non-invertible limit): the series may be "
+          "over-differenced; try a smaller d");
+    }
+    if (std::any_of(ar.begin(), ar.end(), [](const auto& r) { return std::abs(r) < 1.01; })) {
+      notes.push_back(
+          "an AR root lies near the unit circle: the series behaves like a random walk; try d "
+          "one higher (ts_stationarity tests this)");
+    }
   }
 
   // MAE, RMSE and MAPE of the one-step residuals (MAPE over non-zero actual values).

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ts/roots.hpp"
 #include "ts_test_support.hpp"
 
 using namespace ts_test;
@@ -198,6 +199,39 @@ TEST(TsForecast, TooFewValuesAndTextGetClearErrors) {
   const Table words = make_table({TextColumn{"w", {"1", "two", "3"}, sdk::ColumnType::utf8}});
   const Outcome o = run("ts_forecast", {{"column", "w"}}, words);
   EXPECT_NE(o.error.find("two"), std::string::npos) << o.error;  // shows the offending text
+}
+
+TEST(TsForecast, PolynomialRoots) {
+  // 1 − 1.5z + 0.5z² = (1 − z)(1 − 0.5z); 1 + z² has roots ±i.
+  auto roots = quarry::ts::polynomial_roots({-1.5, 0.5});
+  std::sort(roots.begin(), roots.end(),
+            [](const auto& a, const auto& b) { return a.real() < b.real(); });
+  ASSERT_EQ(roots.size(), 2U);
+  EXPECT_NEAR(roots[0].real(), 1.0, 1e-12);
+  EXPECT_NEAR(roots[1].real(), 2.0, 1e-12);
+  EXPECT_NEAR(std::abs(roots[0].imag()) + std::abs(roots[1].imag()), 0.0, 1e-12);
+  for (const auto& r : quarry::ts::polynomial_roots({0.0, 1.0})) {
+    EXPECT_NEAR(std::abs(r), 1.0, 1e-12);
+    EXPECT_NEAR(r.real(), 0.0, 1e-12);
+  }
+  EXPECT_TRUE(quarry::ts::polynomial_roots({}).empty());
+}
+
+TEST(TsForecast, ArimaDiagnosticNotes) {
+  const std::vector<std::pair<std::vector<int>, std::string>> cases = {
+      {{1, 1, 1}, "cancel"},            // AR −0.958 against MA 0.972 on a random walk
+      {{0, 2, 1}, "over-differenced"},  // MA → −1
+      {{1, 0, 0}, "unit circle"},       // AR → 0.998
+  };
+  for (const auto& [order, needle] : cases) {
+    const Outcome o = run_ok(
+        "ts_forecast", {{"column", "walk"}, {"method", "arima"}, {"order", order}}, ts_fixture());
+    ASSERT_EQ(o.status, QUARRY_OK) << o.error;
+    EXPECT_NE(o.data()["notes"].dump().find(needle), std::string::npos) << o.data()["notes"];
+  }
+  const Outcome ok = run_ok(
+      "ts_forecast", {{"column", "ar2"}, {"method", "arima"}, {"order", {2, 0, 0}}}, ts_fixture());
+  EXPECT_EQ(ok.data()["notes"], json::array());
 }
 
 }  // namespace
