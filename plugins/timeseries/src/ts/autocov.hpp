@@ -35,11 +35,16 @@ class LagSums {
     if (count == 0) return;
     if (n_ == 0) shift_ = x[0];
     const std::size_t lag = static_cast<std::size_t>(max_lag_);
-    for (std::size_t i = 0; i < count; ++i) {
-      const double y = x[i] - shift_;
-      buffer_.push_back(y);
-      if (head_.size() < lag) head_.push_back(y);
-      if (++pending_ == kBlock) {
+    for (std::size_t i = 0; i < count;) {
+      // Up to the next block boundary of the whole series.
+      const std::size_t m = std::min(count - i, kBlock - pending_);
+      const std::size_t end = buffer_.size();
+      buffer_.resize(end + m);
+      for (std::size_t j = 0; j < m; ++j) buffer_[end + j] = x[i + j] - shift_;
+      for (std::size_t j = 0; j < m && head_.size() < lag; ++j) head_.push_back(buffer_[end + j]);
+      pending_ += m;
+      i += m;
+      if (pending_ == kBlock) {
         fold(products_, total_);
         const std::size_t keep = std::min(buffer_.size(), lag);
         buffer_.erase(buffer_.begin(), buffer_.end() - static_cast<std::ptrdiff_t>(keep));
