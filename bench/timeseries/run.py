@@ -71,7 +71,7 @@ def analysis_argvs(build, path, task):
     quarry = [os.path.join(build, "host", "quarry"), "--log-level", "warn",
               "--plugin-dir", os.path.join(build, "plugins"), "--data-root", os.path.dirname(path),
               "--set", "plugins.cache_dir=" + os.path.join(HERE, "results", "cache"),
-              "--set", "memory.budget_mb=1024",
+              "--output-root", OUT, "--set", "memory.budget_mb=1024",
               "call", tool, "--json", "--args", json.dumps(arguments)]
     pandas = ["/usr/bin/python3", os.path.join(HERE, "analysis_task.py"), task, path]
     return quarry, pandas

@@ -31,6 +31,7 @@ import statsmodels
 from statsmodels.tsa import stattools
 from scipy import stats as scipy_stats
 from statsmodels.tsa.arima.model import ARIMA
+from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from statsmodels.tsa.seasonal import seasonal_decompose
 
@@ -258,6 +259,23 @@ def forecast_refs(df):
         keys = ["smoothing_level", "smoothing_trend", "smoothing_seasonal", "damping_trend"]
         ref(name, call, {**{k: arr([r.params[k]])[0] for k in keys}, "sse": r.sse, "aic": r.aic,
                          "forecast": arr(r.forecast(24))})
+    # Interval half-widths of the additive-error ETS model, which ts_forecast uses for its
+    # Holt-Winters intervals; statsmodels' ETSModel parameters are in error form (its
+    # smoothing_trend is alpha * beta of the component form).
+    hourly = pd.date_range("2023-01-01", periods=N, freq="H")
+    for name, col, trend, seasonal, damped in [("ets_pos_AAdA", "pos", "add", "add", True),
+                                                ("ets_walk_AAN", "walk", "add", None, False)]:
+        call = (f"ETSModel(df.{col}, error='add', trend={trend!r}, seasonal={seasonal!r}, "
+                f"damped_trend={damped}, seasonal_periods=24).fit().get_prediction(n, n + 29)"
+                ".summary_frame(alpha=0.05): pi_upper - mean")
+        r = ETSModel(pd.Series(df[col].to_numpy(), index=hourly), error="add", trend=trend,
+                     seasonal=seasonal, damped_trend=damped,
+                     seasonal_periods=24 if seasonal else None).fit(disp=False)
+        sf = r.get_prediction(start=N, end=N + 29).summary_frame(alpha=0.05)
+        p = dict(zip(r.model.param_names, r.params))
+        ref(name, call, {"alpha": p["smoothing_level"], "beta": p["smoothing_trend"],
+                         "gamma": p.get("smoothing_seasonal", 0.0), "phi": p.get("damping_trend", 1.0),
+                         "mse": r.mse, "half_width": arr(sf["pi_upper"] - sf["mean"])})
     for col, order in ARIMA_CASES:
         call = f"ARIMA(df.{col}, order={order}).fit()  # then .get_forecast(12), conf_int(alpha=0.05)"
         r = ARIMA(df[col].to_numpy(), order=order).fit()
