@@ -92,6 +92,11 @@ class AnomaliesStage {
                                          ") cannot exceed window (" + std::to_string(window_) +
                                          ")");
     }
+    if (period_ && !decompose_) {
+      throw sdk::Error::invalid_argument(
+          "period applies to baseline: \"decompose\" (with method: \"residual\"); the other "
+          "detectors use window");
+    }
     if (!residual_ && args.find<std::string>("baseline")) {
       throw sdk::Error::invalid_argument(
           "baseline applies to method=residual; for method=zscore the baseline is the mean of "

@@ -117,6 +117,13 @@ class ForecastStage {
       }
     } else if (spec_.damped && spec_.trend == Component::none) {
       throw sdk::Error::invalid_argument("damped needs a trend (trend: add or mul)");
+    } else if (args.find<std::vector<std::int64_t>>("order")) {
+      throw sdk::Error::invalid_argument(
+          "order is an ARIMA argument: add method: \"arima\" (Holt–Winters takes trend, "
+          "seasonal, damped and seasonal_periods)");
+    } else if (periods_ && spec_.season == Component::none) {
+      throw sdk::Error::invalid_argument(
+          "seasonal_periods needs a seasonal component: add seasonal: \"add\" or \"mul\"");
     }
   }
 

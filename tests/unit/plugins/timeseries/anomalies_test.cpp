@@ -119,6 +119,8 @@ TEST(TsAnomalies, BadInputGetsClearErrors) {
           {{"column", "y"}, {"method", "residual"}, {"baseline", "decompose"}, {"period", 400}},
           spikes());
   EXPECT_NE(o.error.find("two complete cycles"), std::string::npos) << o.error;
+  o = run("ts_anomalies", {{"column", "y"}, {"period", 24}}, spikes());
+  EXPECT_NE(o.error.find("baseline: \"decompose\""), std::string::npos) << o.error;
   o = run("ts_anomalies", {{"column", "y"}, {"baseline", "decompose"}}, spikes());
   EXPECT_NE(o.error.find("method=residual"), std::string::npos) << o.error;
   // A constant series: nothing can be scored, and the result says why.

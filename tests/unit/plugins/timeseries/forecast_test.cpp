@@ -179,6 +179,8 @@ TEST(TsForecast, BadInputGetsClearErrors) {
       {{{"column", "walk"}, {"method", "arima"}}, "order"},
       {{{"column", "walk"}, {"method", "arima"}, {"order", {1, 3, 0}}}, "d (differences)"},
       {{{"column", "walk"}, {"damped", true}}, "damped needs a trend"},
+      {{{"column", "walk"}, {"order", {1, 0, 0}}}, "method: \"arima\""},
+      {{{"column", "walk"}, {"seasonal_periods", 12}}, "needs a seasonal component"},
       {{{"column", "nope"}}, "walk"},
   };
   for (const auto& [args, needle] : cases) {
