@@ -50,8 +50,8 @@ struct ArmaFilter {
   std::int64_t n = 0;
 };
 
-//! Solves the r×r Lyapunov equation P = T P Tᵀ + R Rᵀ (row-major) by Gaussian elimination on
-//! its r² unknowns; false when singular (a unit root).
+//! Solves the r×r Lyapunov equation P = T P Tᵀ + R Rᵀ (row-major) as a linear system in its
+//! r² unknowns; false when singular (a unit root).
 inline bool stationary_covariance(const std::vector<double>& t, const std::vector<double>& rr,
                                   std::size_t r, std::vector<double>& p) {
   const std::size_t n = r * r;
@@ -65,30 +65,7 @@ inline bool stationary_covariance(const std::vector<double>& t, const std::vecto
       }
     }
   }
-  for (std::size_t c = 0; c < n; ++c) {
-    std::size_t piv = c;
-    for (std::size_t i = c + 1; i < n; ++i) {
-      if (std::fabs(a[i * n + c]) > std::fabs(a[piv * n + c])) piv = i;
-    }
-    if (std::fabs(a[piv * n + c]) < 1e-300) return false;
-    if (piv != c) {
-      for (std::size_t k = 0; k < n; ++k) std::swap(a[c * n + k], a[piv * n + k]);
-      std::swap(b[c], b[piv]);
-    }
-    for (std::size_t i = c + 1; i < n; ++i) {
-      const double f = a[i * n + c] / a[c * n + c];
-      if (f == 0) continue;
-      for (std::size_t k = c; k < n; ++k) a[i * n + k] -= f * a[c * n + k];
-      b[i] -= f * b[c];
-    }
-  }
-  p.assign(n, 0.0);
-  for (std::size_t c = n; c-- > 0;) {
-    double s = b[c];
-    for (std::size_t k = c + 1; k < n; ++k) s -= a[c * n + k] * p[k];
-    p[c] = s / a[c * n + c];
-  }
-  return true;
+  return solve_linear(std::move(a), std::move(b), n, p);
 }
 
 //! Runs the Kalman filter of ARMA `c` over w − mean; false when the stationary covariance

@@ -95,8 +95,8 @@ struct Minimum {
   return best;
 }
 
-//! Solves the symmetric positive (semi)definite system a·x = b (n×n, row-major) by Gaussian
-//! elimination with partial pivoting; false when singular.
+//! Solves a·x = b (n×n, row-major) by Gaussian elimination with partial pivoting; false when
+//! singular.
 inline bool solve_linear(std::vector<double> a, std::vector<double> b, std::size_t n,
                          std::vector<double>& x) {
   for (std::size_t c = 0; c < n; ++c) {
