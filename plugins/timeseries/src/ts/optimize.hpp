@@ -21,12 +21,14 @@ struct Minimum {
 
 //! Minimises `f` from `start` with initial steps `step` (one per coordinate): Nelder–Mead
 //! (standard coefficients 1, 2, 1/2, 1/2) until the simplex's values agree to `ftol`
-//! relative, restarted from the best point with shrinking steps while a restart still
-//! improves (a restart escapes the collapsed simplexes that stop plain Nelder–Mead early).
-//! `f` returns +inf outside the feasible region.
+//! relative plus `atol` absolute (an objective near 0, or one whose rounding noise exceeds
+//! ftol, needs the absolute part), restarted from the best point with shrinking steps while a
+//! restart still improves (a restart escapes the collapsed simplexes that stop plain Nelder–Mead
+//! early). `f` returns +inf outside the feasible region.
 [[nodiscard]] inline Minimum nelder_mead(const std::function<double(const std::vector<double>&)>& f,
                                          std::vector<double> start, std::vector<double> step,
-                                         double ftol = 1e-13, int max_evaluations = 20000) {
+                                         double ftol = 1e-13, double atol = 0,
+                                         int max_evaluations = 20000) {
   const std::size_t n = start.size();
   Minimum best{start, f(start), 1};
   if (n == 0) return best;
@@ -44,7 +46,7 @@ struct Minimum {
       std::sort(order.begin(), order.end(),
                 [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
       const std::size_t lo = order[0], hi = order[n], second = order[n - 1];
-      if (std::fabs(v[hi] - v[lo]) <= ftol * (std::fabs(v[lo]) + 1e-300)) break;
+      if (std::fabs(v[hi] - v[lo]) <= ftol * std::fabs(v[lo]) + atol) break;
       std::vector<double> centre(n, 0.0);
       for (std::size_t i = 0; i <= n; ++i) {
         if (i == hi) continue;
@@ -87,7 +89,7 @@ struct Minimum {
     }
     const std::size_t lo =
         static_cast<std::size_t>(std::min_element(v.begin(), v.end()) - v.begin());
-    const bool improved = v[lo] < best.f - ftol * std::fabs(best.f);
+    const bool improved = v[lo] < best.f - ftol * std::fabs(best.f) - atol;
     if (v[lo] < best.f) best.x = p[lo], best.f = v[lo];
     if (!improved && restart > 0) break;
     for (double& s : step) s *= 0.5;
