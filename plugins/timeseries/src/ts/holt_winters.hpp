@@ -211,13 +211,26 @@ inline const double kHwLowerBound = std::sqrt(std::numeric_limits<double>::epsil
         std::vector<double>(theta.begin(), theta.begin() + static_cast<std::ptrdiff_t>(k)), spec);
   };
   std::vector<double> fitted;
-  auto residuals = [&](const std::vector<double>& theta, std::vector<double>& r) {
-    const double sse = hw_run(y, spec, smoothing_of(theta), states_of(theta), &fitted);
-    if (!std::isfinite(sse)) return sse;
-    r.resize(y.size());
-    for (std::size_t t = 0; t < y.size(); ++t) r[t] = y[t] - fitted[t];
-    return sse;
+  // One-step residuals over `data` (the series, or its head).
+  auto residuals_over = [&](const std::vector<double>& data) {
+    return [&](const std::vector<double>& theta, std::vector<double>& r) {
+      const double sse = hw_run(data, spec, smoothing_of(theta), states_of(theta), &fitted);
+      if (!std::isfinite(sse)) return sse;
+      r.resize(data.size());
+      for (std::size_t t = 0; t < data.size(); ++t) r[t] = data[t] - fitted[t];
+      return sse;
+    };
   };
+  // The grid and the loose starts only pick the basin: on long series they use the first
+  // kStartValues values (the initial states belong to the start anyway); the polish below
+  // runs on the whole series.
+  constexpr std::size_t kStartValues = 200000;
+  const std::vector<double> head_copy =
+      y.size() > kStartValues ? std::vector<double>(y.begin(), y.begin() + kStartValues)
+                              : std::vector<double>();
+  const std::vector<double>& head = head_copy.empty() ? y : head_copy;
+  const auto residuals = residuals_over(y);
+  const auto head_residuals = residuals_over(head);
   std::vector<double> base(count, 0.0);
   {
     std::size_t i = k;
@@ -231,7 +244,7 @@ inline const double kHwLowerBound = std::sqrt(std::numeric_limits<double>::epsil
   while (true) {
     std::vector<double> theta = base;
     for (std::size_t j = 0; j < k; ++j) theta[j] = kGrid[idx[j]];
-    starts.emplace_back(hw_run(y, spec, smoothing_of(theta), heuristic), theta);
+    starts.emplace_back(hw_run(head, spec, smoothing_of(theta), heuristic), theta);
     std::size_t j = 0;
     while (j < k && ++idx[j] == std::size(kGrid)) idx[j++] = 0;
     if (j == k) break;
@@ -243,14 +256,18 @@ inline const double kHwLowerBound = std::sqrt(std::numeric_limits<double>::epsil
   for (std::size_t j = 0; j < k; ++j) lower[j] = 0, upper[j] = 1;
   // Loose from each start (they only pick the basin), then polished from the best; restarts
   // reset the damping after a stall.
-  // Three starts on short series; one (the best grid point, as statsmodels) on long ones,
-  // where each start costs about 130 passes over the series.
+  // Three starts on short series; one (the best grid point, as statsmodels) on long ones.
   const std::size_t tries = y.size() <= 100000 ? 3 : 1;
   Minimum best;
   for (std::size_t s = 0; s < std::min(tries, starts.size()); ++s) {
     if (!std::isfinite(starts[s].first)) continue;
-    Minimum m = levenberg_marquardt(residuals, starts[s].second, lower, upper, y.size(), 1e-8);
+    Minimum m =
+        levenberg_marquardt(head_residuals, starts[s].second, lower, upper, head.size(), 1e-8);
     if (m.f < best.f) best = std::move(m);
+  }
+  if (head.size() < y.size() && std::isfinite(best.f)) {  // from the head's SSE to the series'
+    std::vector<double> r;
+    best.f = residuals(best.x, r);
   }
   for (int again = 0; again < 8 && std::isfinite(best.f); ++again) {
     Minimum next = levenberg_marquardt(residuals, best.x, lower, upper, y.size());
