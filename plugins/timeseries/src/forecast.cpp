@@ -25,6 +25,7 @@
 namespace quarry::ts {
 namespace {
 
+//! The schema of a Holt–Winters component argument (trend, seasonal).
 #define QUARRY_TS_COMPONENT(name, what)                                                       \
   R"(")" name R"(":{"type":"string","enum":["none","add","mul"],"default":"none",)"           \
   R"("description":"Holt–Winters )" what R"(: none, add (additive) or mul (multiplicative, )" \
