@@ -266,4 +266,17 @@ TEST(TsForecast, HoltWintersIntervalsMatchStatsmodelsEts) {
   }
 }
 
+TEST(TsForecast, IrregularTimesAndMissingValuesAreReported) {
+  const Outcome o =
+      run_ok("ts_forecast", {{"column", "value"}, {"time_column", "time"}, {"horizon", 2}},
+             ts_fixture("ts_events.csv"), chunked(100));
+  ASSERT_EQ(o.status, QUARRY_OK) << o.error;
+  const std::string notes = o.data()["notes"].dump();
+  EXPECT_NE(notes.find("30 rows without a usable value"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("numbered by step, not timed"), std::string::npos) << notes;
+  EXPECT_FALSE(o.data()["forecast"][0].contains("time"));
+  EXPECT_EQ(o.data()["time_order"]["duplicates"], 15);
+  EXPECT_EQ(o.data()["values"], 1470);
+}
+
 }  // namespace
