@@ -144,4 +144,26 @@ TEST(TsAnomalies, EmptyAndTinySeries) {
   }
 }
 
+TEST(TsAnomalies, UnsortedTimesKeepTheirRowNumbers) {
+  // 40 hourly values given in reverse order; the spike at 10:00 is input row 29.
+  TextColumn time{"time", {}, sdk::ColumnType::utf8};
+  std::vector<double> values;
+  for (int h = 39; h >= 0; --h) {
+    char text[32];
+    std::snprintf(text, sizeof text, "2024-01-0%dT%02d:00:00Z", 1 + h / 24, h % 24);
+    time.cells.emplace_back(text);
+    values.push_back(h == 10 ? 50.0 : 10.0 + (h % 3));
+  }
+  const Table table = make_table({time, float_column("x", values)});
+  const Outcome o =
+      run_ok("ts_anomalies",
+             {{"column", "x"}, {"time_column", "time"}, {"method", "residual"}, {"window", 5}},
+             table, chunked(7));
+  ASSERT_EQ(o.status, QUARRY_OK) << o.error;
+  ASSERT_EQ(o.data()["anomalies_total"], 1) << o.data().dump();
+  EXPECT_EQ(o.data()["anomalies"][0]["row"], 29);
+  EXPECT_EQ(o.data()["anomalies"][0]["time"], "2024-01-01T10:00:00Z");
+  EXPECT_NE(o.data()["notes"].dump().find("sorted by time"), std::string::npos);
+}
+
 }  // namespace
