@@ -1,0 +1,201 @@
+#pragma once
+//! \file
+//! Reading the value column of a series, and holding a whole series in memory within the
+//! call's memory budget (for the tools that need every value at once: decomposition,
+//! stationarity tests, forecasts, residual anomalies).
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "detail/columns.hpp"
+#include "quarry/sdk.hpp"
+#include "ts/order.hpp"
+#include "ts/time.hpp"
+
+namespace quarry::ts {
+
+//! The numeric value column of a tool, read chunk by chunk into doubles (NaN = missing).
+class ValueColumn {
+ public:
+  //! Column `name` of `schema` (argument `role`), which must be readable as numbers.
+  ValueColumn(const sdk::SchemaView& schema, const std::string& name,
+              std::string_view role = "column")
+      : ref_(stats::require_column(schema, name, stats::Need::number, role)) {}
+
+  //! Reads the rows of `chunk` into `out`: the value, or NaN when null, NaN, infinite or text
+  //! that is not a number (counted).
+  void read(const sdk::ChunkView& chunk, std::vector<double>& out) {
+    stats::read_numbers(chunk.column(ref_.index), out, counts_);
+  }
+
+  //! Fails naming the column when text held non-numbers.
+  void check() const { stats::check_numeric(ref_.name, counts_, /*skip=*/false); }
+
+  //! The column.
+  [[nodiscard]] const stats::ColumnRef& ref() const noexcept { return ref_; }
+  //! What was read: rows, nulls, NaN, infinities, non-numbers.
+  [[nodiscard]] const stats::ValueCounts& counts() const noexcept { return counts_; }
+  //! Rows without a usable value.
+  [[nodiscard]] std::int64_t missing() const noexcept { return counts_.rows - counts_.usable(); }
+
+ private:
+  stats::ColumnRef ref_;
+  stats::ValueCounts counts_;
+};
+
+//! The memory a whole-series tool may keep: half of the call's budget (one serial state;
+//! the host's chunks in flight use the rest), 512 MiB when the host sets none.
+class SeriesBudget {
+ public:
+  //! The limit used when the host gives no budget.
+  static constexpr std::uint64_t kUnbudgeted = 512ULL << 20;
+
+  //! The budget of `call`.
+  explicit SeriesBudget(const sdk::Call& call) : total_(call.memory_budget_bytes()) {}
+
+  //! Bytes the state may keep.
+  [[nodiscard]] std::uint64_t limit() const noexcept {
+    return total_ > 0 ? total_ / 2 : kUnbudgeted;
+  }
+
+  //! Throws Error::out_of_memory when `bytes` exceed the limit, naming the budget, the rows
+  //! held and what to do.
+  void check(std::uint64_t bytes, std::int64_t rows, const std::string& tool) const {
+    if (bytes <= limit()) return;
+    throw sdk::Error::out_of_memory(
+        tool + " holds the whole series in memory and it does not fit: " + std::to_string(rows) +
+        " rows need more than " + mib(limit()) +
+        (total_ > 0 ? " (half of this call's " + mib(total_) + " memory budget)"
+                    : " (the timeseries plugin's limit without a budget)") +
+        ". Resample the series first (ts_resample to a coarser frequency), or raise "
+        "memory.budget_mb");
+  }
+
+  //! Bytes as "12.5 MiB".
+  [[nodiscard]] static std::string mib(std::uint64_t bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g MiB", static_cast<double>(bytes) / (1 << 20));
+    return buf;
+  }
+
+ private:
+  std::uint64_t total_;
+};
+
+//! A whole series held in memory: values in row order (missing values dropped) and, with a
+//! time column, their timestamps (optionally their input row numbers); plus what was dropped and
+//! the time order seen.
+class SeriesStore {
+ public:
+  //! A store for `tool` (named in messages) of column `value` and optional time column.
+  SeriesStore(const sdk::Call& call, const sdk::SchemaView& schema, const std::string& tool,
+              const std::string& value, const std::optional<std::string>& time,
+              bool keep_rows = false)
+      : budget_(call), tool_(tool), value_(schema, value), keep_rows_(keep_rows) {
+    if (time) time_.emplace(schema, *time);
+  }
+
+  //! Appends the rows of `chunk`.
+  void add(const sdk::ChunkView& chunk) {
+    value_.read(chunk, scratch_);
+    if (time_) time_->read(chunk, times_scratch_);
+    for (std::size_t i = 0; i < scratch_.size(); ++i) {
+      if (time_) {
+        const auto& t = times_scratch_[i];
+        if (!t) {
+          ++no_time_;
+          continue;
+        }
+        order_.add(*t);
+        if (std::isnan(scratch_[i])) continue;
+        times_.push_back(*t);
+      } else if (std::isnan(scratch_[i])) {
+        continue;
+      }
+      values_.push_back(scratch_[i]);
+      if (keep_rows_) rows_.push_back(next_row_ + static_cast<std::int64_t>(i));
+    }
+    next_row_ += static_cast<std::int64_t>(scratch_.size());
+    budget_.check((values_.capacity() + times_.capacity() + rows_.capacity()) * 8,
+                  static_cast<std::int64_t>(values_.size()), tool_);
+  }
+
+  //! Fails on non-numeric text or unparseable timestamps.
+  void check() const {
+    value_.check();
+    if (time_) time_->check();
+  }
+
+  //! Sorts the rows by time (stable) when they were not in order; true when it did.
+  bool sort_by_time() {
+    if (!time_ || order_.unsorted() == 0) return false;
+    std::vector<std::size_t> index(values_.size());
+    for (std::size_t i = 0; i < index.size(); ++i) index[i] = i;
+    std::stable_sort(index.begin(), index.end(),
+                     [&](std::size_t a, std::size_t b) { return times_[a] < times_[b]; });
+    std::vector<double> v(values_.size());
+    std::vector<std::int64_t> t(times_.size());
+    for (std::size_t i = 0; i < index.size(); ++i) {
+      v[i] = values_[index[i]];
+      t[i] = times_[index[i]];
+    }
+    values_.swap(v);
+    times_.swap(t);
+    if (keep_rows_) {
+      std::vector<std::int64_t> r(rows_.size());
+      for (std::size_t i = 0; i < index.size(); ++i) r[i] = rows_[index[i]];
+      rows_.swap(r);
+    }
+    return true;
+  }
+
+  //! The values (missing ones dropped).
+  [[nodiscard]] const std::vector<double>& values() const noexcept { return values_; }
+  //! Their timestamps (empty without a time column).
+  [[nodiscard]] const std::vector<std::int64_t>& times() const noexcept { return times_; }
+  //! The 0-based input row number of each value (empty unless asked for by the constructor).
+  [[nodiscard]] const std::vector<std::int64_t>& rows() const noexcept { return rows_; }
+  //! True with a time column.
+  [[nodiscard]] bool timed() const noexcept { return time_.has_value(); }
+  //! The value column.
+  [[nodiscard]] const ValueColumn& value() const noexcept { return value_; }
+  //! Order and spacing of the time column.
+  [[nodiscard]] const OrderCheck& order() const noexcept { return order_; }
+  //! Rows dropped for a missing time.
+  [[nodiscard]] std::int64_t no_time() const noexcept { return no_time_; }
+
+  //! Notes on what was dropped ("" parts left out).
+  [[nodiscard]] json notes() const {
+    json notes = json::array();
+    if (value_.missing() > 0) {
+      notes.push_back(std::to_string(value_.missing()) + " rows without a usable value in '" +
+                      value_.ref().name + "' (null, NaN, infinite or not a number) were dropped");
+    }
+    if (no_time_ > 0) {
+      notes.push_back(std::to_string(no_time_) + " rows without a time were dropped");
+    }
+    const std::string order = order_.sentence();
+    if (!order.empty()) notes.push_back(order);
+    return notes;
+  }
+
+ private:
+  SeriesBudget budget_;
+  std::string tool_;
+  ValueColumn value_;
+  std::optional<TimeColumn> time_;
+  OrderCheck order_;
+  std::vector<double> values_;
+  std::vector<std::int64_t> times_;
+  bool keep_rows_;
+  std::vector<std::int64_t> rows_;
+  std::int64_t next_row_ = 0;
+  std::int64_t no_time_ = 0;
+  std::vector<double> scratch_;
+  std::vector<std::optional<std::int64_t>> times_scratch_;
+};
+
+}  // namespace quarry::ts
