@@ -371,10 +371,13 @@ class PassProgress final : public tools::CallContext {
 // Runs one first pass: the transforming stages before `index` (with their own first
 // passes) and stage `index`'s first pass as the only analysis. Returns its finished
 // state, or nullptr after filling `failed` with why the pass failed.
-std::unique_ptr<StageInstance> run_first_pass(
-    io::Source& source, std::span<const std::shared_ptr<Stage>> stages, std::size_t index,
-    std::span<const StageInstance* const> first_passes, const RunOptions& options,
-    const FlowPlan& plan, tbb::task_arena& arena, tools::CallContext& context, RunResult& failed) {
+std::unique_ptr<StageInstance> run_first_pass(io::Source& source,
+                                              std::span<const std::shared_ptr<Stage>> stages,
+                                              std::size_t index, std::shared_ptr<Stage> first_pass,
+                                              std::span<const StageInstance* const> first_passes,
+                                              const RunOptions& options, const FlowPlan& plan,
+                                              tbb::task_arena& arena, tools::CallContext& context,
+                                              RunResult& failed) {
   std::vector<std::shared_ptr<Stage>> pass_stages;
   std::vector<const StageInstance*> pass_firsts;
   for (std::size_t i = 0; i < index; ++i) {
@@ -382,7 +385,7 @@ std::unique_ptr<StageInstance> run_first_pass(
     pass_stages.push_back(stages[i]);
     pass_firsts.push_back(first_passes[i]);
   }
-  pass_stages.push_back(stages[index]->first_pass());
+  pass_stages.push_back(std::move(first_pass));
   pass_firsts.push_back(nullptr);
   RunState state(context, options);
   std::unique_ptr<StageInstance> finished;
@@ -416,11 +419,12 @@ RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage
   const FlowPlan plan = plan_flow(options.memory_budget_bytes, threads, options.chunk_bytes);
   tbb::task_arena arena(static_cast<int>(threads));
 
-  const auto two_pass =
-      static_cast<std::size_t>(std::count_if(stages.begin(), stages.end(), [](const auto& stage) {
-        return stage->first_pass() != nullptr;
-      }));
-  const std::size_t passes = two_pass + 1;
+  // Asked once per stage: a plugin decides from the call's arguments.
+  std::vector<std::shared_ptr<Stage>> wanted(stages.size());
+  for (std::size_t i = 0; i < stages.size(); ++i) wanted[i] = stages[i]->first_pass();
+  const std::size_t passes =
+      1 + static_cast<std::size_t>(std::count_if(
+              wanted.begin(), wanted.end(), [](const auto& first) { return first != nullptr; }));
   std::vector<std::unique_ptr<PassProgress>> pass_contexts;  // outlive every stage instance
   for (std::size_t pass = 0; pass < passes; ++pass)
     pass_contexts.push_back(std::make_unique<PassProgress>(context, pass, passes));
@@ -430,7 +434,7 @@ RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage
   std::size_t pass = 0;
   RunResult result;
   for (std::size_t i = 0; i < stages.size(); ++i) {
-    if (stages[i]->first_pass() == nullptr) continue;
+    if (wanted[i] == nullptr) continue;
     try {
       if (pass > 0) source.rewind();
     } catch (const std::exception& e) {
@@ -438,8 +442,8 @@ RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage
       result.failure_message = e.what();
       return result;
     }
-    first_states[i] = run_first_pass(source, stages, i, first_passes, options, plan, arena,
-                                     *pass_contexts[pass], result);
+    first_states[i] = run_first_pass(source, stages, i, std::move(wanted[i]), first_passes, options,
+                                     plan, arena, *pass_contexts[pass], result);
     if (!first_states[i]) return result;
     first_passes[i] = first_states[i].get();
     ++pass;

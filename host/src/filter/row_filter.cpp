@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <utility>
 
 namespace quarry::filter {
 namespace {
@@ -94,10 +95,32 @@ int compare(const Value& a, const Value& b) {
   return x < y ? -1 : (x == y ? 0 : 1);
 }
 
+Op op_code(std::string_view op) {
+  static constexpr std::pair<std::string_view, Op> kOps[] = {{"+", Op::kAdd},
+                                                             {"-", Op::kSubtract},
+                                                             {"*", Op::kMultiply},
+                                                             {"/", Op::kDivide},
+                                                             {"%", Op::kModulo},
+                                                             {"==", Op::kEqual},
+                                                             {"!=", Op::kNotEqual},
+                                                             {"<", Op::kLess},
+                                                             {"<=", Op::kLessEqual},
+                                                             {">", Op::kGreater},
+                                                             {">=", Op::kGreaterEqual},
+                                                             {"contains", Op::kContains},
+                                                             {"starts_with", Op::kStartsWith},
+                                                             {"ends_with", Op::kEndsWith}};
+  for (const auto& [text, code] : kOps) {
+    if (text == op) return code;
+  }
+  return Op::kNone;
+}
+
 }  // namespace
 
 void Expression::bind(const io::Schema& schema) {
   for (auto& child : children) child->bind(schema);
+  code = op_code(op);
   switch (node) {
     case Node::kLiteral:
       if (literal.type == Type::kString) literal.s = text;
@@ -126,7 +149,8 @@ void Expression::bind(const io::Schema& schema) {
       if ((!numeric(a) && a != Type::kNull) || (!numeric(b) && b != Type::kNull))
         type_error(*this, fmt::format("'{}' needs numbers, not {} and {}", op, type_name(a),
                                       type_name(b)));
-      type = (a == Type::kInt && b == Type::kInt && op != "/") ? Type::kInt : Type::kFloat;
+      type =
+          (a == Type::kInt && b == Type::kInt && code != Op::kDivide) ? Type::kInt : Type::kFloat;
       break;
     }
     case Node::kCompare:
@@ -195,24 +219,36 @@ Value Expression::evaluate(const io::Chunk& chunk, std::int64_t row) const {
       const Value b = children[1]->evaluate(chunk, row);
       if (a.is_null() || b.is_null()) return {};
       if (type == Type::kInt) {
-        if (op == "+") return {Type::kInt, a.i + b.i, 0, {}};
-        if (op == "-") return {Type::kInt, a.i - b.i, 0, {}};
-        if (op == "*") return {Type::kInt, a.i * b.i, 0, {}};
-        if (b.i == 0) return {};  // x % 0 is unknown
-        return {Type::kInt, a.i % b.i, 0, {}};
+        switch (code) {
+          case Op::kAdd:
+            return {Type::kInt, a.i + b.i, 0, {}};
+          case Op::kSubtract:
+            return {Type::kInt, a.i - b.i, 0, {}};
+          case Op::kMultiply:
+            return {Type::kInt, a.i * b.i, 0, {}};
+          default:
+            if (b.i == 0) return {};  // x % 0 is unknown
+            return {Type::kInt, a.i % b.i, 0, {}};
+        }
       }
       const double x = a.number(), y = b.number();
       double r = 0;
-      if (op == "+")
-        r = x + y;
-      else if (op == "-")
-        r = x - y;
-      else if (op == "*")
-        r = x * y;
-      else if (op == "/")
-        r = y == 0 ? std::nan("") : x / y;
-      else
-        r = y == 0 ? std::nan("") : std::fmod(x, y);
+      switch (code) {
+        case Op::kAdd:
+          r = x + y;
+          break;
+        case Op::kSubtract:
+          r = x - y;
+          break;
+        case Op::kMultiply:
+          r = x * y;
+          break;
+        case Op::kDivide:
+          r = y == 0 ? std::nan("") : x / y;
+          break;
+        default:
+          r = y == 0 ? std::nan("") : std::fmod(x, y);
+      }
       if (std::isnan(r)) return {};
       return {Type::kFloat, 0, r, {}};
     }
@@ -221,12 +257,20 @@ Value Expression::evaluate(const io::Chunk& chunk, std::int64_t row) const {
       const Value b = children[1]->evaluate(chunk, row);
       if (a.is_null() || b.is_null()) return {};
       const int c = compare(a, b);
-      if (op == "==") return boolean(c == 0);
-      if (op == "!=") return boolean(c != 0);
-      if (op == "<") return boolean(c < 0);
-      if (op == "<=") return boolean(c <= 0);
-      if (op == ">") return boolean(c > 0);
-      return boolean(c >= 0);
+      switch (code) {
+        case Op::kEqual:
+          return boolean(c == 0);
+        case Op::kNotEqual:
+          return boolean(c != 0);
+        case Op::kLess:
+          return boolean(c < 0);
+        case Op::kLessEqual:
+          return boolean(c <= 0);
+        case Op::kGreater:
+          return boolean(c > 0);
+        default:
+          return boolean(c >= 0);
+      }
     }
     case Node::kIn: {
       const Value a = children[0]->evaluate(chunk, row);
@@ -246,8 +290,8 @@ Value Expression::evaluate(const io::Chunk& chunk, std::int64_t row) const {
       const Value a = children[0]->evaluate(chunk, row);
       const Value b = children[1]->evaluate(chunk, row);
       if (a.is_null() || b.is_null()) return {};
-      if (op == "contains") return boolean(a.s.find(b.s) != std::string_view::npos);
-      if (op == "starts_with") return boolean(a.s.substr(0, b.s.size()) == b.s);
+      if (code == Op::kContains) return boolean(a.s.find(b.s) != std::string_view::npos);
+      if (code == Op::kStartsWith) return boolean(a.s.substr(0, b.s.size()) == b.s);
       return boolean(a.s.size() >= b.s.size() && a.s.substr(a.s.size() - b.s.size()) == b.s);
     }
     case Node::kNot: {

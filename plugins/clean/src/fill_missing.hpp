@@ -535,31 +535,11 @@ class FillStage {
     }
     for (std::int64_t c = 0; c < input.columns(); ++c) {
       const sdk::FieldView f = input.field(c);
-      std::string name(f.name());
       sdk::ColumnType type = f.type();
       for (const auto& spec : plan_.specs) {
         if (spec.ref.index == c) type = spec.out_type;
       }
-      switch (type) {
-        case sdk::ColumnType::int64:
-          builder_.add_int64(name);
-          break;
-        case sdk::ColumnType::float64:
-          builder_.add_float64(name);
-          break;
-        case sdk::ColumnType::boolean:
-          builder_.add_bool(name);
-          break;
-        case sdk::ColumnType::timestamp:
-          builder_.add_timestamp(name, f.time_unit(), std::string(f.timezone()));
-          break;
-        case sdk::ColumnType::utf8:
-          builder_.add_utf8(name);
-          break;
-        default:
-          throw sdk::Error::unsupported("column '" + name +
-                                        "' has a type clean_fill_missing cannot write");
-      }
+      builder_.add_like(f, type);
     }
   }
 

@@ -169,34 +169,10 @@ class NormalizeStage {
     for (std::int64_t c = 0; c < input.columns(); ++c) {
       const int s = target_[static_cast<std::size_t>(c)];
       const sdk::FieldView f = input.field(c);
-      std::string name(f.name());
       const std::string parse = s >= 0 ? specs_[static_cast<std::size_t>(s)].parse : "";
-      if (parse == "number") {
-        builder_.add_float64(name);
-      } else if (parse == "bool") {
-        builder_.add_bool(name);
-      } else {
-        switch (f.type()) {
-          case sdk::ColumnType::int64:
-            builder_.add_int64(name);
-            break;
-          case sdk::ColumnType::float64:
-            builder_.add_float64(name);
-            break;
-          case sdk::ColumnType::boolean:
-            builder_.add_bool(name);
-            break;
-          case sdk::ColumnType::timestamp:
-            builder_.add_timestamp(name, f.time_unit(), std::string(f.timezone()));
-            break;
-          case sdk::ColumnType::utf8:
-            builder_.add_utf8(name);
-            break;
-          default:
-            throw sdk::Error::unsupported("column '" + name +
-                                          "' has a type clean_normalize cannot write");
-        }
-      }
+      builder_.add_like(f, parse == "number" ? std::optional(sdk::ColumnType::float64)
+                           : parse == "bool" ? std::optional(sdk::ColumnType::boolean)
+                                             : std::nullopt);
     }
   }
 

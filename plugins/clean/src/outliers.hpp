@@ -261,29 +261,9 @@ class OutlierStage {
     }
     for (std::int64_t i = 0; i < input.columns(); ++i) {
       const sdk::FieldView f = input.field(i);
-      std::string name(f.name());
       const bool clipped =
           plan.action == OutlierAction::clip && checked_[static_cast<std::size_t>(i)] >= 0;
-      switch (clipped ? sdk::ColumnType::float64 : f.type()) {
-        case sdk::ColumnType::int64:
-          builder_.add_int64(name);
-          break;
-        case sdk::ColumnType::float64:
-          builder_.add_float64(name);
-          break;
-        case sdk::ColumnType::boolean:
-          builder_.add_bool(name);
-          break;
-        case sdk::ColumnType::timestamp:
-          builder_.add_timestamp(name, f.time_unit(), std::string(f.timezone()));
-          break;
-        case sdk::ColumnType::utf8:
-          builder_.add_utf8(name);
-          break;
-        default:
-          throw sdk::Error::unsupported("column '" + name +
-                                        "' has a type clean_outliers cannot write");
-      }
+      builder_.add_like(f, clipped ? std::optional(sdk::ColumnType::float64) : std::nullopt);
     }
     if (plan.action == OutlierAction::flag) {
       for (const auto& ref : plan.columns) {

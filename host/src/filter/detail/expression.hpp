@@ -40,11 +40,31 @@ enum class Node {
   kStringTest,  // op: contains, starts_with, ends_with
 };
 
+//! An operator, resolved from its text once when the tree is bound.
+enum class Op {
+  kNone,
+  kAdd,
+  kSubtract,
+  kMultiply,
+  kDivide,
+  kModulo,
+  kEqual,
+  kNotEqual,
+  kLess,
+  kLessEqual,
+  kGreater,
+  kGreaterEqual,
+  kContains,
+  kStartsWith,
+  kEndsWith,
+};
+
 //! One node of the tree. Parsed unbound (columns by name), then bound to a schema.
 class Expression {
  public:
   Node node = Node::kLiteral;
-  std::string op;
+  std::string op;  // as written (normalised), for messages
+  Op code = Op::kNone;
   bool negated = false;
   std::size_t position = 0;  // in the text, for messages
   std::vector<std::unique_ptr<Expression>> children;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -376,31 +377,30 @@ class ChunkBuilder {
   //! Error(QUARRY_UNSUPPORTED) for column types the SDK cannot build.
   [[nodiscard]] static ChunkBuilder like(const SchemaView& schema) {
     ChunkBuilder builder;
-    for (std::int64_t i = 0; i < schema.columns(); ++i) {
-      const FieldView field = schema.field(i);
-      std::string name(field.name());
-      switch (field.type()) {
-        case ColumnType::int64:
-          builder.add_int64(std::move(name));
-          break;
-        case ColumnType::float64:
-          builder.add_float64(std::move(name));
-          break;
-        case ColumnType::boolean:
-          builder.add_bool(std::move(name));
-          break;
-        case ColumnType::utf8:
-          builder.add_utf8(std::move(name));
-          break;
-        case ColumnType::timestamp:
-          builder.add_timestamp(std::move(name), field.time_unit(), std::string(field.timezone()));
-          break;
-        default:
-          throw Error::unsupported("column '" + name + "' has Arrow format \"" +
-                                   std::string(field.format()) + "\", which the SDK cannot build");
-      }
-    }
+    for (std::int64_t i = 0; i < schema.columns(); ++i) builder.add_like(schema.field(i));
     return builder;
+  }
+
+  //! Adds a column named like `field` holding `type` (default: the field's own type);
+  //! a timestamp keeps the field's unit and time zone. Throws Error(QUARRY_UNSUPPORTED)
+  //! for column types the SDK cannot build.
+  ColumnBuilder& add_like(const FieldView& field, std::optional<ColumnType> type = {}) {
+    std::string name(field.name());
+    switch (type.value_or(field.type())) {
+      case ColumnType::int64:
+        return add_int64(std::move(name));
+      case ColumnType::float64:
+        return add_float64(std::move(name));
+      case ColumnType::boolean:
+        return add_bool(std::move(name));
+      case ColumnType::utf8:
+        return add_utf8(std::move(name));
+      case ColumnType::timestamp:
+        return add_timestamp(std::move(name), field.time_unit(), std::string(field.timezone()));
+      default:
+        throw Error::unsupported("column '" + name + "' has Arrow format \"" +
+                                 std::string(field.format()) + "\", which the SDK cannot build");
+    }
   }
 
   //! Adds an int64 column; the reference stays valid as long as the builder.
