@@ -2,22 +2,28 @@
 
 #include "io/detail/csv_inference.hpp"
 #include "io/detail/csv_dialect.hpp"
-#include "io/detail/field_batch.hpp"
+#include "io/detail/csv_segment.hpp"
 #include "io/detail/header_names.hpp"
-#include "io/detail/short_number.hpp"
 #include "io/detail/utf8.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 
 namespace quarry::io::detail {
 namespace {
 
-constexpr std::size_t kScanBufferBytes = 4ULL << 20;
 constexpr std::size_t kSampleBytes = 256ULL << 10;
-constexpr std::size_t kMaxNotes = 5;
+constexpr std::size_t kHeaderBufferBytes = 64ULL << 10;
+//! Segments per thread, so a slow segment does not leave the other threads idle.
+constexpr std::uint64_t kSegmentsPerThread = 4;
 
 std::string describe(char c) {
   if (c == '\t') return "TAB";
@@ -25,21 +31,14 @@ std::string describe(char c) {
   return std::string("'") + c + "'";
 }
 
-//! What the inference pass knows about one column so far.
-struct ColumnState {
-  std::uint8_t candidates = kClassAll;
-  bool seen = false;
-  bool overflow = false;
-  std::uint64_t overflow_line = 0;
+//! The header record as found in the file.
+struct HeaderRecord {
+  std::vector<std::string> fields;
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;
+  std::uint64_t line = 1;
+  std::uint64_t next_line = 1;
 };
-
-ColumnType type_from(const ColumnState& state) {
-  if (!state.seen || state.candidates == 0) return ColumnType::kString;
-  if ((state.candidates & kClassInt) != 0) return ColumnType::kInt64;
-  if ((state.candidates & kClassFloat) != 0) return ColumnType::kFloat64;
-  if ((state.candidates & kClassBool) != 0) return ColumnType::kBool;
-  return ColumnType::kTimestamp;
-}
 
 class InferencePass {
  public:
@@ -48,8 +47,10 @@ class InferencePass {
 
   CsvLayout run() {
     const std::uint64_t start = detect_dialect();
-    scan_file(start);
-    finish();
+    const HeaderRecord header = read_header(start);
+    apply_header(header);
+    std::vector<SegmentResult> segments = scan_rows();
+    finish(segments);
     return std::move(layout_);
   }
 
@@ -59,30 +60,32 @@ class InferencePass {
   }
 
   std::uint64_t detect_dialect();
-  void scan_file(std::uint64_t start);
-  void grow(AlignedBuffer& buffer, std::size_t& capacity, std::size_t have,
-            const CsvScanner& scanner) const;
-  void report_progress(std::uint64_t done) const;
-  void on_record(const Record& record, const char* buffer, std::uint64_t buffer_offset);
-  void on_header(const Record& record, std::uint64_t record_begin, std::uint64_t end);
-  void on_row(const Record& record, std::uint64_t end);
-  void on_ragged(const Record& record, RecordFilter::Action action);
-  void classify_batch();
-  void classify_column(std::size_t c);
-  void close_chunk(std::uint64_t end, std::uint64_t next_line);
-  void finish();
+  HeaderRecord read_header(std::uint64_t start) const;
+  void apply_header(const HeaderRecord& header);
   void check_forced_names(const std::vector<std::string>& names) const;
+  std::vector<std::uint32_t> picked_columns(const std::vector<std::string>& names) const;
+  [[nodiscard]] bool worth_splitting(std::uint64_t segment_bytes) const;
+  std::vector<SegmentResult> scan_rows();
+  std::vector<SegmentResult> scan_serially() const;
+  std::vector<SegmentResult> scan_in_parallel(std::uint64_t segment_bytes);
+  SegmentResult scan_one(SegmentBounds bounds, const ScanControl& control) const {
+    return scan_segment(file_, options_, layout_.dialect, shape_, nulls_, bounds, control);
+  }
+  void chain(std::vector<SegmentResult>& segments, const std::vector<std::uint64_t>& begins,
+             const std::vector<std::exception_ptr>& errors,
+             const std::vector<std::uint64_t>& stops) const;
+  void finish(std::vector<SegmentResult>& segments);
+  void merge_segment(SegmentResult& segment, std::uint64_t line_offset, std::uint64_t first_row,
+                     std::vector<ColumnState>& states, std::vector<RaggedRow>& ragged);
+  void add_ragged_notes(const std::vector<RaggedRow>& ragged);
 
   const InputFile& file_;
   const CsvOptions& options_;
   NullSpellings nulls_;
   CsvLayout layout_;
-  std::vector<ColumnState> states_;
-  std::optional<RecordFilter> filter_;
-  std::optional<FieldBatch> batch_;
-  bool have_header_ = false;
-  std::uint64_t rows_ = 0;
-  ChunkRange current_;
+  TableShape shape_;
+  //! Line number of the first data byte.
+  std::uint64_t data_line_ = 1;
 };
 
 std::uint64_t InferencePass::detect_dialect() {
@@ -114,118 +117,83 @@ std::uint64_t InferencePass::detect_dialect() {
   return bom;
 }
 
-void InferencePass::scan_file(std::uint64_t start) {
-  // Small files get a small buffer; it grows only for records longer than it.
+HeaderRecord InferencePass::read_header(std::uint64_t start) const {
   std::size_t capacity = static_cast<std::size_t>(
-      std::clamp<std::uint64_t>(file_.size() - start, 64, kScanBufferBytes));
-  AlignedBuffer buffer(capacity + 64);
-  std::uint64_t buffer_offset = start;
-  std::size_t have = 0;
-  CsvScanner scanner(layout_.dialect, options_.limits.max_columns + 1,
-                     options_.limits.max_cell_bytes);
+      std::clamp<std::uint64_t>(file_.size() - start, 64, kHeaderBufferBytes));
   for (;;) {
-    if (options_.hooks.is_cancelled && options_.hooks.is_cancelled()) throw Cancelled();
+    AlignedBuffer buffer(capacity + 64);
     char* data = buffer.as<char>();
-    have += file_.read_at(buffer_offset + have, data + have, capacity - have);
-    const bool eof = buffer_offset + have >= file_.size();
-    std::size_t consumed = 0;
+    const std::size_t have = file_.read_at(start, data, capacity);
+    const bool eof = start + have >= file_.size();
+    CsvScanner scanner(layout_.dialect, options_.limits.max_columns + 1,
+                       options_.limits.max_cell_bytes);
+    std::optional<HeaderRecord> header;
     try {
-      consumed = scanner.scan(
-          data, have, eof, [&](const Record& record) { on_record(record, data, buffer_offset); });
+      scanner.scan(data, have, eof, [&](const Record& record) {
+        if (header || record.blank) return;
+        HeaderRecord& h = header.emplace();
+        h.begin = start + static_cast<std::uint64_t>(record.fields[0].begin - data);
+        h.end = start + static_cast<std::uint64_t>(record.end - data);
+        h.line = record.line;
+        h.next_line = record.next_line;
+        h.fields.resize(record.size);
+        for (std::size_t i = 0; i < record.size; ++i) {
+          std::string& field = h.fields[i];
+          field.resize(static_cast<std::size_t>(record.fields[i].end - record.fields[i].begin));
+          field.resize(unquote(record.fields[i], layout_.dialect.quote, field.data()));
+        }
+      });
     } catch (const ScanError& error) {
-      throw_scan_error(error, file_.name(), data + have, layout_.dialect.quote, options_.limits,
-                       layout_.schema.get());
+      // A later record's error is reported by the row scan, with the column names known.
+      if (!header) {
+        throw_scan_error(error, file_.name(), data + have, layout_.dialect.quote, options_.limits,
+                         nullptr);
+      }
     }
-    classify_batch();  // the batch points into the buffer, which is about to change
-    if (eof) break;
-    if (consumed == 0 && have == capacity) {
-      grow(buffer, capacity, have, scanner);
-      continue;
+    if (header) return std::move(*header);
+    if (eof) {
+      throw InputError("the file has no header and no rows (only blank lines)",
+                       "check that the file was written completely", at(0));
     }
-    std::memmove(data, data + consumed, have - consumed);
-    buffer_offset += consumed;
-    have -= consumed;
-    report_progress(buffer_offset);
+    throw_if_field_too_large(scanner, options_.limits, file_.name());
+    capacity *= 2;
   }
-  report_progress(file_.size());
 }
 
-void InferencePass::grow(AlignedBuffer& buffer, std::size_t& capacity, std::size_t have,
-                         const CsvScanner& scanner) const {
-  if (scanner.pending_field_bytes() > options_.limits.max_cell_bytes) {
-    const std::string limit = std::to_string(options_.limits.max_cell_bytes);
-    if (scanner.pending_inside_quote()) {
-      throw InputError("a quoted field starting in the record on line " +
-                           std::to_string(scanner.line()) + " runs past limits.max_cell_bytes (" +
-                           limit + " bytes); its quote is probably never closed",
-                       "close the quote, or double quotes inside quoted fields (\"\")",
-                       at(scanner.line()));
-    }
-    throw InputError("a field is larger than limits.max_cell_bytes (" + limit + " bytes)",
-                     "raise limits.max_cell_bytes", at(scanner.line()));
-  }
-  AlignedBuffer bigger(capacity * 2 + 64);
-  std::memcpy(bigger.data(), buffer.data(), have);
-  buffer = std::move(bigger);
-  capacity *= 2;
-}
-
-void InferencePass::report_progress(std::uint64_t done) const {
-  if (options_.hooks.on_scan_progress) options_.hooks.on_scan_progress(done, file_.size());
-}
-
-void InferencePass::on_record(const Record& record, const char* buffer,
-                              std::uint64_t buffer_offset) {
-  const std::uint64_t end = buffer_offset + static_cast<std::uint64_t>(record.end - buffer);
-  if (!have_header_) {
-    if (record.blank) return;
-    const std::uint64_t begin =
-        buffer_offset + static_cast<std::uint64_t>(record.fields[0].begin - buffer);
-    on_header(record, begin, end);
-    if (options_.header) return;
-  }
-  on_row(record, end);
-}
-
-void InferencePass::on_header(const Record& record, std::uint64_t record_begin, std::uint64_t end) {
-  if (record.size > options_.limits.max_columns) {
-    throw InputError("the file has " + std::to_string(record.size) +
+void InferencePass::apply_header(const HeaderRecord& header) {
+  const std::size_t count = header.fields.size();
+  if (count > options_.limits.max_columns) {
+    throw InputError("the file has " + std::to_string(count) +
                          " columns, over limits.max_columns (" +
                          std::to_string(options_.limits.max_columns) + ")",
-                     "raise limits.max_columns or select fewer columns upstream", at(record.line));
+                     "raise limits.max_columns or select fewer columns upstream", at(header.line));
   }
-  std::vector<std::string> names(record.size);
+  std::vector<std::string> names(count);
   if (options_.header) {
-    std::string scratch;
-    for (std::size_t i = 0; i < record.size; ++i) {
-      scratch.resize(static_cast<std::size_t>(record.fields[i].end - record.fields[i].begin));
-      scratch.resize(unquote(record.fields[i], layout_.dialect.quote, scratch.data()));
-      names[i] = repaired_utf8(scratch);
-    }
+    for (std::size_t i = 0; i < count; ++i) names[i] = repaired_utf8(header.fields[i]);
     names = unique_column_names(std::move(names), layout_.report.notes);
   } else {
-    for (std::size_t i = 0; i < names.size(); ++i) names[i] = "col_" + std::to_string(i + 1);
+    for (std::size_t i = 0; i < count; ++i) names[i] = "col_" + std::to_string(i + 1);
   }
   check_forced_names(names);
-  states_.assign(names.size(), ColumnState{});
-  layout_.forced.assign(names.size(), false);
-  std::vector<Field> fields(names.size());
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    fields[i].name = std::move(names[i]);
-    const auto forced = options_.column_types.find(fields[i].name);
-    if (forced != options_.column_types.end()) {
-      fields[i].type = forced->second;
-      layout_.forced[i] = true;
-      states_[i].candidates = 0;
-    }
+  shape_.picks = picked_columns(names);
+  shape_.file_names = names;
+  std::vector<Field> fields;
+  fields.reserve(shape_.picks.size());
+  for (const std::uint32_t c : shape_.picks) {
+    Field field;
+    field.name = names[c];
+    const auto forced = options_.column_types.find(field.name);
+    shape_.forced.push_back(forced != options_.column_types.end());
+    if (shape_.forced.back()) field.type = forced->second;
+    fields.push_back(std::move(field));
   }
   layout_.schema = std::make_shared<const Schema>(std::move(fields));
-  filter_.emplace(record.size, options_.on_ragged_row);
-  batch_.emplace(record.size);
-  layout_.data_begin = options_.header ? end : record_begin;
-  current_ = ChunkRange{layout_.data_begin, layout_.data_begin,
-                        options_.header ? record.next_line : record.line, 0, 0};
-  have_header_ = true;
+  layout_.file_names = shape_.file_names;
+  layout_.picks = shape_.picks;
+  layout_.forced = shape_.forced;
+  layout_.data_begin = options_.header ? header.end : header.begin;
+  data_line_ = options_.header ? header.next_line : header.line;
 }
 
 void InferencePass::check_forced_names(const std::vector<std::string>& names) const {
@@ -239,120 +207,230 @@ void InferencePass::check_forced_names(const std::vector<std::string>& names) co
   }
 }
 
-void InferencePass::on_row(const Record& record, std::uint64_t end) {
-  const RecordFilter::Decision decision = filter_->decide(record);
-  if (decision.action == RecordFilter::Action::kIgnore) return;
-  if (decision.action != RecordFilter::Action::kRow) return on_ragged(record, decision.action);
-  const std::uint64_t rows = decision.null_rows_before + 1;
-  rows_ += rows;
-  current_.rows += static_cast<std::int64_t>(rows);
-  if (decision.reshaped) {
-    if (++layout_.report.rows_padded_or_truncated <= kMaxNotes) {
-      layout_.report.notes.push_back("line " + std::to_string(record.line) + " has " +
-                                     std::to_string(record.size) + " fields, expected " +
-                                     std::to_string(states_.size()) + "; padded or truncated");
+std::vector<std::uint32_t> InferencePass::picked_columns(
+    const std::vector<std::string>& names) const {
+  std::vector<std::uint32_t> picks;
+  const auto& wanted = options_.only_columns;
+  const bool every_name_known = std::all_of(wanted.begin(), wanted.end(), [&](const auto& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  });
+  for (std::uint32_t c = 0; c < names.size(); ++c) {
+    const bool wanted_here = wanted.empty() || !every_name_known ||
+                             std::find(wanted.begin(), wanted.end(), names[c]) != wanted.end();
+    if (wanted_here) picks.push_back(c);
+  }
+  return picks;
+}
+
+bool InferencePass::worth_splitting(std::uint64_t segment_bytes) const {
+  // One-column files keep blank lines as null rows, which a segment cannot know the end of.
+  return options_.threads > 1 && shape_.file_names.size() > 1 &&
+         file_.size() - layout_.data_begin >= 2 * segment_bytes;
+}
+
+std::vector<SegmentResult> InferencePass::scan_rows() {
+  const std::uint64_t data_bytes = file_.size() - layout_.data_begin;
+  const std::uint64_t per_thread =
+      data_bytes / (std::uint64_t{options_.threads} * kSegmentsPerThread + 1);
+  const std::uint64_t segment_bytes =
+      std::max<std::uint64_t>({per_thread, 2 * std::uint64_t{options_.chunk_bytes}, 64ULL << 10});
+  if (!worth_splitting(segment_bytes)) return scan_serially();
+  try {
+    return scan_in_parallel(segment_bytes);
+  } catch (const InputError&) {
+    // Malformed input, or a segment guessed its first record wrong and met what looked like
+    // malformed input: the serial scan reports the first problem exactly as it is.
+    return scan_serially();
+  }
+}
+
+std::vector<SegmentResult> InferencePass::scan_serially() const {
+  std::uint64_t done = layout_.data_begin;
+  const ScanControl control{[&](std::uint64_t bytes) {
+                              done += bytes;
+                              if (options_.hooks.on_scan_progress)
+                                options_.hooks.on_scan_progress(done, file_.size());
+                            },
+                            options_.hooks.is_cancelled};
+  std::vector<SegmentResult> out;
+  out.push_back(scan_one({layout_.data_begin, data_line_, file_.size()}, control));
+  if (options_.hooks.on_scan_progress) options_.hooks.on_scan_progress(file_.size(), file_.size());
+  return out;
+}
+
+//! The first record boundary at or after `offset` (one past the first LF at or after
+//! offset - 1), assuming that LF is outside quotes; the file size when there is none.
+std::uint64_t next_line_start(const InputFile& file, std::uint64_t offset) {
+  char window[16 << 10];
+  for (std::uint64_t at = offset - 1; at < file.size();) {
+    const std::size_t got = file.read_at(at, window, sizeof window);
+    if (got == 0) break;
+    if (const void* lf = std::memchr(window, '\n', got)) {
+      return at + static_cast<std::uint64_t>(static_cast<const char*>(lf) - window) + 1;
     }
+    at += got;
   }
-  batch_->add_row(record.fields, decision.fields, record.line);
-  if (batch_->full()) classify_batch();
-  if (rows_ > options_.limits.max_rows) {
-    throw InputError("the file has more than limits.max_rows (" +
-                         std::to_string(options_.limits.max_rows) + ") rows",
-                     "raise limits.max_rows or read a smaller file", at(record.line));
-  }
-  const bool full = (options_.chunk_rows > 0 && current_.rows >= options_.chunk_rows) ||
-                    end - current_.begin >= options_.chunk_bytes;
-  if (full) close_chunk(end, record.next_line);
+  return file.size();
 }
 
-void InferencePass::on_ragged(const Record& record, RecordFilter::Action action) {
-  const std::string counts = std::to_string(record.size) + " fields, expected " +
-                             std::to_string(states_.size()) +
-                             (options_.header ? " (as in the header)" : " (as in the first row)");
-  if (action == RecordFilter::Action::kRaggedError) {
-    throw InputError("the row has " + counts,
-                     "fix the row, or set on_ragged_row to 'skip' or 'pad' to read past it",
-                     at(record.line));
+std::vector<SegmentResult> InferencePass::scan_in_parallel(std::uint64_t segment_bytes) {
+  // Segment i scans the records starting in [r_i, r_i+1) from the line start after r_i - 1,
+  // guessing that it is a record boundary (it is not when that line break is inside a quoted
+  // field). chain() checks each guess against where the previous segment really ended.
+  std::vector<std::uint64_t> stops;
+  for (std::uint64_t r = layout_.data_begin + segment_bytes; r < file_.size(); r += segment_bytes) {
+    if (file_.size() - r < segment_bytes / 2) break;  // no tiny last segment
+    stops.push_back(r);
   }
-  if (++layout_.report.malformed_rows_skipped <= kMaxNotes) {
-    layout_.report.notes.push_back("line " + std::to_string(record.line) + " skipped: " + counts);
-  }
-}
-
-void InferencePass::classify_batch() {
-  if (!batch_ || batch_->empty()) return;
-  for (std::size_t c = 0; c < states_.size(); ++c) {
-    if (states_[c].candidates != 0) classify_column(c);
-  }
-  batch_->clear();
-}
-
-void InferencePass::classify_column(std::size_t c) {
-  ColumnState& state = states_[c];
-  const FieldSpan* spans = batch_->column(c);
-  const char quote = layout_.dialect.quote;
-  const bool fast_numbers = !nulls_.may_spell_number();
-  std::uint8_t candidates = state.candidates;
-  bool seen = false;
-  for (std::size_t r = 0, rows = batch_->rows(); r < rows && candidates != 0; ++r) {
-    if (spans[r].begin == nullptr) continue;
-    if (fast_numbers && (candidates & (kClassInt | kClassFloat)) != 0) {
-      // Plain numbers straight from the field: no quotes or spaces to strip, never null.
-      const auto size = static_cast<std::size_t>(spans[r].end - spans[r].begin);
-      const ShortNumber number = scan_short_number(spans[r].begin, size);
-      if (number.kind != ShortNumber::Kind::kUnknown) {
-        seen = true;
-        candidates &=
-            number.kind == ShortNumber::Kind::kInteger ? kClassInt | kClassFloat : kClassFloat;
-        continue;
+  stops.push_back(file_.size());
+  const std::size_t count = stops.size();
+  std::vector<SegmentResult> segments(count);
+  std::vector<std::uint64_t> begins(count, 0);
+  std::vector<std::exception_ptr> errors(count);
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> cancelled{false};
+  std::atomic<std::uint64_t> done{0};
+  std::atomic<unsigned> running{0};
+  std::mutex mutex;
+  std::condition_variable finished;
+  const ScanControl control{[&](std::uint64_t bytes) { done += bytes; },
+                            [&] { return cancelled.load(std::memory_order_relaxed); }};
+  auto work = [&] {
+    for (std::size_t i = next++; i < count && !cancelled; i = next++) {
+      try {
+        begins[i] = i == 0 ? layout_.data_begin : next_line_start(file_, stops[i - 1]);
+        // A segment with no record starting in it still takes part in chain().
+        const std::uint64_t stop = std::max(begins[i], stops[i]);
+        segments[i] = scan_one({begins[i], i == 0 ? data_line_ : 1, stop, stop + segment_bytes},
+                               begins[i] >= stops[i] ? ScanControl{} : control);
+      } catch (...) {
+        errors[i] = std::current_exception();  // judged by chain(): the guess may be wrong
       }
     }
-    const std::string_view text = typed_text(spans[r], quote);
-    if (nulls_.contains(text)) continue;
-    seen = true;
-    bool overflow = false;
-    candidates = classify(text, candidates, overflow);
-    if (overflow && !state.overflow) {
-      state.overflow = true;
-      state.overflow_line = batch_->line(r);
+    const std::lock_guard lock(mutex);
+    --running;
+    finished.notify_all();
+  };
+  const unsigned threads = std::min<unsigned>(options_.threads, static_cast<unsigned>(count));
+  std::vector<std::jthread> workers;
+  running = threads;
+  for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work);
+  {
+    std::unique_lock lock(mutex);
+    while (running != 0) {
+      finished.wait_for(lock, std::chrono::milliseconds(50));
+      lock.unlock();
+      if (options_.hooks.is_cancelled && options_.hooks.is_cancelled()) cancelled = true;
+      if (options_.hooks.on_scan_progress) {
+        options_.hooks.on_scan_progress(layout_.data_begin + done, file_.size());
+      }
+      lock.lock();
     }
   }
-  state.candidates = candidates;
-  state.seen = state.seen || seen;
+  workers.clear();
+  if (cancelled) throw Cancelled();
+  chain(segments, begins, errors, stops);
+  std::uint64_t rows = 0;
+  for (const SegmentResult& segment : segments) rows += segment.rows;
+  if (rows > options_.limits.max_rows) {
+    // Caught by scan_rows(): the serial scan names the line where the limit is crossed.
+    throw InputError("too many rows", "raise limits.max_rows", at(0));
+  }
+  if (options_.hooks.on_scan_progress) options_.hooks.on_scan_progress(file_.size(), file_.size());
+  return segments;
 }
 
-void InferencePass::close_chunk(std::uint64_t end, std::uint64_t next_line) {
-  current_.end = end;
-  layout_.chunks.push_back(current_);
-  current_ = ChunkRange{end, end, next_line, static_cast<std::int64_t>(rows_), 0};
+void InferencePass::chain(std::vector<SegmentResult>& segments,
+                          const std::vector<std::uint64_t>& begins,
+                          const std::vector<std::exception_ptr>& errors,
+                          const std::vector<std::uint64_t>& stops) const {
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const std::uint64_t boundary = i == 0 ? layout_.data_begin : segments[i - 1].end;
+    const bool started_right = begins[i] == boundary;
+    if (started_right && errors[i]) std::rethrow_exception(errors[i]);
+    if (started_right && !segments[i].lost) continue;
+    // The guess was wrong: the previous segment, which started right, ended elsewhere.
+    segments[i] = scan_one({boundary, 1, std::max(boundary, stops[i])}, ScanControl{});
+  }
 }
 
-void InferencePass::finish() {
-  if (!have_header_) {
-    throw InputError("the file has no header and no rows (only blank lines)",
-                     "check that the file was written completely", at(0));
+void InferencePass::finish(std::vector<SegmentResult>& segments) {
+  std::vector<ColumnState> states(shape_.picks.size());
+  for (std::size_t k = 0; k < states.size(); ++k) {
+    if (shape_.forced[k]) states[k].candidates = 0;
   }
-  if (current_.rows > 0) {
-    current_.end = file_.size();
-    layout_.chunks.push_back(current_);
-  } else if (!layout_.chunks.empty()) {
-    layout_.chunks.back().end = file_.size();
+  std::vector<RaggedRow> ragged;
+  std::uint64_t line = data_line_;
+  std::uint64_t rows = 0;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    SegmentResult& segment = segments[i];
+    const std::uint64_t line_offset = i == 0 ? 0 : line - segment.first_line;
+    merge_segment(segment, line_offset, rows, states, ragged);
+    line += segment.end_line - segment.first_line;
+    rows += segment.rows;
   }
+  // Chunks cover the data bytes without gaps (skipped rows between segments included).
+  auto& chunks = layout_.chunks;
+  for (std::size_t k = 0; k + 1 < chunks.size(); ++k) chunks[k].end = chunks[k + 1].begin;
+  if (!chunks.empty()) chunks.back().end = file_.size();
+  add_ragged_notes(ragged);
+
   std::vector<Field> fields = layout_.schema->fields();
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (!layout_.forced[i]) fields[i].type = type_from(states_[i]);
+  for (std::size_t k = 0; k < fields.size(); ++k) {
+    if (!shape_.forced[k]) fields[k].type = type_from(states[k]);
     ColumnReport column;
-    column.name = fields[i].name;
-    column.type = fields[i].type;
-    if (states_[i].overflow && fields[i].type == ColumnType::kFloat64) {
+    column.name = fields[k].name;
+    column.type = fields[k].type;
+    if (states[k].overflow && fields[k].type == ColumnType::kFloat64) {
       column.notes.push_back(
           "values beyond the int64 range (first on line " +
-          std::to_string(states_[i].overflow_line) +
+          std::to_string(states[k].overflow_line) +
           ") made the column float64, which keeps about 15-17 significant digits");
     }
     layout_.report.columns.push_back(std::move(column));
   }
   layout_.schema = std::make_shared<const Schema>(std::move(fields));
+}
+
+void InferencePass::merge_segment(SegmentResult& segment, std::uint64_t line_offset,
+                                  std::uint64_t first_row, std::vector<ColumnState>& states,
+                                  std::vector<RaggedRow>& ragged) {
+  for (ChunkRange chunk : segment.chunks) {
+    chunk.line += line_offset;
+    chunk.first_row += static_cast<std::int64_t>(first_row);
+    layout_.chunks.push_back(chunk);
+  }
+  for (std::size_t k = 0; k < states.size(); ++k) {
+    const ColumnState& part = segment.states[k];
+    if (part.overflow && !states[k].overflow) {
+      states[k].overflow = true;
+      states[k].overflow_line = part.overflow_line + line_offset;
+    }
+    states[k].candidates &= part.candidates;
+    states[k].seen = states[k].seen || part.seen;
+  }
+  layout_.report.rows_padded_or_truncated += segment.padded_rows;
+  layout_.report.malformed_rows_skipped += segment.skipped_rows;
+  for (RaggedRow row : segment.ragged) {
+    row.line += line_offset;
+    ragged.push_back(row);
+  }
+}
+
+void InferencePass::add_ragged_notes(const std::vector<RaggedRow>& ragged) {
+  std::size_t padded = 0;
+  std::size_t skipped = 0;
+  const std::string expected = std::to_string(shape_.file_names.size());
+  for (const RaggedRow& row : ragged) {
+    const std::string line = "line " + std::to_string(row.line);
+    if (!row.skipped && ++padded <= kMaxRaggedNotes) {
+      layout_.report.notes.push_back(line + " has " + std::to_string(row.fields) +
+                                     " fields, expected " + expected + "; padded or truncated");
+    } else if (row.skipped && ++skipped <= kMaxRaggedNotes) {
+      layout_.report.notes.push_back(
+          line + " skipped: " + ragged_counts(row.fields, shape_.file_names.size(), options_));
+    }
+  }
 }
 
 }  // namespace
@@ -373,8 +451,28 @@ std::uint64_t line_of_open_quote(const char* record, const char* end, char quote
   return open_line;
 }
 
+void throw_if_field_too_large(const CsvScanner& scanner, const ReadLimits& limits,
+                              const std::string& file) {
+  if (scanner.pending_field_bytes() <= limits.max_cell_bytes) return;
+  const std::string limit = std::to_string(limits.max_cell_bytes);
+  const ErrorLocation where{file, scanner.line(), {}};
+  if (scanner.pending_inside_quote()) {
+    throw InputError("a quoted field starting in the record on line " +
+                         std::to_string(scanner.line()) + " runs past limits.max_cell_bytes (" +
+                         limit + " bytes); its quote is probably never closed",
+                     "close the quote, or double quotes inside quoted fields (\"\")", where);
+  }
+  throw InputError("a field is larger than limits.max_cell_bytes (" + limit + " bytes)",
+                   "raise limits.max_cell_bytes", where);
+}
+
+std::string ragged_counts(std::size_t fields, std::size_t expected, const CsvOptions& options) {
+  return std::to_string(fields) + " fields, expected " + std::to_string(expected) +
+         (options.header ? " (as in the header)" : " (as in the first row)");
+}
+
 void throw_scan_error(const ScanError& error, const std::string& file, const char* buffer_end,
-                      char quote, const ReadLimits& limits, const Schema* schema) {
+                      char quote, const ReadLimits& limits, const std::vector<std::string>* names) {
   switch (error.kind) {
     case ScanError::Kind::kUnterminatedQuote: {
       const std::uint64_t line = line_of_open_quote(error.record, buffer_end, quote, error.line);
@@ -390,7 +488,7 @@ void throw_scan_error(const ScanError& error, const std::string& file, const cha
                        ErrorLocation{file, error.line, {}});
     case ScanError::Kind::kCellTooLarge: {
       std::string column;
-      if (schema != nullptr && error.field < schema->size()) column = (*schema)[error.field].name;
+      if (names != nullptr && error.field < names->size()) column = (*names)[error.field];
       throw InputError("a field is larger than limits.max_cell_bytes (" +
                            std::to_string(limits.max_cell_bytes) + " bytes)",
                        "raise limits.max_cell_bytes, or check for a quote that is never closed",

@@ -37,9 +37,8 @@ class RangeParser {
         range_(range),
         quote_(context.layout.dialect.quote),
         builder_(context.layout.schema, range.rows, context.pool),
-        filter_(context.layout.schema->size(), context.on_ragged_row),
-        batch_(context.layout.schema->size(),
-               batch_fields(context.layout.schema->size(), range.rows)),
+        filter_(context.layout.file_names.size(), context.on_ragged_row),
+        batch_(context.layout.picks, batch_fields(context.layout.picks.size(), range.rows)),
         batch_row_(range.first_row) {
     types_.reserve(context.layout.schema->size());
     for (const Field& field : context.layout.schema->fields()) types_.push_back(field.type);
@@ -53,7 +52,7 @@ class RangeParser {
       scanner.scan(data, size, true, [this](const Record& record) { on_record(record); });
     } catch (const ScanError& error) {
       throw_scan_error(error, context_.file, data + size, quote_, context_.limits,
-                       context_.layout.schema.get());
+                       &context_.layout.file_names);
     }
     flush();
     if (builder_.num_rows() != range_.rows) {
@@ -71,7 +70,7 @@ class RangeParser {
     const RecordFilter::Decision decision = filter_.decide(record);
     if (decision.action == RecordFilter::Action::kRaggedError) {
       throw InputError("the row has " + std::to_string(record.size) + " fields, expected " +
-                           std::to_string(types_.size()),
+                           std::to_string(context_.layout.file_names.size()),
                        "fix the row, or set on_ragged_row to 'skip' or 'pad'",
                        ErrorLocation{context_.file, record.line, {}});
     }

@@ -423,3 +423,114 @@ TEST_F(CsvReaderTest, ReportsProgressDuringInference) {
 
 }  // namespace
 }  // namespace quarry::io
+
+namespace quarry::io {
+namespace {
+
+//! A file that exercises every layout rule at scale: quoted fields with delimiters, doubled
+//! quotes and line breaks (so some segment guesses its first record wrong), CRLF rows, short
+//! rows, "NA" nulls, a forced column with bad values and a type change on the last row.
+std::string awkward_rows(std::size_t rows) {
+  std::mt19937_64 random(7);
+  std::string out = "id,amount,note,code,late\n";
+  for (std::size_t r = 0; r < rows; ++r) {
+    out += std::to_string(r) + ",";
+    out += random() % 10 == 0 ? "NA" : std::to_string(static_cast<double>(random() % 10000) / 8);
+    out += ",\"line one, with comma\nline \"\"two\"\"\n" + std::string(random() % 200, 'x') + "\",";
+    out += random() % 97 == 0 ? "bad" : std::to_string(random() % 50);
+    if (random() % 211 == 0) {
+      out += "\n";  // a short row: no `late` field
+      continue;
+    }
+    out += ",";
+    out += r + 1 == rows ? "2.5" : std::to_string(random() % 3);
+    out += random() % 2 == 0 ? "\r\n" : "\n";
+  }
+  return out;
+}
+
+struct WholeRead {
+  std::vector<ColumnType> types;
+  Rows rows;
+  ReadReport report;
+};
+
+WholeRead read_whole(const std::filesystem::path& path, CsvOptions options) {
+  CsvReader reader(path, std::move(options));
+  WholeRead out{types_of(reader.schema()), read_rows(reader), {}};
+  out.report = reader.report();
+  return out;
+}
+
+TEST_F(CsvReaderTest, InferenceOnSeveralThreadsReadsExactlyWhatOneThreadReads) {
+  const auto path = dir.write("awkward.csv", awkward_rows(4000));
+  CsvOptions options;
+  options.chunk_bytes = 4096;  // segments of at least 64 KiB: about ten of them
+  options.on_ragged_row = RaggedRowPolicy::kPadOrTruncate;
+  options.column_types = {{"code", kInt64}};
+  const WholeRead serial = read_whole(path, options);
+  options.threads = 3;
+  const WholeRead parallel = read_whole(path, options);
+  EXPECT_EQ(serial.types, (std::vector{kInt64, kFloat64, kString, kInt64, kFloat64}));
+  EXPECT_EQ(parallel.types, serial.types);
+  EXPECT_EQ(parallel.rows.size(), 4000u);
+  EXPECT_EQ(parallel.rows, serial.rows);
+  EXPECT_EQ(parallel.report.notes, serial.report.notes);
+  EXPECT_GT(serial.report.rows_padded_or_truncated, 5u);
+  EXPECT_EQ(parallel.report.rows_padded_or_truncated, serial.report.rows_padded_or_truncated);
+  const ColumnReport* serial_code = serial.report.column("code");
+  const ColumnReport* parallel_code = parallel.report.column("code");
+  ASSERT_TRUE(serial_code != nullptr && parallel_code != nullptr);
+  EXPECT_GT(serial_code->coerced_to_null, 0u);
+  EXPECT_EQ(parallel_code->coerced_to_null, serial_code->coerced_to_null);
+  ASSERT_EQ(parallel_code->examples.size(), serial_code->examples.size());
+  for (std::size_t i = 0; i < serial_code->examples.size(); ++i) {
+    EXPECT_EQ(parallel_code->examples[i].row, serial_code->examples[i].row);
+    EXPECT_EQ(parallel_code->examples[i].line, serial_code->examples[i].line);  // line numbers
+  }
+}
+
+TEST_F(CsvReaderTest, InferenceOnSeveralThreadsReportsTheFirstProblemLikeOneThread) {
+  std::string text = awkward_rows(3000);
+  text += "1,2,\"x\",3\n";  // short, and the policy is to refuse
+  const auto path = dir.write("ragged_late.csv", text);
+  CsvOptions options;
+  options.chunk_bytes = 4096;
+  options.on_ragged_row = RaggedRowPolicy::kError;
+  const std::string serial = error_of(path, options);
+  options.threads = 2;
+  EXPECT_EQ(error_of(path, options), serial);
+  EXPECT_TRUE(contains(serial, "the row has 4 fields, expected 5")) << serial;
+}
+
+TEST_F(CsvReaderTest, OnlyColumnsReadsJustThoseInFileOrder) {
+  const auto path = dir.write("wide.csv",
+                              "a,b,c,d\n"
+                              "1,x,2024-01-31,1.5\n"
+                              "2,y,not a date,2.5\n");
+  CsvOptions options;
+  options.only_columns = {"d", "a"};
+  CsvReader reader(path, options);
+  EXPECT_EQ(names_of(reader.schema()), (std::vector<std::string>{"a", "d"}));
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64, kFloat64}));
+  EXPECT_EQ(read_rows(reader), (Rows{{"1", "1.5"}, {"2", "2.5"}}));
+  EXPECT_EQ(reader.report().columns.size(), 2u);
+}
+
+TEST_F(CsvReaderTest, OnlyColumnsStillChecksEveryRecordsShape) {
+  const auto path = dir.write("short.csv", "a,b,c\n1,2,3\n4,5\n");
+  CsvOptions options;
+  options.only_columns = {"a"};
+  EXPECT_TRUE(contains(error_of(path, options), "the row has 2 fields, expected 3"));
+}
+
+TEST_F(CsvReaderTest, OnlyColumnsNamingAnUnknownColumnReadsEveryColumn) {
+  const auto path = dir.write("abc.csv", "a,b,c\n1,2,3\n");
+  CsvOptions options;
+  options.only_columns = {"a", "zz"};
+  CsvReader reader(path, options);
+  EXPECT_EQ(names_of(reader.schema()), (std::vector<std::string>{"a", "b", "c"}));
+}
+
+}  // namespace
+}  // namespace quarry::io

@@ -4,7 +4,8 @@
 //!
 //! Reading takes two passes over the file, never holding more than a chunk of it:
 //!  1. Inference (in the constructor): tokenises every record, classifies every field and
-//!     records chunk boundaries, so each column's type is right for the whole file.
+//!     records chunk boundaries, so each column's type is right for the whole file. Large
+//!     files are split into segments scanned on several threads (CsvOptions::threads).
 //!  2. Parsing (next() or read_chunk()): turns one chunk's byte range into typed columns.
 //!     read_chunk() is const and thread-safe, so an executor may parse chunks in parallel.
 //!
@@ -63,6 +64,15 @@ struct CsvOptions {
   //! also keeps up to 2 * chunk_bytes of freed chunk buffers for reuse.
   std::size_t chunk_bytes = kDefaultChunkBytes;
   RaggedRowPolicy on_ragged_row = RaggedRowPolicy::kError;
+  //! Read only these columns: the schema holds just them, in file order, and no other column
+  //! is typed or parsed (a tool that needs two of fifty columns pays for two). Empty means
+  //! every column. When a name is not a column, every column is read, so that whoever asked
+  //! can report the unknown name against the whole header.
+  std::vector<std::string> only_columns;
+  //! Threads for the inference pass: a file of more than a few chunks is split into segments
+  //! scanned at once (not files of one column, whose blank lines are rows). The result never
+  //! depends on it.
+  unsigned threads = 1;
   ReadLimits limits;
   ReadHooks hooks;
 };

@@ -17,10 +17,19 @@ namespace quarry::io::detail {
 [[nodiscard]] std::uint64_t line_of_open_quote(const char* record, const char* end, char quote,
                                                std::uint64_t record_line) noexcept;
 
-//! Turns a scanner error into an InputError for `file`, naming the column from `schema` when
-//! known (it may be null before the header is read).
+//! Throws InputError when the field the scanner could not finish is over
+//! limits.max_cell_bytes (so a buffer does not grow without bound).
+void throw_if_field_too_large(const CsvScanner& scanner, const ReadLimits& limits,
+                              const std::string& file);
+
+//! "N fields, expected M (as in the header)" for ragged-row messages.
+[[nodiscard]] std::string ragged_counts(std::size_t fields, std::size_t expected,
+                                        const CsvOptions& options);
+
+//! Turns a scanner error into an InputError for `file`, naming the column from the file's
+//! column `names` when known (null before the header is read).
 [[noreturn]] void throw_scan_error(const ScanError& error, const std::string& file,
                                    const char* buffer_end, char quote, const ReadLimits& limits,
-                                   const Schema* schema);
+                                   const std::vector<std::string>* names);
 
 }  // namespace quarry::io::detail

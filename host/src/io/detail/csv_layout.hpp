@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,8 +32,14 @@ struct ChunkRange {
 //! Everything the inference pass found.
 struct CsvLayout {
   Dialect dialect;
+  //! The columns read (all, or CsvOptions::only_columns), in file order.
   std::shared_ptr<const Schema> schema;
-  //! Per column: the type was forced by CsvOptions::column_types.
+  //! Every column of the file (the schema may hold fewer): fields per record and names for
+  //! messages.
+  std::vector<std::string> file_names;
+  //! Per schema column: its index among the file's fields.
+  std::vector<std::uint32_t> picks;
+  //! Per schema column: the type was forced by CsvOptions::column_types.
   std::vector<bool> forced;
   std::vector<ChunkRange> chunks;
   //! First byte after the BOM and header.

@@ -8,18 +8,22 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace quarry::io::detail {
 
-//! Rows of field spans, column-major. A missing field (padding) is {nullptr, nullptr}.
+//! Rows of field spans, column-major, of the picked columns only. A missing field (padding)
+//! is {nullptr, nullptr}.
 class FieldBatch {
  public:
-  //! Room for about `max_fields` spans (at least one row).
-  explicit FieldBatch(std::size_t columns, std::size_t max_fields = std::size_t{1} << 16)
-      : columns_(columns),
-        capacity_(std::max<std::size_t>(1, max_fields / std::max<std::size_t>(columns, 1))),
-        spans_(capacity_ * columns_),
+  //! Keeps file columns `picks` (in that order); room for about `max_fields` spans (at least
+  //! one row).
+  explicit FieldBatch(std::vector<std::uint32_t> picks,
+                      std::size_t max_fields = std::size_t{1} << 16)
+      : picks_(std::move(picks)),
+        capacity_(std::max<std::size_t>(1, max_fields / std::max<std::size_t>(picks_.size(), 1))),
+        spans_(capacity_ * picks_.size()),
         lines_(capacity_) {}
 
   [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
@@ -27,15 +31,17 @@ class FieldBatch {
   [[nodiscard]] bool empty() const noexcept { return rows_ == 0; }
   void clear() noexcept { rows_ = 0; }
 
-  //! Adds a row of the first `count` fields (the rest missing) that starts on `line`.
+  //! Adds a row of the first `count` fields of a record (the rest missing) that starts on
+  //! `line`.
   void add_row(const FieldSpan* fields, std::size_t count, std::uint64_t line) noexcept {
     FieldSpan* slot = spans_.data() + rows_;
-    for (std::size_t c = 0; c < count; ++c) slot[c * capacity_] = fields[c];
-    for (std::size_t c = count; c < columns_; ++c)
-      slot[c * capacity_] = FieldSpan{nullptr, nullptr};
+    for (std::size_t k = 0; k < picks_.size(); ++k) {
+      const std::uint32_t c = picks_[k];
+      slot[k * capacity_] = c < count ? fields[c] : FieldSpan{nullptr, nullptr};
+    }
     lines_[rows_++] = line;
   }
-  //! The spans of column `c`, rows() of them.
+  //! The spans of picked column `c`, rows() of them.
   [[nodiscard]] const FieldSpan* column(std::size_t c) const noexcept {
     return spans_.data() + c * capacity_;
   }
@@ -43,7 +49,7 @@ class FieldBatch {
   [[nodiscard]] std::uint64_t line(std::size_t r) const noexcept { return lines_[r]; }
 
  private:
-  std::size_t columns_;
+  std::vector<std::uint32_t> picks_;
   std::size_t capacity_;
   std::size_t rows_ = 0;
   std::vector<FieldSpan> spans_;

@@ -1,0 +1,242 @@
+//! Scanning one segment of a CSV file for the inference pass (see detail/csv_segment.hpp).
+
+#include "io/detail/csv_segment.hpp"
+#include "io/detail/csv_inference.hpp"
+#include "io/detail/field_batch.hpp"
+#include "io/detail/short_number.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+
+namespace quarry::io::detail {
+
+ColumnType type_from(const ColumnState& state) noexcept {
+  if (!state.seen || state.candidates == 0) return ColumnType::kString;
+  if ((state.candidates & kClassInt) != 0) return ColumnType::kInt64;
+  if ((state.candidates & kClassFloat) != 0) return ColumnType::kFloat64;
+  if ((state.candidates & kClassBool) != 0) return ColumnType::kBool;
+  return ColumnType::kTimestamp;
+}
+
+namespace {
+
+constexpr std::size_t kScanBufferBytes = 4ULL << 20;
+//! Bytes read past the stop offset at first: enough for the record crossing it, usually.
+constexpr std::uint64_t kStopSlackBytes = 64ULL << 10;
+
+class SegmentScanner {
+ public:
+  SegmentScanner(const InputFile& file, const CsvOptions& options, const Dialect& dialect,
+                 const TableShape& shape, const NullSpellings& nulls, SegmentBounds bounds,
+                 const ScanControl& control)
+      : file_(file),
+        options_(options),
+        dialect_(dialect),
+        shape_(shape),
+        nulls_(nulls),
+        bounds_(bounds),
+        control_(control),
+        filter_(shape.file_names.size(), options.on_ragged_row),
+        batch_(shape.picks) {
+    result_.begin = result_.end = bounds.begin;
+    result_.first_line = result_.end_line = bounds.first_line;
+    result_.states.resize(shape.picks.size());
+    for (std::size_t k = 0; k < shape.picks.size(); ++k) {
+      if (shape.forced[k]) result_.states[k].candidates = 0;
+    }
+    current_ = ChunkRange{bounds.begin, bounds.begin, bounds.first_line, 0, 0};
+  }
+
+  SegmentResult run() {
+    scan();
+    if (current_.rows > 0) {
+      current_.end = result_.end;
+      result_.chunks.push_back(current_);
+    } else if (!result_.chunks.empty()) {
+      result_.chunks.back().end = result_.end;
+    }
+    return std::move(result_);
+  }
+
+ private:
+  ErrorLocation at(std::uint64_t line) const { return ErrorLocation{file_.name(), line, {}}; }
+
+  void scan();
+  void on_record(const Record& record, const char* buffer, std::uint64_t offset);
+  void on_row(const Record& record, std::uint64_t end);
+  void on_ragged(const Record& record, RecordFilter::Action action);
+  void classify_batch();
+  void classify_column(std::size_t k);
+  void close_chunk(std::uint64_t end, std::uint64_t next_line);
+
+  const InputFile& file_;
+  const CsvOptions& options_;
+  const Dialect& dialect_;
+  const TableShape& shape_;
+  const NullSpellings& nulls_;
+  SegmentBounds bounds_;
+  const ScanControl& control_;
+  RecordFilter filter_;
+  FieldBatch batch_;
+  SegmentResult result_;
+  ChunkRange current_;
+  bool done_ = false;
+};
+
+void SegmentScanner::scan() {
+  const std::uint64_t size = file_.size();
+  std::size_t capacity = static_cast<std::size_t>(std::clamp<std::uint64_t>(
+      std::min(size, bounds_.stop + kStopSlackBytes) - bounds_.begin, 64, kScanBufferBytes));
+  AlignedBuffer buffer(capacity + 64);
+  std::uint64_t offset = bounds_.begin;
+  std::uint64_t limit = std::min(size, bounds_.stop + kStopSlackBytes);
+  std::size_t have = 0;
+  CsvScanner scanner(dialect_, options_.limits.max_columns + 1, options_.limits.max_cell_bytes);
+  scanner.set_line(bounds_.first_line);
+  for (;;) {
+    if (control_.cancelled && control_.cancelled()) throw Cancelled();
+    char* data = buffer.as<char>();
+    const auto want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(capacity - have, limit - (offset + have)));
+    have += file_.read_at(offset + have, data + have, want);
+    const bool eof = offset + have >= size;
+    std::size_t consumed = 0;
+    try {
+      consumed = scanner.scan(data, have, eof,
+                              [&](const Record& record) { on_record(record, data, offset); });
+    } catch (const ScanError& error) {
+      throw_scan_error(error, file_.name(), data + have, dialect_.quote, options_.limits,
+                       &shape_.file_names);
+    }
+    classify_batch();  // the batch points into the buffer, which is about to change
+    if (done_) break;
+    if (offset + have >= bounds_.give_up_at && !eof) {
+      result_.lost = true;
+      return;
+    }
+    if (eof) {
+      result_.end = size;
+      result_.end_line = scanner.line();
+      break;
+    }
+    if (consumed == 0 && have == capacity) {
+      throw_if_field_too_large(scanner, options_.limits, file_.name());
+      AlignedBuffer bigger(capacity * 2 + 64);
+      std::memcpy(bigger.data(), buffer.data(), have);
+      buffer = std::move(bigger);
+      capacity *= 2;
+      continue;
+    }
+    std::memmove(data, data + consumed, have - consumed);
+    offset += consumed;
+    have -= consumed;
+    if (offset + have >= limit) limit = std::min(size, limit + capacity);
+    if (control_.advanced && consumed != 0) control_.advanced(consumed);
+  }
+  if (control_.advanced && result_.end > offset) control_.advanced(result_.end - offset);
+}
+
+void SegmentScanner::on_record(const Record& record, const char* buffer, std::uint64_t offset) {
+  if (done_) return;
+  const std::uint64_t begin = offset + static_cast<std::uint64_t>(record.fields[0].begin - buffer);
+  if (begin >= bounds_.stop) {  // the next segment's first record
+    done_ = true;
+    result_.end = begin;
+    result_.end_line = record.line;
+    return;
+  }
+  on_row(record, offset + static_cast<std::uint64_t>(record.end - buffer));
+}
+
+void SegmentScanner::on_row(const Record& record, std::uint64_t end) {
+  const RecordFilter::Decision decision = filter_.decide(record);
+  if (decision.action == RecordFilter::Action::kIgnore) return;
+  if (decision.action != RecordFilter::Action::kRow) return on_ragged(record, decision.action);
+  const std::uint64_t rows = decision.null_rows_before + 1;
+  result_.rows += rows;
+  current_.rows += static_cast<std::int64_t>(rows);
+  if (decision.reshaped && ++result_.padded_rows <= kMaxRaggedNotes) {
+    result_.ragged.push_back(RaggedRow{false, record.line, record.size});
+  }
+  batch_.add_row(record.fields, decision.fields, record.line);
+  if (batch_.full()) classify_batch();
+  if (result_.rows > options_.limits.max_rows) {
+    throw InputError("the file has more than limits.max_rows (" +
+                         std::to_string(options_.limits.max_rows) + ") rows",
+                     "raise limits.max_rows or read a smaller file", at(record.line));
+  }
+  const bool full = (options_.chunk_rows > 0 && current_.rows >= options_.chunk_rows) ||
+                    end - current_.begin >= options_.chunk_bytes;
+  if (full) close_chunk(end, record.next_line);
+}
+
+void SegmentScanner::on_ragged(const Record& record, RecordFilter::Action action) {
+  if (action == RecordFilter::Action::kRaggedError) {
+    throw InputError(
+        "the row has " + ragged_counts(record.size, shape_.file_names.size(), options_),
+        "fix the row, or set on_ragged_row to 'skip' or 'pad' to read past it", at(record.line));
+  }
+  if (++result_.skipped_rows <= kMaxRaggedNotes) {
+    result_.ragged.push_back(RaggedRow{true, record.line, record.size});
+  }
+}
+
+void SegmentScanner::classify_batch() {
+  if (batch_.empty()) return;
+  for (std::size_t k = 0; k < result_.states.size(); ++k) {
+    if (result_.states[k].candidates != 0) classify_column(k);
+  }
+  batch_.clear();
+}
+
+void SegmentScanner::classify_column(std::size_t k) {
+  ColumnState& state = result_.states[k];
+  const FieldSpan* spans = batch_.column(k);
+  const char quote = dialect_.quote;
+  const bool fast_numbers = !nulls_.may_spell_number();
+  std::uint8_t candidates = state.candidates;
+  bool seen = false;
+  for (std::size_t r = 0, rows = batch_.rows(); r < rows && candidates != 0; ++r) {
+    if (spans[r].begin == nullptr) continue;
+    if (fast_numbers && (candidates & (kClassInt | kClassFloat)) != 0) {
+      // Plain numbers straight from the field: no quotes or spaces to strip, never null.
+      const auto size = static_cast<std::size_t>(spans[r].end - spans[r].begin);
+      const ShortNumber number = scan_short_number(spans[r].begin, size);
+      if (number.kind != ShortNumber::Kind::kUnknown) {
+        seen = true;
+        candidates &=
+            number.kind == ShortNumber::Kind::kInteger ? kClassInt | kClassFloat : kClassFloat;
+        continue;
+      }
+    }
+    const std::string_view text = typed_text(spans[r], quote);
+    if (nulls_.contains(text)) continue;
+    seen = true;
+    bool overflow = false;
+    candidates = classify(text, candidates, overflow);
+    if (overflow && !state.overflow) {
+      state.overflow = true;
+      state.overflow_line = batch_.line(r);
+    }
+  }
+  state.candidates = candidates;
+  state.seen = state.seen || seen;
+}
+
+void SegmentScanner::close_chunk(std::uint64_t end, std::uint64_t next_line) {
+  current_.end = end;
+  result_.chunks.push_back(current_);
+  current_ = ChunkRange{end, end, next_line, static_cast<std::int64_t>(result_.rows), 0};
+}
+
+}  // namespace
+
+SegmentResult scan_segment(const InputFile& file, const CsvOptions& options, const Dialect& dialect,
+                           const TableShape& shape, const NullSpellings& nulls,
+                           SegmentBounds bounds, const ScanControl& control) {
+  SegmentScanner scanner(file, options, dialect, shape, nulls, bounds, control);
+  return scanner.run();
+}
+
+}  // namespace quarry::io::detail
