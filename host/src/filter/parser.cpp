@@ -1,9 +1,11 @@
 // The filter language's lexer and recursive-descent parser (see row_filter.hpp).
 
 #include "filter/detail/expression.hpp"
+#include "quarry/filter/row_filter.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -305,6 +307,24 @@ std::unique_ptr<Expression> parse(std::string_view text) {
 
 void check_syntax(const std::string& text) {
   (void)parse(text);
+}
+
+namespace {
+
+void collect_columns(const Expression& node, std::vector<std::string>& names) {
+  if (node.node == Node::kColumn &&
+      std::find(names.begin(), names.end(), node.text) == names.end()) {
+    names.push_back(node.text);
+  }
+  for (const auto& child : node.children) collect_columns(*child, names);
+}
+
+}  // namespace
+
+std::vector<std::string> referenced_columns(const std::string& text) {
+  std::vector<std::string> names;
+  collect_columns(*parse(text), names);
+  return names;
 }
 
 }  // namespace quarry::filter

@@ -250,7 +250,10 @@ class BatchTool final : public tools::Tool {
     std::unique_ptr<io::Source> input;
     std::unique_ptr<FileOutput> output;
     try {
-      input = open_input(source, environment, context);
+      ColumnNeeds needs = column_needs(*plugins_, stage_specs(arguments));
+      if (arguments.contains("output_dir")) needs.add_every_column();
+      if (source.contains("where")) needs.add_filter(source.value("where", ""));
+      input = open_input(source, environment, context, needs.only_columns());
       if (arguments.contains("output_dir"))
         output =
             std::make_unique<FileOutput>(output_for(file, arguments), environment, input->schema());

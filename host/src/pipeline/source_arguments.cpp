@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <thread>
+
 namespace quarry::pipeline {
 namespace {
 
@@ -29,7 +32,7 @@ ColumnTypes column_types(const json& source) {
 }
 
 io::SourceOptions reader_options(const json& source, const Environment& environment,
-                                 io::ReadHooks hooks) {
+                                 io::ReadHooks hooks, std::vector<std::string> only_columns) {
   io::SourceOptions options;
   const std::string format = source.value("format", "");
   if (format == "csv") options.format = io::SourceFormat::kCsv;
@@ -45,6 +48,9 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
   csv.header = source.value("header", true);
   csv.column_types = column_types(source);
   csv.chunk_bytes = chunk_bytes;
+  csv.only_columns = std::move(only_columns);
+  csv.threads = environment.run.threads != 0 ? environment.run.threads
+                                             : std::max(1U, std::thread::hardware_concurrency());
   csv.on_ragged_row = bad_rows == "skip"  ? io::RaggedRowPolicy::kSkip
                       : bad_rows == "pad" ? io::RaggedRowPolicy::kPadOrTruncate
                                           : io::RaggedRowPolicy::kError;
@@ -105,7 +111,8 @@ SplitArguments split_arguments(const json& arguments) {
 }
 
 std::unique_ptr<io::Source> open_input(const json& source, const Environment& environment,
-                                       tools::CallContext& context) {
+                                       tools::CallContext& context,
+                                       std::vector<std::string> only_columns) {
   const auto path = environment.sandbox.resolve_input(source.value("path", ""));
   std::error_code unknown_size;  // progress then has no total; the reader reports the real error
   const auto size = std::filesystem::file_size(path, unknown_size);
@@ -115,7 +122,7 @@ std::unique_ptr<io::Source> open_input(const json& source, const Environment& en
     context.progress(static_cast<double>(done), 2.0 * static_cast<double>(size),
                      "inferring column types");
   };
-  return io::open_source(path, reader_options(source, environment, hooks));
+  return io::open_source(path, reader_options(source, environment, hooks, std::move(only_columns)));
 }
 
 json describe_input(const std::string& path, const io::Source& source, std::uint64_t rows) {

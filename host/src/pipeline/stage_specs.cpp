@@ -25,6 +25,31 @@ json stage_specs_schema() {
             {"additionalProperties", false}}}};
 }
 
+namespace {
+
+tools::ToolPtr find_tool(const std::vector<tools::ToolPtr>& available, const std::string& name) {
+  const auto found =
+      std::find_if(available.begin(), available.end(),
+                   [&](const tools::ToolPtr& tool) { return tool->descriptor().name == name; });
+  return found == available.end() ? nullptr : *found;
+}
+
+}  // namespace
+
+ColumnNeeds column_needs(const tools::ToolProvider& plugins, const json& specs) {
+  const auto available = plugins.tools();
+  ColumnNeeds needs;
+  for (const json& spec : specs) {
+    const auto tool = find_tool(available, spec.value("tool", ""));
+    if (tool == nullptr) {
+      needs.add_every_column();
+      continue;
+    }
+    needs.add_tool(tool->descriptor().input_schema, spec.value("arguments", json::object()));
+  }
+  return needs;
+}
+
 std::vector<std::shared_ptr<exec::Stage>> build_stages(const tools::ToolProvider& plugins,
                                                        const json& specs,
                                                        const Environment& environment) {
@@ -33,14 +58,12 @@ std::vector<std::shared_ptr<exec::Stage>> build_stages(const tools::ToolProvider
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const std::string name = specs[i].value("tool", "");
     const json arguments = specs[i].value("arguments", json::object());
-    const auto found =
-        std::find_if(available.begin(), available.end(),
-                     [&](const tools::ToolPtr& tool) { return tool->descriptor().name == name; });
-    if (found == available.end()) {
+    const auto found = find_tool(available, name);
+    if (found == nullptr) {
       throw std::invalid_argument(
           fmt::format("stage {}: no plugin tool named '{}'; call tools/list", i + 1, name));
     }
-    auto* streaming = dynamic_cast<tools::StreamingTool*>(found->get());
+    auto* streaming = dynamic_cast<tools::StreamingTool*>(found.get());
     if (streaming == nullptr || streaming->stage_mode().empty()) {
       throw std::invalid_argument(
           fmt::format("stage {}: '{}' cannot run in a pipeline (it is not a streaming tool); "
@@ -48,7 +71,7 @@ std::vector<std::shared_ptr<exec::Stage>> build_stages(const tools::ToolProvider
                       i + 1, name));
     }
     const auto violations =
-        tools::SchemaValidator((*found)->descriptor().input_schema).validate(arguments);
+        tools::SchemaValidator(found->descriptor().input_schema).validate(arguments);
     if (!violations.empty()) {
       throw std::invalid_argument(
           fmt::format("stage {} ({}): invalid arguments: {}; fix them to match the "

@@ -1,5 +1,6 @@
 #include "quarry/pipeline/streaming_tools.hpp"
 
+#include "quarry/pipeline/column_needs.hpp"
 #include "quarry/pipeline/file_output.hpp"
 #include "quarry/pipeline/plugin_stage.hpp"
 #include "quarry/pipeline/source_arguments.hpp"
@@ -44,7 +45,7 @@ class FileTool final : public tools::Tool {
         environment_(std::move(environment)),
         offers_output_(offers_output(*inner_)) {
     descriptor_ = inner_->descriptor();
-    descriptor_.input_schema = extend_input_schema(descriptor_.input_schema);
+    descriptor_.input_schema = extend_input_schema(without_reads_keyword(descriptor_.input_schema));
     descriptor_.output_schema = extend_output_schema(descriptor_.output_schema);
     if (offers_output_) {
       descriptor_.input_schema["properties"]["output"] =
@@ -67,10 +68,14 @@ class FileTool final : public tools::Tool {
       output_argument = std::move(split.tool["output"]);
       split.tool.erase("output");
     }
+    ColumnNeeds needs;
+    if (output_argument) needs.add_every_column();  // the file gets every column
+    needs.add_tool(inner_->descriptor().input_schema, split.tool);
+    if (split.source.contains("where")) needs.add_filter(split.source.value("where", ""));
     std::unique_ptr<io::Source> source;
     std::unique_ptr<FileOutput> output;
     try {
-      source = open_input(split.source, *environment_, context);
+      source = open_input(split.source, *environment_, context, needs.only_columns());
       if (output_argument)
         output = std::make_unique<FileOutput>(*output_argument, *environment_, source->schema());
     } catch (const std::exception& e) {

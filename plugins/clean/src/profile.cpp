@@ -9,7 +9,7 @@ namespace quarry::clean {
 namespace {
 
 constexpr const char* kInputSchema =
-    R"({"type":"object","properties":{"columns":)" QUARRY_CLEAN_COLUMNS(
+    R"({"type":"object","x-quarry-reads":["columns"],"properties":{"columns":)" QUARRY_CLEAN_COLUMNS(
         "Columns to profile; default: all.") R"(}})";
 
 constexpr const char* kOutputSchema =

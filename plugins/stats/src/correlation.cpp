@@ -24,7 +24,7 @@ namespace {
   R"({"type":"array","items":{"type":"array","items":)" QUARRY_STATS_NUM R"(}})"
 
 constexpr const char* kInputSchema =
-    R"({"type":"object","properties":{)"
+    R"({"type":"object","x-quarry-reads":["columns"],"properties":{)"
     R"("columns":)" QUARRY_STATS_COLUMNS(
         "Columns to correlate: names (text columns are parsed as numbers), or numeric/all. "
         "Default: numeric.") R"(,)"

@@ -23,7 +23,7 @@ namespace quarry::stats {
 namespace {
 
 constexpr const char* kInputSchema =
-    R"({"type":"object","properties":{)"
+    R"({"type":"object","x-quarry-reads":["columns"],"properties":{)"
     R"("columns":)" QUARRY_STATS_COLUMNS(
         "Columns to describe: names, or all/numeric/string/bool/timestamp. Default: "
         "all.") R"(,)"

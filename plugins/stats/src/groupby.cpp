@@ -25,7 +25,7 @@ namespace quarry::stats {
 namespace {
 
 constexpr const char* kInputSchema =
-    R"({"type":"object","required":["by"],"properties":{)"
+    R"({"type":"object","x-quarry-reads":["by","values"],"required":["by"],"properties":{)"
     R"("by":{"anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string"},)"
     R"("minItems":1}],"description":"Key column(s) to group by."},)"
     R"("values":)" QUARRY_STATS_COLUMNS(

@@ -26,7 +26,7 @@ namespace quarry::stats {
 namespace {
 
 constexpr const char* kInputSchema =
-    R"({"type":"object","required":["column"],"properties":{)"
+    R"({"type":"object","x-quarry-reads":["column"],"required":["column"],"properties":{)"
     R"("column":)" QUARRY_STATS_COLUMN(
         "The column to count.") R"(,)"
                                 R"("bins":{"anyOf":[{"type":"integer","minimum":1,"maximum":10000},{"type":"string",)"

@@ -47,7 +47,7 @@ double t_p_value(double t, double df, const std::string& alternative) {
 // ==== stats_ttest ========================================================================
 
 constexpr const char* kTtestInput =
-    R"({"type":"object","required":["test","column"],"properties":{)"
+    R"({"type":"object","x-quarry-reads":["column","column_b","by"],"required":["test","column"],"properties":{)"
     R"("test":{"type":"string","enum":["one_sample","welch","student","paired"],)"
     R"("description":"one_sample: mean of column vs mu; welch / student: two independent )"
     R"(samples (unequal / equal variances), either column vs column_b or column split by )"
@@ -340,7 +340,7 @@ class TtestStage {
 // ==== stats_chi2 =========================================================================
 
 constexpr const char* kChi2Input =
-    R"({"type":"object","required":["column","by"],"properties":{)"
+    R"({"type":"object","x-quarry-reads":["column","by"],"required":["column","by"],"properties":{)"
     R"("column":)" QUARRY_STATS_COLUMN(
         "The rows' category column.") R"(,)"
                                       R"("by":)" QUARRY_STATS_COLUMN(
@@ -601,7 +601,7 @@ class Chi2Stage {
 // ==== stats_anova ========================================================================
 
 constexpr const char* kAnovaInput =
-    R"({"type":"object","required":["column","by"],"properties":{)"
+    R"({"type":"object","x-quarry-reads":["column","by"],"required":["column","by"],"properties":{)"
     R"("column":)" QUARRY_STATS_COLUMN(
         "The numeric column to compare.") R"(,)"
                                           R"("by":)" QUARRY_STATS_COLUMN(
@@ -743,7 +743,7 @@ class AnovaStage {
 // ==== stats_normality ====================================================================
 
 constexpr const char* kNormalityInput =
-    R"({"type":"object","properties":{)"
+    R"({"type":"object","x-quarry-reads":["columns"],"properties":{)"
     R"("columns":)" QUARRY_STATS_COLUMNS(
         "Columns to test: names or numeric. Default: numeric.") R"(,)"
                                                                 R"("non_numeric":)" QUARRY_STATS_NON_NUMERIC

@@ -40,13 +40,13 @@ constexpr std::int64_t kDefaultCapacity = 100;
       "and reported (duplicates, gaps).")
 
 constexpr const char* kAcfInput =
-    R"({"type":"object","required":["column"],"properties":{)" QUARRY_TS_COLUMN
+    R"({"type":"object","x-quarry-reads":["column","time_column"],"required":["column"],"properties":{)" QUARRY_TS_COLUMN
     R"(,)" QUARRY_TS_ACF_COMMON R"(,)"
     R"("qstat":{"type":"boolean","default":true,"description":"Add Ljung–Box Q statistics and )"
     R"(p-values for lags 1..nlags."}}})";
 
 constexpr const char* kPacfInput =
-    R"({"type":"object","required":["column"],"properties":{)" QUARRY_TS_COLUMN
+    R"({"type":"object","x-quarry-reads":["column","time_column"],"required":["column"],"properties":{)" QUARRY_TS_COLUMN
     R"(,)" QUARRY_TS_ACF_COMMON R"(,)"
     R"("method":{"type":"string","enum":["ywadjusted","yw","ywa","ywm","ywmle","ldadjusted",)"
     R"("ld","ldbiased","ldb"],"default":"ywadjusted","description":"Yule–Walker with )"

@@ -32,7 +32,7 @@ namespace {
   R"(positive series only)."})"
 
 constexpr const char* kInputSchema =
-    R"({"type":"object","required":["column"],"properties":{)" QUARRY_TS_COLUMN
+    R"({"type":"object","x-quarry-reads":["column","time_column"],"required":["column"],"properties":{)" QUARRY_TS_COLUMN
     R"(,)" QUARRY_TS_TIME_COLUMN(
         "Optional: rows are put in time order first (stable sort); a regular step gives the "
         "forecasts their times and implies seasonal_periods (h → 24, D → 7, …).")

@@ -28,7 +28,7 @@ namespace quarry::ts {
 namespace {
 
 constexpr const char* kInputSchema =
-    R"({"type":"object","required":["time_column","frequency","columns"],"properties":{)" QUARRY_TS_TIME_COLUMN(
+    R"({"type":"object","x-quarry-reads":["time_column","columns","group_column"],"required":["time_column","frequency","columns"],"properties":{)" QUARRY_TS_TIME_COLUMN(
         "Rows are bucketed by it; they need not be sorted.") R"(,)"
                                                              R"("frequency":{"type":"string","pattern":"^[0-9]*[a-zA-Z]+$","description":"Bucket )"
                                                              R"(size: a count and a unit: us, ms, s, min (or T), h, D, W (weeks starting Monday), M or )"

@@ -26,7 +26,8 @@ namespace quarry::ts {
 namespace {
 
 constexpr const char* kInputSchema =
-    R"({"type":"object","required":["column"],"properties":{)" QUARRY_TS_COLUMN R"(,)"
+    R"({"type":"object","x-quarry-reads":["column","time_column"],"required":["column"],"properties":{)" QUARRY_TS_COLUMN
+    R"(,)"
     R"("window":{"anyOf":[{"type":"integer","minimum":1,"maximum":10000000},)"
     R"({"type":"string","pattern":"^[0-9]*[a-zA-Z]+$"}],"description":"The window: a number )"
     R"(of rows (e.g. 60), or a time span (e.g. \"60s\", \"5min\", \"1h\", \"1D\") over )"

@@ -20,7 +20,7 @@ namespace quarry::ts {
 namespace {
 
 constexpr const char* kInputSchema =
-    R"({"type":"object","required":["column"],"properties":{)" QUARRY_TS_COLUMN
+    R"({"type":"object","x-quarry-reads":["column","time_column"],"required":["column"],"properties":{)" QUARRY_TS_COLUMN
     R"(,)" QUARRY_TS_TIME_COLUMN(
         "Optional: rows are put in time order first (stable), and "
         "duplicates and gaps are reported.") R"(,)"

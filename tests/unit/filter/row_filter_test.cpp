@@ -140,5 +140,12 @@ TEST(RowFilter, ErrorsNameTheProblemAndTheFix) {
   EXPECT_NO_THROW(check_syntax("a > 1 and b in (1, 2, null)"));
 }
 
+TEST(RowFilter, ReferencedColumnsAreListedOnceInOrderOfAppearance) {
+  EXPECT_EQ(referenced_columns("b > 1 and (a + b) < 3 or \"unit price\" is null or `c d` in (1)"),
+            (std::vector<std::string>{"b", "a", "unit price", "c d"}));
+  EXPECT_EQ(referenced_columns("true or 'text' == 'x'"), std::vector<std::string>{});
+  EXPECT_THROW((void)referenced_columns("a >"), FilterError);
+}
+
 }  // namespace
 }  // namespace quarry::filter

@@ -50,6 +50,9 @@ class RowFilter {
 //! Checks that `text` parses (without a schema); throws FilterError.
 void check_syntax(const std::string& text);
 
+//! The column names `text` refers to, each once, in order of appearance; throws FilterError.
+[[nodiscard]] std::vector<std::string> referenced_columns(const std::string& text);
+
 //! A stateless transforming stage that keeps the rows matching `text` (named "where"
 //! in messages). The expression is parsed now and bound to the input schema when
 //! the stage is opened, so errors surface before any data is read.

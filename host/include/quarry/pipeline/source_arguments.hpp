@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace quarry::pipeline {
@@ -31,11 +32,13 @@ struct SplitArguments {
 [[nodiscard]] SplitArguments split_arguments(const nlohmann::json& arguments);
 
 //! Opens the input named by `source` through the sandbox, with chunks sized for the
-//! run and the inference pass reporting progress and honouring cancellation.
+//! run and the inference pass reporting progress and honouring cancellation. Only the
+//! `only_columns` are read when the format allows (empty: every column; see column_needs.hpp).
 //! Throws sandbox::SandboxError or io::InputError with a message for the user.
 [[nodiscard]] std::unique_ptr<io::Source> open_input(const nlohmann::json& source,
                                                      const Environment& environment,
-                                                     tools::CallContext& context);
+                                                     tools::CallContext& context,
+                                                     std::vector<std::string> only_columns = {});
 
 //! A compact description of the input for results: path, rows, columns with types,
 //! and what the reader coerced or skipped.

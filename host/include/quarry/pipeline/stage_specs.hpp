@@ -5,6 +5,7 @@
 //! `pipeline_run` and `batch_run`.
 
 #include "quarry/exec/executor.hpp"
+#include "quarry/pipeline/column_needs.hpp"
 #include "quarry/pipeline/environment.hpp"
 #include "quarry/tools/catalog.hpp"
 
@@ -26,6 +27,11 @@ namespace quarry::pipeline {
 [[nodiscard]] std::vector<std::shared_ptr<exec::Stage>> build_stages(
     const tools::ToolProvider& plugins, const nlohmann::json& specs,
     const Environment& environment);
+
+//! What the tools of `specs` read (see column_needs.hpp); every column for a tool that is
+//! not found (build_stages() reports it).
+[[nodiscard]] ColumnNeeds column_needs(const tools::ToolProvider& plugins,
+                                       const nlohmann::json& specs);
 
 //! The stages' results (structured content, or the error) as a JSON array, and their
 //! text renderings appended to `text` as "[tool] ..." paragraphs.

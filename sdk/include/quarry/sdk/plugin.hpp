@@ -95,6 +95,13 @@ using ToolFunction = Result (*)(Call& call, const Args& args);
 //! Declares a tool that runs as a streaming pipeline stage implemented by the
 //! stage class given last (see quarry/sdk/stage.hpp); end it with a semicolon.
 //! Called directly (outside a pipeline) it fails with QUARRY_UNSUPPORTED.
+//!
+//! A stage that reads only the columns its arguments name should say which arguments those
+//! are with the top-level input-schema keyword "x-quarry-reads" (e.g.
+//! `"x-quarry-reads":["column","by"]`): the host then types and parses only those columns
+//! of a CSV input. A string argument names one column (absent: none); an array or object
+//! (its keys) names several, and absence, an empty one or an enum value (such as "numeric")
+//! means every column. Without the keyword the stage sees every column.
 #define QUARRY_STAGE_TOOL(ident, name, title, description, input_schema, output_schema, ...) \
   QUARRY_STAGE_TOOL_ANNOTATED(ident, name, title, description, input_schema, output_schema,  \
                               nullptr, __VA_ARGS__)
