@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <thread>
 
 namespace quarry::app {
@@ -71,13 +72,18 @@ int run_serve(const GlobalOptions& global) {
   log::install(config.settings().log);
   const auto& settings = config.settings();
   // Tool calls block their worker, so allow one thread per concurrent call besides the cores.
+  // Set on the first call: starting TBB costs milliseconds a client listing tools would wait.
   const auto threads = std::max<std::size_t>(std::thread::hardware_concurrency(),
                                              settings.limits.max_concurrent_calls + 1);
-  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
+  std::optional<tbb::global_control> parallelism;
+  mcp::SessionOptions options = session_options(settings);
+  options.before_first_call = [&parallelism, threads] {
+    parallelism.emplace(tbb::global_control::max_allowed_parallelism, threads);
+  };
 
   Host host = build_host(std::move(config));
   mcp::StdioChannel channel(STDIN_FILENO, mcp_fd);
-  mcp::Session session(session_options(host.config.settings()), host.catalog, host.stats, channel);
+  mcp::Session session(std::move(options), host.catalog, host.stats, channel);
   host.catalog->set_change_listener([&session] { session.tools_changed(); });
   std::atomic<int> signal_received{0};
   watch_signals(channel, signal_received);

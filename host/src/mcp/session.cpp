@@ -474,6 +474,9 @@ class Session::Impl {
       if (shutting_down_) call->cancelled = true;
       ++running_;
     }
+    std::call_once(first_call_, [this] {
+      if (options_.before_first_call) options_.before_first_call();
+    });
     arena_.enqueue([this, call, tool, arguments = std::move(arguments), scope] {
       run_call(*call, *tool, arguments, scope);
     });
@@ -598,6 +601,7 @@ class Session::Impl {
   std::condition_variable idle_cv_;
   std::condition_variable watchdog_cv_;
 
+  std::once_flag first_call_;
   tbb::task_arena arena_;
   std::jthread watchdog_;
 };

@@ -9,6 +9,7 @@
 #include "quarry/tools/catalog.hpp"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,6 +43,10 @@ struct SessionOptions {
   std::chrono::seconds call_timeout{0};
   //! `ttlMs` advertised on stateless `tools/list` and `server/discover` results.
   std::chrono::milliseconds list_ttl{30'000};
+  //! Called once, before the first tool call starts (may be empty): sets up what only calls
+  //! need, such as the thread pool's limits, so that a client listing tools does not wait
+  //! for it.
+  std::function<void()> before_first_call;
 };
 
 //! Serves MCP messages. Feed it lines with `handle_line`; it answers through the sink.
