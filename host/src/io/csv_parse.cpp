@@ -7,6 +7,7 @@
 #include "io/detail/utf8.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -15,6 +16,8 @@ namespace quarry::io::detail {
 namespace {
 
 constexpr std::size_t kExampleBytes = 40;
+//! Bytes read at a time: about an L2 cache.
+constexpr std::uint64_t kPieceBytes = 512ULL << 10;
 
 std::string example_text(std::string_view text) {
   std::string out = repaired_utf8(text.substr(0, kExampleBytes));
@@ -44,17 +47,49 @@ class RangeParser {
     for (const Field& field : context.layout.schema->fields()) types_.push_back(field.type);
   }
 
-  ParsedChunk run(const char* data, std::size_t size, std::uint64_t sequence) {
+  ParsedChunk run(const InputFile& file, AlignedBuffer& buffer, std::uint64_t sequence) {
     CsvScanner scanner(context_.layout.dialect, context_.limits.max_columns + 1,
                        context_.limits.max_cell_bytes);
     scanner.set_line(range_.line);
-    try {
-      scanner.scan(data, size, true, [this](const Record& record) { on_record(record); });
-    } catch (const ScanError& error) {
-      throw_scan_error(error, context_.file, data + size, quote_, context_.limits,
-                       &context_.layout.file_names);
+    // The range is read a cache-sized piece at a time: the bytes the kernel copies in are
+    // still in cache when they are scanned.
+    std::size_t capacity = static_cast<std::size_t>(
+        std::clamp<std::uint64_t>(range_.end - range_.begin, 64, kPieceBytes));
+    buffer.reserve_uninitialized(capacity + 64);
+    std::uint64_t offset = range_.begin;
+    std::size_t have = 0;
+    for (;;) {
+      char* data = buffer.as<char>();
+      const auto want = static_cast<std::size_t>(
+          std::min<std::uint64_t>(capacity - have, range_.end - (offset + have)));
+      if (file.read_at(offset + have, data + have, want) != want) {
+        throw InputError("the file shrank while it was being read",
+                         "do not modify the file during the read",
+                         ErrorLocation{context_.file, scanner.line(), {}});
+      }
+      have += want;
+      std::memset(data + have, 0, 64);  // the scanner reads whole 64-byte blocks
+      const bool last = offset + have >= range_.end;
+      std::size_t consumed = 0;
+      try {
+        consumed =
+            scanner.scan(data, have, last, [this](const Record& record) { on_record(record); });
+      } catch (const ScanError& error) {
+        throw_scan_error(error, context_.file, data + have, quote_, context_.limits,
+                         &context_.layout.file_names);
+      }
+      flush();  // the batch points into the buffer, which is about to change
+      if (last) break;
+      if (consumed == 0 && have == capacity) {
+        throw_if_field_too_large(scanner, context_.limits, context_.file);
+        capacity *= 2;
+        buffer.reserve_uninitialized(capacity + 64);  // keeps the bytes read so far
+        continue;
+      }
+      std::memmove(data, data + consumed, have - consumed);
+      offset += consumed;
+      have -= consumed;
     }
-    flush();
     if (builder_.num_rows() != range_.rows) {
       throw std::logic_error("CSV parse pass found " + std::to_string(builder_.num_rows()) +
                              " rows where the inference pass found " + std::to_string(range_.rows) +
@@ -237,9 +272,9 @@ class RangeParser {
 }  // namespace
 
 ParsedChunk parse_csv_range(const CsvParseContext& context, const ChunkRange& range,
-                            const char* data, std::size_t size, std::uint64_t sequence) {
+                            const InputFile& file, AlignedBuffer& buffer, std::uint64_t sequence) {
   RangeParser parser(context, range);
-  return parser.run(data, size, sequence);
+  return parser.run(file, buffer, sequence);
 }
 
 }  // namespace quarry::io::detail

@@ -92,17 +92,9 @@ std::shared_ptr<const Chunk> CsvReader::read_chunk(std::size_t index) const {
 std::shared_ptr<const Chunk> CsvReader::Impl::parse(std::size_t index, AlignedBuffer& bytes) const {
   const detail::ChunkRange& range = layout.chunks.at(index);
   const auto size = static_cast<std::size_t>(range.end - range.begin);
-  bytes.reserve_uninitialized(size + 64);
-  std::memset(bytes.data() + size, 0, 64);  // the scanner reads whole 64-byte blocks
-  if (file.read_at(range.begin, bytes.as<char>(), size) != size) {
-    throw InputError("the file shrank while it was being read",
-                     "do not modify the file during the read",
-                     ErrorLocation{file.name(), range.line, {}});
-  }
   const detail::CsvParseContext context{
       layout, nulls, file.name(), options.limits, options.on_ragged_row, pool};
-  detail::ParsedChunk parsed =
-      detail::parse_csv_range(context, range, bytes.as<char>(), size, index);
+  detail::ParsedChunk parsed = detail::parse_csv_range(context, range, file, bytes, index);
   {
     const std::lock_guard lock(report_mutex);
     parsed.report.bytes_read = 0;  // tracked by `consumed`

@@ -21,7 +21,7 @@ ColumnType type_from(const ColumnState& state) noexcept {
 
 namespace {
 
-constexpr std::size_t kScanBufferBytes = 4ULL << 20;
+constexpr std::size_t kScanBufferBytes = 512ULL << 10;
 //! Bytes read past the stop offset at first: enough for the record crossing it, usually.
 constexpr std::uint64_t kStopSlackBytes = 64ULL << 10;
 

@@ -3,6 +3,8 @@
 //! The CSV parse pass: one chunk's byte range -> typed columns.
 
 #include "io/detail/csv_layout.hpp"
+#include "io/detail/input_file.hpp"
+#include "quarry/io/buffer.hpp"
 
 #include <memory>
 #include <string>
@@ -27,10 +29,11 @@ struct CsvParseContext {
   const std::shared_ptr<BufferPool>& pool;
 };
 
-//! Parses the records of `range` held in [data, data + size) (readable to size + 64) into
-//! chunk number `sequence`. Safe to call concurrently.
+//! Reads the records of `range` from `file` a piece at a time through `buffer` (reused
+//! between calls) and parses them into chunk number `sequence`. Safe to call concurrently
+//! with different buffers.
 [[nodiscard]] ParsedChunk parse_csv_range(const CsvParseContext& context, const ChunkRange& range,
-                                          const char* data, std::size_t size,
+                                          const InputFile& file, AlignedBuffer& buffer,
                                           std::uint64_t sequence);
 
 }  // namespace quarry::io::detail
