@@ -189,6 +189,12 @@ void InferencePass::apply_header(const HeaderRecord& header) {
     fields.push_back(std::move(field));
   }
   layout_.schema = std::make_shared<const Schema>(std::move(fields));
+  if (shape_.picks.size() < count) {
+    layout_.report.notes.push_back("read " + std::to_string(shape_.picks.size()) + " of the " +
+                                   std::to_string(count) +
+                                   " columns (those the tools use); the others were not typed or "
+                                   "parsed");
+  }
   layout_.file_names = shape_.file_names;
   layout_.picks = shape_.picks;
   layout_.forced = shape_.forced;
