@@ -490,6 +490,39 @@ TEST_F(CsvReaderTest, InferenceOnSeveralThreadsReadsExactlyWhatOneThreadReads) {
   }
 }
 
+TEST_F(CsvReaderTest, InferenceOnSeveralThreadsMatchesOneThreadWhateverTheOptions) {
+  const std::string rows = awkward_rows(3000);
+  const auto with_bom = dir.write("bom.csv", "\xEF\xBB\xBF" + rows);
+  const auto headerless = dir.write("headerless.csv", rows.substr(rows.find('\n') + 1));
+  struct Variant {
+    std::filesystem::path path;
+    bool header;
+    RaggedRowPolicy policy;
+    std::vector<std::string> only;
+  };
+  const std::vector<Variant> variants = {
+      {with_bom, true, RaggedRowPolicy::kSkip, {}},
+      {headerless, false, RaggedRowPolicy::kPadOrTruncate, {}},
+      {with_bom, true, RaggedRowPolicy::kPadOrTruncate, {"late", "note"}},
+  };
+  for (const Variant& variant : variants) {
+    SCOPED_TRACE(variant.path.filename().string() + (variant.header ? " header" : " no header"));
+    CsvOptions options;
+    options.chunk_bytes = 2048;
+    options.header = variant.header;
+    options.on_ragged_row = variant.policy;
+    options.only_columns = variant.only;
+    const WholeRead serial = read_whole(variant.path, options);
+    options.threads = 2;
+    const WholeRead parallel = read_whole(variant.path, options);
+    EXPECT_GT(serial.rows.size(), 2900u);
+    EXPECT_EQ(parallel.types, serial.types);
+    EXPECT_EQ(parallel.rows, serial.rows);
+    EXPECT_EQ(parallel.report.notes, serial.report.notes);
+    EXPECT_EQ(parallel.report.malformed_rows_skipped, serial.report.malformed_rows_skipped);
+  }
+}
+
 TEST_F(CsvReaderTest, InferenceOnSeveralThreadsReportsTheFirstProblemLikeOneThread) {
   std::string text = awkward_rows(3000);
   text += "1,2,\"x\",3\n";  // short, and the policy is to refuse
