@@ -1,14 +1,13 @@
-//! Warm-start speed of the registry: 200 plugins of 10 tools each, described from the
-//! cache. The plugins are described by a stand-in probe executable (a shell script
-//! speaking the probe protocol), so no test plugin needs compiling 200 times.
+//! Warm start of the registry at scale: 200 plugins of 10 tools each are described from the
+//! cache alone, without probing or loading any of them. The plugins are described by a
+//! stand-in probe executable (a shell script speaking the probe protocol), so no test plugin
+//! needs compiling 200 times. How fast this is, is measured by bench/registry, not here.
 
 #include "quarry/registry/registry.hpp"
 
 #include "test_support.hpp"
 
 #include <fmt/format.h>
-
-#include <iostream>
 
 namespace quarry::registry::test {
 namespace {
@@ -62,7 +61,7 @@ class RegistryPerf : public RegistryFixture {
   }
 };
 
-TEST_F(RegistryPerf, WarmStartWith200PluginsOf10ToolsIsFast) {
+TEST_F(RegistryPerf, WarmStartWith200PluginsOf10ToolsComesFromTheCacheAlone) {
   for (int i = 0; i < kPlugins; ++i) {
     const fs::path file = plugin_dir() / fmt::format("p{:03}.so", i);
     write_text(file, fmt::format("plugin {}", i));
@@ -77,18 +76,10 @@ TEST_F(RegistryPerf, WarmStartWith200PluginsOf10ToolsIsFast) {
   }
   RegistryOptions warm = options();
   warm.probe_executable = "/bin/false";
-  const auto started = std::chrono::steady_clock::now();
-  PluginRegistry registry(warm);
+  PluginRegistry registry(warm);  // a probe now would fail: /bin/false
   const auto tools = registry.tools();
-  const auto elapsed =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
   ASSERT_EQ(tools.size(), std::size_t{kPlugins * kToolsPerPlugin});
-  std::cout << "warm start, " << kPlugins << " plugins x " << kToolsPerPlugin << " tools (cache "
-            << fs::file_size(cache_file()) / 1024 << " KiB): " << elapsed.count() << " ms\n";
-  RecordProperty("warm_start_ms", static_cast<int>(elapsed.count()));
-#if !defined(__SANITIZE_ADDRESS__)
-  EXPECT_LT(elapsed.count(), 250.0);  // target is < 20 ms; loose bound for busy machines
-#endif
+  for (const auto& item : registry.status()) EXPECT_EQ(item["status"], "ok") << item.dump();
   EXPECT_EQ(registry.rescan().probed, 0u);
 }
 
