@@ -3,6 +3,7 @@
 #include "io/detail/csv_parse.hpp"
 #include "io/detail/csv_inference.hpp"
 #include "io/detail/field_batch.hpp"
+#include "io/detail/scan_window.hpp"
 #include "io/detail/short_number.hpp"
 #include "io/detail/utf8.hpp"
 
@@ -53,42 +54,25 @@ class RangeParser {
     scanner.set_line(range_.line);
     // The range is read a cache-sized piece at a time: the bytes the kernel copies in are
     // still in cache when they are scanned.
-    std::size_t capacity = static_cast<std::size_t>(
-        std::clamp<std::uint64_t>(range_.end - range_.begin, 64, kPieceBytes));
-    buffer.reserve_uninitialized(capacity + 64);
-    std::uint64_t offset = range_.begin;
-    std::size_t have = 0;
+    ScanWindow window(file, buffer, range_.begin, range_.end, kPieceBytes);
     for (;;) {
-      char* data = buffer.as<char>();
-      const auto want = static_cast<std::size_t>(
-          std::min<std::uint64_t>(capacity - have, range_.end - (offset + have)));
-      if (file.read_at(offset + have, data + have, want) != want) {
+      if (!window.fill()) {
         throw InputError("the file shrank while it was being read",
                          "do not modify the file during the read",
                          ErrorLocation{context_.file, scanner.line(), {}});
       }
-      have += want;
-      std::memset(data + have, 0, 64);  // the scanner reads whole 64-byte blocks
-      const bool last = offset + have >= range_.end;
+      const bool last = window.at_limit();
       std::size_t consumed = 0;
       try {
-        consumed =
-            scanner.scan(data, have, last, [this](const Record& record) { on_record(record); });
+        consumed = scanner.scan(window.data(), window.size(), last,
+                                [this](const Record& record) { on_record(record); });
       } catch (const ScanError& error) {
-        throw_scan_error(error, context_.file, data + have, quote_, context_.limits,
-                         &context_.layout.file_names);
+        throw_scan_error(error, context_.file, window.data() + window.size(), quote_,
+                         context_.limits, &context_.layout.file_names);
       }
-      flush();  // the batch points into the buffer, which is about to change
+      flush();  // the batch points into the window, which is about to move
       if (last) break;
-      if (consumed == 0 && have == capacity) {
-        throw_if_field_too_large(scanner, context_.limits, context_.file);
-        capacity *= 2;
-        buffer.reserve_uninitialized(capacity + 64);  // keeps the bytes read so far
-        continue;
-      }
-      std::memmove(data, data + consumed, have - consumed);
-      offset += consumed;
-      have -= consumed;
+      window.advance(consumed, scanner, context_.limits);
     }
     if (builder_.num_rows() != range_.rows) {
       throw std::logic_error("CSV parse pass found " + std::to_string(builder_.num_rows()) +

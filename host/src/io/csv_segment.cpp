@@ -3,6 +3,7 @@
 #include "io/detail/csv_segment.hpp"
 #include "io/detail/csv_inference.hpp"
 #include "io/detail/field_batch.hpp"
+#include "io/detail/scan_window.hpp"
 #include "io/detail/short_number.hpp"
 
 #include <algorithm>
@@ -86,37 +87,30 @@ class SegmentScanner {
 
 void SegmentScanner::scan() {
   const std::uint64_t size = file_.size();
-  std::size_t capacity = static_cast<std::size_t>(std::clamp<std::uint64_t>(
-      std::min(size, bounds_.stop + kStopSlackBytes) - bounds_.begin, 64, kScanBufferBytes));
-  // One buffer per thread for every segment it scans: fresh (zeroed) pages per segment
-  // cost more in page faults than the scan itself on small files.
+  // One buffer per thread for every segment it scans: fresh pages per segment cost more in
+  // page faults than the scan itself on small files.
   thread_local AlignedBuffer buffer;
-  buffer.reserve_uninitialized(capacity + 64);
-  capacity = std::max(capacity, buffer.capacity() - 64);
-  std::uint64_t offset = bounds_.begin;
-  std::uint64_t limit = std::min(size, bounds_.stop + kStopSlackBytes);
-  std::size_t have = 0;
+  ScanWindow window(file_, buffer, bounds_.begin, std::min(size, bounds_.stop + kStopSlackBytes),
+                    kScanBufferBytes);
   CsvScanner scanner(dialect_, options_.limits.max_columns + 1, options_.limits.max_cell_bytes);
   scanner.set_line(bounds_.first_line);
+  std::uint64_t reported = bounds_.begin;
   for (;;) {
     if (control_.cancelled && control_.cancelled()) throw Cancelled();
-    char* data = buffer.as<char>();
-    const auto want =
-        static_cast<std::size_t>(std::min<std::uint64_t>(capacity - have, limit - (offset + have)));
-    have += file_.read_at(offset + have, data + have, want);
-    std::memset(data + have, 0, 64);  // the scanner reads whole 64-byte blocks
-    const bool eof = offset + have >= size;
+    window.fill();
+    const bool eof = window.offset() + window.size() >= size;
     std::size_t consumed = 0;
     try {
-      consumed = scanner.scan(data, have, eof,
-                              [&](const Record& record) { on_record(record, data, offset); });
+      consumed = scanner.scan(window.data(), window.size(), eof, [&](const Record& record) {
+        on_record(record, window.data(), window.offset());
+      });
     } catch (const ScanError& error) {
-      throw_scan_error(error, file_.name(), data + have, dialect_.quote, options_.limits,
-                       &shape_.file_names);
+      throw_scan_error(error, file_.name(), window.data() + window.size(), dialect_.quote,
+                       options_.limits, &shape_.file_names);
     }
-    classify_batch();  // the batch points into the buffer, which is about to change
+    classify_batch();  // the batch points into the window, which is about to move
     if (done_) break;
-    if (offset + have >= bounds_.give_up_at && !eof) {
+    if (window.offset() + window.size() >= bounds_.give_up_at && !eof) {
       result_.lost = true;
       return;
     }
@@ -125,19 +119,14 @@ void SegmentScanner::scan() {
       result_.end_line = scanner.line();
       break;
     }
-    if (consumed == 0 && have == capacity) {
-      throw_if_field_too_large(scanner, options_.limits, file_.name());
-      capacity *= 2;
-      buffer.reserve_uninitialized(capacity + 64);  // keeps the bytes read so far
-      continue;
+    window.advance(consumed, scanner, options_.limits);
+    if (window.at_limit()) window.extend_limit(window.offset() + window.size() + window.capacity());
+    if (control_.advanced && window.offset() > reported) {
+      control_.advanced(window.offset() - reported);
+      reported = window.offset();
     }
-    std::memmove(data, data + consumed, have - consumed);
-    offset += consumed;
-    have -= consumed;
-    if (offset + have >= limit) limit = std::min(size, limit + capacity);
-    if (control_.advanced && consumed != 0) control_.advanced(consumed);
   }
-  if (control_.advanced && result_.end > offset) control_.advanced(result_.end - offset);
+  if (control_.advanced && result_.end > reported) control_.advanced(result_.end - reported);
 }
 
 void SegmentScanner::on_record(const Record& record, const char* buffer, std::uint64_t offset) {
