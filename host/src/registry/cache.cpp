@@ -8,8 +8,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <exception>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 namespace quarry::registry::detail {
 namespace {
@@ -67,9 +72,10 @@ bool check_header(std::string_view line, const fs::path& file) {
     throw std::runtime_error("unknown format");
   if (json.at("version").get<int>() != kFormatVersion) {
     // Written by another Quarry version: expected after an upgrade, not a problem.
-    spdlog::info("plugin registry cache {} has format version {} (this host writes {}); "
-                 "rebuilding",
-                 file.string(), json.at("version").get<int>(), kFormatVersion);
+    spdlog::info(
+        "plugin registry cache {} has format version {} (this host writes {}); "
+        "rebuilding",
+        file.string(), json.at("version").get<int>(), kFormatVersion);
     return false;
   }
   if (json.at("host_abi_major").get<int>() == QUARRY_ABI_MAJOR) return true;
@@ -85,17 +91,54 @@ std::string_view next_line(std::string_view& text) {
   return line;
 }
 
+//! One plugin's line, parsed.
+struct ParsedLine {
+  std::string path;
+  CacheEntry entry;
+};
+
+ParsedLine parse_line(std::string_view line) {
+  nlohmann::json json = nlohmann::json::parse(line);
+  ParsedLine parsed;
+  parsed.path = std::move(json.at("path").get_ref<std::string&>());
+  parsed.entry = entry_from_json(json);
+  return parsed;
+}
+
 //! Parses the whole file (JSON Lines: a header, then one plugin per line, so each
-//! line's scaffolding is freed before the next is parsed). Throws on any syntax or
-//! shape problem.
+//! line's scaffolding is freed before the next is parsed). Lines are independent, so with
+//! many plugins they are parsed on every core: parsing JSON into trees is most of a warm
+//! start. Throws on any syntax or shape problem.
 bool parse_cache(std::string_view text, CacheMap& entries, const fs::path& file) {
   if (!check_header(next_line(text), file)) return false;
+  std::vector<std::string_view> lines;
   while (!text.empty()) {
     const std::string_view line = next_line(text);
-    if (line.empty()) continue;
-    nlohmann::json json = nlohmann::json::parse(line);
-    std::string path = std::move(json.at("path").get_ref<std::string&>());
-    if (!entries.emplace(std::move(path), entry_from_json(json)).second)
+    if (!line.empty()) lines.push_back(line);
+  }
+  std::vector<ParsedLine> parsed(lines.size());
+  std::vector<std::exception_ptr> errors(lines.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < lines.size(); i = next++) {
+      try {
+        parsed[i] = parse_line(lines[i]);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  {
+    constexpr std::size_t kLinesPerThread = 16;  // fewer: a thread costs more than it saves
+    const std::size_t helpers = std::min<std::size_t>(
+        std::max(1U, std::thread::hardware_concurrency()) - 1, lines.size() / kLinesPerThread);
+    std::vector<std::jthread> threads;
+    for (std::size_t t = 0; t < helpers; ++t) threads.emplace_back(work);
+    work();
+  }
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (errors[i]) std::rethrow_exception(errors[i]);
+    if (!entries.emplace(std::move(parsed[i].path), std::move(parsed[i].entry)).second)
       throw std::runtime_error("a plugin appears twice");
   }
   return true;
