@@ -69,6 +69,7 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
   sqlite.column_types = csv.column_types;
   sqlite.limits = environment.limits;
   sqlite.hooks = hooks;
+  sqlite.only_columns = csv.only_columns;
   return options;
 }
 

@@ -138,5 +138,39 @@ TEST_F(SqliteReaderTest, ForcedTypesCoerceAndReport) {
   EXPECT_EQ(report.column("misc")->examples.at(0).reason, "value 'five' is not an integer");
 }
 
+TEST_F(SqliteReaderTest, OnlyColumnsNarrowsATableButNotAQuery) {
+  SqliteOptions options;
+  options.table = "people";
+  options.only_columns = {"name", "id"};
+  SqliteReader table(db_path, options);
+  EXPECT_EQ(names_of(table.schema()), (std::vector<std::string>{"id", "name"}));
+  EXPECT_EQ(read_rows(table), (Rows{{"1", "ann"}, {"2", "bob"}, {"3", "∅"}}));
+  EXPECT_EQ(table.report().notes,
+            std::vector<std::string>{
+                "read 2 of the 6 columns (those the tools use); the others were not read"});
+
+  options.only_columns = {"score"};
+  options.column_types = {{"id", kFloat64}};  // a typed column is read too
+  SqliteReader typed(db_path, options);
+  EXPECT_EQ(names_of(typed.schema()), (std::vector<std::string>{"id", "score"}));
+  EXPECT_EQ(read_rows(typed), (Rows{{"1", "1.5"}, {"2", "2"}, {"3", "∅"}}));
+
+  // A query keeps its columns: wrapping it could lose its ORDER BY's order.
+  options.table.clear();
+  options.query = "SELECT id, name FROM people ORDER BY id DESC";
+  options.only_columns = {"name"};
+  options.column_types.clear();
+  SqliteReader query(db_path, options);
+  EXPECT_EQ(names_of(query.schema()), (std::vector<std::string>{"id", "name"}));
+}
+
+TEST_F(SqliteReaderTest, OnlyColumnsNamingAnUnknownColumnReadsEveryColumn) {
+  SqliteOptions options;
+  options.table = "people";
+  options.only_columns = {"id", "nope"};
+  SqliteReader reader(db_path, options);
+  EXPECT_EQ(reader.schema().size(), 6u);
+}
+
 }  // namespace
 }  // namespace quarry::io

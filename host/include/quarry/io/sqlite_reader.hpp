@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace quarry::io {
 
@@ -36,6 +37,11 @@ struct SqliteOptions {
   std::string query;
   //! Types by column name, overriding inference; misfits become null and are reported.
   std::map<std::string, ColumnType, std::less<>> column_types;
+  //! Read only these columns of the table (and those in column_types), in the table's
+  //! order. Empty means every column; so does a name that is not exactly one column of the
+  //! table (whoever asked then reports it). A `query` is run as written: wrapping it could
+  //! lose the order its ORDER BY gives.
+  std::vector<std::string> only_columns;
   //! Rows per chunk.
   std::int64_t chunk_rows = 65'536;
   ReadLimits limits;
