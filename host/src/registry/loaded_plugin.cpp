@@ -23,6 +23,17 @@ bool has_hash(const fs::path& file, std::uint64_t hash) {
   }
 }
 
+//! True when `copy`, named after the hash the registry verified, was written completely
+//! earlier. Copies are only ever renamed into place whole (after their hash was checked),
+//! so its size tells; hashing a large plugin again on every process start does not.
+bool has_complete_copy(const fs::path& copy, const fs::path& source) {
+  std::error_code ec;
+  const auto copy_size = fs::file_size(copy, ec);
+  if (ec) return false;
+  const auto source_size = fs::file_size(source, ec);
+  return !ec && copy_size == source_size;
+}
+
 }  // namespace
 
 LoadedPlugin::LoadedPlugin(fs::path source, std::uint64_t hash, fs::path loaded_dir)
@@ -53,7 +64,7 @@ void LoadedPlugin::ensure_loaded() {
 
 fs::path LoadedPlugin::stage_copy() const {
   const fs::path copy = loaded_dir_ / fmt::format("{:016x}-{}", hash_, source_.filename().string());
-  if (has_hash(copy, hash_)) return copy;
+  if (has_complete_copy(copy, source_)) return copy;
   fs::create_directories(loaded_dir_);
   copy_file_atomically(source_, copy);
   if (!has_hash(copy, hash_))
