@@ -258,6 +258,7 @@ class RollingStage {
       const Stat stat = parse_stat(s);
       needs.sums = needs.sums || stat == Stat::mean || stat == Stat::sum || stat == Stat::std ||
                    stat == Stat::var;
+      needs.squares = needs.squares || stat == Stat::std || stat == Stat::var;
       needs.min = needs.min || stat == Stat::min;
       needs.max = needs.max || stat == Stat::max;
       needs.median = needs.median || stat == Stat::median;

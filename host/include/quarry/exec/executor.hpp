@@ -45,7 +45,7 @@ struct RunOptions {
 //! K and chunk size derived from the budget.
 struct FlowPlan {
   std::size_t max_chunks_in_flight = 2;
-  std::uint64_t chunk_bytes = 8u << 20;
+  std::uint64_t chunk_bytes = 2u << 20;
 };
 
 //! Chooses K (chunks in flight) and the input chunk size so that K chunks plus

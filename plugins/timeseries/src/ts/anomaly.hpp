@@ -33,7 +33,7 @@ struct Scores {
                                             std::int64_t min_periods) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   Scores s{std::vector<double>(x.size(), nan), std::vector<double>(x.size(), nan)};
-  SlidingWindow w(WindowNeeds{.sums = true});
+  SlidingWindow w(WindowNeeds{.sums = true, .squares = true});
   for (std::size_t t = 0; t < x.size(); ++t) {
     if (w.count() >= min_periods) {
       const double mean = w.mean(), sd = std::sqrt(w.var());

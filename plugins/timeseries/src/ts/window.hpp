@@ -7,9 +7,10 @@
 //! exactly.
 //!
 //! Exactness: sums use Neumaier-compensated running sums of values shifted by a reference
-//! near the window mean, and are recomputed from the window every time as many rows have left
-//! as it holds (O(1) amortised), so rounding cannot drift and variance suffers no cancellation
-//! of large means. Min and max use monotonic deques, the median a sorted copy of the window.
+//! near the window mean, and are recomputed from the window every time four times as many rows
+//! have left as it holds (O(1) amortised), so rounding cannot drift and variance suffers no
+//! cancellation of large means. Min and max use monotonic deques, the median a sorted copy of the
+//! window.
 
 #include <algorithm>
 #include <cmath>
@@ -35,12 +36,47 @@ struct CompensatedSum {
   [[nodiscard]] double value() const noexcept { return sum + c; }
 };
 
+//! Rows in arrival order: a ring over a power-of-two vector (cheaper than a deque for the
+//! push-one, pop-one pattern of a sliding window).
+template <class T>
+class Ring {
+ public:
+  void push_back(const T& value) {
+    if (size_ == slots_.size()) grow();
+    slots_[(head_ + size_) & (slots_.size() - 1)] = value;
+    ++size_;
+  }
+  void pop_front() noexcept {
+    head_ = (head_ + 1) & (slots_.size() - 1);
+    --size_;
+  }
+  [[nodiscard]] const T& front() const noexcept { return slots_[head_]; }
+  [[nodiscard]] const T& operator[](std::size_t i) const noexcept {
+    return slots_[(head_ + i) & (slots_.size() - 1)];
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+
+ private:
+  void grow() {
+    std::vector<T> bigger(slots_.empty() ? 16 : slots_.size() * 2);
+    for (std::size_t i = 0; i < size_; ++i) bigger[i] = (*this)[i];
+    slots_ = std::move(bigger);
+    head_ = 0;
+  }
+
+  std::vector<T> slots_;
+  std::size_t head_ = 0;
+  std::size_t size_ = 0;
+};
+
 //! Which statistics a window maintains.
 struct WindowNeeds {
-  bool sums = false;    //!< count/sum/mean/var/std
-  bool min = false;     //!< rolling min
-  bool max = false;     //!< rolling max
-  bool median = false;  //!< rolling median
+  bool sums = false;     //!< count/sum/mean
+  bool squares = false;  //!< var/std (with sums)
+  bool min = false;      //!< rolling min
+  bool max = false;      //!< rolling max
+  bool median = false;   //!< rolling median
 };
 
 //! The window: rows in arrival order, each with a time (0 for row windows) and a value.
@@ -59,10 +95,8 @@ class SlidingWindow {
         s2_ = {};
       }
       ++valid_;
-      if (needs_.sums) {
-        s1_.add(x - shift_);
-        s2_.add((x - shift_) * (x - shift_));
-      }
+      if (needs_.sums) s1_.add(x - shift_);
+      if (needs_.squares) s2_.add((x - shift_) * (x - shift_));
       if (needs_.min) {
         while (!min_.empty() && min_.back().value >= x) min_.pop_back();
         min_.push_back({next_seq_, x});
@@ -82,10 +116,10 @@ class SlidingWindow {
     rows_.pop_front();
     if (!std::isnan(row.value)) {
       --valid_;
-      if (needs_.sums) {
-        s1_.add(-(row.value - shift_));
-        s2_.add(-((row.value - shift_) * (row.value - shift_)));
-        if (++evicted_ >= rows_.size() + 16) recompute();
+      if (needs_.sums || needs_.squares) {
+        if (needs_.sums) s1_.add(-(row.value - shift_));
+        if (needs_.squares) s2_.add(-((row.value - shift_) * (row.value - shift_)));
+        if (++evicted_ >= 4 * rows_.size() + 16) recompute();
       }
       if (needs_.min && !min_.empty() && min_.front().seq == row.seq) min_.pop_front();
       if (needs_.max && !max_.empty() && max_.front().seq == row.seq) max_.pop_front();
@@ -157,21 +191,22 @@ class SlidingWindow {
   void recompute() {
     evicted_ = 0;
     CompensatedSum plain;
-    for (const Row& r : rows_) {
-      if (!std::isnan(r.value)) plain.add(r.value);
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      if (!std::isnan(rows_[i].value)) plain.add(rows_[i].value);
     }
     shift_ = valid_ > 0 ? plain.value() / static_cast<double>(valid_) : 0.0;
     s1_ = {};
     s2_ = {};
-    for (const Row& r : rows_) {
-      if (std::isnan(r.value)) continue;
-      s1_.add(r.value - shift_);
-      s2_.add((r.value - shift_) * (r.value - shift_));
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      const double value = rows_[i].value;
+      if (std::isnan(value)) continue;
+      s1_.add(value - shift_);
+      if (needs_.squares) s2_.add((value - shift_) * (value - shift_));
     }
   }
 
   WindowNeeds needs_;
-  std::deque<Row> rows_;
+  Ring<Row> rows_;
   std::uint64_t next_seq_ = 0;
   std::int64_t valid_ = 0;
   double shift_ = 0;
