@@ -47,7 +47,8 @@ McpProcess::McpProcess(std::vector<std::string> args, std::vector<std::string> e
   if (const char* home = std::getenv("HOME")) env_storage.push_back(std::string("HOME=") + home);
   // Sanitizer settings reach the server, so a sanitized run checks it the same way.
   for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
-    if (const char* value = std::getenv(name)) env_storage.push_back(std::string(name) + "=" + value);
+    if (const char* value = std::getenv(name))
+      env_storage.push_back(std::string(name) + "=" + value);
   }
   env_storage.insert(env_storage.end(), env.begin(), env.end());
   std::vector<char*> envp;
@@ -217,6 +218,18 @@ TempDir::TempDir() : path_(unique_temp_path("quarry-test")) {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+std::unique_ptr<McpProcess> serve_with_plugins(const std::filesystem::path& plugin_dir,
+                                               const std::filesystem::path& data,
+                                               const std::filesystem::path& out,
+                                               const std::filesystem::path& home) {
+  auto server = std::make_unique<McpProcess>(std::vector<std::string>{
+      "serve", "--plugin-dir", plugin_dir.string(), "--data-root", data.string(), "--output-root",
+      out.string(), "--set", "plugins.cache_dir=" + (home / "cache").string(), "--log-level",
+      "warn"});
+  server->initialize();
+  return server;
 }
 
 }  // namespace quarry::testing

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <deque>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +69,13 @@ class McpProcess {
   int next_id_ = 1;
   std::optional<int> exit_status_;
 };
+
+//! `quarry serve` with the plugins of `plugin_dir`, reading under `data`, writing under `out`,
+//! its registry cache under `home`, logging warnings only; already initialised.
+std::unique_ptr<McpProcess> serve_with_plugins(const std::filesystem::path& plugin_dir,
+                                               const std::filesystem::path& data,
+                                               const std::filesystem::path& out,
+                                               const std::filesystem::path& home);
 
 //! A fresh empty directory under the temp dir, removed by the destructor.
 class TempDir {

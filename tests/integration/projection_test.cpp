@@ -28,12 +28,7 @@ class ProjectionTest : public ::testing::Test {
   }
 
   std::unique_ptr<McpProcess> serve() {
-    auto server = std::make_unique<McpProcess>(std::vector<std::string>{
-        "serve", "--plugin-dir", kPlugins, "--data-root", data_.path().string(), "--output-root",
-        out_.path().string(), "--set", "plugins.cache_dir=" + (home_.path() / "cache").string(),
-        "--log-level", "warn"});
-    server->initialize();
-    return server;
+    return serve_with_plugins(kPlugins, data_.path(), out_.path(), home_.path());
   }
 
   static json call(McpProcess& server, const std::string& tool, json arguments) {
