@@ -523,6 +523,76 @@ TEST_F(CsvReaderTest, InferenceOnSeveralThreadsMatchesOneThreadWhateverTheOption
   }
 }
 
+//! A random file: quoted fields full of delimiters, quotes and line breaks (LF and CRLF),
+//! blank lines, NA and empty fields, numbers of every shape, short and long rows.
+std::string random_csv(std::uint64_t seed, std::size_t rows) {
+  std::mt19937_64 random(seed);
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+  const char* pieces[] = {"a", ",", "\"\"", "\n", "\r\n", " ", "x y", "12", "-3.5e2"};
+  std::string out = "c1,c2,c3,c4\n";
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (pick(50) == 0) out += pick(2) == 0 ? "\n" : "\r\n";  // a blank line
+    const std::size_t fields = pick(40) == 0 ? 1 + pick(6) : 4;
+    for (std::size_t f = 0; f < fields; ++f) {
+      if (f != 0) out += ',';
+      switch (pick(6)) {
+        case 0:
+          out += std::to_string(static_cast<std::int64_t>(random() % 2000) - 1000);
+          break;
+        case 1:
+          out += std::to_string(static_cast<double>(random() % 100000) / 64);
+          break;
+        case 2:
+          out += pick(2) == 0 ? "NA" : "";
+          break;
+        case 3: {
+          out += '"';
+          for (std::size_t k = pick(12); k > 0; --k) out += pieces[pick(std::size(pieces))];
+          out += '"';
+          break;
+        }
+        default:
+          out += "w" + std::to_string(pick(1000));
+          break;
+      }
+    }
+    out += pick(3) == 0 ? "\r\n" : "\n";
+  }
+  return out;
+}
+
+TEST_F(CsvReaderTest, InferenceOnSeveralThreadsMatchesOneThreadOnRandomFiles) {
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::string text = random_csv(seed, 6000);
+    if (seed % 4 == 0) text.insert(text.size() * 3 / 4, "\"");  // an unterminated quote
+    const auto path = dir.write("random.csv", text);
+    CsvOptions options;
+    options.chunk_bytes = 1024;
+    options.on_ragged_row =
+        seed % 2 == 0 ? RaggedRowPolicy::kPadOrTruncate : RaggedRowPolicy::kSkip;
+    std::string serial_error;
+    WholeRead serial;
+    try {
+      serial = read_whole(path, options);
+    } catch (const InputError& error) {
+      serial_error = error.what();
+    }
+    options.threads = 3;
+    if (!serial_error.empty()) {
+      EXPECT_EQ(error_of(path, options), serial_error);
+      continue;
+    }
+    const WholeRead parallel = read_whole(path, options);
+    EXPECT_GT(serial.rows.size(), 5000u);
+    EXPECT_EQ(parallel.types, serial.types);
+    EXPECT_EQ(parallel.rows, serial.rows);
+    EXPECT_EQ(parallel.report.notes, serial.report.notes);
+    EXPECT_EQ(parallel.report.malformed_rows_skipped, serial.report.malformed_rows_skipped);
+    EXPECT_EQ(parallel.report.rows_padded_or_truncated, serial.report.rows_padded_or_truncated);
+  }
+}
+
 TEST_F(CsvReaderTest, InferenceOnSeveralThreadsReportsTheFirstProblemLikeOneThread) {
   std::string text = awkward_rows(3000);
   text += "1,2,\"x\",3\n";  // short, and the policy is to refuse
