@@ -29,9 +29,10 @@ bool RunState::may_continue() {
   return true;
 }
 
-std::shared_ptr<const io::Chunk> RunState::read(io::Source& source) {
+template <class Read>
+std::shared_ptr<const io::Chunk> RunState::guarded(Read&& read) {
   try {
-    return source.next();
+    return read();
   } catch (const std::bad_alloc&) {
     fail(FailureKind::kMemory, "", "out of memory while reading the input; lower memory.budget_mb");
   } catch (const io::InputError& e) {
@@ -41,6 +42,10 @@ std::shared_ptr<const io::Chunk> RunState::read(io::Source& source) {
     fail(FailureKind::kInput, "", e.what());
   }
   return nullptr;
+}
+
+std::shared_ptr<const io::Chunk> RunState::read(io::Source& source) {
+  return guarded([&] { return source.next(); });
 }
 
 std::optional<ChunkMessage> RunState::next_message(io::Source& source) {
@@ -79,16 +84,8 @@ std::optional<ChunkMessage> RunState::next_index(const io::Source& source,
 void RunState::parse(const io::Source& source, ChunkMessage& message) {
   message.unparsed = false;
   if (stopping_) return;
-  try {
-    message.chunk = source.read_chunk(static_cast<std::size_t>(message.sequence));
-  } catch (const std::bad_alloc&) {
-    fail(FailureKind::kMemory, "", "out of memory while reading the input; lower memory.budget_mb");
-  } catch (const io::InputError& e) {
-    transient_ = e.transient();
-    fail(FailureKind::kInput, "", e.what());
-  } catch (const std::exception& e) {
-    fail(FailureKind::kInput, "", e.what());
-  }
+  message.chunk =
+      guarded([&] { return source.read_chunk(static_cast<std::size_t>(message.sequence)); });
   if (message.chunk) count(*message.chunk, source);
 }
 

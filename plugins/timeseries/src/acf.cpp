@@ -177,7 +177,7 @@ class AutocorrelationStage {
     if constexpr (kind == Kind::acf) {
       coefficients = autocorrelations(centred);
       widths = bartlett_widths(coefficients, static_cast<double>(nobs), z);
-      out["acf"] = numbers(coefficients);
+      out["acf"] = stats::nums(coefficients);
       if (qstat_) {
         const std::vector<double> q = ljung_box(coefficients, static_cast<double>(nobs));
         std::vector<double> p;
@@ -185,8 +185,8 @@ class AutocorrelationStage {
           p.push_back(
               stats::dist::incomplete_gamma(static_cast<double>(k + 1) / 2.0, q[k] / 2.0).second);
         }
-        out["qstat"] = numbers(q);
-        out["pvalues"] = numbers(p);
+        out["qstat"] = stats::nums(q);
+        out["pvalues"] = stats::nums(p);
       }
     } else {
       std::vector<double> r(centred.size());
@@ -197,7 +197,7 @@ class AutocorrelationStage {
       coefficients = levinson_durbin_pacf(r);
       widths.assign(coefficients.size(), z * std::sqrt(1.0 / static_cast<double>(n)));
       widths[0] = 0;
-      out["pacf"] = numbers(coefficients);
+      out["pacf"] = stats::nums(coefficients);
       out["method"] = method_;
     }
     std::vector<double> lower, upper;
@@ -209,9 +209,9 @@ class AutocorrelationStage {
         significant.push_back(static_cast<std::int64_t>(k));
       }
     }
-    out["confint_lower"] = numbers(lower);
-    out["confint_upper"] = numbers(upper);
-    out["bound"] = numbers(widths);
+    out["confint_lower"] = stats::nums(lower);
+    out["confint_upper"] = stats::nums(upper);
+    out["bound"] = stats::nums(widths);
     out["significant_lags"] = significant;
     json notes = json::array();
     if (rows > n) {
@@ -234,12 +234,6 @@ class AutocorrelationStage {
   }
 
  private:
-  static json numbers(const std::vector<double>& v) {
-    json out = json::array();
-    for (double x : v) out.push_back(stats::num(x));
-    return out;
-  }
-
   std::int64_t choose_lags(std::int64_t n, std::int64_t nobs) const {
     const char* tool = kind == Kind::acf ? "ts_acf" : "ts_pacf";
     if (n < 2) {

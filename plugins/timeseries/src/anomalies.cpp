@@ -110,9 +110,7 @@ class AnomaliesStage {
   }
 
   sdk::Result finish(sdk::Call& call) {
-    store_.check();
-    json notes = store_.notes();
-    if (store_.sort_by_time()) notes.push_back("rows were sorted by time (stable) first");
+    json notes = store_.prepare();
     const std::vector<double>& x = store_.values();
     // The series and its row numbers, plus scores, baselines, residuals and their deviations.
     SeriesBudget(call).check(x.size() * 8 * 6, static_cast<std::int64_t>(x.size()), "ts_anomalies");

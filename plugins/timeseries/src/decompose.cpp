@@ -72,9 +72,7 @@ class DecomposeStage {
   }
 
   sdk::Result finish(sdk::Call&) {
-    store_.check();
-    json notes = store_.notes();
-    if (store_.sort_by_time()) notes.push_back("rows were sorted by time (stable) first");
+    json notes = store_.prepare();
     const std::vector<double>& x = store_.values();
     const auto n = static_cast<std::int64_t>(x.size());
     const std::string& name = store_.value().ref().name;
@@ -108,7 +106,7 @@ class DecomposeStage {
                 {"model", multiplicative_ ? "multiplicative" : "additive"},
                 {"period", period},
                 {"period_source", source},
-                {"seasonal_pattern", numbers(pattern)},
+                {"seasonal_pattern", stats::nums(pattern)},
                 {"trend_first", stats::num(trend[half])},
                 {"trend_last", stats::num(trend[x.size() - 1 - half])},
                 {"resid_std", stats::num(sample_std(resid))}};
@@ -124,9 +122,9 @@ class DecomposeStage {
     out["strength_trend"] = stats::num(std::max(0.0, 1 - vr / sample_var(tr)));
     out["strength_seasonal"] = stats::num(std::max(0.0, 1 - vr / sample_var(sr)));
     if (n <= max_points_) {
-      out["trend"] = numbers(trend);
-      out["seasonal"] = numbers(seasonal);
-      out["resid"] = numbers(resid);
+      out["trend"] = stats::nums(trend);
+      out["seasonal"] = stats::nums(seasonal);
+      out["resid"] = stats::nums(resid);
     } else {
       notes.push_back("the component series (" + std::to_string(n) +
                       " values each) are left out above max_points; the seasonal pattern is "
@@ -151,11 +149,6 @@ class DecomposeStage {
   }
 
  private:
-  static json numbers(const std::vector<double>& v) {
-    json out = json::array();
-    for (double x : v) out.push_back(stats::num(x));
-    return out;
-  }
   static double sample_var(const std::vector<double>& v) {
     double mean = 0, n = 0;
     for (double x : v) {

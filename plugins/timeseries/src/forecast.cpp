@@ -134,9 +134,7 @@ class ForecastStage {
   }
 
   sdk::Result finish(sdk::Call& call) {
-    store_.check();
-    json notes = store_.notes();
-    if (store_.sort_by_time()) notes.push_back("rows were sorted by time (stable) first");
+    json notes = store_.prepare();
     const std::vector<double>& y = store_.values();
     // The series (and times), plus the differenced copy or fitted values, the residuals and
     // the actual values they are measured against.

@@ -280,7 +280,7 @@ class ResampleStage {
         "ts_resample keeps one entry per bucket and the " + std::to_string(buckets) +
         " buckets so far (frequency " + buckets_.frequency().text + ", " +
         std::to_string(series_.size()) + " series) need more than " +
-        SeriesBudget::mib(budget_.limit()) +
+        stats::Budget::mib(budget_.limit()) +
         "; choose a coarser frequency, fewer groups or columns, or raise memory.budget_mb");
   }
 

@@ -72,9 +72,7 @@ class StationarityStage {
   }
 
   sdk::Result finish(sdk::Call&) {
-    store_.check();
-    json notes = store_.notes();
-    if (store_.sort_by_time()) notes.push_back("rows were sorted by time (stable) before testing");
+    json notes = store_.prepare();
     const std::vector<double>& x = store_.values();
     const auto n = static_cast<std::int64_t>(x.size());
     const std::string& name = store_.value().ref().name;

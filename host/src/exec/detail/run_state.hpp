@@ -72,6 +72,10 @@ class RunState {
   bool may_continue();
   //! The source's next chunk; nullptr at the end or after recording a read failure.
   std::shared_ptr<const io::Chunk> read(io::Source& source);
+  //! Runs `read` (a source read), turning what it throws into the run's input or memory
+  //! failure; nullptr then.
+  template <class Read>
+  std::shared_ptr<const io::Chunk> guarded(Read&& read);
   void report_progress(const io::Source& source, bool force);
   void count(const io::Chunk& chunk, const io::Source& source);
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,13 @@ using json = nlohmann::json;
 //! A finite number as JSON, NaN and infinities as null (JSON has no NaN).
 inline json num(double value) {
   return std::isfinite(value) ? json(value) : json(nullptr);
+}
+
+//! Numbers as a JSON array, each as num() writes it.
+inline json nums(const std::vector<double>& values) {
+  json out = json::array();
+  for (const double value : values) out.push_back(num(value));
+  return out;
 }
 
 //! The shortest text that reads back as exactly `value` ("nan", "inf", "-inf" otherwise).

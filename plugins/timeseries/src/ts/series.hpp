@@ -5,11 +5,11 @@
 //! stationarity tests, forecasts, residual anomalies).
 
 #include <cstdint>
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "detail/budget.hpp"
 #include "detail/columns.hpp"
 #include "quarry/sdk.hpp"
 #include "ts/order.hpp"
@@ -67,18 +67,11 @@ class SeriesBudget {
     if (bytes <= limit()) return;
     throw sdk::Error::out_of_memory(
         tool + " holds the whole series in memory and it does not fit: " + std::to_string(rows) +
-        " rows need more than " + mib(limit()) +
-        (total_ > 0 ? " (half of this call's " + mib(total_) + " memory budget)"
+        " rows need more than " + stats::Budget::mib(limit()) +
+        (total_ > 0 ? " (half of this call's " + stats::Budget::mib(total_) + " memory budget)"
                     : " (the timeseries plugin's limit without a budget)") +
         ". Resample the series first (ts_resample to a coarser frequency), or raise "
         "memory.budget_mb");
-  }
-
-  //! Bytes as "12.5 MiB".
-  [[nodiscard]] static std::string mib(std::uint64_t bytes) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g MiB", static_cast<double>(bytes) / (1 << 20));
-    return buf;
   }
 
  private:
@@ -127,6 +120,15 @@ class SeriesStore {
   void check() const {
     value_.check();
     if (time_) time_->check();
+  }
+
+  //! Readies the whole series for analysis: fails like check(), sorts the rows by time when
+  //! they were not in order, and returns the notes() plus one saying it sorted.
+  [[nodiscard]] json prepare() {
+    check();
+    json out = notes();
+    if (sort_by_time()) out.push_back("rows were sorted by time (stable) first");
+    return out;
   }
 
   //! Sorts the rows by time (stable) when they were not in order; true when it did.
