@@ -26,6 +26,7 @@ json adapt_block(const json& block, ProtocolVersion version) {
 json render_tool(const tools::ToolDescriptor& tool, ProtocolVersion version) {
   json out = {
       {"name", tool.name}, {"description", tool.description}, {"inputSchema", tool.input_schema}};
+  if (out["inputSchema"].is_object()) out["inputSchema"].erase(tools::kReadsKeyword);  // host-only
   if (has_annotations(version) && !tool.annotations.empty()) out["annotations"] = tool.annotations;
   if (has_structured_content(version)) {
     if (!tool.title.empty()) out["title"] = tool.title;

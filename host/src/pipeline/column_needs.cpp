@@ -32,7 +32,7 @@ bool is_keyword(const json& declared, const json& value) {
 }  // namespace
 
 void ColumnNeeds::add_tool(const json& input_schema, const json& arguments) {
-  const auto reads = input_schema.find(kReadsKeyword);
+  const auto reads = input_schema.find(tools::kReadsKeyword);
   if (reads == input_schema.end() || !reads->is_array()) return add_every_column();
   const json properties = input_schema.value("properties", json::object());
   for (const json& argument : *reads) {
@@ -74,11 +74,6 @@ std::vector<std::string> ColumnNeeds::only_columns() const {
 
 void ColumnNeeds::add_name(const std::string& name) {
   if (std::find(names_.begin(), names_.end(), name) == names_.end()) names_.push_back(name);
-}
-
-json without_reads_keyword(json schema) {
-  if (schema.is_object()) schema.erase(kReadsKeyword);
-  return schema;
 }
 
 }  // namespace quarry::pipeline

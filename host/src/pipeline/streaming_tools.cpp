@@ -45,7 +45,7 @@ class FileTool final : public tools::Tool {
         environment_(std::move(environment)),
         offers_output_(offers_output(*inner_)) {
     descriptor_ = inner_->descriptor();
-    descriptor_.input_schema = extend_input_schema(without_reads_keyword(descriptor_.input_schema));
+    descriptor_.input_schema = extend_input_schema(descriptor_.input_schema);
     descriptor_.output_schema = extend_output_schema(descriptor_.output_schema);
     if (offers_output_) {
       descriptor_.input_schema["properties"]["output"] =

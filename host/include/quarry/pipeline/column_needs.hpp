@@ -3,11 +3,13 @@
 //! Which columns a run reads, so that the reader types and parses only those
 //! (io::CsvOptions::only_columns): a describe of 2 columns of a 50-column file pays for 2.
 //!
-//! A streaming tool opts in with the input-schema keyword "x-quarry-reads": the names of its
-//! arguments that name the columns it reads. A string argument names one column (absent:
-//! none); an array of strings names several and an object names them by its keys (absent or
-//! empty: every column, the usual "default: all columns"). A tool without the keyword reads
-//! every column. The keyword is taken out of the schema clients see.
+//! A streaming tool opts in with the input-schema keyword tools::kReadsKeyword
+//! ("x-quarry-reads"): the names of its arguments that name the columns it reads. A string
+//! argument names one column (absent: none); an array of strings names several and an object
+//! names them by its keys (absent or empty: every column, the usual "default: all columns").
+//! A tool without the keyword reads every column. tools/list never shows the keyword.
+
+#include "quarry/tools/tool.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -15,9 +17,6 @@
 #include <vector>
 
 namespace quarry::pipeline {
-
-//! The input-schema keyword listing the arguments that name the columns a tool reads.
-inline constexpr const char* kReadsKeyword = "x-quarry-reads";
 
 //! The union of the columns several consumers read.
 class ColumnNeeds {
@@ -38,8 +37,5 @@ class ColumnNeeds {
   bool every_column_ = false;
   std::vector<std::string> names_;
 };
-
-//! `schema` without the kReadsKeyword, as published to clients.
-[[nodiscard]] nlohmann::json without_reads_keyword(nlohmann::json schema);
 
 }  // namespace quarry::pipeline

@@ -30,6 +30,11 @@ struct ToolDescriptor {
   nlohmann::json annotations = nlohmann::json::object();  //!< MCP ToolAnnotations hints.
 };
 
+//! The input-schema keyword with which a streaming tool names the arguments that name the
+//! columns it reads (see quarry/pipeline/column_needs.hpp). Host-internal: tools/list never
+//! shows it.
+inline constexpr const char* kReadsKeyword = "x-quarry-reads";
+
 //! True when `name` is a valid tool name (1–64 of [a-zA-Z0-9_-]).
 [[nodiscard]] bool is_valid_tool_name(std::string_view name);
 
