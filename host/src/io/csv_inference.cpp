@@ -69,7 +69,7 @@ class InferencePass {
   std::vector<SegmentResult> scan_serially() const;
   std::vector<SegmentResult> scan_in_parallel(std::uint64_t segment_bytes);
   SegmentResult scan_one(SegmentBounds bounds, const ScanControl& control) const {
-    return scan_segment(file_, options_, layout_.dialect, shape_, nulls_, bounds, control);
+    return scan_segment(file_, options_, layout_.dialect, layout_.shape, nulls_, bounds, control);
   }
   void chain(std::vector<SegmentResult>& segments, const std::vector<std::uint64_t>& begins,
              const std::vector<std::exception_ptr>& errors,
@@ -83,7 +83,6 @@ class InferencePass {
   const CsvOptions& options_;
   NullSpellings nulls_;
   CsvLayout layout_;
-  TableShape shape_;
   //! Line number of the first data byte.
   std::uint64_t data_line_ = 1;
 };
@@ -176,28 +175,25 @@ void InferencePass::apply_header(const HeaderRecord& header) {
     for (std::size_t i = 0; i < count; ++i) names[i] = "col_" + std::to_string(i + 1);
   }
   check_forced_names(names);
-  shape_.picks = picked_columns(names);
-  shape_.file_names = names;
+  layout_.shape.picks = picked_columns(names);
+  layout_.shape.file_names = names;
   std::vector<Field> fields;
-  fields.reserve(shape_.picks.size());
-  for (const std::uint32_t c : shape_.picks) {
+  fields.reserve(layout_.shape.picks.size());
+  for (const std::uint32_t c : layout_.shape.picks) {
     Field field;
     field.name = names[c];
     const auto forced = options_.column_types.find(field.name);
-    shape_.forced.push_back(forced != options_.column_types.end());
-    if (shape_.forced.back()) field.type = forced->second;
+    layout_.shape.forced.push_back(forced != options_.column_types.end());
+    if (layout_.shape.forced.back()) field.type = forced->second;
     fields.push_back(std::move(field));
   }
   layout_.schema = std::make_shared<const Schema>(std::move(fields));
-  if (shape_.picks.size() < count) {
-    layout_.report.notes.push_back("read " + std::to_string(shape_.picks.size()) + " of the " +
-                                   std::to_string(count) +
+  if (layout_.shape.picks.size() < count) {
+    layout_.report.notes.push_back("read " + std::to_string(layout_.shape.picks.size()) +
+                                   " of the " + std::to_string(count) +
                                    " columns (those the tools use); the others were not typed or "
                                    "parsed");
   }
-  layout_.file_names = shape_.file_names;
-  layout_.picks = shape_.picks;
-  layout_.forced = shape_.forced;
   layout_.data_begin = options_.header ? header.end : header.begin;
   data_line_ = options_.header ? header.next_line : header.line;
 }
@@ -230,7 +226,7 @@ std::vector<std::uint32_t> InferencePass::picked_columns(
 
 bool InferencePass::worth_splitting(std::uint64_t segment_bytes) const {
   // One-column files keep blank lines as null rows, which a segment cannot know the end of.
-  return options_.threads > 1 && shape_.file_names.size() > 1 &&
+  return options_.threads > 1 && layout_.shape.file_names.size() > 1 &&
          file_.size() - layout_.data_begin >= 2 * segment_bytes;
 }
 
@@ -361,9 +357,9 @@ void InferencePass::chain(std::vector<SegmentResult>& segments,
 }
 
 void InferencePass::finish(std::vector<SegmentResult>& segments) {
-  std::vector<ColumnState> states(shape_.picks.size());
+  std::vector<ColumnState> states(layout_.shape.picks.size());
   for (std::size_t k = 0; k < states.size(); ++k) {
-    if (shape_.forced[k]) states[k].candidates = 0;
+    if (layout_.shape.forced[k]) states[k].candidates = 0;
   }
   std::vector<RaggedRow> ragged;
   std::uint64_t line = data_line_;
@@ -383,7 +379,7 @@ void InferencePass::finish(std::vector<SegmentResult>& segments) {
 
   std::vector<Field> fields = layout_.schema->fields();
   for (std::size_t k = 0; k < fields.size(); ++k) {
-    if (!shape_.forced[k]) fields[k].type = type_from(states[k]);
+    if (!layout_.shape.forced[k]) fields[k].type = type_from(states[k]);
     ColumnReport column;
     column.name = fields[k].name;
     column.type = fields[k].type;
@@ -426,7 +422,7 @@ void InferencePass::merge_segment(SegmentResult& segment, std::uint64_t line_off
 void InferencePass::add_ragged_notes(const std::vector<RaggedRow>& ragged) {
   std::size_t padded = 0;
   std::size_t skipped = 0;
-  const std::string expected = std::to_string(shape_.file_names.size());
+  const std::string expected = std::to_string(layout_.shape.file_names.size());
   for (const RaggedRow& row : ragged) {
     const std::string line = "line " + std::to_string(row.line);
     if (!row.skipped && ++padded <= kMaxRaggedNotes) {
@@ -434,7 +430,8 @@ void InferencePass::add_ragged_notes(const std::vector<RaggedRow>& ragged) {
                                      " fields, expected " + expected + "; padded or truncated");
     } else if (row.skipped && ++skipped <= kMaxRaggedNotes) {
       layout_.report.notes.push_back(
-          line + " skipped: " + ragged_counts(row.fields, shape_.file_names.size(), options_));
+          line +
+          " skipped: " + ragged_counts(row.fields, layout_.shape.file_names.size(), options_));
     }
   }
 }

@@ -41,8 +41,9 @@ class RangeParser {
         range_(range),
         quote_(context.layout.dialect.quote),
         builder_(context.layout.schema, range.rows, context.pool),
-        filter_(context.layout.file_names.size(), context.on_ragged_row),
-        batch_(context.layout.picks, batch_fields(context.layout.picks.size(), range.rows)),
+        filter_(context.layout.shape.file_names.size(), context.on_ragged_row),
+        batch_(context.layout.shape.picks,
+               batch_fields(context.layout.shape.picks.size(), range.rows)),
         batch_row_(range.first_row) {
     types_.reserve(context.layout.schema->size());
     for (const Field& field : context.layout.schema->fields()) types_.push_back(field.type);
@@ -68,7 +69,7 @@ class RangeParser {
                                 [this](const Record& record) { on_record(record); });
       } catch (const ScanError& error) {
         throw_scan_error(error, context_.file, window.data() + window.size(), quote_,
-                         context_.limits, &context_.layout.file_names);
+                         context_.limits, &context_.layout.shape.file_names);
       }
       flush();  // the batch points into the window, which is about to move
       if (last) break;
@@ -89,7 +90,7 @@ class RangeParser {
     const RecordFilter::Decision decision = filter_.decide(record);
     if (decision.action == RecordFilter::Action::kRaggedError) {
       throw InputError("the row has " + std::to_string(record.size) + " fields, expected " +
-                           std::to_string(context_.layout.file_names.size()),
+                           std::to_string(context_.layout.shape.file_names.size()),
                        "fix the row, or set on_ragged_row to 'skip' or 'pad'",
                        ErrorLocation{context_.file, record.line, {}});
     }

@@ -29,18 +29,23 @@ struct ChunkRange {
   std::int64_t rows = 0;
 };
 
+//! The table as the header defines it, before any row is read.
+struct TableShape {
+  //! Every column of the file: fields per record and names for messages.
+  std::vector<std::string> file_names;
+  //! The file column of each column read (all of them unless CsvOptions::only_columns).
+  std::vector<std::uint32_t> picks;
+  //! Per column read: its type is forced by CsvOptions::column_types, so it is not classified.
+  std::vector<bool> forced;
+};
+
 //! Everything the inference pass found.
 struct CsvLayout {
   Dialect dialect;
   //! The columns read (all, or CsvOptions::only_columns), in file order.
   std::shared_ptr<const Schema> schema;
-  //! Every column of the file (the schema may hold fewer): fields per record and names for
-  //! messages.
-  std::vector<std::string> file_names;
-  //! Per schema column: its index among the file's fields.
-  std::vector<std::uint32_t> picks;
-  //! Per schema column: the type was forced by CsvOptions::column_types.
-  std::vector<bool> forced;
+  //! The file's columns and which of them are read (the schema may hold fewer).
+  TableShape shape;
   std::vector<ChunkRange> chunks;
   //! First byte after the BOM and header.
   std::uint64_t data_begin = 0;

@@ -18,16 +18,6 @@
 
 namespace quarry::io::detail {
 
-//! The table as the header defines it, before any row is read.
-struct TableShape {
-  //! Every column of the file: fields per record and names for messages.
-  std::vector<std::string> file_names;
-  //! The file column of each column read (all of them unless CsvOptions::only_columns).
-  std::vector<std::uint32_t> picks;
-  //! Per column read: its type is forced by CsvOptions::column_types, so it is not classified.
-  std::vector<bool> forced;
-};
-
 //! What the values of one column seen so far allow it to be.
 struct ColumnState {
   std::uint8_t candidates = kClassAll;
