@@ -167,7 +167,11 @@ class BatchTool final : public tools::Tool {
     RetryPolicy policy;
     policy.retries = arguments.value("retries", 2u);
     std::vector<json> entries(files.size());
-    run_files(files, stages, arguments, environment, policy, concurrency, context, entries);
+    const std::vector<std::string> columns =
+        columns_to_read(*plugins_, stage_specs(arguments), arguments.value("input", json::object()),
+                        arguments.contains("output_dir"));
+    run_files(files, stages, columns, arguments, environment, policy, concurrency, context,
+              entries);
     return render(arguments, files.size(), std::move(entries), context.cancelled());
   }
 
@@ -196,7 +200,8 @@ class BatchTool final : public tools::Tool {
   }
 
   void run_files(const std::vector<fs::path>& files,
-                 const std::vector<std::shared_ptr<exec::Stage>>& stages, const json& arguments,
+                 const std::vector<std::shared_ptr<exec::Stage>>& stages,
+                 const std::vector<std::string>& columns, const json& arguments,
                  const Environment& environment, const RetryPolicy& policy, unsigned concurrency,
                  tools::CallContext& context, std::vector<json>& entries) const {
     const bool stop_on_error = arguments.value("stop_on_error", false);
@@ -216,7 +221,8 @@ class BatchTool final : public tools::Tool {
         const auto outcome = with_retries(
             policy,
             [&](std::uint32_t attempt) {
-              auto result = run_file(files[i], stages, arguments, environment, file_context);
+              auto result =
+                  run_file(files[i], stages, columns, arguments, environment, file_context);
               result.entry["attempts"] = attempt;
               return result;
             },
@@ -241,8 +247,8 @@ class BatchTool final : public tools::Tool {
 
   FileOutcome run_file(const fs::path& file,
                        const std::vector<std::shared_ptr<exec::Stage>>& stages,
-                       const json& arguments, const Environment& environment,
-                       tools::CallContext& context) const {
+                       const std::vector<std::string>& columns, const json& arguments,
+                       const Environment& environment, tools::CallContext& context) const {
     FileOutcome outcome;
     outcome.entry = {{"path", display_path(file)}};
     json source = arguments.value("input", json::object());
@@ -250,10 +256,7 @@ class BatchTool final : public tools::Tool {
     std::unique_ptr<io::Source> input;
     std::unique_ptr<FileOutput> output;
     try {
-      ColumnNeeds needs = column_needs(*plugins_, stage_specs(arguments));
-      if (arguments.contains("output_dir")) needs.add_every_column();
-      if (source.contains("where")) needs.add_filter(source.value("where", ""));
-      input = open_input(source, environment, context, needs.only_columns());
+      input = open_input(source, environment, context, columns);
       if (arguments.contains("output_dir"))
         output =
             std::make_unique<FileOutput>(output_for(file, arguments), environment, input->schema());

@@ -57,11 +57,9 @@ class PipelineTool final : public tools::Tool {
     std::unique_ptr<io::Source> source;
     std::unique_ptr<FileOutput> sink;
     try {
-      ColumnNeeds needs = column_needs(*plugins_, arguments["stages"]);
-      if (arguments.contains("output")) needs.add_every_column();
-      if (arguments["input"].contains("where"))
-        needs.add_filter(arguments["input"].value("where", ""));
-      source = open_input(arguments["input"], *environment_, context, needs.only_columns());
+      source = open_input(arguments["input"], *environment_, context,
+                          columns_to_read(*plugins_, arguments["stages"], arguments["input"],
+                                          arguments.contains("output")));
       if (arguments.contains("output")) {
         sink = std::make_unique<FileOutput>(arguments["output"], *environment_, source->schema());
       }

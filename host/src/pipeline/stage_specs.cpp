@@ -1,5 +1,7 @@
 #include "quarry/pipeline/stage_specs.hpp"
 
+#include "quarry/pipeline/column_needs.hpp"
+
 #include "quarry/pipeline/plugin_stage.hpp"
 #include "quarry/tools/schema_validator.hpp"
 #include "quarry/tools/streaming.hpp"
@@ -36,9 +38,12 @@ tools::ToolPtr find_tool(const std::vector<tools::ToolPtr>& available, const std
 
 }  // namespace
 
-ColumnNeeds column_needs(const tools::ToolProvider& plugins, const json& specs) {
+std::vector<std::string> columns_to_read(const tools::ToolProvider& plugins, const json& specs,
+                                         const json& input, bool writes_rows) {
+  if (writes_rows) return {};  // the file gets every column
   const auto available = plugins.tools();
   ColumnNeeds needs;
+  if (input.contains("where")) needs.add_filter(input.value("where", ""));
   for (const json& spec : specs) {
     const auto tool = find_tool(available, spec.value("tool", ""));
     if (tool == nullptr) {
@@ -47,7 +52,7 @@ ColumnNeeds column_needs(const tools::ToolProvider& plugins, const json& specs) 
     }
     needs.add_tool(tool->descriptor().input_schema, spec.value("arguments", json::object()));
   }
-  return needs;
+  return needs.only_columns();
 }
 
 std::vector<std::shared_ptr<exec::Stage>> build_stages(const tools::ToolProvider& plugins,

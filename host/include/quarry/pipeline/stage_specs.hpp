@@ -5,7 +5,6 @@
 //! `pipeline_run` and `batch_run`.
 
 #include "quarry/exec/executor.hpp"
-#include "quarry/pipeline/column_needs.hpp"
 #include "quarry/pipeline/environment.hpp"
 #include "quarry/tools/catalog.hpp"
 
@@ -28,10 +27,13 @@ namespace quarry::pipeline {
     const tools::ToolProvider& plugins, const nlohmann::json& specs,
     const Environment& environment);
 
-//! What the tools of `specs` read (see column_needs.hpp); every column for a tool that is
-//! not found (build_stages() reports it).
-[[nodiscard]] ColumnNeeds column_needs(const tools::ToolProvider& plugins,
-                                       const nlohmann::json& specs);
+//! The columns a run of `specs` over `input` (the source arguments, with its `where`) reads,
+//! or empty for every column: when `writes_rows`, or when a tool is not found (build_stages()
+//! reports it) or reads everything. See column_needs.hpp.
+[[nodiscard]] std::vector<std::string> columns_to_read(const tools::ToolProvider& plugins,
+                                                       const nlohmann::json& specs,
+                                                       const nlohmann::json& input,
+                                                       bool writes_rows);
 
 //! The stages' results (structured content, or the error) as a JSON array, and their
 //! text renderings appended to `text` as "[tool] ..." paragraphs.
