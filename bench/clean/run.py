@@ -27,22 +27,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from measure import measure  # noqa: E402  (bench/measure.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STATS = os.path.join(os.path.dirname(HERE), "stats")
-
-
-def measure(argv):
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    out = proc.stdout.read().decode()
-    err = proc.stderr.read().decode()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(argv[:3])} failed:\n{err[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024.0, out
 
 
 def quarry_argv(build, data_dir, path, out_root, fill, extra, approximate):
@@ -97,7 +87,7 @@ def main():
         for name, argv in engines.items():
             if name not in args.engines:
                 continue
-            best = min((measure(argv) for _ in range(args.repeat)), key=lambda r: r[0])
+            best = min((measure(argv, keep_stdout=True) for _ in range(args.repeat)), key=lambda r: r[0])
             cell[name] = best[:2]
             print(f"{size:>9} {name:<7} {best[0]:8.2f} s {best[1]:8.1f} MiB", file=sys.stderr)
             if name == "quarry":

@@ -20,24 +20,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from measure import measure  # noqa: E402  (bench/measure.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TASKS = ["describe", "correlation", "groupby"]
 XS = [f"x{i}" for i in range(9)]
-
-
-def measure_rss(argv, cwd=None):
-    """Like measure(), but with the child's peak RSS from wait4."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode()
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(argv)} failed:\n{err[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024.0
 
 
 def quarry_argv(build, data_dir, task, path):
@@ -86,7 +75,7 @@ def main():
         for task in TASKS:
             cell = {"rows": size, "task": task}
             for name, argv in engines(build, os.path.dirname(path)).items():
-                best = min((measure_rss(argv(task, path)) for _ in range(args.repeat)), key=lambda r: r[0])
+                best = min((measure(argv(task, path)) for _ in range(args.repeat)), key=lambda r: r[0])
                 cell[name] = best
                 print(f"{size:>9} {task:<12} {name:<7} {best[0]:8.2f} s {best[1]:8.1f} MiB", file=sys.stderr)
             rows.append(cell)
