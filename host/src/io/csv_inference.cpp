@@ -232,10 +232,11 @@ bool InferencePass::worth_splitting(std::uint64_t segment_bytes) const {
 
 std::vector<SegmentResult> InferencePass::scan_rows() {
   const std::uint64_t data_bytes = file_.size() - layout_.data_begin;
-  const std::uint64_t per_thread =
+  // About kSegmentsPerThread segments per thread, but never smaller than two chunks.
+  const std::uint64_t even_share =
       data_bytes / (std::uint64_t{options_.threads} * kSegmentsPerThread + 1);
   const std::uint64_t segment_bytes =
-      std::max<std::uint64_t>({per_thread, 2 * std::uint64_t{options_.chunk_bytes}, 64ULL << 10});
+      std::max<std::uint64_t>({even_share, 2 * std::uint64_t{options_.chunk_bytes}, 64ULL << 10});
   if (!worth_splitting(segment_bytes)) return scan_serially();
   try {
     return scan_in_parallel(segment_bytes);

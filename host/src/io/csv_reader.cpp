@@ -5,7 +5,6 @@
 #include "io/detail/input_file.hpp"
 
 #include <atomic>
-#include <cstring>
 #include <mutex>
 
 namespace quarry::io {
