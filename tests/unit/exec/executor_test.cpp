@@ -317,9 +317,11 @@ TEST(Executor, ChunksInFlightStayWithinThePlanWhateverTheInputLength) {
     const std::uint64_t budget = 16ull << 20;
     const auto result = run(source, {slow}, context, budget);
     ASSERT_TRUE(result.complete());
-    // +2: the input node holds one chunk it could not yet pass to the full limiter, and
-    // reads one ahead to know which chunk is the last.
-    EXPECT_LE(source.max_live(), int(plan_flow(budget, 2).max_chunks_in_flight) + 2) << chunks;
+    // +3: the input node holds one chunk it could not yet pass to the full limiter, reads
+    // one ahead to know which chunk is the last, and a retired chunk's last reference (the
+    // retire task's copy of its message) goes only after that task has let the next one in.
+    // What matters is that the bound does not grow with the input (10 vs 1000 chunks).
+    EXPECT_LE(source.max_live(), int(plan_flow(budget, 2).max_chunks_in_flight) + 3) << chunks;
     EXPECT_EQ(source.live(), 0);
   }
 }
