@@ -1,9 +1,11 @@
 #include "app/commands.hpp"
 #include "app/host.hpp"
+#include "app/startup_snapshot.hpp"
 #include "quarry/log/logging.hpp"
 #include "quarry/mcp/session.hpp"
 #include "quarry/mcp/stdio_channel.hpp"
 #include "quarry/registry/watcher.hpp"
+#include "quarry/startup/handover.hpp"
 #include "quarry/version.hpp"
 
 #include <pthread.h>
@@ -15,7 +17,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
 namespace quarry::app {
@@ -59,6 +66,34 @@ mcp::SessionOptions session_options(const config::Settings& settings) {
   return options;
 }
 
+//! The session the `quarry` front began, when it exec'd this engine (see startup/handover.hpp).
+std::optional<startup::Handover> take_handover() {
+  const char* named = std::getenv(startup::kHandoverFdVariable);
+  if (named == nullptr) return std::nullopt;
+  const int fd = std::atoi(named);
+  unsetenv(startup::kHandoverFdVariable);
+  std::string text;
+  char chunk[64 * 1024];
+  ssize_t n = 0;
+  while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::runtime_error(std::string("cannot read it: ") + std::strerror(errno));
+    text.append(chunk, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return startup::Handover::decode(text);
+}
+
+//! The files and directories whose state the startup snapshot's answers depend on.
+SnapshotInputs snapshot_inputs(const Host& host) {
+  SnapshotInputs inputs;
+  std::error_code ec;
+  inputs.files.push_back(std::filesystem::read_symlink("/proc/self/exe", ec).string());
+  for (const auto& file : host.config.consulted_files()) inputs.files.push_back(file.string());
+  for (const auto& dir : host.plugins->options().dirs) inputs.directories.push_back(dir.string());
+  return inputs;
+}
+
 }  // namespace
 
 int run_serve(const GlobalOptions& global) {
@@ -68,8 +103,19 @@ int run_serve(const GlobalOptions& global) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  std::optional<startup::Handover> handover;
+  std::string handover_problem;
+  try {
+    handover = take_handover();
+  } catch (const std::exception& e) {
+    handover_problem = e.what();
+  }
+  auto snapshot_target = SnapshotTarget::take_from_environment();
+
   auto config = load_config(global);
   log::install(config.settings().log);
+  if (!handover_problem.empty())
+    spdlog::error("the session begun by the quarry front is lost: {}", handover_problem);
   const auto& settings = config.settings();
   // Tool calls block their worker, so allow one thread per concurrent call besides the cores.
   // Set on the first call: starting TBB costs milliseconds a client listing tools would wait.
@@ -83,8 +129,20 @@ int run_serve(const GlobalOptions& global) {
 
   Host host = build_host(std::move(config));
   mcp::StdioChannel channel(STDIN_FILENO, mcp_fd);
+  if (handover) channel.unread(handover->unread);
+  const mcp::SessionOptions recorded_options = options;
   mcp::Session session(std::move(options), host.catalog, host.stats, channel);
-  host.catalog->set_change_listener([&session] { session.tools_changed(); });
+  if (handover && handover->initialize) session.resume(*handover->initialize);
+  std::unique_ptr<StartupSnapshotKeeper> snapshot;
+  if (snapshot_target) {
+    snapshot = std::make_unique<StartupSnapshotKeeper>(
+        std::move(*snapshot_target), snapshot_inputs(host), recorded_options, host.catalog,
+        handover ? handover->served : std::nullopt, [&session] { session.tools_changed(); });
+  }
+  host.catalog->set_change_listener([&session, &snapshot] {
+    session.tools_changed();
+    if (snapshot) snapshot->refresh();
+  });
   std::atomic<int> signal_received{0};
   watch_signals(channel, signal_received);
   std::unique_ptr<registry::PluginWatcher> watcher;

@@ -110,8 +110,9 @@ fs::path absolute_base(const fs::path& base_dir) {
 //! A config file to read, and what named it (for messages).
 struct ConfigFile {
   fs::path path;
-  std::string named_by;  //!< "--config", "env QUARRY_CONFIG" or "the default search"
-  std::string remedy;    //!< what to do when it cannot be used
+  std::string named_by;   //!< "--config", "env QUARRY_CONFIG" or "the default search"
+  std::string remedy;     //!< what to do when it cannot be used
+  bool searched = false;  //!< found by the default search rather than named
 };
 
 //! Where the default search looks, in order.
@@ -148,7 +149,7 @@ std::optional<ConfigFile> locate(const LoadRequest& request, const Environment& 
     std::error_code error;
     if (fs::exists(candidate, error)) {
       return ConfigFile{candidate, "the default search",
-                        "Fix its permissions, or move it away to run with the defaults."};
+                        "Fix its permissions, or move it away to run with the defaults.", true};
     }
   }
   return std::nullopt;
@@ -296,10 +297,16 @@ Config Config::load(const LoadRequest& request) {
   const Environment environment = parse_environment(request.environment);
   Layers layers(absolute_base(request.base_dir), find_home(environment));
   Config config;
-  if (const auto file = locate(request, environment, layers.site(Origin{}))) {
+  const auto file = locate(request, environment, layers.site(Origin{}));
+  if (file) {
     layers.apply_file(parse_text(read_text(*file), file->path), file->path);
     config.file_ = file->path;
   }
+  // An explicitly named file is the only one that matters; otherwise a default candidate
+  // that appears later would change the outcome too.
+  config.consulted_ = file && !file->searched
+                          ? std::vector<fs::path>{file->path}
+                          : default_candidates(environment, layers.site(Origin{}));
   layers.apply_environment(environment);
   layers.apply_overrides(request.overrides);
   layers.apply_defaults();

@@ -103,6 +103,10 @@ class Session::Impl {
     });
   }
 
+  bool resume(const json& initialize_params) {
+    return initialize_params.is_object() && adopt_handshake(initialize_params).has_value();
+  }
+
   void tools_changed() {
     std::vector<json> subscriptions;
     bool legacy_initialized = false;
@@ -287,12 +291,10 @@ class Session::Impl {
     return {{"tools", {{"listChanged", true}}}, {"logging", json::object()}};
   }
 
-  json initialize(const json& id, const json& params) {
+  //! Negotiates the version `params` (of an initialize) asks for; nullopt when it names none.
+  std::optional<ProtocolVersion> adopt_handshake(const json& params) {
     const auto requested = params.find("protocolVersion");
-    if (requested == params.end() || !requested->is_string()) {
-      return make_error(id, invalid_params("initialize needs params.protocolVersion, a string such "
-                                           "as \"2025-06-18\""));
-    }
+    if (requested == params.end() || !requested->is_string()) return std::nullopt;
     const ProtocolVersion version = negotiate_handshake(requested->get<std::string>());
     {
       std::lock_guard lock(mutex_);
@@ -303,8 +305,20 @@ class Session::Impl {
     if (const auto info = params.find("clientInfo"); info != params.end() && info->is_object()) {
       client = info->value("name", "unnamed") + " " + info->value("version", "");
     }
-    spdlog::info("initialize from {}: asked {}, speaking {}", client, requested->dump(),
-                 to_string(version));
+    if (options_.log_handshake) {
+      spdlog::info("initialize from {}: asked {}, speaking {}", client, requested->dump(),
+                   to_string(version));
+    }
+    return version;
+  }
+
+  json initialize(const json& id, const json& params) {
+    const auto negotiated = params.is_object() ? adopt_handshake(params) : std::nullopt;
+    if (!negotiated) {
+      return make_error(id, invalid_params("initialize needs params.protocolVersion, a string such "
+                                           "as \"2025-06-18\""));
+    }
+    const ProtocolVersion version = *negotiated;
     json server_info = {{"name", options_.identity.name}, {"version", options_.identity.version}};
     if (has_structured_content(version)) server_info["title"] = options_.identity.title;
     json result = {{"protocolVersion", to_string(version)},
@@ -615,6 +629,10 @@ Session::~Session() = default;
 void Session::handle_line(std::string_view line) {
   impl_->handle_line(line);
 }
+bool Session::resume(const nlohmann::json& initialize_params) {
+  return impl_->resume(initialize_params);
+}
+
 void Session::tools_changed() {
   impl_->tools_changed();
 }

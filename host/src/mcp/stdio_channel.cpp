@@ -52,6 +52,11 @@ void StdioChannel::send(const nlohmann::json& message) {
   }
 }
 
+void StdioChannel::unread(std::string_view bytes) {
+  buffer_.insert(0, bytes);
+  scan_from_ = 0;
+}
+
 void StdioChannel::stop() const {
   const char byte = 1;
   [[maybe_unused]] const auto ignored = write(wake_write_, &byte, 1);

@@ -1,4 +1,4 @@
-#include "registry/detail/atomic_file.hpp"
+#include "quarry/registry/atomic_file.hpp"
 
 #include "registry/detail/unique_fd.hpp"
 
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-namespace quarry::registry::detail {
+namespace quarry::registry {
 namespace {
 
 namespace fs = std::filesystem;
@@ -61,13 +61,13 @@ class TempFile {
 };
 
 void fsync_directory(const fs::path& dir) {
-  const UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  const detail::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd) throw_errno(errno, "cannot open directory", dir);
   if (::fsync(fd.get()) != 0) throw_errno(errno, "cannot fsync directory", dir);
 }
 
 void copy_contents(const fs::path& source, TempFile& out) {
-  const UniqueFd fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  const detail::UniqueFd fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) throw_errno(errno, "cannot open", source);
   std::string buffer(64 * 1024, '\0');
   for (;;) {
@@ -94,4 +94,4 @@ void copy_file_atomically(const fs::path& source, const fs::path& target) {
   temp.commit(target);
 }
 
-}  // namespace quarry::registry::detail
+}  // namespace quarry::registry

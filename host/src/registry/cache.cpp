@@ -1,6 +1,6 @@
 #include "registry/detail/cache.hpp"
 
-#include "registry/detail/atomic_file.hpp"
+#include "quarry/registry/atomic_file.hpp"
 #include "registry/detail/mapped_file.hpp"
 
 #include <quarry/plugin.h>

@@ -1,9 +1,15 @@
 #include "quarry/registry/hash.hpp"
 
-#include "registry/detail/mapped_file.hpp"
+#include "registry/detail/unique_fd.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <bit>
+#include <cerrno>
 #include <cstring>
+#include <system_error>
+#include <vector>
 
 namespace quarry::registry {
 namespace {
@@ -36,21 +42,36 @@ std::uint64_t merge_round(std::uint64_t acc, std::uint64_t value) {
   return acc * kPrime1 + kPrime4;
 }
 
-// Consumes whole 32-byte stripes; returns the combined accumulator.
-std::uint64_t hash_stripes(const std::byte*& p, const std::byte* end) {
-  std::uint64_t v1 = kPrime1 + kPrime2, v2 = kPrime2, v3 = 0, v4 = 0 - kPrime1;
-  for (; end - p >= 32; p += 32) {
-    v1 = mix_round(v1, read64(p));
-    v2 = mix_round(v2, read64(p + 8));
-    v3 = mix_round(v3, read64(p + 16));
-    v4 = mix_round(v4, read64(p + 24));
+constexpr std::size_t kStripe = 32;
+
+//! XXH64's four lanes over whole 32-byte stripes, fed in any number of pieces.
+class StripeLanes {
+ public:
+  //! Consumes every whole stripe of `bytes`; returns how many bytes that was.
+  std::size_t consume(std::span<const std::byte> bytes) {
+    const std::byte* p = bytes.data();
+    const std::byte* const end = p + bytes.size() / kStripe * kStripe;
+    for (; p != end; p += kStripe) {
+      v1_ = mix_round(v1_, read64(p));
+      v2_ = mix_round(v2_, read64(p + 8));
+      v3_ = mix_round(v3_, read64(p + 16));
+      v4_ = mix_round(v4_, read64(p + 24));
+    }
+    return bytes.size() / kStripe * kStripe;
   }
-  std::uint64_t h = std::rotl(v1, 1) + std::rotl(v2, 7) + std::rotl(v3, 12) + std::rotl(v4, 18);
-  h = merge_round(h, v1);
-  h = merge_round(h, v2);
-  h = merge_round(h, v3);
-  return merge_round(h, v4);
-}
+  //! The lanes folded into one accumulator.
+  [[nodiscard]] std::uint64_t combine() const {
+    std::uint64_t h =
+        std::rotl(v1_, 1) + std::rotl(v2_, 7) + std::rotl(v3_, 12) + std::rotl(v4_, 18);
+    h = merge_round(h, v1_);
+    h = merge_round(h, v2_);
+    h = merge_round(h, v3_);
+    return merge_round(h, v4_);
+  }
+
+ private:
+  std::uint64_t v1_ = kPrime1 + kPrime2, v2_ = kPrime2, v3_ = 0, v4_ = 0 - kPrime1;
+};
 
 std::uint64_t hash_tail(std::uint64_t h, const std::byte* p, const std::byte* end) {
   for (; end - p >= 8; p += 8) h = std::rotl(h ^ mix_round(0, read64(p)), 27) * kPrime1 + kPrime4;
@@ -67,19 +88,45 @@ std::uint64_t hash_tail(std::uint64_t h, const std::byte* p, const std::byte* en
   return h ^ (h >> 32);
 }
 
+//! XXH64's ending: the stripes' accumulator (or the short-input seed), the length, the tail.
+std::uint64_t finish(const StripeLanes& lanes, std::uint64_t length,
+                     std::span<const std::byte> tail) {
+  std::uint64_t h = length >= kStripe ? lanes.combine() : kPrime5;
+  h += length;
+  return hash_tail(h, tail.data(), tail.data() + tail.size());
+}
+
 }  // namespace
 
 std::uint64_t content_hash(std::span<const std::byte> bytes) {
-  const std::byte* p = bytes.data();
-  const std::byte* end = p + bytes.size();
-  std::uint64_t h = bytes.size() >= 32 ? hash_stripes(p, end) : kPrime5;
-  h += bytes.size();
-  return hash_tail(h, p, end);
+  StripeLanes lanes;
+  const std::size_t consumed = lanes.consume(bytes);
+  return finish(lanes, bytes.size(), bytes.subspan(consumed));
 }
 
 std::uint64_t hash_file(const std::filesystem::path& file) {
-  const detail::MappedFile mapped(file);
-  return content_hash(mapped.bytes());
+  // Read, not mapped: on virtual machines, setting up the page tables of a mapping costs
+  // several times more than copying the same bytes from the page cache.
+  const detail::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw std::system_error(errno, std::generic_category(), "cannot open " + file.string());
+  constexpr std::size_t kPiece = 128 << 10;  // a multiple of the stripe, small enough for L2
+  std::vector<std::byte> buffer(kPiece + kStripe);
+  StripeLanes lanes;
+  std::uint64_t length = 0;
+  std::size_t held = 0;  // bytes at the front of `buffer` not yet consumed (< one stripe)
+  while (true) {
+    const ssize_t n = ::read(fd.get(), buffer.data() + held, kPiece);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      throw std::system_error(errno, std::generic_category(), "cannot read " + file.string());
+    if (n == 0) break;
+    length += static_cast<std::uint64_t>(n);
+    held += static_cast<std::size_t>(n);
+    const std::size_t consumed = lanes.consume(std::span(buffer.data(), held));
+    std::memmove(buffer.data(), buffer.data() + consumed, held - consumed);
+    held -= consumed;
+  }
+  return finish(lanes, length, std::span(buffer.data(), held));
 }
 
 }  // namespace quarry::registry

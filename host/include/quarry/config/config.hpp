@@ -150,6 +150,11 @@ class Config {
   [[nodiscard]] const Settings& settings() const { return settings_; }
   //! The file that was read, if any.
   [[nodiscard]] const std::optional<std::filesystem::path>& file() const { return file_; }
+  //! Every config file whose presence or contents decide this configuration (whether or
+  //! not it exists): the named file, or every default candidate.
+  [[nodiscard]] const std::vector<std::filesystem::path>& consulted_files() const {
+    return consulted_;
+  }
   //! Every key with its effective value and origin, sorted by key.
   [[nodiscard]] std::vector<ShownValue> show() const;
 
@@ -159,6 +164,7 @@ class Config {
  private:
   Settings settings_;
   std::optional<std::filesystem::path> file_;
+  std::vector<std::filesystem::path> consulted_;
   std::map<std::string, Origin> origins_;
 };
 

@@ -47,6 +47,8 @@ struct SessionOptions {
   //! need, such as the thread pool's limits, so that a client listing tools does not wait
   //! for it.
   std::function<void()> before_first_call;
+  //! Log each handshake (client name, versions) at info level.
+  bool log_handshake = true;
 };
 
 //! Serves MCP messages. Feed it lines with `handle_line`; it answers through the sink.
@@ -61,6 +63,10 @@ class Session {
 
   //! Handles one line of input (one JSON-RPC message or, for 2025-03-26, a batch).
   void handle_line(std::string_view line);
+  //! Continues a session whose `initialize` (with these params) was already answered by
+  //! another process, the `quarry` front: negotiates as initialize does, sends nothing.
+  //! False when the params name no protocol version.
+  bool resume(const nlohmann::json& initialize_params);
   //! Announces `notifications/tools/list_changed` to clients that can receive it.
   void tools_changed();
   //! Cancels every running call; their responses are suppressed.

@@ -33,6 +33,9 @@ class StdioChannel final : public MessageSink {
   enum class ReadStatus { kLine, kEndOfFile, kStopped, kTooLong };
   //! Blocks for the next line (without its newline).
   ReadStatus read_line(std::string& line);
+  //! Makes `bytes` the next input, ahead of anything still unread on the fd (the messages a
+  //! previous process read from the same stream but left to this one).
+  void unread(std::string_view bytes);
   //! Makes a blocked or later `read_line` return kStopped. Async-signal-safe.
   void stop() const;
 

@@ -13,7 +13,7 @@ namespace quarry::registry {
 //! XXH64 of `bytes` with seed 0.
 [[nodiscard]] std::uint64_t content_hash(std::span<const std::byte> bytes);
 
-//! XXH64 of a file's contents (memory-mapped). Throws std::system_error naming the
+//! XXH64 of a file's contents, read in pieces. Throws std::system_error naming the
 //! file when it cannot be opened or read.
 [[nodiscard]] std::uint64_t hash_file(const std::filesystem::path& file);
 
