@@ -132,7 +132,13 @@ int run_serve(const GlobalOptions& global) {
   if (handover) channel.unread(handover->unread);
   const mcp::SessionOptions recorded_options = options;
   mcp::Session session(std::move(options), host.catalog, host.stats, channel);
-  if (handover && handover->initialize) session.resume(*handover->initialize);
+  if (handover && handover->initialize) {
+    session.resume(*handover->initialize);
+    spdlog::debug(
+        "continuing the session the quarry front began: it answered {} from the "
+        "startup snapshot",
+        handover->served ? "initialize and tools/list" : "initialize");
+  }
   std::unique_ptr<StartupSnapshotKeeper> snapshot;
   if (snapshot_target) {
     snapshot = std::make_unique<StartupSnapshotKeeper>(
