@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace quarry::testing {
 namespace {
@@ -86,6 +87,51 @@ TEST_F(StartupSnapshot, ReplaysTheEnginesOwnAnswersAndHandsTheSessionOver) {
   // The engine continues the session the front began: calls work without a new initialize.
   ASSERT_TRUE(second.health.contains("result")) << second.health.dump();
   EXPECT_FALSE(second.health["result"].value("isError", false)) << second.health.dump();
+}
+
+//! The one snapshot file of this test's launches.
+fs::path only_snapshot(const fs::path& cache_home) {
+  const fs::directory_iterator entries(cache_home / "quarry" / "startup");
+  return entries->path();
+}
+
+//! Ends the session and returns the list_changed notifications it sent: the engine records
+//! (and compares) its own answers by the time it exits, however slow the machine.
+std::vector<json> list_changes_by_exit(McpProcess& server) {
+  server.request("ping");  // the front leaves ping to the engine: it is running from here on
+  server.close_stdin();
+  EXPECT_EQ(server.wait_exit(30s), 0);
+  while (server.read_message(100ms)) {
+  }
+  return server.take_notifications("notifications/tools/list_changed");
+}
+
+TEST_F(StartupSnapshot, SaysNothingWhenTheReplayedListWasCurrent) {
+  (void)open_session();
+  McpProcess server(args(), env());
+  server.initialize("2025-11-25");
+  server.request("tools/list");
+  EXPECT_TRUE(list_changes_by_exit(server).empty());
+}
+
+TEST_F(StartupSnapshot, AnnouncesAChangedListWhenTheReplayedOneWasOutOfDate) {
+  (void)open_session();
+  // Make the recorded answers look different from the engine's (as when a plugin changed
+  // between the front's check and the engine's scan): only the digest is altered.
+  const fs::path file = only_snapshot(cache_.path());
+  std::ifstream in(file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const auto at = text.find("\"digest\":");
+  ASSERT_NE(at, std::string::npos);
+  const auto end = text.find_first_not_of("0123456789", at + 9);
+  text.replace(at, end - at, "\"digest\":1");
+  std::ofstream(file, std::ios::binary) << text;
+
+  McpProcess server(args(), env());
+  server.initialize("2025-11-25");
+  server.request("tools/list");
+  EXPECT_EQ(list_changes_by_exit(server).size(), 1u);
 }
 
 TEST_F(StartupSnapshot, StepsAsideWhenAPluginIsAdded) {
