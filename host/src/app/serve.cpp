@@ -115,7 +115,11 @@ int run_serve(const GlobalOptions& global) {
   auto config = load_config(global);
   log::install(config.settings().log);
   if (!handover_problem.empty())
-    spdlog::error("the session begun by the quarry front is lost: {}", handover_problem);
+    spdlog::error(
+        "the session begun by the quarry front is lost ({}); the client must reconnect. If it "
+        "happens again, run quarry-engine directly (or remove ~/.cache/quarry/startup) and "
+        "report it",
+        handover_problem);
   const auto& settings = config.settings();
   // Tool calls block their worker, so allow one thread per concurrent call besides the cores.
   // Set on the first call: starting TBB costs milliseconds a client listing tools would wait.

@@ -94,7 +94,6 @@ startup::Snapshot record_answers(const mcp::SessionOptions& options,
   mcp::SessionOptions quiet = options;
   quiet.log_handshake = false;
   startup::Snapshot snapshot;
-  snapshot.newest_version = std::string(mcp::to_string(mcp::kNewestHandshakeVersion));
   for (const auto version : mcp::kAllVersions) {
     if (mcp::is_stateless(version)) continue;
     const std::string name(mcp::to_string(version));

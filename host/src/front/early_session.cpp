@@ -1,6 +1,7 @@
 #include "front/early_session.hpp"
 
 #include "quarry/mcp/json_rpc.hpp"
+#include "quarry/mcp/protocol.hpp"
 
 #include <poll.h>
 #include <sys/uio.h>
@@ -103,7 +104,7 @@ class EarlySession {
     if (version_) return false;
     const auto requested = params.find("protocolVersion");
     if (requested == params.end() || !requested->is_string()) return false;
-    std::string version = snapshot_.negotiate(requested->get<std::string>());
+    std::string version(mcp::to_string(mcp::negotiate_handshake(requested->get<std::string>())));
     const auto answer = snapshot_.initialize(version);
     if (!answer) return false;
     reply(id, *answer);

@@ -1,8 +1,8 @@
 // quarry: the front of the Quarry host. Every command runs in the engine (quarry-engine);
 // for `serve`, the front first answers the session's opening messages (initialize,
 // tools/list) from the startup snapshot the engine recorded last time, if nothing it depends
-// on has changed, and then becomes the engine (exec), handing over the session. It links
-// nothing but a static C++ runtime, so a client lists tools within a few milliseconds.
+// on has changed, and then becomes the engine (exec), handing over the session. It is linked
+// fully statically, so a client lists tools within a few milliseconds.
 
 #include "front/early_session.hpp"
 #include "front/launch.hpp"

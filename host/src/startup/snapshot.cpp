@@ -74,13 +74,8 @@ PathState PathState::of(const std::string& path) {
   return state;
 }
 
-std::string Snapshot::negotiate(std::string_view requested) const {
-  const auto found = initialize.find(std::string(requested));
-  return found != initialize.end() ? found->first : newest_version;
-}
-
 std::uint64_t Snapshot::answers_digest() const {
-  std::uint64_t digest = fnv1a(newest_version);
+  std::uint64_t digest = fnv1a("");
   for (const auto& [version, body] : initialize) digest = fnv1a(body, fnv1a(version, digest));
   for (const auto& [version, pages] : tools_list) {
     digest = fnv1a(version, digest);
@@ -96,9 +91,7 @@ bool Snapshot::inputs_unchanged() const {
 
 std::string serialize(const Snapshot& snapshot) {
   std::vector<std::string_view> bodies;
-  json header = {{"key", snapshot.key},
-                 {"newest", snapshot.newest_version},
-                 {"digest", snapshot.answers_digest()}};
+  json header = {{"key", snapshot.key}, {"digest", snapshot.answers_digest()}};
   json inputs = json::array();
   for (const auto& input : snapshot.inputs) {
     inputs.push_back({input.path, kind_name(input.kind), input.size, input.mtime_ns, input.inode});
@@ -152,7 +145,6 @@ std::optional<SnapshotReader> SnapshotReader::open(std::string_view text) {
     };
     Snapshot& snapshot = reader.snapshot_;
     snapshot.key = header.at("key").get<std::string>();
-    snapshot.newest_version = header.at("newest").get<std::string>();
     reader.digest_ = header.at("digest").get<std::uint64_t>();
     for (const auto& input : header.at("inputs")) {
       const auto kind = parse_kind(input.at(1).get<std::string>());
@@ -161,10 +153,8 @@ std::optional<SnapshotReader> SnapshotReader::open(std::string_view text) {
                                  input.at(2).get<std::uint64_t>(), input.at(3).get<std::int64_t>(),
                                  input.at(4).get<std::uint64_t>()});
     }
-    for (const auto& [version, at] : header.at("initialize").items()) {
+    for (const auto& [version, at] : header.at("initialize").items())
       reader.initialize_[version] = index(at);
-      snapshot.initialize[version];  // negotiate() looks the versions up here
-    }
     for (const auto& [version, pages] : header.at("tools_list").items()) {
       for (const auto& [cursor, at] : pages.items())
         reader.tools_list_[version][cursor] = index(at);

@@ -24,7 +24,6 @@ constexpr std::string_view kInitialized =
 std::string snapshot_text() {
   startup::Snapshot snapshot;
   snapshot.key = "k";
-  snapshot.newest_version = "2025-11-25";
   snapshot.initialize["2024-11-05"] = R"({"protocolVersion":"2024-11-05"})";
   snapshot.initialize["2025-11-25"] = R"({"protocolVersion":"2025-11-25"})";
   snapshot.tools_list["2024-11-05"][""] = R"({"tools":[{"name":"old"}]})";

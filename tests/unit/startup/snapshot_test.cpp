@@ -41,7 +41,6 @@ void write(const fs::path& path, const std::string& text) {
 Snapshot sample() {
   Snapshot snapshot;
   snapshot.key = "0123456789abcdef";
-  snapshot.newest_version = "2025-11-25";
   snapshot.inputs = {PathState{"/nowhere/quarry.toml"},
                      PathState{"/usr/lib/quarry/plugins", PathState::Kind::kDirectory, 0, 42, 7},
                      PathState{"/x/libfoo.so", PathState::Kind::kFile, 1234, 99, 8}};
@@ -55,7 +54,6 @@ Snapshot sample() {
 
 void expect_same(const Snapshot& a, const Snapshot& b) {
   EXPECT_EQ(a.key, b.key);
-  EXPECT_EQ(a.newest_version, b.newest_version);
   EXPECT_EQ(a.inputs, b.inputs);
   EXPECT_EQ(a.initialize, b.initialize);
   EXPECT_EQ(a.tools_list, b.tools_list);
@@ -91,13 +89,6 @@ TEST(StartupSnapshot, RefusesTextThatIsNotACompleteSnapshot) {
   EXPECT_FALSE(SnapshotReader::open("quarry-startup-snapshot 1\n{\"key\":1}\n"));
 }
 
-TEST(StartupSnapshot, NegotiatesLikeTheEngine) {
-  const Snapshot snapshot = sample();
-  EXPECT_EQ(snapshot.negotiate("2024-11-05"), "2024-11-05");
-  EXPECT_EQ(snapshot.negotiate("2099-01-01"), "2025-11-25");  // unknown: the newest
-  EXPECT_EQ(snapshot.negotiate(""), "2025-11-25");
-}
-
 TEST(StartupSnapshot, DigestCoversEveryAnswerButNotTheInputs) {
   const Snapshot original = sample();
   Snapshot other_inputs = original;
@@ -106,9 +97,9 @@ TEST(StartupSnapshot, DigestCoversEveryAnswerButNotTheInputs) {
   Snapshot other_page = original;
   other_page.tools_list["2025-11-25"]["after:b"] = R"({"tools":[{"name":"c"}]})";
   EXPECT_NE(other_page.answers_digest(), original.answers_digest());
-  Snapshot other_version = original;
-  other_version.newest_version = "2025-06-18";
-  EXPECT_NE(other_version.answers_digest(), original.answers_digest());
+  Snapshot other_handshake = original;
+  other_handshake.initialize["2024-11-05"] = R"({"protocolVersion":"2024-11-05","x":1})";
+  EXPECT_NE(other_handshake.answers_digest(), original.answers_digest());
 }
 
 TEST(StartupSnapshotInputs, HoldWhileNothingChanges) {

@@ -40,16 +40,11 @@ struct Snapshot {
   std::string key;
   //! Every path whose state the answers depend on.
   std::vector<PathState> inputs;
-  //! Protocol version negotiated when a client asks for one that is not a key of
-  //! `initialize` (the newest handshake revision).
-  std::string newest_version;
   //! initialize result per negotiated protocol version.
   std::map<std::string, std::string> initialize;
   //! tools/list result per negotiated version, then per cursor ("" for the first page).
   std::map<std::string, std::map<std::string, std::string>> tools_list;
 
-  //! The version a handshake asking for `requested` speaks.
-  [[nodiscard]] std::string negotiate(std::string_view requested) const;
   //! A digest of the answers alone (not the inputs): equal digests, equal answers.
   [[nodiscard]] std::uint64_t answers_digest() const;
 
@@ -72,10 +67,6 @@ class SnapshotReader {
   //! The answers' digest as recorded (`Snapshot::answers_digest()` of the recording).
   [[nodiscard]] std::uint64_t digest() const { return digest_; }
   [[nodiscard]] bool inputs_unchanged() const { return snapshot_.inputs_unchanged(); }
-  //! The version a handshake asking for `requested` speaks.
-  [[nodiscard]] std::string negotiate(std::string_view requested) const {
-    return snapshot_.negotiate(requested);
-  }
   //! The initialize result for a negotiated version.
   [[nodiscard]] std::optional<std::string_view> initialize(const std::string& version) const;
   //! The tools/list result for a negotiated version and cursor ("" for the first page).
@@ -85,7 +76,7 @@ class SnapshotReader {
   [[nodiscard]] Snapshot copy() const;
 
  private:
-  Snapshot snapshot_;  //!< key, inputs, versions; answers stay empty
+  Snapshot snapshot_;  //!< key and inputs; the answers are the views below
   std::uint64_t digest_ = 0;
   std::vector<std::string_view> bodies_;
   std::map<std::string, std::size_t> initialize_;
