@@ -30,7 +30,7 @@ std::string example_text(std::string_view text) {
 std::size_t batch_fields(std::size_t columns, std::int64_t rows) {
   const auto wanted =
       static_cast<std::size_t>(std::max<std::int64_t>(rows, 1)) * std::max<std::size_t>(columns, 1);
-  return std::min<std::size_t>(wanted, std::size_t{1} << 16);
+  return std::min<std::size_t>(wanted, std::size_t{1} << 13);
 }
 
 //! Fills one chunk from the records of one range, a batch of rows at a time, column by column.

@@ -11,6 +11,7 @@
 
 #include "detail/budget.hpp"
 #include "detail/columns.hpp"
+#include "detail/comoment_matrix.hpp"
 #include "detail/format.hpp"
 #include "detail/moments.hpp"
 #include "detail/schema.hpp"
@@ -77,7 +78,7 @@ class CorrelationStage {
       : budget_(call),
         columns_(select_columns(args, "columns", input, "numeric", Need::number)),
         counts_(columns_.size()),
-        pairs_(columns_.size() * (columns_.size() + 1) / 2),
+        pairs_(columns_.size()),
         skip_non_numeric_(args.get_or("non_numeric", "error") == "skip") {
     for (const auto& m :
          args.get_or<std::vector<std::string>>("methods", {"pearson", "covariance"})) {
@@ -97,16 +98,14 @@ class CorrelationStage {
     call.throw_if_cancelled();
     const std::size_t k = columns_.size();
     values_.resize(k);
-    std::vector<bool> dense(k);
+    std::vector<const double*> rows(k);
     for (std::size_t i = 0; i < k; ++i) {
       const std::int64_t before = counts_[i].usable();
       read_numbers(chunk.column(columns_[i].index), values_[i], counts_[i]);
-      dense[i] = counts_[i].usable() - before == chunk.rows();
-      complete_[i] = complete_[i] && dense[i];
+      complete_[i] = complete_[i] && counts_[i].usable() - before == chunk.rows();
+      rows[i] = values_[i].data();
     }
-    for (std::size_t i = 0; i < k; ++i) {
-      for (std::size_t j = i; j < k; ++j) add_pair(pair(i, j), i, j, dense[i] && dense[j]);
-    }
+    pairs_.add(rows, static_cast<std::size_t>(chunk.rows()));
     if (spearman_) keep_rows();
   }
 
@@ -119,7 +118,7 @@ class CorrelationStage {
         std::vector<double>().swap(other.kept_[i]);
       }
     }
-    for (std::size_t p = 0; p < pairs_.size(); ++p) pairs_[p].merge(other.pairs_[p]);
+    pairs_.merge(other.pairs_);
     if (spearman_) check_kept();
   }
 
@@ -132,7 +131,7 @@ class CorrelationStage {
     for (const auto& c : columns_) names.push_back(c.name);
     for (std::size_t i = 0; i < k; ++i) {
       json row = json::array();
-      for (std::size_t j = 0; j < k; ++j) row.push_back(pairs_[pair(i, j)].count());
+      for (std::size_t j = 0; j < k; ++j) row.push_back(pairs_.at(i, j).count());
       n.push_back(row);
       const std::string inf = infinity_note(columns_[i].name, counts_[i]);
       if (!inf.empty()) notes.push_back(inf);
@@ -167,29 +166,6 @@ class CorrelationStage {
   }
 
  private:
-  [[nodiscard]] std::size_t pair(std::size_t i, std::size_t j) const noexcept {
-    if (i > j) std::swap(i, j);
-    return i * columns_.size() - i * (i - 1) / 2 + (j - i);
-  }
-
-  // Adds the rows where both columns have values to the pair's co-moments.
-  void add_pair(std::size_t p, std::size_t i, std::size_t j, bool dense) {
-    const std::vector<double>& x = values_[i];
-    const std::vector<double>& y = values_[j];
-    if (dense) {
-      pairs_[p].add(x.data(), y.data(), x.size());
-      return;
-    }
-    gx_.clear();
-    gy_.clear();
-    for (std::size_t r = 0; r < x.size(); ++r) {
-      if (std::isnan(x[r]) || std::isnan(y[r])) continue;
-      gx_.push_back(x[r]);
-      gy_.push_back(y[r]);
-    }
-    pairs_[p].add(gx_.data(), gy_.data(), gx_.size());
-  }
-
   void keep_rows() {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       kept_[i].insert(kept_[i].end(), values_[i].begin(), values_[i].end());
@@ -214,7 +190,7 @@ class CorrelationStage {
     json m = json::array();
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       json row = json::array();
-      for (std::size_t j = 0; j < columns_.size(); ++j) row.push_back(num(f(pairs_[pair(i, j)])));
+      for (std::size_t j = 0; j < columns_.size(); ++j) row.push_back(num(f(pairs_.at(i, j))));
       m.push_back(row);
     }
     return m;
@@ -265,7 +241,7 @@ class CorrelationStage {
     json out = json::array();
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       for (std::size_t j = i; j < columns_.size(); ++j) {
-        const CoMoments& m = pairs_[pair(i, j)];
+        const CoMoments& m = pairs_.at(i, j);
         std::string reason;
         json methods = json::array();
         if (m.count() < 2) {
@@ -305,15 +281,14 @@ class CorrelationStage {
   Budget budget_;
   std::vector<ColumnRef> columns_;
   std::vector<ValueCounts> counts_;
-  std::vector<CoMoments> pairs_;  // upper triangle with diagonal, row-major
-  std::vector<bool> complete_;    // no value of the column was missing so far
+  CoMomentMatrix pairs_;
+  std::vector<bool> complete_;  // no value of the column was missing so far
   bool pearson_ = false;
   bool spearman_ = false;
   bool covariance_ = false;
   bool skip_non_numeric_ = false;
   std::vector<std::vector<double>> kept_;    // spearman: every row, NaN where missing
   std::vector<std::vector<double>> values_;  // scratch: this chunk's columns
-  std::vector<double> gx_, gy_;              // scratch: complete pairs
 };
 
 }  // namespace

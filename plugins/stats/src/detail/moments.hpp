@@ -264,6 +264,20 @@ class CoMoments {
     }
   }
 
+  //! Adds a block of `n` (> 0) pairs given as raw sums around the shifts (kx, ky): sx =
+  //! sum(x - kx), sxx = sum((x - kx)^2), sxy = sum((x - kx)(y - ky)), and likewise for y.
+  //! Accurate when kx and ky are near the block's means (the sums of deviations are small).
+  void add_sums(double n, double kx, double ky, double sx, double sy, double sxx, double syy,
+                double sxy) noexcept {
+    if (n_ == 0) {
+      shift_x_ = kx;
+      shift_y_ = ky;
+    }
+    const double mx = sx / n, my = sy / n;
+    combine_sums(n, (kx - shift_x_) + mx, (ky - shift_y_) + my, std::max(sxx - sx * mx, 0.0),
+                 std::max(syy - sy * my, 0.0), sxy - sx * my);
+  }
+
   //! Folds `other` into this state.
   void merge(const CoMoments& o) noexcept {
     if (o.n_ == 0) return;
