@@ -81,7 +81,9 @@ class QuantileSketch {
   [[nodiscard]] std::size_t bytes() const noexcept {
     std::size_t total = sizeof(*this);
     for (const auto& level : levels_) total += level.capacity() * sizeof(double);
-    return total + (keys_.capacity() + spare_.capacity()) * sizeof(std::uint64_t);
+    return total + (keys_.capacity() + spare_.capacity()) * sizeof(std::uint64_t) +
+           sorted_.capacity() * sizeof(double) +
+           (starts_.capacity() + fill_.capacity()) * sizeof(std::uint32_t);
   }
 
   //! The value at fraction q (0..1) of the sorted values: the first summary item whose
@@ -147,7 +149,7 @@ class QuantileSketch {
   }
 
   // Sorts a level. Upper levels are a few sorted runs (one per compaction below), merged in
-  // linear time; anything else (level 0's raw values) is radix-sorted.
+  // linear time; anything else (level 0's raw values) is bucket-sorted.
   void sort_level(std::vector<double>& level) {
     std::vector<std::size_t> starts = {0};
     for (std::size_t i = 1; i < level.size() && starts.size() <= kMaxRuns; ++i) {
@@ -155,7 +157,7 @@ class QuantileSketch {
     }
     if (starts.size() == 1) return;
     if (starts.size() > kMaxRuns) {
-      radix_sort(level);
+      bucket_sort(level);
       return;
     }
     starts.push_back(level.size());
@@ -169,6 +171,59 @@ class QuantileSketch {
       }
       if (starts.size() % 2 == 0) next.push_back(starts.back());
       starts.swap(next);
+    }
+  }
+
+  // Spreads the values over one bucket per value by linear interpolation between the
+  // smallest and the largest (an order-preserving map), then sorts each bucket: most hold
+  // a value or two, so this is about three linear passes. Buckets that collect many values
+  // (skewed data) fall back to std::sort.
+  void bucket_sort(std::vector<double>& values) {
+    const std::size_t n = values.size();
+    double low = values[0], high = values[0];
+    for (double v : values) {  // (min/max, not minmax_element: branch-free)
+      low = std::min(low, v);
+      high = std::max(high, v);
+    }
+    const double scale = static_cast<double>(n - 1) / (high - low);
+    if (!(scale > 0) || !std::isfinite(scale)) {  // constant, or a range beyond double
+      if (low != high) radix_sort(values);
+      return;
+    }
+    auto bucket = [&](double v) {
+      return std::min(static_cast<std::size_t>((v - low) * scale), n - 1);
+    };
+    starts_.assign(n + 1, 0);
+    for (double v : values) ++starts_[bucket(v) + 1];
+    for (std::size_t b = 1; b <= n; ++b) starts_[b] += starts_[b - 1];
+    sorted_.resize(n);
+    fill_.assign(starts_.begin(), starts_.end() - 1);
+    for (double v : values) sorted_[fill_[bucket(v)]++] = v;
+    values.swap(sorted_);
+    std::uint32_t largest = 0;
+    for (std::size_t b = 0; b < n; ++b) largest = std::max(largest, starts_[b + 1] - starts_[b]);
+    if (largest <= 32) {
+      // Every value is at most a bucket away from its place: one insertion sort finishes.
+      insertion_sort(values.data(), values.data() + n);
+      return;
+    }
+    for (std::size_t b = 0; b < n; ++b) {
+      double* first = values.data() + starts_[b];
+      double* last = values.data() + starts_[b + 1];
+      if (last - first > 32) {
+        std::sort(first, last);
+      } else {
+        insertion_sort(first, last);
+      }
+    }
+  }
+
+  static void insertion_sort(double* first, double* last) noexcept {
+    for (double* i = first + 1; i < last; ++i) {
+      const double v = *i;
+      double* j = i;
+      for (; j > first && j[-1] > v; --j) *j = j[-1];
+      *j = v;
     }
   }
 
@@ -233,6 +288,8 @@ class QuantileSketch {
   std::size_t capacity_;
   std::vector<std::vector<double>> levels_;
   std::vector<std::uint64_t> keys_, spare_;  // radix sort scratch
+  std::vector<double> sorted_;               // bucket sort scratch
+  std::vector<std::uint32_t> starts_, fill_;
   std::vector<unsigned> parity_;
   std::int64_t n_ = 0;
   double error_ = 0;
