@@ -12,6 +12,7 @@
 
 #include "detail/columns.hpp"
 #include "detail/hash.hpp"
+#include "detail/huge_pages.hpp"
 #include "quarry/sdk.hpp"
 
 namespace quarry::clean {
@@ -133,8 +134,8 @@ class RowHashTable {
 
   //! Frees everything.
   void clear() {
-    std::vector<Hash128>().swap(keys_);
-    std::vector<std::int64_t>().swap(values_);
+    Keys().swap(keys_);
+    Values().swap(values_);
     size_ = 0;
   }
 
@@ -147,8 +148,8 @@ class RowHashTable {
 
  private:
   void grow() {
-    std::vector<Hash128> old_keys(std::max<std::size_t>(1024, keys_.size() * 2));
-    std::vector<std::int64_t> old_values(with_values_ ? old_keys.size() : 0);
+    Keys old_keys(std::max<std::size_t>(1024, keys_.size() * 2));
+    Values old_values(with_values_ ? old_keys.size() : 0);
     old_keys.swap(keys_);
     old_values.swap(values_);
     size_ = 0;
@@ -158,10 +159,13 @@ class RowHashTable {
     }
   }
 
+  using Keys = std::vector<Hash128, HugePageAllocator<Hash128>>;
+  using Values = std::vector<std::int64_t, HugePageAllocator<std::int64_t>>;
+
   std::uint64_t slot_bytes_;
   bool with_values_;
-  std::vector<Hash128> keys_;
-  std::vector<std::int64_t> values_;
+  Keys keys_;
+  Values values_;
   std::uint64_t size_ = 0;
 };
 
