@@ -15,6 +15,7 @@
 #include "detail/columns.hpp"
 #include "detail/format.hpp"
 #include "detail/group_keys.hpp"
+#include "detail/key_index.hpp"
 #include "detail/moments.hpp"
 #include "detail/quantiles.hpp"
 #include "detail/schema.hpp"
@@ -228,12 +229,16 @@ class GroupByStage {
   }
 
   std::uint32_t find_or_add(std::string_view key) {
-    if (auto it = index_.find(key); it != index_.end()) return it->second;
+    const std::uint64_t h = KeyIndex::hash(key);
+    const std::uint32_t found =
+        index_.find(key, h, [this](std::uint32_t g) -> std::string_view { return groups_[g].key; });
+    if (found != KeyIndex::kAbsent) return found;
     const auto id = static_cast<std::uint32_t>(groups_.size());
-    index_.emplace(std::string(key), id);
+    index_.insert(h, id);
     groups_.push_back({std::string(key), 0});
     aggs_.resize(aggs_.size() + values_.size());
-    group_bytes_ += 2 * key.size() + kEntryOverhead + sizeof(Group) + values_.size() * sizeof(Agg);
+    group_bytes_ +=
+        key.size() + KeyIndex::kBytesPerKey + sizeof(Group) + values_.size() * sizeof(Agg);
     return id;
   }
 
@@ -388,7 +393,7 @@ class GroupByStage {
   std::vector<ColumnRef> keys_;
   std::vector<ColumnRef> values_;
   std::vector<ValueCounts> counts_;
-  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> index_;
+  KeyIndex index_;
   std::vector<Group> groups_;
   std::vector<Agg> aggs_;  // groups_.size() x values_.size(), row-major
   std::int64_t dropped_ = 0;
