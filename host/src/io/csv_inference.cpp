@@ -188,11 +188,9 @@ void InferencePass::apply_header(const HeaderRecord& header) {
     fields.push_back(std::move(field));
   }
   layout_.schema = std::make_shared<const Schema>(std::move(fields));
+  layout_.header_notes = layout_.report.notes.size();
   if (layout_.shape.picks.size() < count) {
-    layout_.report.notes.push_back("read " + std::to_string(layout_.shape.picks.size()) +
-                                   " of the " + std::to_string(count) +
-                                   " columns (those the tools use); the others were not typed or "
-                                   "parsed");
+    layout_.report.notes.push_back(projection_note(layout_.shape.picks.size(), count));
   }
   layout_.data_begin = options_.header ? header.end : header.begin;
   data_line_ = options_.header ? header.next_line : header.line;

@@ -1,5 +1,6 @@
 #include "quarry/io/csv_reader.hpp"
 
+#include "io/detail/column_cache.hpp"
 #include "io/detail/csv_inference.hpp"
 #include "io/detail/csv_parse.hpp"
 #include "io/detail/input_file.hpp"
@@ -8,19 +9,59 @@
 #include <mutex>
 
 namespace quarry::io {
+namespace {
+
+bool column_cache_on(const CsvOptions& options) {
+  return !options.column_cache.directory.empty() && options.column_cache.max_bytes != 0;
+}
+
+//! The layout a read from the cache presents: the cached schema, chunks and report, with
+//! byte ranges that add up to the file's data bytes (for progress).
+detail::CsvLayout cached_layout(const detail::CachedColumns& cached, std::uint64_t file_bytes) {
+  detail::CsvLayout layout;
+  layout.dialect = cached.dialect();
+  layout.schema = cached.schema();
+  layout.shape.file_names = cached.file_names();
+  layout.report = cached.report();
+  std::uint64_t data_bytes = 0;
+  for (const auto& chunk : cached.chunks()) data_bytes += chunk.source_bytes;
+  layout.data_begin = file_bytes - std::min(file_bytes, data_bytes);
+  std::uint64_t at = layout.data_begin;
+  std::int64_t first_row = 0;
+  for (const auto& chunk : cached.chunks()) {
+    layout.chunks.push_back(
+        detail::ChunkRange{at, at + chunk.source_bytes, 0, first_row, chunk.rows});
+    at += chunk.source_bytes;
+    first_row += chunk.rows;
+  }
+  return layout;
+}
+
+}  // namespace
 
 struct CsvReader::Impl {
   Impl(const std::filesystem::path& path, CsvOptions opts)
       : options(std::move(opts)),
         file(path, options.limits.max_file_bytes),
-        layout(detail::infer_csv_layout(file, options)),
+        identity(column_cache_on(options) ? detail::cache_identity(file, path, options)
+                                          : std::string()),
+        cached(detail::CachedColumns::open(options.column_cache, identity, options.only_columns)),
+        layout(cached ? cached_layout(*cached, file.size())
+                      : detail::infer_csv_layout(file, options)),
         nulls(options.null_values),
         pool(std::make_shared<BufferPool>(2 * options.chunk_bytes)),
         report(layout.report),
-        consumed(layout.data_begin) {}
+        consumed(layout.data_begin),
+        recorder(cached ? nullptr
+                        : detail::ColumnRecorder::start(options.column_cache, identity, layout,
+                                                        file.size())) {}
 
   CsvOptions options;
   detail::InputFile file;
+  //! What identifies this read in the column cache; empty when the cache is off.
+  std::string identity;
+  //! The cache entry serving this read, or null when the file is parsed.
+  std::unique_ptr<detail::CachedColumns> cached;
   detail::CsvLayout layout;
   detail::NullSpellings nulls;
   std::shared_ptr<BufferPool> pool;
@@ -30,6 +71,8 @@ struct CsvReader::Impl {
   std::size_t next_chunk = 0;
   //! Reused by next() so sequential reads do not fault in a fresh buffer per chunk.
   AlignedBuffer next_buffer;
+  //! Writes the parsed columns into the column cache, or null.
+  std::unique_ptr<detail::ColumnRecorder> recorder;
 
   std::shared_ptr<const Chunk> parse(std::size_t index, AlignedBuffer& bytes) const;
 };
@@ -88,9 +131,22 @@ std::shared_ptr<const Chunk> CsvReader::read_chunk(std::size_t index) const {
   return impl_->parse(index, bytes);
 }
 
+bool CsvReader::from_column_cache() const noexcept {
+  return impl_->cached != nullptr;
+}
+
 std::shared_ptr<const Chunk> CsvReader::Impl::parse(std::size_t index, AlignedBuffer& bytes) const {
   const detail::ChunkRange& range = layout.chunks.at(index);
   const auto size = static_cast<std::size_t>(range.end - range.begin);
+  if (cached) {
+    std::shared_ptr<const Chunk> chunk = cached->read(index, pool);
+    {
+      const std::lock_guard lock(report_mutex);
+      report.rows_read += static_cast<std::uint64_t>(range.rows);
+    }
+    consumed += size;
+    return chunk;
+  }
   const detail::CsvParseContext context{
       layout, nulls, file.name(), options.limits, options.on_ragged_row, pool};
   detail::ParsedChunk parsed = detail::parse_csv_range(context, range, file, bytes, index);
@@ -100,6 +156,12 @@ std::shared_ptr<const Chunk> CsvReader::Impl::parse(std::size_t index, AlignedBu
     report.merge(parsed.report);
   }
   consumed += size;
+  if (recorder) {
+    recorder->record(index, *parsed.chunk, [this] {
+      const std::lock_guard lock(report_mutex);
+      return report;
+    });
+  }
   return std::move(parsed.chunk);
 }
 

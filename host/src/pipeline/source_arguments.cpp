@@ -56,6 +56,7 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
                                           : io::RaggedRowPolicy::kError;
   csv.limits = environment.limits;
   csv.hooks = hooks;
+  csv.column_cache = environment.column_cache;
   auto& jsonl = options.jsonl;
   jsonl.column_types = csv.column_types;
   jsonl.chunk_bytes = chunk_bytes;

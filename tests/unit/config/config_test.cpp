@@ -437,11 +437,19 @@ TEST_F(ConfigErrors, UnknownKeyOnCommandLineNamesFlag) {
 
 TEST_F(ConfigErrors, UnknownSectionOnCommandLineIsAnError) {
   LoadRequest req = request();
+  req.overrides.push_back({"cahce.dir", "/x", "--set cahce.dir=/x"});
+  const std::string message = error_of(req);
+  EXPECT_TRUE(contains(message, "flag --set cahce.dir=/x"));
+  EXPECT_TRUE(contains(message, "unknown section [cahce] in cahce.dir = \"/x\""));
+  EXPECT_TRUE(contains(message, "Known sections: cache, data, exec, limits, log"));
+}
+
+TEST_F(ConfigErrors, UnknownKeyOfAKnownSectionListsItsKeys) {
+  LoadRequest req = request();
   req.overrides.push_back({"cache.dir", "/x", "--set cache.dir=/x"});
   const std::string message = error_of(req);
-  EXPECT_TRUE(contains(message, "flag --set cache.dir=/x"));
-  EXPECT_TRUE(contains(message, "unknown section [cache] in cache.dir = \"/x\""));
-  EXPECT_TRUE(contains(message, "Known sections: data, exec, limits, log"));
+  EXPECT_TRUE(contains(message, "unknown key cache.dir"));
+  EXPECT_TRUE(contains(message, "Known keys in [cache]: columns_dir, columns_max_mb"));
 }
 
 TEST_F(ConfigErrors, WrongTypeInFileNamesExpectedType) {
@@ -589,7 +597,9 @@ TEST_F(ConfigShow, ShowListsEveryKeySortedWithDocs) {
     EXPECT_FALSE(value.doc.empty()) << value.key;
     EXPECT_FALSE(value.value.empty()) << value.key;
   }
-  EXPECT_EQ(keys, (std::vector<std::string>{"data.roots",
+  EXPECT_EQ(keys, (std::vector<std::string>{"cache.columns_dir",
+                                            "cache.columns_max_mb",
+                                            "data.roots",
                                             "exec.threads",
                                             "limits.call_timeout_s",
                                             "limits.max_cell_bytes",
@@ -632,7 +642,7 @@ TEST(ConfigFromSettings, ReportsDefaultOrigins) {
   const Config config = Config::from_settings(settings);
   EXPECT_EQ(config.settings().memory.budget_mb, 99U);
   const std::vector<ShownValue> values = config.show();
-  EXPECT_EQ(values.size(), 22U);
+  EXPECT_EQ(values.size(), 24U);
   for (const ShownValue& value : values) EXPECT_EQ(value.origin.kind, Origin::Kind::kDefault);
 }
 

@@ -59,6 +59,14 @@ struct Settings {
     bool watch = true;
   } plugins;
 
+  struct Cache {
+    //! Where typed copies of the columns of files read before are kept; empty means
+    //! `columns/` under plugins.cache_dir.
+    std::filesystem::path columns_dir;
+    //! Most MiB the column cache may hold (least recently used entries go first); 0 turns
+    //! it off.
+    std::uint64_t columns_max_mb = 4096;
+  } cache;
   struct Data {
     //! Tools read input files only under these roots.
     std::vector<std::filesystem::path> roots;

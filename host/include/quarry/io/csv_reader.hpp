@@ -9,6 +9,11 @@
 //!  2. Parsing (next() or read_chunk()): turns one chunk's byte range into typed columns.
 //!     read_chunk() is const and thread-safe, so an executor may parse chunks in parallel.
 //!
+//! With the column cache on (CsvOptions::column_cache), a read that finds every column it
+//! needs cached for the file as it is now (same path, inode, size and times, same options)
+//! takes no pass at all: its chunks, schema and report are read back from typed column files.
+//! A read that parses every chunk writes the columns the cache lacks as it goes.
+//!
 //! Value rules (the same in both passes):
 //!  - A column is int64 when every non-null value is an integer in range, float64 when every
 //!    one is a number (an integer beyond int64 makes the column float64, with a precision
@@ -45,6 +50,15 @@
 
 namespace quarry::io {
 
+//! Where the column cache keeps typed copies of the columns of files read before (see
+//! CsvReader). An empty directory or a zero budget turns it off.
+struct ColumnCacheOptions {
+  //! The cache directory (created, owner-only, when first needed).
+  std::filesystem::path directory;
+  //! Most bytes the directory may hold; least recently used entries go first.
+  std::uint64_t max_bytes = 0;
+};
+
 //! How to read a CSV file.
 struct CsvOptions {
   //! Field separator; detected among , ; TAB | from the first lines when unset.
@@ -75,6 +89,8 @@ struct CsvOptions {
   unsigned threads = 1;
   ReadLimits limits;
   ReadHooks hooks;
+  //! Off by default; the host turns it on from its configuration (`cache.columns_*`).
+  ColumnCacheOptions column_cache;
 };
 
 //! A CSV/TSV file read as typed chunks. See the file comment for the rules.
@@ -104,6 +120,8 @@ class CsvReader final : public Source {
   [[nodiscard]] std::optional<std::size_t> parallel_chunks() const override {
     return chunk_count();
   }
+  //! True when the columns come from the column cache rather than from parsing the file.
+  [[nodiscard]] bool from_column_cache() const noexcept;
 
  private:
   struct Impl;

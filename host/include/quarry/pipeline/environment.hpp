@@ -4,6 +4,7 @@
 
 #include "quarry/config/config.hpp"
 #include "quarry/exec/executor.hpp"
+#include "quarry/io/csv_reader.hpp"
 #include "quarry/io/read_options.hpp"
 #include "quarry/pipeline/result_budget.hpp"
 #include "quarry/sandbox/sandbox.hpp"
@@ -19,6 +20,8 @@ struct Environment {
   io::ReadLimits limits;
   exec::RunOptions run;
   ResultBudget budget;
+  //! The column cache CSV reads use.
+  io::ColumnCacheOptions column_cache;
 
   //! From the effective configuration.
   [[nodiscard]] static std::shared_ptr<const Environment> from_settings(

@@ -43,6 +43,14 @@ struct KeySpec {
 // clang-format off
 //! Every key, sorted by name.
 inline constexpr std::array kKeys = std::to_array<KeySpec>({
+  {.name = "cache.columns_dir",
+   .doc = "Directory of the column cache; empty for columns/ under plugins.cache_dir",
+   .field = [](Settings& s) -> FieldRef { return &s.cache.columns_dir; },
+   .may_be_empty = true},
+  {.name = "cache.columns_max_mb",
+   .doc = "Most MiB the column cache of files read before may hold; 0 turns it off",
+   .field = [](Settings& s) -> FieldRef { return &s.cache.columns_max_mb; },
+   .min = 0, .max = 1'048'576},
   {.name = "data.roots",
    .doc = "Directories tools may read input files from (non-empty list)",
    .field = [](Settings& s) -> FieldRef { return &s.data.roots; },
@@ -134,8 +142,8 @@ inline constexpr std::array kKeys = std::to_array<KeySpec>({
 // clang-format on
 
 //! The sections, sorted.
-inline constexpr std::array<std::string_view, 9> kSections = {
-    "data", "exec", "limits", "log", "mcp", "memory", "output", "plugins", "results"};
+inline constexpr std::array<std::string_view, 10> kSections = {
+    "cache", "data", "exec", "limits", "log", "mcp", "memory", "output", "plugins", "results"};
 
 //! The key called `name` ("section.key"), or nullptr.
 inline const KeySpec* find_key(std::string_view name) {

@@ -51,7 +51,16 @@ struct CsvLayout {
   std::uint64_t data_begin = 0;
   //! Names, types, notes and skipped-row counts; chunk reports are merged into it.
   ReadReport report;
+  //! How many of the report's notes are about the header; the note on a projection
+  //! (projection_note) follows them, then the notes about rows.
+  std::size_t header_notes = 0;
 };
+
+//! The report's note on a read of `read` of the file's `total` columns.
+[[nodiscard]] inline std::string projection_note(std::size_t read, std::size_t total) {
+  return "read " + std::to_string(read) + " of the " + std::to_string(total) +
+         " columns (those the tools use); the others were not typed or parsed";
+}
 
 //! True when `field` starts with the quote character.
 [[nodiscard]] inline bool is_quoted(FieldSpan field, char quote) noexcept {

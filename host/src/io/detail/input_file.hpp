@@ -23,6 +23,8 @@ class InputFile {
   [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
   //! The path as given, for messages.
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  //! The open descriptor (for fstat; owned by this object).
+  [[nodiscard]] int descriptor() const noexcept { return fd_; }
   //! Reads up to `count` bytes at `offset`; returns the bytes read (less only at the end).
   std::size_t read_at(std::uint64_t offset, char* out, std::size_t count) const;
 

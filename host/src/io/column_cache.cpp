@@ -1,0 +1,636 @@
+//! The column cache (see detail/column_cache.hpp).
+
+#include "io/detail/column_cache.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <system_error>
+
+namespace quarry::io::detail {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int kFormat = 1;
+constexpr std::array<char, 8> kMagic = {'Q', 'C', 'O', 'L', 'E', 'N', 'D', '1'};
+constexpr std::uint64_t kAlign = AlignedBuffer::kAlignment;
+
+std::uint64_t aligned(std::uint64_t n) {
+  return (n + kAlign - 1) / kAlign * kAlign;
+}
+std::uint64_t bitmap_bytes(std::int64_t rows) {
+  return (static_cast<std::uint64_t>(rows) + 7) / 8;
+}
+
+//! Length-prefixed, so that no two different values render alike.
+void add_field(std::string& out, std::string_view key, std::string_view value) {
+  out.append(key).append("=").append(std::to_string(value.size())).append(":").append(value);
+  out.push_back('\n');
+}
+
+std::string entry_name(const std::string& identity) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(std::hash<std::string>{}(identity)));
+  return hex;
+}
+
+std::string column_file_name(std::size_t file_column) {
+  return "col-" + std::to_string(file_column) + ".bin";
+}
+
+//! A file descriptor closed on destruction.
+class Descriptor {
+ public:
+  explicit Descriptor(int fd = -1) noexcept : fd_(fd) {}
+  ~Descriptor() { reset(); }
+  Descriptor(Descriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Descriptor& operator=(Descriptor&& other) noexcept {
+    if (this != &other) {
+      reset();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  [[nodiscard]] int get() const noexcept { return fd_; }
+  void reset() noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+};
+
+bool read_all(int fd, std::uint64_t offset, void* out, std::uint64_t count) {
+  auto* at = static_cast<char*>(out);
+  while (count > 0) {
+    const ssize_t n = ::pread(fd, at, count, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    at += n;
+    offset += static_cast<std::uint64_t>(n);
+    count -= static_cast<std::uint64_t>(n);
+  }
+  return true;
+}
+
+bool write_all(int fd, std::uint64_t offset, const void* data, std::uint64_t count) {
+  const auto* at = static_cast<const char*>(data);
+  while (count > 0) {
+    const ssize_t n = ::pwrite(fd, at, count, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    at += n;
+    offset += static_cast<std::uint64_t>(n);
+    count -= static_cast<std::uint64_t>(n);
+  }
+  return true;
+}
+
+std::optional<json> read_json_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  json parsed = json::parse(in, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+  return parsed;
+}
+
+//! A unique temporary name beside `target`.
+fs::path temporary_beside(const fs::path& target) {
+  static std::atomic<std::uint64_t> counter{0};
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return target.parent_path() /
+         ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
+          std::to_string(counter++) + "-" + std::to_string(rng() & 0xffffff));
+}
+
+bool write_file_atomically(const fs::path& target, const std::string& text) {
+  const fs::path temporary = temporary_beside(target);
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) {
+      std::error_code ignored;
+      fs::remove(temporary, ignored);
+      return false;
+    }
+  }
+  std::error_code error;
+  fs::rename(temporary, target, error);
+  if (error) fs::remove(temporary, error);
+  return !error;
+}
+
+json report_json(const ColumnReport& c) {
+  json examples = json::array();
+  for (const auto& e : c.examples) {
+    examples.push_back(
+        {{"row", e.row}, {"line", e.line}, {"value", e.value}, {"reason", e.reason}});
+  }
+  return {{"coerced_to_null", c.coerced_to_null},
+          {"invalid_utf8_replaced", c.invalid_utf8_replaced},
+          {"examples", examples},
+          {"notes", c.notes}};
+}
+
+ColumnReport column_report(const json& j, const std::string& name, ColumnType type) {
+  ColumnReport c;
+  c.name = name;
+  c.type = type;
+  c.coerced_to_null = j.at("coerced_to_null").get<std::uint64_t>();
+  c.invalid_utf8_replaced = j.at("invalid_utf8_replaced").get<std::uint64_t>();
+  for (const auto& e : j.at("examples")) {
+    c.examples.push_back(
+        CoercionExample{e.at("row").get<std::int64_t>(), e.at("line").get<std::uint64_t>(),
+                        e.at("value").get<std::string>(), e.at("reason").get<std::string>()});
+  }
+  c.notes = j.at("notes").get<std::vector<std::string>>();
+  return c;
+}
+
+//! The trailer of a column file, when the file is complete.
+std::optional<json> read_trailer(int fd, std::uint64_t file_size) {
+  if (file_size < 16) return std::nullopt;
+  std::array<char, 16> tail{};
+  if (!read_all(fd, file_size - 16, tail.data(), tail.size())) return std::nullopt;
+  if (!std::equal(kMagic.begin(), kMagic.end(), tail.begin() + 8)) return std::nullopt;
+  std::uint64_t size = 0;
+  std::memcpy(&size, tail.data(), sizeof size);
+  if (size == 0 || size > file_size - 16) return std::nullopt;
+  std::string text(size, '\0');
+  if (!read_all(fd, file_size - 16 - size, text.data(), size)) return std::nullopt;
+  json parsed = json::parse(text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+  return parsed;
+}
+
+//! Where one chunk's buffers of a column are, and their sizes.
+struct Piece {
+  std::uint64_t offset = 0;
+  std::int64_t rows = 0;
+  std::int64_t null_count = 0;
+  std::uint64_t validity_bytes = 0;
+  std::uint64_t values_bytes = 0;
+  std::uint64_t data_bytes = 0;
+  bool large_offsets = false;
+
+  [[nodiscard]] std::uint64_t end() const {
+    return offset + aligned(validity_bytes) + aligned(values_bytes) + aligned(data_bytes);
+  }
+  [[nodiscard]] json to_json() const {
+    return json::array(
+        {offset, rows, null_count, validity_bytes, values_bytes, data_bytes, large_offsets});
+  }
+  static Piece from_json(const json& j) {
+    return Piece{j.at(0).get<std::uint64_t>(), j.at(1).get<std::int64_t>(),
+                 j.at(2).get<std::int64_t>(),  j.at(3).get<std::uint64_t>(),
+                 j.at(4).get<std::uint64_t>(), j.at(5).get<std::uint64_t>(),
+                 j.at(6).get<bool>()};
+  }
+};
+
+//! The sizes of a column's buffers as the chunk holds them.
+Piece piece_of(const ColumnBuffers& b) {
+  Piece p;
+  p.rows = b.length;
+  p.null_count = b.null_count;
+  p.validity_bytes = b.validity != nullptr ? bitmap_bytes(b.length) : 0;
+  p.large_offsets = b.large_offsets;
+  switch (b.type) {
+    case ColumnType::kInt64:
+    case ColumnType::kFloat64:
+    case ColumnType::kTimestamp:
+      p.values_bytes = 8 * static_cast<std::uint64_t>(b.length);
+      break;
+    case ColumnType::kBool:
+      p.values_bytes = bitmap_bytes(b.length);
+      break;
+    case ColumnType::kString: {
+      const std::uint64_t width = b.large_offsets ? 8 : 4;
+      p.values_bytes = width * static_cast<std::uint64_t>(b.length + 1);
+      std::int64_t last = 0;
+      if (b.large_offsets) {
+        last = static_cast<const std::int64_t*>(b.values)[b.length];
+      } else {
+        last = static_cast<const std::int32_t*>(b.values)[b.length];
+      }
+      p.data_bytes = static_cast<std::uint64_t>(last);
+      break;
+    }
+  }
+  return p;
+}
+
+std::uint64_t directory_bytes(const fs::path& directory) {
+  std::uint64_t total = 0;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(directory, error)) {
+    std::error_code size_error;
+    if (entry.is_regular_file(size_error)) {
+      const auto size = entry.file_size(size_error);
+      if (!size_error) total += size;
+    }
+  }
+  return total;
+}
+
+}  // namespace
+
+std::string cache_identity(const InputFile& file, const fs::path& path, const CsvOptions& options) {
+  struct stat st {};
+  if (::fstat(file.descriptor(), &st) != 0) return {};
+  std::error_code error;
+  const fs::path absolute = fs::weakly_canonical(fs::absolute(path), error);
+  std::string id = "quarry column cache " + std::to_string(kFormat) + "\n";
+  add_field(id, "path", error ? fs::absolute(path).string() : absolute.string());
+  add_field(id, "device", std::to_string(st.st_dev));
+  add_field(id, "inode", std::to_string(st.st_ino));
+  add_field(id, "size", std::to_string(st.st_size));
+  add_field(id, "modified",
+            std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec));
+  add_field(id, "changed",
+            std::to_string(st.st_ctim.tv_sec) + "." + std::to_string(st.st_ctim.tv_nsec));
+  add_field(id, "delimiter",
+            options.delimiter ? std::string(1, *options.delimiter) : std::string("auto"));
+  add_field(id, "quote", std::string(1, options.quote));
+  add_field(id, "header", options.header ? "1" : "0");
+  for (const auto& [name, type] : options.column_types)
+    add_field(id, "type " + name, to_string(type));
+  for (const auto& spelling : options.null_values) add_field(id, "null", spelling);
+  add_field(id, "chunk_rows", std::to_string(options.chunk_rows));
+  add_field(id, "chunk_bytes", std::to_string(options.chunk_bytes));
+  add_field(id, "ragged", std::to_string(static_cast<int>(options.on_ragged_row)));
+  add_field(id, "max_columns", std::to_string(options.limits.max_columns));
+  add_field(id, "max_cell_bytes", std::to_string(options.limits.max_cell_bytes));
+  add_field(id, "max_rows", std::to_string(options.limits.max_rows));
+  return id;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+struct CachedColumns::Column {
+  Descriptor fd;
+  Field field;
+  std::vector<Piece> pieces;
+};
+
+CachedColumns::~CachedColumns() = default;
+
+std::unique_ptr<CachedColumns> CachedColumns::open(const ColumnCacheOptions& options,
+                                                   const std::string& identity,
+                                                   const std::vector<std::string>& wanted) {
+  if (options.directory.empty() || options.max_bytes == 0 || identity.empty()) return nullptr;
+  const fs::path entry = options.directory / entry_name(identity);
+  const fs::path layout_path = entry / "layout.json";
+  try {
+    const auto layout = read_json_file(layout_path);
+    if (!layout || layout->value("format", 0) != kFormat ||
+        layout->value("identity", std::string()) != identity) {
+      return nullptr;
+    }
+    const auto names = layout->at("columns").get<std::vector<std::string>>();
+    std::vector<std::size_t> picks;
+    if (wanted.empty()) {
+      for (std::size_t i = 0; i < names.size(); ++i) picks.push_back(i);
+    } else {
+      const std::set<std::string, std::less<>> asked(wanted.begin(), wanted.end());
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        if (asked.count(names[i]) != 0) picks.push_back(i);
+      }
+      if (picks.size() != asked.size()) return nullptr;  // an unknown name: the CSV path names it
+    }
+    std::unique_ptr<CachedColumns> out(new CachedColumns());
+    out->file_names_ = names;
+    out->dialect_.delimiter = static_cast<char>(layout->at("delimiter").get<int>());
+    out->dialect_.quote = static_cast<char>(layout->at("quote").get<int>());
+    for (const auto& c : layout->at("chunks")) {
+      out->chunks_.push_back(
+          CachedChunk{c.at(0).get<std::int64_t>(), c.at(1).get<std::uint64_t>()});
+    }
+    const json& report = layout->at("report");
+    out->report_.malformed_rows_skipped = report.at("malformed_rows_skipped").get<std::uint64_t>();
+    out->report_.rows_padded_or_truncated =
+        report.at("rows_padded_or_truncated").get<std::uint64_t>();
+    out->report_.notes = report.at("notes").get<std::vector<std::string>>();
+    if (picks.size() < names.size()) {  // this read's own projection note, where a parse puts it
+      const auto at = std::min(report.at("projection_note_at").get<std::size_t>(),
+                               out->report_.notes.size());
+      out->report_.notes.insert(out->report_.notes.begin() + static_cast<std::ptrdiff_t>(at),
+                                projection_note(picks.size(), names.size()));
+    }
+    std::vector<Field> fields;
+    for (const std::size_t n : picks) {
+      auto column = std::make_unique<Column>();
+      column->fd = Descriptor(::open((entry / column_file_name(n)).c_str(), O_RDONLY | O_CLOEXEC));
+      if (column->fd.get() < 0) return nullptr;
+      struct stat st {};
+      if (::fstat(column->fd.get(), &st) != 0) return nullptr;
+      const auto size = static_cast<std::uint64_t>(st.st_size);
+      const auto trailer = read_trailer(column->fd.get(), size);
+      if (!trailer || trailer->value("identity", std::string()) != identity ||
+          trailer->value("name", std::string()) != names[n]) {
+        return nullptr;
+      }
+      const auto type = parse_column_type(trailer->at("type").get<std::string>());
+      if (!type) return nullptr;
+      column->field = Field{names[n], *type};
+      const json& pieces = trailer->at("chunks");
+      if (pieces.size() != out->chunks_.size()) return nullptr;
+      for (std::size_t i = 0; i < pieces.size(); ++i) {
+        const Piece p = Piece::from_json(pieces[i]);
+        if (p.rows != out->chunks_[i].rows || p.end() > size || p.offset % kAlign != 0) {
+          return nullptr;
+        }
+        column->pieces.push_back(p);
+      }
+      out->report_.columns.push_back(column_report(trailer->at("report"), names[n], *type));
+      fields.push_back(column->field);
+      out->columns_.push_back(std::move(column));
+    }
+    out->schema_ = std::make_shared<const Schema>(std::move(fields));
+    std::error_code ignored;  // marks the entry as recently used, for eviction
+    fs::last_write_time(layout_path, fs::file_time_type::clock::now(), ignored);
+    return out;
+  } catch (const std::exception&) {
+    return nullptr;  // damaged: read the CSV file instead (and the recorder replaces it)
+  }
+}
+
+std::shared_ptr<const Chunk> CachedColumns::read(std::size_t index,
+                                                 const std::shared_ptr<BufferPool>& pool) const {
+  Chunk::Parts parts;
+  parts.schema = schema_;
+  parts.num_rows = chunks_.at(index).rows;
+  parts.sequence = index;
+  parts.pool = pool;
+  for (const auto& column : columns_) {
+    const Piece& p = column->pieces.at(index);
+    auto load = [&](std::uint64_t offset, std::uint64_t bytes) -> const void* {
+      AlignedBuffer buffer = pool ? pool->take(std::max<std::uint64_t>(bytes, 1)) : AlignedBuffer();
+      buffer.reserve_uninitialized(std::max<std::uint64_t>(bytes, 1));
+      if (!read_all(column->fd.get(), offset, buffer.data(), bytes)) {
+        throw std::runtime_error("cannot read the column cache file of '" + column->field.name +
+                                 "'");
+      }
+      buffer.resize(bytes);
+      const void* at = buffer.data();
+      parts.owned.push_back(std::move(buffer));
+      return at;
+    };
+    ColumnBuffers b;
+    b.type = column->field.type;
+    b.length = p.rows;
+    b.null_count = p.null_count;
+    b.large_offsets = p.large_offsets;
+    std::uint64_t at = p.offset;
+    if (p.validity_bytes != 0)
+      b.validity = static_cast<const std::uint8_t*>(load(at, p.validity_bytes));
+    at += aligned(p.validity_bytes);
+    b.values = load(at, p.values_bytes);
+    at += aligned(p.values_bytes);
+    if (b.type == ColumnType::kString)
+      b.string_data = static_cast<const char*>(load(at, p.data_bytes));
+    parts.columns.push_back(b);
+  }
+  return std::make_shared<const Chunk>(std::move(parts));
+}
+
+// ---------------------------------------------------------------------------------------
+// Recording
+
+struct ColumnRecorder::Output {
+  std::size_t file_column = 0;
+  Field field;
+  fs::path temporary;
+  fs::path target;
+  Descriptor fd;
+  std::vector<Piece> pieces;
+  std::uint64_t end = 0;
+};
+
+std::unique_ptr<ColumnRecorder> ColumnRecorder::start(const ColumnCacheOptions& options,
+                                                      std::string identity, const CsvLayout& layout,
+                                                      std::uint64_t file_bytes) {
+  if (options.directory.empty() || options.max_bytes == 0 || identity.empty() ||
+      layout.chunks.empty()) {
+    return nullptr;
+  }
+  const fs::path entry = options.directory / entry_name(identity);
+  std::error_code error;
+  fs::create_directories(entry, error);
+  if (error) return nullptr;
+  // The cache holds copies of users' data: only its owner may read it.
+  fs::permissions(options.directory, fs::perms::owner_all, fs::perm_options::replace, error);
+  if (const auto existing = read_json_file(entry / "layout.json");
+      existing && existing->value("identity", std::string()) != identity) {
+    return nullptr;  // another file's entry under the same hash: leave it be
+  }
+  const auto& names = layout.shape.file_names;
+  const std::uint64_t estimate =
+      file_bytes / std::max<std::size_t>(1, names.size()) * layout.shape.picks.size() + (1U << 20);
+  if (estimate > options.max_bytes) return nullptr;
+  struct statvfs disk {};
+  if (::statvfs(entry.c_str(), &disk) == 0 &&
+      static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize < 2 * estimate) {
+    return nullptr;
+  }
+  std::unique_ptr<ColumnRecorder> out(new ColumnRecorder());
+  out->options_ = options;
+  out->identity_ = std::move(identity);
+  out->entry_ = entry;
+  out->layout_ = &layout;
+  for (std::size_t c = 0; c < layout.shape.picks.size(); ++c) {
+    const std::size_t n = layout.shape.picks[c];
+    const fs::path target = entry / column_file_name(n);
+    if (Descriptor existing(::open(target.c_str(), O_RDONLY | O_CLOEXEC)); existing.get() >= 0) {
+      struct stat st {};
+      if (::fstat(existing.get(), &st) == 0) {
+        const auto trailer = read_trailer(existing.get(), static_cast<std::uint64_t>(st.st_size));
+        if (trailer && trailer->value("identity", std::string()) == out->identity_) continue;
+      }
+    }
+    auto output = std::make_unique<Output>();
+    output->file_column = n;
+    output->field = (*layout.schema)[c];
+    output->target = target;
+    output->temporary = temporary_beside(target);
+    output->fd = Descriptor(
+        ::open(output->temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (output->fd.get() < 0) return nullptr;  // the destructor removes what was made
+    output->pieces.resize(layout.chunks.size());
+    out->outputs_.push_back(std::move(output));
+  }
+  if (out->outputs_.empty()) return nullptr;
+  out->recorded_.assign(layout.chunks.size(), false);
+  return out;
+}
+
+ColumnRecorder::~ColumnRecorder() {
+  if (!committed_) abandon();
+}
+
+void ColumnRecorder::abandon() noexcept {
+  // Descriptors stay open until destruction: another thread may still be writing through
+  // one, and a closed number could be reused by an unrelated file.
+  failed_ = true;
+  for (auto& output : outputs_) {
+    std::error_code ignored;
+    fs::remove(output->temporary, ignored);
+  }
+}
+
+bool ColumnRecorder::record(std::size_t index, const Chunk& chunk,
+                            const std::function<ReadReport()>& report) {
+  std::vector<Piece> pieces(outputs_.size());
+  {
+    const std::lock_guard lock(mutex_);
+    if (failed_ || committed_ || index >= recorded_.size() || recorded_[index]) return false;
+    recorded_[index] = true;
+    for (std::size_t o = 0; o < outputs_.size(); ++o) {
+      Output& output = *outputs_[o];
+      const auto c = chunk.schema().index_of(output.field.name);
+      if (!c) {
+        abandon();
+        return false;
+      }
+      Piece p = piece_of(chunk.column(*c).buffers());
+      p.offset = output.end;
+      output.end = p.end();
+      output.pieces[index] = p;
+      pieces[o] = p;
+    }
+    ++in_flight_;
+  }
+  bool ok = true;
+  for (std::size_t o = 0; o < outputs_.size() && ok; ++o) {
+    const Output& output = *outputs_[o];
+    const ColumnBuffers& b = chunk.column(*chunk.schema().index_of(output.field.name)).buffers();
+    const Piece& p = pieces[o];
+    std::uint64_t at = p.offset;
+    ok = p.validity_bytes == 0 || write_all(output.fd.get(), at, b.validity, p.validity_bytes);
+    at += aligned(p.validity_bytes);
+    ok = ok && write_all(output.fd.get(), at, b.values, p.values_bytes);
+    at += aligned(p.values_bytes);
+    ok = ok && (p.data_bytes == 0 || write_all(output.fd.get(), at, b.string_data, p.data_bytes));
+  }
+  const std::lock_guard lock(mutex_);
+  --in_flight_;
+  if (!ok && !failed_) abandon();
+  ++recorded_count_;
+  if (failed_ || committed_ || in_flight_ != 0 || recorded_count_ != recorded_.size()) return false;
+  try {
+    commit(report());
+  } catch (const std::exception&) {
+    abandon();
+  }
+  return committed_;
+}
+
+void ColumnRecorder::commit(const ReadReport& report) {
+  for (auto& output : outputs_) {
+    const ColumnReport* column = report.column(output->field.name);
+    json trailer = {
+        {"identity", identity_},
+        {"name", output->field.name},
+        {"type", std::string(to_string(output->field.type))},
+        {"report", column != nullptr ? report_json(*column) : report_json(ColumnReport{})},
+        {"chunks", json::array()}};
+    for (const Piece& p : output->pieces) trailer["chunks"].push_back(p.to_json());
+    const std::string text = trailer.dump();
+    const std::uint64_t size = text.size();
+    std::array<char, 16> tail{};
+    std::memcpy(tail.data(), &size, sizeof size);
+    std::copy(kMagic.begin(), kMagic.end(), tail.begin() + 8);
+    if (!write_all(output->fd.get(), output->end, text.data(), size) ||
+        !write_all(output->fd.get(), output->end + size, tail.data(), tail.size())) {
+      abandon();
+      return;
+    }
+    output->fd.reset();
+  }
+  for (auto& output : outputs_) {
+    std::error_code error;
+    fs::rename(output->temporary, output->target, error);
+    if (error) {
+      abandon();
+      return;
+    }
+  }
+  const fs::path layout_path = entry_ / "layout.json";
+  if (!read_json_file(layout_path)) {
+    // The file-level notes without the note on which columns this read took.
+    std::vector<std::string> notes = report.notes;
+    const std::size_t projection_at = std::min(layout_->header_notes, notes.size());
+    if (layout_->shape.picks.size() < layout_->shape.file_names.size() &&
+        projection_at < notes.size()) {
+      notes.erase(notes.begin() + static_cast<std::ptrdiff_t>(projection_at));
+    }
+    json layout = {{"format", kFormat},
+                   {"identity", identity_},
+                   {"columns", layout_->shape.file_names},
+                   {"delimiter", static_cast<int>(layout_->dialect.delimiter)},
+                   {"quote", static_cast<int>(layout_->dialect.quote)},
+                   {"chunks", json::array()},
+                   {"report",
+                    {{"malformed_rows_skipped", report.malformed_rows_skipped},
+                     {"rows_padded_or_truncated", report.rows_padded_or_truncated},
+                     {"notes", notes},
+                     {"projection_note_at", projection_at}}}};
+    for (const ChunkRange& range : layout_->chunks) {
+      layout["chunks"].push_back(json::array({range.rows, range.end - range.begin}));
+    }
+    if (!write_file_atomically(layout_path, layout.dump())) {
+      abandon();
+      return;
+    }
+  }
+  committed_ = true;
+  evict_column_cache(options_.directory, options_.max_bytes, entry_);
+}
+
+void evict_column_cache(const fs::path& directory, std::uint64_t max_bytes, const fs::path& keep) {
+  struct Entry {
+    fs::path path;
+    fs::file_time_type used;
+    std::uint64_t bytes;
+  };
+  std::vector<Entry> entries;
+  std::uint64_t total = 0;
+  std::error_code error;
+  for (const auto& item : fs::directory_iterator(directory, error)) {
+    std::error_code item_error;
+    if (!item.is_directory(item_error)) continue;
+    Entry e{item.path(), fs::last_write_time(item.path() / "layout.json", item_error),
+            directory_bytes(item.path())};
+    if (item_error) e.used = fs::file_time_type::min();
+    total += e.bytes;
+    entries.push_back(std::move(e));
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.used < b.used; });
+  for (const Entry& e : entries) {
+    if (total <= max_bytes) break;
+    if (e.path == keep && e.bytes <= max_bytes) continue;
+    fs::remove_all(e.path, error);
+    total -= e.bytes;
+  }
+}
+
+}  // namespace quarry::io::detail
