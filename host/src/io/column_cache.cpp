@@ -237,6 +237,20 @@ Piece piece_of(const ColumnBuffers& b) {
   return p;
 }
 
+//! Deletes temporaries an interrupted recording (a killed process) left in an entry.
+void remove_stale_temporaries(const fs::path& entry) {
+  const auto stale_before = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  std::error_code error;
+  for (const auto& item : fs::directory_iterator(entry, error)) {
+    const std::string name = item.path().filename().string();
+    std::error_code item_error;
+    if (name.starts_with(".") && name.find(".tmp-") != std::string::npos &&
+        item.last_write_time(item_error) < stale_before && !item_error) {
+      fs::remove(item.path(), item_error);
+    }
+  }
+}
+
 std::uint64_t directory_bytes(const fs::path& directory) {
   std::uint64_t total = 0;
   std::error_code error;
@@ -330,8 +344,8 @@ std::unique_ptr<CachedColumns> CachedColumns::open(const ColumnCacheOptions& opt
         report.at("rows_padded_or_truncated").get<std::uint64_t>();
     out->report_.notes = report.at("notes").get<std::vector<std::string>>();
     if (picks.size() < names.size()) {  // this read's own projection note, where a parse puts it
-      const auto at = std::min(report.at("projection_note_at").get<std::size_t>(),
-                               out->report_.notes.size());
+      const auto at =
+          std::min(report.at("projection_note_at").get<std::size_t>(), out->report_.notes.size());
       out->report_.notes.insert(out->report_.notes.begin() + static_cast<std::ptrdiff_t>(at),
                                 projection_note(picks.size(), names.size()));
     }
@@ -617,6 +631,7 @@ void evict_column_cache(const fs::path& directory, std::uint64_t max_bytes, cons
   for (const auto& item : fs::directory_iterator(directory, error)) {
     std::error_code item_error;
     if (!item.is_directory(item_error)) continue;
+    remove_stale_temporaries(item.path());
     Entry e{item.path(), fs::last_write_time(item.path() / "layout.json", item_error),
             directory_bytes(item.path())};
     if (item_error) e.used = fs::file_time_type::min();

@@ -96,7 +96,13 @@ std::shared_ptr<const Chunk> CsvReader::next() {
 
 void CsvReader::rewind() {
   const std::lock_guard lock(impl_->report_mutex);
-  impl_->report = impl_->layout.report;
+  // A pass that parsed the whole file has just filled the column cache: read it back in
+  // the passes that follow. Its report is the one the parse ended with.
+  if (!impl_->cached && impl_->recorder && impl_->recorder->committed()) {
+    impl_->cached = detail::CachedColumns::open(impl_->options.column_cache, impl_->identity,
+                                                impl_->options.only_columns);
+  }
+  impl_->report = impl_->cached ? impl_->cached->report() : impl_->layout.report;
   impl_->consumed = impl_->layout.data_begin;
   impl_->next_chunk = 0;
 }

@@ -190,6 +190,18 @@ TEST_F(ColumnCacheTest, ChunksReadInAnyOrderFromSeveralThreadsMatch) {
   EXPECT_EQ(cached.report().rows_read, parsed.report().rows_read);
 }
 
+TEST_F(ColumnCacheTest, APassAfterTheOneThatFilledTheCacheReadsItBack) {
+  const auto path = dir.write("mixed.csv", mixed_rows(2000));
+  CsvReader reader(path, options());
+  ASSERT_FALSE(reader.from_column_cache());
+  const Rows parsed = read_rows(reader);
+  const ReadReport parsed_report = reader.report();
+  reader.rewind();
+  EXPECT_TRUE(reader.from_column_cache());
+  EXPECT_EQ(read_rows(reader), parsed);
+  expect_same_report(reader.report(), parsed_report);
+}
+
 TEST_F(ColumnCacheTest, ProjectionsAreServedWhenTheirColumnsAreCachedAndTheRestIsAdded) {
   const auto path = dir.write("mixed.csv", mixed_rows(1500));
   EXPECT_FALSE(read(path, options({"amount", "label"})).cached);

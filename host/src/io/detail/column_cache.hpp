@@ -109,6 +109,11 @@ class ColumnRecorder {
   //! `report` (the read's report, every chunk merged; called under the caller's lock) and
   //! returns true. A write error abandons the recording quietly.
   bool record(std::size_t index, const Chunk& chunk, const std::function<ReadReport()>& report);
+  //! True once the entry is complete on disk.
+  [[nodiscard]] bool committed() {
+    const std::lock_guard lock(mutex_);
+    return committed_;
+  }
 
  private:
   struct Output;
@@ -130,7 +135,8 @@ class ColumnRecorder {
 };
 
 //! Deletes entries of the cache directory, least recently used first, until it holds at
-//! most `max_bytes` (never `keep`, unless it alone is larger).
+//! most `max_bytes` (never `keep`, unless it alone is larger), and temporaries older than an
+//! hour that interrupted recordings left.
 void evict_column_cache(const std::filesystem::path& directory, std::uint64_t max_bytes,
                         const std::filesystem::path& keep);
 
