@@ -12,6 +12,7 @@
 #include "quarry/sdk/chunk_view.hpp"
 #include "quarry/sdk/column_type.hpp"
 #include "quarry/sdk/error.hpp"
+#include "quarry/sdk/huge_pages.hpp"
 #include "quarry/sdk/plugin.hpp"
 #include "quarry/sdk/result.hpp"
 #include "quarry/sdk/stage.hpp"

@@ -12,7 +12,6 @@
 
 #include "detail/columns.hpp"
 #include "detail/hash.hpp"
-#include "detail/huge_pages.hpp"
 #include "quarry/sdk.hpp"
 
 namespace quarry::clean {
@@ -159,8 +158,8 @@ class RowHashTable {
     }
   }
 
-  using Keys = std::vector<Hash128, HugePageAllocator<Hash128>>;
-  using Values = std::vector<std::int64_t, HugePageAllocator<std::int64_t>>;
+  using Keys = std::vector<Hash128, sdk::HugePageAllocator<Hash128>>;
+  using Values = std::vector<std::int64_t, sdk::HugePageAllocator<std::int64_t>>;
 
   std::uint64_t slot_bytes_;
   bool with_values_;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "detail/quantile_sketch.hpp"
+#include "quarry/sdk/huge_pages.hpp"
 
 namespace quarry::stats {
 
@@ -34,6 +35,9 @@ inline double sorted_quantile(const std::vector<double>& sorted, double q) noexc
 //! longer fit (to_sketch()), summarised by a QuantileSketch from then on.
 class ValueStore {
  public:
+  //! The kept values' storage: huge pages, as it grows to many MiB.
+  using Values = std::vector<double, sdk::HugePageAllocator<double>>;
+
   //! Adds `count` finite values.
   void add(const double* x, std::size_t count) {
     if (sketch_) {
@@ -64,7 +68,7 @@ class ValueStore {
     if (sketch_) return;
     sketch_.emplace();
     sketch_->add(values_.data(), values_.size());
-    std::vector<double>().swap(values_);
+    Values().swap(values_);
   }
 
   //! True while quantiles are exact.
@@ -92,7 +96,7 @@ class ValueStore {
   }
 
   //! The kept values, in no particular order (exact mode only).
-  [[nodiscard]] const std::vector<double>& values() const noexcept { return values_; }
+  [[nodiscard]] const Values& values() const noexcept { return values_; }
 
   //! The sketch (sketch mode only).
   [[nodiscard]] const QuantileSketch* sketch() const noexcept {
@@ -117,7 +121,7 @@ class ValueStore {
     return t >= 0.5 ? b - (b - a) * (1.0 - t) : a + (b - a) * t;
   }
 
-  std::vector<double> values_;
+  Values values_;
   std::optional<QuantileSketch> sketch_;
 };
 

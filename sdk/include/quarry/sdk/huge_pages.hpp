@@ -1,11 +1,13 @@
 #pragma once
 //! \file
-//! HugePageAllocator: for large tables probed at random (clean_dedup's row-hash table).
+//! HugePageAllocator: for a plugin's large in-memory tables and value buffers (a row-hash
+//! table probed at random, the values kept for exact quantiles).
 //!
 //! Allocations of 2 MiB or more are 2 MiB-aligned and marked MADV_HUGEPAGE, so that on
-//! Linux with transparent huge pages in "madvise" mode (Debian's default) filling a table
-//! of hundreds of MB takes one page fault per 2 MiB instead of one per 4 KiB, and random
-//! probes miss the TLB far less. Elsewhere, or when the kernel declines, it is plain memory.
+//! Linux with transparent huge pages in "madvise" mode (Debian's default) filling a buffer
+//! of hundreds of MB takes one page fault per 2 MiB instead of one per 4 KiB (on virtual
+//! machines a fault costs microseconds), and random probes miss the TLB far less. Elsewhere, or
+//! when the kernel declines, it is plain memory.
 
 #include <cstddef>
 #include <cstdlib>
@@ -15,7 +17,7 @@
 #include <sys/mman.h>
 #endif
 
-namespace quarry::clean {
+namespace quarry::sdk {
 
 //! A std::allocator replacement asking for transparent huge pages for large blocks.
 template <class T>
@@ -56,4 +58,4 @@ struct HugePageAllocator {
   static constexpr std::size_t kHugePage = std::size_t{2} << 20;
 };
 
-}  // namespace quarry::clean
+}  // namespace quarry::sdk
