@@ -69,6 +69,9 @@ int run_doctor(const GlobalOptions& global) {
   for (const auto& root : settings.data.roots) check_readable_dir(checks, root, "data.roots");
   check_writable_dir(checks, settings.output.root, "output.root");
   check_writable_dir(checks, settings.plugins.cache_dir, "plugins.cache_dir");
+  if (settings.cache.columns_max_mb != 0) {
+    check_writable_dir(checks, config::column_cache_dir(settings), "cache.columns_dir");
+  }
   auto plugin_dirs = settings.plugins.dirs;
   plugin_dirs.insert(plugin_dirs.end(), settings.plugins.extra_dirs.begin(),
                      settings.plugins.extra_dirs.end());

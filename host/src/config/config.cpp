@@ -24,6 +24,11 @@
 
 namespace quarry::config {
 
+std::filesystem::path column_cache_dir(const Settings& settings) {
+  return settings.cache.columns_dir.empty() ? settings.plugins.cache_dir / "columns"
+                                            : settings.cache.columns_dir;
+}
+
 std::string Origin::describe() const {
   switch (kind) {
     case Kind::kDefault:

@@ -21,9 +21,7 @@ std::shared_ptr<const Environment> Environment::from_settings(const config::Sett
   run.threads = settings.exec.threads;
   run.timeout = std::chrono::seconds(settings.limits.call_timeout_s);
   ResultBudget budget{settings.results.max_bytes, settings.results.max_rows};
-  io::ColumnCacheOptions column_cache{settings.cache.columns_dir.empty()
-                                          ? settings.plugins.cache_dir / "columns"
-                                          : settings.cache.columns_dir,
+  io::ColumnCacheOptions column_cache{config::column_cache_dir(settings),
                                       settings.cache.columns_max_mb << 20};
   return std::make_shared<const Environment>(
       Environment{sandbox::Sandbox(settings.data.roots, settings.output.root), limits, run, budget,

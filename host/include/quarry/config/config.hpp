@@ -121,6 +121,9 @@ struct Settings {
   } log;
 };
 
+//! The column cache's directory: cache.columns_dir, or `columns/` under plugins.cache_dir.
+[[nodiscard]] std::filesystem::path column_cache_dir(const Settings& settings);
+
 //! One effective key for `quarry config show`.
 struct ShownValue {
   std::string key;    //!< "section.key"
