@@ -251,6 +251,26 @@ void remove_stale_temporaries(const fs::path& entry) {
   }
 }
 
+//! True for a directory the cache made: a 16-hex-digit name holding only the cache's files.
+//! Eviction touches nothing else, whatever else shares the cache directory.
+bool is_cache_entry(const fs::path& directory) {
+  const std::string name = directory.filename().string();
+  if (name.size() != 16 || name.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return false;
+  }
+  std::error_code error;
+  for (const auto& item : fs::directory_iterator(directory, error)) {
+    const std::string file = item.path().filename().string();
+    std::error_code item_error;
+    const bool ours =
+        item.is_regular_file(item_error) &&
+        (file == "layout.json" || (file.starts_with("col-") && file.ends_with(".bin")) ||
+         (file.starts_with(".") && file.find(".tmp-") != std::string::npos));
+    if (!ours) return false;
+  }
+  return !error;
+}
+
 std::uint64_t directory_bytes(const fs::path& directory) {
   std::uint64_t total = 0;
   std::error_code error;
@@ -441,24 +461,29 @@ struct ColumnRecorder::Output {
 
 std::unique_ptr<ColumnRecorder> ColumnRecorder::start(const ColumnCacheOptions& options,
                                                       std::string identity, const CsvLayout& layout,
-                                                      std::uint64_t file_bytes) {
+                                                      std::uint64_t file_bytes,
+                                                      std::function<bool()> unchanged) {
   if (options.directory.empty() || options.max_bytes == 0 || identity.empty() ||
       layout.chunks.empty()) {
     return nullptr;
   }
   const fs::path entry = options.directory / entry_name(identity);
   std::error_code error;
-  fs::create_directories(entry, error);
-  if (error) return nullptr;
-  // The cache holds copies of users' data: only its owner may read it.
-  fs::permissions(options.directory, fs::perms::owner_all, fs::perm_options::replace, error);
+  // The cache holds copies of users' data: only its owner may read it. Permissions are set
+  // only on directories made here (the configured directory may be a shared one).
+  if (!fs::exists(options.directory, error)) {
+    fs::create_directories(options.directory, error);
+    if (error) return nullptr;
+    fs::permissions(options.directory, fs::perms::owner_all, fs::perm_options::replace, error);
+  }
+  if (::mkdir(entry.c_str(), 0700) != 0 && errno != EEXIST) return nullptr;
   if (const auto existing = read_json_file(entry / "layout.json");
       existing && existing->value("identity", std::string()) != identity) {
     return nullptr;  // another file's entry under the same hash: leave it be
   }
   const auto& names = layout.shape.file_names;
   const std::uint64_t estimate =
-      file_bytes / std::max<std::size_t>(1, names.size()) * layout.shape.picks.size() + (1U << 20);
+      file_bytes / std::max<std::size_t>(1, names.size()) * layout.shape.picks.size() + 4096;
   if (estimate > options.max_bytes) return nullptr;
   struct statvfs disk {};
   if (::statvfs(entry.c_str(), &disk) == 0 &&
@@ -468,6 +493,7 @@ std::unique_ptr<ColumnRecorder> ColumnRecorder::start(const ColumnCacheOptions& 
   std::unique_ptr<ColumnRecorder> out(new ColumnRecorder());
   out->options_ = options;
   out->identity_ = std::move(identity);
+  out->unchanged_ = std::move(unchanged);
   out->entry_ = entry;
   out->layout_ = &layout;
   for (std::size_t c = 0; c < layout.shape.picks.size(); ++c) {
@@ -550,6 +576,10 @@ bool ColumnRecorder::record(std::size_t index, const Chunk& chunk,
   ++recorded_count_;
   if (failed_ || committed_ || in_flight_ != 0 || recorded_count_ != recorded_.size()) return false;
   try {
+    if (unchanged_ && !unchanged_()) {
+      abandon();  // modified while it was read: what was recorded may mix two versions
+      return false;
+    }
     commit(report());
   } catch (const std::exception&) {
     abandon();
@@ -630,7 +660,7 @@ void evict_column_cache(const fs::path& directory, std::uint64_t max_bytes, cons
   std::error_code error;
   for (const auto& item : fs::directory_iterator(directory, error)) {
     std::error_code item_error;
-    if (!item.is_directory(item_error)) continue;
+    if (!item.is_directory(item_error) || !is_cache_entry(item.path())) continue;
     remove_stale_temporaries(item.path());
     Entry e{item.path(), fs::last_write_time(item.path() / "layout.json", item_error),
             directory_bytes(item.path())};

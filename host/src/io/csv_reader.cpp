@@ -42,6 +42,7 @@ detail::CsvLayout cached_layout(const detail::CachedColumns& cached, std::uint64
 struct CsvReader::Impl {
   Impl(const std::filesystem::path& path, CsvOptions opts)
       : options(std::move(opts)),
+        file_path(path),
         file(path, options.limits.max_file_bytes),
         identity(column_cache_on(options) ? detail::cache_identity(file, path, options)
                                           : std::string()),
@@ -53,10 +54,13 @@ struct CsvReader::Impl {
         report(layout.report),
         consumed(layout.data_begin),
         recorder(cached ? nullptr
-                        : detail::ColumnRecorder::start(options.column_cache, identity, layout,
-                                                        file.size())) {}
+                        : detail::ColumnRecorder::start(
+                              options.column_cache, identity, layout, file.size(), [this] {
+                                return detail::cache_identity(file, file_path, options) == identity;
+                              })) {}
 
   CsvOptions options;
+  std::filesystem::path file_path;
   detail::InputFile file;
   //! What identifies this read in the column cache; empty when the cache is off.
   std::string identity;

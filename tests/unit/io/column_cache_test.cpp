@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <thread>
@@ -316,6 +317,39 @@ TEST_F(ColumnCacheTest, TheLeastRecentlyUsedEntriesGoWhenTheBudgetIsExceeded) {
   EXPECT_TRUE(read(files[0], two).cached);
   EXPECT_TRUE(read(files[2], two).cached);
   EXPECT_FALSE(read(files[1], two).cached);  // evicted
+}
+
+TEST_F(ColumnCacheTest, EvictionAndPermissionsLeaveAloneWhatTheCacheDidNotMake) {
+  // The configured directory may be a shared one: its mode stays, and only directories the
+  // cache made (16 hex digits, nothing but cache files inside) are ever deleted.
+  fs::create_directories(cache / "photos");
+  std::ofstream(cache / "photos" / "a.jpg") << "not a cache file";
+  fs::create_directories(cache / "0123456789abcdef");
+  std::ofstream(cache / "0123456789abcdef" / "mine.txt") << "not a cache file";
+  fs::permissions(cache, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec,
+                  fs::perm_options::replace);
+  const auto first = dir.write("first.csv", mixed_rows(3000, 1));
+  const auto second = dir.write("second.csv", mixed_rows(3000, 2));
+  (void)read(first, options());
+  std::uint64_t one_entry = 0;
+  fs::path entry;
+  for (const auto& e : fs::directory_iterator(cache)) {
+    const auto name = e.path().filename();
+    if (name == "photos" || name == "0123456789abcdef") continue;
+    entry = e.path();
+    for (const auto& f : fs::directory_iterator(entry)) one_entry += f.file_size();
+  }
+  ASSERT_FALSE(entry.empty());
+  CsvOptions room_for_one = options();
+  // Room for the second file's estimate (its CSV size), not for both entries.
+  room_for_one.column_cache.max_bytes = fs::file_size(second) + 8192;
+  ASSERT_LT(room_for_one.column_cache.max_bytes, 2 * one_entry);
+  (void)read(second, room_for_one);  // commits, then evicts the first entry
+  EXPECT_TRUE(read(second, room_for_one).cached);
+  EXPECT_FALSE(fs::exists(entry));
+  EXPECT_TRUE(fs::exists(cache / "photos" / "a.jpg"));
+  EXPECT_TRUE(fs::exists(cache / "0123456789abcdef" / "mine.txt"));
+  EXPECT_EQ(fs::status(cache).permissions() & fs::perms::group_read, fs::perms::group_read);
 }
 
 }  // namespace

@@ -96,10 +96,12 @@ class ColumnRecorder {
  public:
   //! A recorder for the columns of `layout` that the entry for `identity` lacks, or nullptr
   //! when there is nothing to record, no room for it, or the directory cannot be written.
+  //! `unchanged()` is asked before committing: a file modified during the read is not cached.
   [[nodiscard]] static std::unique_ptr<ColumnRecorder> start(const ColumnCacheOptions& options,
                                                              std::string identity,
                                                              const CsvLayout& layout,
-                                                             std::uint64_t file_bytes);
+                                                             std::uint64_t file_bytes,
+                                                             std::function<bool()> unchanged);
   //! Removes whatever was not committed.
   ~ColumnRecorder();
   ColumnRecorder(const ColumnRecorder&) = delete;
@@ -123,6 +125,7 @@ class ColumnRecorder {
 
   ColumnCacheOptions options_;
   std::string identity_;
+  std::function<bool()> unchanged_;
   std::filesystem::path entry_;
   const CsvLayout* layout_ = nullptr;
   std::vector<std::unique_ptr<Output>> outputs_;
