@@ -190,6 +190,25 @@ struct Piece {
   std::uint64_t data_bytes = 0;
   bool large_offsets = false;
 
+  //! True when the sizes are those `rows` values of `type` take, so that no reader of the
+  //! chunk can run past a buffer whatever the file says.
+  [[nodiscard]] bool fits(ColumnType type) const {
+    const auto n = static_cast<std::uint64_t>(rows);
+    if (rows < 0 || null_count < 0 || null_count > rows) return false;
+    if (validity_bytes != 0 && validity_bytes != bitmap_bytes(rows)) return false;
+    if ((validity_bytes == 0) != (null_count == 0)) return false;
+    switch (type) {
+      case ColumnType::kInt64:
+      case ColumnType::kFloat64:
+      case ColumnType::kTimestamp:
+        return values_bytes == 8 * n && data_bytes == 0;
+      case ColumnType::kBool:
+        return values_bytes == bitmap_bytes(rows) && data_bytes == 0;
+      case ColumnType::kString:
+        return values_bytes == (large_offsets ? 8 : 4) * (n + 1);
+    }
+    return false;
+  }
   [[nodiscard]] std::uint64_t end() const {
     return offset + aligned(validity_bytes) + aligned(values_bytes) + aligned(data_bytes);
   }
@@ -204,6 +223,21 @@ struct Piece {
                  j.at(6).get<bool>()};
   }
 };
+
+//! True when a string column's offsets start at 0, never decrease and end at `data_bytes`.
+bool offsets_fit(const ColumnBuffers& b, std::uint64_t data_bytes) {
+  auto check = [&](const auto* offsets) {
+    if (offsets[0] != 0 || static_cast<std::uint64_t>(offsets[b.length]) != data_bytes) {
+      return false;
+    }
+    for (std::int64_t r = 0; r < b.length; ++r) {
+      if (offsets[r + 1] < offsets[r]) return false;
+    }
+    return true;
+  };
+  return b.large_offsets ? check(static_cast<const std::int64_t*>(b.values))
+                         : check(static_cast<const std::int32_t*>(b.values));
+}
 
 //! The sizes of a column's buffers as the chunk holds them.
 Piece piece_of(const ColumnBuffers& b) {
@@ -320,6 +354,7 @@ std::string cache_identity(const InputFile& file, const fs::path& path, const Cs
 // Reading
 
 struct CachedColumns::Column {
+  fs::path path;
   Descriptor fd;
   Field field;
   std::vector<Piece> pieces;
@@ -372,7 +407,8 @@ std::unique_ptr<CachedColumns> CachedColumns::open(const ColumnCacheOptions& opt
     std::vector<Field> fields;
     for (const std::size_t n : picks) {
       auto column = std::make_unique<Column>();
-      column->fd = Descriptor(::open((entry / column_file_name(n)).c_str(), O_RDONLY | O_CLOEXEC));
+      column->path = entry / column_file_name(n);
+      column->fd = Descriptor(::open(column->path.c_str(), O_RDONLY | O_CLOEXEC));
       if (column->fd.get() < 0) return nullptr;
       struct stat st {};
       if (::fstat(column->fd.get(), &st) != 0) return nullptr;
@@ -389,7 +425,8 @@ std::unique_ptr<CachedColumns> CachedColumns::open(const ColumnCacheOptions& opt
       if (pieces.size() != out->chunks_.size()) return nullptr;
       for (std::size_t i = 0; i < pieces.size(); ++i) {
         const Piece p = Piece::from_json(pieces[i]);
-        if (p.rows != out->chunks_[i].rows || p.end() > size || p.offset % kAlign != 0) {
+        if (p.rows != out->chunks_[i].rows || !p.fits(*type) || p.end() > size ||
+            p.offset % kAlign != 0) {
           return nullptr;
         }
         column->pieces.push_back(p);
@@ -439,8 +476,16 @@ std::shared_ptr<const Chunk> CachedColumns::read(std::size_t index,
     at += aligned(p.validity_bytes);
     b.values = load(at, p.values_bytes);
     at += aligned(p.values_bytes);
-    if (b.type == ColumnType::kString)
+    if (b.type == ColumnType::kString) {
       b.string_data = static_cast<const char*>(load(at, p.data_bytes));
+      if (!offsets_fit(b, p.data_bytes)) {
+        std::error_code ignored;  // so that the next read parses the file and records it anew
+        fs::remove(column->path, ignored);
+        throw std::runtime_error("the column cache's copy of column '" + column->field.name +
+                                 "' was damaged (string offsets out of range) and has been "
+                                 "removed; run the call again");
+      }
+    }
     parts.columns.push_back(b);
   }
   return std::make_shared<const Chunk>(std::move(parts));

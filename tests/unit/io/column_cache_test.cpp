@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -262,6 +264,44 @@ TEST_F(ColumnCacheTest, ADamagedColumnFileIsIgnoredAndReplaced) {
   const Read mended = read(path, options());
   EXPECT_TRUE(mended.cached);
   expect_same(mended, original);
+}
+
+TEST_F(ColumnCacheTest, DamagedStringOffsetsFailTheReadCleanlyAndAreRemoved) {
+  const auto path = dir.write("mixed.csv", mixed_rows(1000));
+  const Read original = read(path, options({"label"}));
+  fs::path label_file;
+  for (const fs::path& file : cache_files()) {
+    if (file.filename() == "col-4.bin") label_file = file;
+  }
+  ASSERT_FALSE(label_file.empty());
+  {  // The trailer says where the first chunk's offsets are; make its second offset wild.
+    std::fstream f(label_file, std::ios::in | std::ios::out | std::ios::binary);
+    const auto size = static_cast<std::streamoff>(fs::file_size(label_file));
+    std::uint64_t trailer_size = 0;
+    f.seekg(size - 16);
+    f.read(reinterpret_cast<char*>(&trailer_size), sizeof trailer_size);
+    std::string trailer(trailer_size, '\0');
+    f.seekg(size - 16 - static_cast<std::streamoff>(trailer_size));
+    f.read(trailer.data(), static_cast<std::streamsize>(trailer_size));
+    const auto chunk = nlohmann::json::parse(trailer).at("chunks").at(0);  // offset, rows, nulls,
+    const auto validity = chunk.at(3).get<std::uint64_t>();                // validity bytes, …
+    const auto offsets = chunk.at(0).get<std::uint64_t>() + (validity + 63) / 64 * 64;
+    const std::int32_t wild = 0x7fffff00;
+    f.seekp(static_cast<std::streamoff>(offsets + sizeof wild));
+    f.write(reinterpret_cast<const char*>(&wild), sizeof wild);
+  }
+  CsvReader reader(path, options({"label"}));
+  ASSERT_TRUE(reader.from_column_cache());
+  try {
+    (void)read_rows(reader);
+    ADD_FAILURE() << "damaged offsets were read";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("damaged"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(label_file));
+  const Read again = read(path, options({"label"}));
+  EXPECT_FALSE(again.cached);
+  expect_same(again, original);
 }
 
 TEST_F(ColumnCacheTest, APartialReadLeavesNothingBehind) {
