@@ -79,7 +79,8 @@ class ValueStore {
   }
   //! Bytes held.
   [[nodiscard]] std::size_t bytes() const noexcept {
-    return sketch_ ? sketch_->bytes() : values_.capacity() * sizeof(double);
+    return sketch_ ? sketch_->bytes()
+                   : Values::allocator_type::footprint(values_.capacity() * sizeof(double));
   }
   //! The sketch's rank-error bound as a fraction of count() (0 when exact).
   [[nodiscard]] double rank_error() const noexcept {

@@ -28,11 +28,17 @@ struct HugePageAllocator {
   template <class U>
   explicit HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
 
+  //! Bytes an allocation of `bytes` occupies once touched: whole huge pages from 2 MiB on
+  //! (count this, not the size asked for, against a memory budget).
+  [[nodiscard]] static constexpr std::size_t footprint(std::size_t bytes) noexcept {
+    return bytes < kHugePage ? bytes : (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  }
+
   //! `n` objects' worth of uninitialised memory.
   [[nodiscard]] T* allocate(std::size_t n) {
     const std::size_t bytes = n * sizeof(T);
     if (bytes < kHugePage) return static_cast<T*>(::operator new(bytes));
-    const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    const std::size_t rounded = footprint(bytes);
     void* p = std::aligned_alloc(kHugePage, rounded);
     if (p == nullptr) throw std::bad_alloc();
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
