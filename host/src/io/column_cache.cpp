@@ -1,6 +1,8 @@
 //! The column cache (see detail/column_cache.hpp).
 
 #include "io/detail/column_cache.hpp"
+#include "io/detail/atomic_output.hpp"
+#include "quarry/io/error.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -77,30 +79,28 @@ class Descriptor {
   int fd_;
 };
 
-bool read_all(int fd, std::uint64_t offset, void* out, std::uint64_t count) {
-  auto* at = static_cast<char*>(out);
+//! Moves `count` bytes between `buffer` and the file at `offset` with pread or pwrite,
+//! resuming after short transfers and EINTR; false on an error or end of file.
+template <class Transfer, class Buffer>
+bool transfer_all(Transfer transfer, int fd, std::uint64_t offset, Buffer* buffer,
+                  std::uint64_t count) {
   while (count > 0) {
-    const ssize_t n = ::pread(fd, at, count, static_cast<off_t>(offset));
+    const ssize_t n = transfer(fd, buffer, count, static_cast<off_t>(offset));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
-    at += n;
+    buffer += n;
     offset += static_cast<std::uint64_t>(n);
     count -= static_cast<std::uint64_t>(n);
   }
   return true;
 }
 
+bool read_all(int fd, std::uint64_t offset, void* out, std::uint64_t count) {
+  return transfer_all(::pread, fd, offset, static_cast<char*>(out), count);
+}
+
 bool write_all(int fd, std::uint64_t offset, const void* data, std::uint64_t count) {
-  const auto* at = static_cast<const char*>(data);
-  while (count > 0) {
-    const ssize_t n = ::pwrite(fd, at, count, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    at += n;
-    offset += static_cast<std::uint64_t>(n);
-    count -= static_cast<std::uint64_t>(n);
-  }
-  return true;
+  return transfer_all(::pwrite, fd, offset, static_cast<const char*>(data), count);
 }
 
 std::optional<json> read_json_file(const fs::path& path) {
@@ -118,23 +118,6 @@ fs::path temporary_beside(const fs::path& target) {
   return target.parent_path() /
          ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
           std::to_string(counter++) + "-" + std::to_string(rng() & 0xffffff));
-}
-
-bool write_file_atomically(const fs::path& target, const std::string& text) {
-  const fs::path temporary = temporary_beside(target);
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) {
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      return false;
-    }
-  }
-  std::error_code error;
-  fs::rename(temporary, target, error);
-  if (error) fs::remove(temporary, error);
-  return !error;
 }
 
 json report_json(const ColumnReport& c) {
@@ -271,6 +254,12 @@ Piece piece_of(const ColumnBuffers& b) {
   return p;
 }
 
+//! A temporary the cache writes (a column file's ".…tmp-…", AtomicOutput's ".….partial").
+bool is_temporary_name(const std::string& name) {
+  return name.starts_with(".") &&
+         (name.find(".tmp-") != std::string::npos || name.ends_with(".partial"));
+}
+
 //! Deletes temporaries an interrupted recording (a killed process) left in an entry.
 void remove_stale_temporaries(const fs::path& entry) {
   const auto stale_before = fs::file_time_type::clock::now() - std::chrono::hours(1);
@@ -278,8 +267,7 @@ void remove_stale_temporaries(const fs::path& entry) {
   for (const auto& item : fs::directory_iterator(entry, error)) {
     const std::string name = item.path().filename().string();
     std::error_code item_error;
-    if (name.starts_with(".") && name.find(".tmp-") != std::string::npos &&
-        item.last_write_time(item_error) < stale_before && !item_error) {
+    if (is_temporary_name(name) && item.last_write_time(item_error) < stale_before && !item_error) {
       fs::remove(item.path(), item_error);
     }
   }
@@ -299,7 +287,7 @@ bool is_cache_entry(const fs::path& directory) {
     const bool ours =
         item.is_regular_file(item_error) &&
         (file == "layout.json" || (file.starts_with("col-") && file.ends_with(".bin")) ||
-         (file.starts_with(".") && file.find(".tmp-") != std::string::npos));
+         is_temporary_name(file));
     if (!ours) return false;
   }
   return !error;
@@ -496,6 +484,7 @@ std::shared_ptr<const Chunk> CachedColumns::read(std::size_t index,
 
 struct ColumnRecorder::Output {
   std::size_t file_column = 0;
+  std::size_t chunk_column = 0;  //!< its index in the chunks (the layout's schema)
   Field field;
   fs::path temporary;
   fs::path target;
@@ -553,6 +542,7 @@ std::unique_ptr<ColumnRecorder> ColumnRecorder::start(const ColumnCacheOptions& 
     }
     auto output = std::make_unique<Output>();
     output->file_column = n;
+    output->chunk_column = c;
     output->field = (*layout.schema)[c];
     output->target = target;
     output->temporary = temporary_beside(target);
@@ -590,12 +580,7 @@ bool ColumnRecorder::record(std::size_t index, const Chunk& chunk,
     recorded_[index] = true;
     for (std::size_t o = 0; o < outputs_.size(); ++o) {
       Output& output = *outputs_[o];
-      const auto c = chunk.schema().index_of(output.field.name);
-      if (!c) {
-        abandon();
-        return false;
-      }
-      Piece p = piece_of(chunk.column(*c).buffers());
+      Piece p = piece_of(chunk.column(output.chunk_column).buffers());
       p.offset = output.end;
       output.end = p.end();
       output.pieces[index] = p;
@@ -606,7 +591,7 @@ bool ColumnRecorder::record(std::size_t index, const Chunk& chunk,
   bool ok = true;
   for (std::size_t o = 0; o < outputs_.size() && ok; ++o) {
     const Output& output = *outputs_[o];
-    const ColumnBuffers& b = chunk.column(*chunk.schema().index_of(output.field.name)).buffers();
+    const ColumnBuffers& b = chunk.column(output.chunk_column).buffers();
     const Piece& p = pieces[o];
     std::uint64_t at = p.offset;
     ok = p.validity_bytes == 0 || write_all(output.fd.get(), at, b.validity, p.validity_bytes);
@@ -685,7 +670,11 @@ void ColumnRecorder::commit(const ReadReport& report) {
     for (const ChunkRange& range : layout_->chunks) {
       layout["chunks"].push_back(json::array({range.rows, range.end - range.begin}));
     }
-    if (!write_file_atomically(layout_path, layout.dump())) {
+    try {
+      AtomicOutput out(layout_path, true);
+      out.write(layout.dump());
+      out.commit();
+    } catch (const OutputError&) {
       abandon();
       return;
     }

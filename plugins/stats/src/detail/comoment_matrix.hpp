@@ -92,6 +92,15 @@ class CoMomentMatrix {
     return (acc[0] + acc[2]) + (acc[1] + acc[3]);
   }
 
+  //! Sum of a[r] over the block, as dot() adds (four independent sums).
+  static double total(const double* a, std::size_t n) noexcept {
+    double acc[4] = {0, 0, 0, 0};
+    for (std::size_t r = 0; r < n; r += 4) {
+      for (std::size_t l = 0; l < 4; ++l) acc[l] += a[r + l];
+    }
+    return (acc[0] + acc[2]) + (acc[1] + acc[3]);
+  }
+
   void centre(std::size_t c, const double* x, std::size_t n) {
     source_[c] = x;
     double sum = 0, count = 0;
@@ -120,7 +129,7 @@ class CoMomentMatrix {
     }
     for (std::size_t r = n; r < kBlock; ++r) z[r] = 0.0;
     b.missing = gap_count;
-    b.sum = dot(z, ones(), round_up(n));
+    b.sum = total(z, round_up(n));
     b.square_sum = dot(z, z, round_up(n));
   }
 
@@ -196,10 +205,6 @@ class CoMomentMatrix {
   }
 
   static std::size_t round_up(std::size_t n) noexcept { return (n + 3) / 4 * 4; }
-  static const double* ones() noexcept {
-    static const std::vector<double> all(kBlock, 1.0);
-    return all.data();
-  }
 
   std::size_t k_;
   std::vector<CoMoments> pairs_;        // upper triangle with diagonal, row-major
