@@ -1,5 +1,6 @@
 #include "io/detail/value_format.hpp"
 
+#include "io/detail/short_decimal_format.hpp"
 #include "io/detail/timestamp.hpp"
 
 #include <charconv>
@@ -20,8 +21,13 @@ void append_float64(std::string& out, double value, bool mark_float) {
     return;
   }
   char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  const std::string_view text(buffer, static_cast<std::size_t>(result.ptr - buffer));
+  static_assert(sizeof buffer >= kShortDecimalMaxSize);
+  std::size_t size = format_short_decimal(value, buffer);
+  if (size == 0) {
+    size =
+        static_cast<std::size_t>(std::to_chars(buffer, buffer + sizeof buffer, value).ptr - buffer);
+  }
+  const std::string_view text(buffer, size);
   out += text;
   if (mark_float && std::isfinite(value) && text.find_first_of(".e") == std::string_view::npos)
     out += ".0";

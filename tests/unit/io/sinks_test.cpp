@@ -11,8 +11,14 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
+#include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -210,6 +216,57 @@ TEST_F(SinksTest, TsvSinkUsesTabs) {
   sink->write(*builder.finish(0));
   sink->commit();
   EXPECT_EQ(read_file(out), "a\tb\nx,y\t1\n");
+}
+
+//! Doubles of the kinds files hold and the edges of the sink's fast formatting path: short
+//! decimals at many magnitudes and signs, values next to them, around 10^-3 and 10^15, sums
+//! that do not round trip short (0.1 + 0.2), and random bit patterns.
+std::vector<double> awkward_doubles() {
+  std::mt19937_64 random(20261123);
+  std::vector<double> values = {
+      0.001,     0.0001234, 0.00099999,       1e15, 999999999999999.0,  999999999999999.9,
+      0.1 + 0.2, 1.0 / 3.0, 123456.0,         1e14, 4503599627370496.5, 0.5,
+      2.5,       -0.125,    9.999999999999999};
+  for (int i = 0; i < 200'000; ++i) {
+    const int decimals = static_cast<int>(random() % 9);
+    const auto mantissa =
+        static_cast<std::int64_t>(random() % 100'000'000'000ULL) - 50'000'000'000LL;
+    const double scale = std::pow(10.0, static_cast<double>(random() % 12) - 6.0);
+    const double decimal =
+        static_cast<double>(mantissa % (std::int64_t{1} << (random() % 40 + 4))) /
+        std::pow(10.0, decimals);
+    values.push_back(decimal);
+    values.push_back(decimal * scale);
+    values.push_back(std::nextafter(decimal, 0.0));
+    const std::uint64_t bits = random();
+    double any = 0;
+    std::memcpy(&any, &bits, sizeof any);
+    if (std::isfinite(any)) values.push_back(any);
+  }
+  return values;
+}
+
+TEST_F(SinksTest, CsvWritesEveryFloatAsTheShortestTextThatReadsBack) {
+  // The reference is std::to_chars (shortest round trip), with ".0" marking integral values.
+  const std::vector<double> values = awkward_doubles();
+  const Schema schema({{"f", kFloat64}});
+  ChunkBuilder builder(std::make_shared<const Schema>(schema), values.size());
+  for (const double v : values) builder.column(0).append_float64(v);
+  const fs::path out = dir.path() / "floats.csv";
+  auto sink = make_csv_sink(out, schema);
+  sink->write(*builder.finish(0));
+  sink->commit();
+  std::istringstream lines(read_file(out));
+  std::string line;
+  std::getline(lines, line);
+  ASSERT_EQ(line, "f");
+  for (const double v : values) {
+    ASSERT_TRUE(std::getline(lines, line));
+    char expected[32];
+    std::string text(expected, std::to_chars(expected, expected + sizeof expected, v).ptr);
+    if (text.find_first_of(".e") == std::string::npos && std::isfinite(v)) text += ".0";
+    ASSERT_EQ(line, text) << "value with bits " << std::bit_cast<std::uint64_t>(v);
+  }
 }
 
 }  // namespace
