@@ -831,6 +831,76 @@ TEST(SdkChunkBuilder, BuildsEveryTypeWithNullsAndReleasesItself) {
   EXPECT_TRUE(chunk.empty());
 }
 
+//! Every type, with nulls in some columns (including rows before a builder's first null).
+sdk::OwnedChunk mixed_chunk(int rows) {
+  sdk::ChunkBuilder builder;
+  auto& i = builder.add_int64("i");
+  auto& f = builder.add_float64("f");
+  auto& b = builder.add_bool("b");
+  auto& s = builder.add_utf8("s");
+  auto& t = builder.add_timestamp("t", sdk::TimeUnit::micro, "");
+  for (int r = 0; r < rows; ++r) {
+    r % 7 == 3 ? i.append_null() : i.append(r * 11);
+    r > 20 && r % 5 == 0 ? f.append_null() : f.append(r * 0.25);
+    r % 3 == 0 ? b.append_null() : b.append(r % 2 == 0);
+    r % 4 == 1 ? s.append_null() : s.append(std::string(static_cast<size_t>(r % 9), 'q'));
+    t.append(r * 1000);
+  }
+  return builder.finish();
+}
+
+//! Every cell of `view` as text ("null" for nulls), row by row.
+std::vector<std::string> cells(const sdk::ChunkView& view) {
+  std::vector<std::string> out;
+  for (std::int64_t r = 0; r < view.rows(); ++r) {
+    for (std::int64_t c = 0; c < view.columns(); ++c) {
+      const sdk::ColumnView column = view.column(c);
+      if (column.type() == sdk::ColumnType::utf8) {
+        const auto value = column.strings().get(r);
+        out.push_back(value ? "'" + std::string(*value) + "'" : "null");
+      } else {
+        const auto value = column.number(r);
+        out.push_back(value ? std::to_string(*value) : "null");
+      }
+    }
+  }
+  return out;
+}
+
+TEST(SdkChunkBuilder, AppendRowsEqualsAppendingEachRow) {
+  const sdk::OwnedChunk source = mixed_chunk(64);
+  const sdk::ChunkView in = source.view();
+  // Ranges that start before, at and after the first nulls, and a null-free column (t).
+  const std::vector<std::pair<std::int64_t, std::int64_t>> ranges = {
+      {0, 3}, {10, 1}, {4, 30}, {0, 0}, {40, 24}};
+  sdk::ChunkBuilder by_range = sdk::ChunkBuilder::like(in.schema());
+  sdk::ChunkBuilder by_row = sdk::ChunkBuilder::like(in.schema());
+  for (const auto& [begin, count] : ranges) {
+    by_range.append_rows(in, begin, count);
+    for (std::int64_t r = begin; r < begin + count; ++r) by_row.append_row(in, r);
+  }
+  const sdk::OwnedChunk a = by_range.finish();
+  const sdk::OwnedChunk b = by_row.finish();
+  EXPECT_EQ(a.view().rows(), 58);
+  EXPECT_EQ(cells(a.view()), cells(b.view()));
+  for (std::int64_t c = 0; c < a.view().columns(); ++c) {
+    EXPECT_EQ(a.view().column(c).null_count(), b.view().column(c).null_count()) << c;
+  }
+  EXPECT_EQ(a.view().column("t").raw()->buffers[0], nullptr);  // still no bitmap
+}
+
+TEST(SdkChunkBuilder, AppendRowsOfAnotherTypeIsAnInvalidArgument) {
+  const sdk::OwnedChunk source = mixed_chunk(4);
+  sdk::ChunkBuilder builder;
+  builder.add_float64("i");
+  try {
+    builder.column(0).append_rows(source.view().column("i"), 0, 4);
+    FAIL() << "expected an error";
+  } catch (const sdk::Error& error) {
+    EXPECT_EQ(error.status(), QUARRY_INVALID_ARGUMENT);
+  }
+}
+
 TEST(SdkChunkBuilder, MismatchedColumnLengthsAreRefused) {
   sdk::ChunkBuilder builder;
   builder.add_int64("a").append(1);

@@ -1,7 +1,7 @@
 #pragma once
 //! \file
-//! Copying columns of a borrowed chunk into ChunkBuilder columns with typed loops (one type
-//! check per column and chunk, not per cell), for all rows or for a selection of rows.
+//! Copying columns of a borrowed chunk into ChunkBuilder columns, for all rows or for a
+//! selection of rows (consecutive rows as one block).
 
 #include <cstdint>
 #include <vector>
@@ -24,47 +24,22 @@ struct RowSelection {
   }
 };
 
-namespace copy_detail {
-template <class Builder, class View>
-void copy_values(Builder& out, const View& in, const RowSelection& sel) {
-  const std::int64_t n = sel.size();
-  out.reserve(n);
-  for (std::int64_t k = 0; k < n; ++k) {
-    const std::int64_t i = sel.at(k);
-    if (in.is_valid(i)) {
-      out.append(in[i]);
-    } else {
-      out.append_null();
-    }
-  }
-}
-}  // namespace copy_detail
-
 //! Appends the selected rows of `in` to `out`, which has the same type (as made by
-//! ChunkBuilder::like). Throws Error when the types differ.
+//! ChunkBuilder::like). Runs of consecutive rows are copied as blocks. Throws Error when the
+//! types differ.
 inline void copy_column(sdk::ColumnBuilder& out, const sdk::ColumnView& in,
                         const RowSelection& sel) {
-  using copy_detail::copy_values;
-  switch (in.type()) {
-    case sdk::ColumnType::int64:
-      copy_values(dynamic_cast<sdk::Int64Builder&>(out), in.int64s(), sel);
-      return;
-    case sdk::ColumnType::float64:
-      copy_values(dynamic_cast<sdk::Float64Builder&>(out), in.float64s(), sel);
-      return;
-    case sdk::ColumnType::boolean:
-      copy_values(dynamic_cast<sdk::BoolBuilder&>(out), in.bools(), sel);
-      return;
-    case sdk::ColumnType::utf8:
-      copy_values(dynamic_cast<sdk::StringBuilder&>(out), in.strings(), sel);
-      return;
-    case sdk::ColumnType::timestamp:
-      copy_values(dynamic_cast<sdk::TimestampBuilder&>(out), in.timestamps(), sel);
-      return;
-    default:
-      throw sdk::Error::unsupported("column '" + std::string(in.name()) +
-                                    "' has a type the clean plugin cannot copy (Arrow format \"" +
-                                    std::string(in.field().format()) + "\")");
+  if (sel.rows == nullptr) {
+    out.append_rows(in, 0, sel.all);
+    return;
+  }
+  const std::vector<std::int64_t>& rows = *sel.rows;
+  out.reserve(static_cast<std::int64_t>(rows.size()));
+  for (std::size_t k = 0; k < rows.size();) {
+    std::size_t end = k + 1;
+    while (end < rows.size() && rows[end] == rows[end - 1] + 1) ++end;
+    out.append_rows(in, rows[k], static_cast<std::int64_t>(end - k));
+    k = end;
   }
 }
 

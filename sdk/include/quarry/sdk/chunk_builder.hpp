@@ -113,6 +113,14 @@ class ColumnBuilder {
   //! Appends row `row` of `column` (a value or a null). Throws
   //! Error(QUARRY_INVALID_ARGUMENT) when the column has another type.
   virtual void append_from(const ColumnView& column, std::int64_t row) = 0;
+  //! Appends rows [begin, begin + count) of `column` (values and nulls, in order): the same
+  //! as append_from for each row, with fixed-width values copied in one block. The range must
+  //! lie within the column (unchecked). Throws Error(QUARRY_INVALID_ARGUMENT) when the column
+  //! has another type.
+  virtual void append_rows(const ColumnView& column, std::int64_t begin, std::int64_t count) {
+    reserve(count);
+    for (std::int64_t row = begin; row < begin + count; ++row) append_from(column, row);
+  }
   //! Reserves room for `rows` more rows.
   virtual void reserve(std::int64_t rows) = 0;
 
@@ -134,6 +142,16 @@ class ColumnBuilder {
     }
     nulls_ += valid ? 0 : 1;
     ++size_;
+  }
+  //! Records rows [begin, begin + count) of `view` as valid or null, after their values were
+  //! stored. Without nulls on either side only the length changes.
+  template <class View>
+  void append_validity_of(const View& view, std::int64_t begin, std::int64_t count) {
+    if (view.all_valid() && !has_validity_) {
+      size_ += count;
+      return;
+    }
+    for (std::int64_t row = begin; row < begin + count; ++row) append_validity(view.is_valid(row));
   }
   //! Stores a value slot for a null row.
   virtual void push_placeholder() = 0;
@@ -187,6 +205,12 @@ class Int64Builder : public ColumnBuilder {
     const auto values = column.int64s();
     values.is_valid(row) ? append(values[row]) : append_null();
   }
+  //! Appends rows [begin, begin + count) of a column of this type, values in one block.
+  void append_rows(const ColumnView& column, std::int64_t begin, std::int64_t count) override {
+    const auto values = column.int64s();
+    values_.insert(values_.end(), values.data() + begin, values.data() + begin + count);
+    append_validity_of(values, begin, count);
+  }
   //! Reserves room for `rows` more rows.
   void reserve(std::int64_t rows) override {
     values_.reserve(values_.size() + static_cast<std::size_t>(rows));
@@ -219,6 +243,12 @@ class Float64Builder : public ColumnBuilder {
   void append_from(const ColumnView& column, std::int64_t row) override {
     const auto values = column.float64s();
     values.is_valid(row) ? append(values[row]) : append_null();
+  }
+  //! Appends rows [begin, begin + count) of a column of this type, values in one block.
+  void append_rows(const ColumnView& column, std::int64_t begin, std::int64_t count) override {
+    const auto values = column.float64s();
+    values_.insert(values_.end(), values.data() + begin, values.data() + begin + count);
+    append_validity_of(values, begin, count);
   }
   //! Reserves room for `rows` more rows.
   void reserve(std::int64_t rows) override {
@@ -299,6 +329,14 @@ class StringBuilder : public ColumnBuilder {
     const auto values = column.strings();
     values.is_valid(row) ? append(values[row]) : append_null();
   }
+  //! Appends rows [begin, begin + count) of a utf8 column.
+  void append_rows(const ColumnView& column, std::int64_t begin, std::int64_t count) override {
+    const auto values = column.strings();
+    reserve(count);
+    for (std::int64_t row = begin; row < begin + count; ++row) {
+      values.is_valid(row) ? append(values[row]) : append_null();
+    }
+  }
   //! Reserves room for `rows` more rows.
   void reserve(std::int64_t rows) override {
     offsets_.reserve(offsets_.size() + static_cast<std::size_t>(rows));
@@ -339,6 +377,12 @@ class TimestampBuilder : public ColumnBuilder {
   void append_from(const ColumnView& column, std::int64_t row) override {
     const auto values = column.timestamps();
     values.is_valid(row) ? append(values[row]) : append_null();
+  }
+  //! Appends rows [begin, begin + count) of a column of this type, values in one block.
+  void append_rows(const ColumnView& column, std::int64_t begin, std::int64_t count) override {
+    const auto values = column.timestamps();
+    values_.insert(values_.end(), values.data() + begin, values.data() + begin + count);
+    append_validity_of(values, begin, count);
   }
   //! Reserves room for `rows` more rows.
   void reserve(std::int64_t rows) override {
@@ -437,6 +481,17 @@ class ChunkBuilder {
                                     " columns, the builder " + std::to_string(columns()));
     }
     for (std::int64_t i = 0; i < columns(); ++i) column(i).append_from(from.column(i), row);
+  }
+
+  //! Appends rows [begin, begin + count) of `from`, which has the builder's columns (checked)
+  //! and those rows (unchecked).
+  void append_rows(const ChunkView& from, std::int64_t begin, std::int64_t count) {
+    if (from.columns() != columns()) {
+      throw Error::invalid_argument("append_rows: the chunk has " + std::to_string(from.columns()) +
+                                    " columns, the builder " + std::to_string(columns()));
+    }
+    for (std::int64_t i = 0; i < columns(); ++i)
+      column(i).append_rows(from.column(i), begin, count);
   }
 
   //! Hands the rows built so far over as an OwnedChunk and empties the columns.
