@@ -186,18 +186,32 @@ class PipelineGraph {
     ++taps_;
   }
 
+  // The sink formats chunks on every worker (encode) and writes them in order, so the
+  // formatting is not confined to one thread.
   void add_sink_tap(flow::sender<ChunkMessage>& upstream) {
-    auto& node = own(std::make_unique<flow::function_node<ChunkMessage, ChunkMessage>>(
-        graph_, flow::serial, [this](const ChunkMessage& message) {
+    auto& encode = own(std::make_unique<flow::function_node<ChunkMessage, ChunkMessage>>(
+        graph_, flow::unlimited, [this](ChunkMessage message) {
           if (sink_ != nullptr && !state_.stopping()) {
             state_.guard("output", message, [&] {
-              sink_->write(*message.chunk);
+              message.encoded = sink_->encode(*message.chunk);
               return std::shared_ptr<const io::Chunk>();
             });
           }
           return message;
         }));
-    flow::make_edge(sequenced(upstream), node);
+    flow::make_edge(upstream, encode);
+    auto& node = own(std::make_unique<flow::function_node<ChunkMessage, ChunkMessage>>(
+        graph_, flow::serial, [this](ChunkMessage message) {
+          if (sink_ != nullptr && !state_.stopping()) {
+            state_.guard("output", message, [&] {
+              sink_->write(*message.chunk, message.encoded.get());
+              return std::shared_ptr<const io::Chunk>();
+            });
+          }
+          message.encoded.reset();
+          return message;
+        }));
+    flow::make_edge(sequenced(encode), node);
     flow::make_edge(node, *retire_);
     ++taps_;
   }

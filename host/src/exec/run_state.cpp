@@ -60,9 +60,11 @@ std::optional<ChunkMessage> RunState::next_message(io::Source& source) {
     return std::nullopt;
   }
   read_ahead_ = read(source);
-  ChunkMessage message{chunks_read_++, std::move(chunk),
-                       std::make_shared<std::atomic<int>>(taps_per_chunk),
-                       !read_ahead_ && !stopping_};
+  ChunkMessage message;
+  message.sequence = chunks_read_++;
+  message.chunk = std::move(chunk);
+  message.taps_left = std::make_shared<std::atomic<int>>(taps_per_chunk);
+  message.final_chunk = !read_ahead_ && !stopping_;
   count(*message.chunk, source);
   return message;
 }
@@ -75,8 +77,10 @@ std::optional<ChunkMessage> RunState::next_index(const io::Source& source,
   }
   if (!may_continue()) return std::nullopt;
   const std::uint64_t index = chunks_read_++;
-  ChunkMessage message{index, nullptr, std::make_shared<std::atomic<int>>(taps_per_chunk),
-                       index + 1 == chunk_count};
+  ChunkMessage message;
+  message.sequence = index;
+  message.taps_left = std::make_shared<std::atomic<int>>(taps_per_chunk);
+  message.final_chunk = index + 1 == chunk_count;
   message.unparsed = true;
   return message;
 }

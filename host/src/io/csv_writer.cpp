@@ -1,8 +1,9 @@
-//! The CSV sink (see quarry/io/sink.hpp).
+//! The CSV sink and its encoder (see quarry/io/sink.hpp).
 
 #include "quarry/io/sink.hpp"
 
 #include "io/detail/atomic_output.hpp"
+#include "io/detail/encoders.hpp"
 #include "io/detail/value_format.hpp"
 
 #include <stdexcept>
@@ -10,43 +11,22 @@
 namespace quarry::io {
 namespace {
 
-class CsvSink final : public Sink {
+class CsvEncoder final : public ChunkEncoder {
  public:
-  CsvSink(const std::filesystem::path& destination, Schema schema, SinkOptions options)
-      : schema_(std::move(schema)),
-        delimiter_(options.delimiter),
-        output_(destination, options.overwrite) {
-    std::string header;
-    for (std::size_t c = 0; c < schema_.size(); ++c) {
-      if (c != 0) header += delimiter_;
-      detail::append_csv_field(header, schema_[c].name, delimiter_);
-    }
-    header += '\n';
-    output_.write(header);
-  }
+  explicit CsvEncoder(char delimiter) : delimiter_(delimiter) {}
 
-  void write(const Chunk& chunk) override {
-    if (output_.committed()) throw std::logic_error("write after commit");
-    detail::check_chunk_schema(schema_, chunk, "CSV");
-    std::string text;
+  [[nodiscard]] EncodedChunk encode(const Chunk& chunk) const override {
+    EncodedChunk encoded;
     for (std::int64_t r = 0; r < chunk.num_rows(); ++r) {
       for (std::size_t c = 0; c < chunk.num_columns(); ++c) {
-        if (c != 0) text += delimiter_;
-        append_cell(text, chunk.column(c), r);
+        if (c != 0) encoded.bytes += delimiter_;
+        append_cell(encoded.bytes, chunk.column(c), r);
       }
-      text += '\n';
-      if (text.size() >= (1U << 20)) {
-        output_.write(text);
-        text.clear();
-      }
+      encoded.bytes += '\n';
     }
-    output_.write(text);
-    rows_ += static_cast<std::uint64_t>(chunk.num_rows());
+    encoded.rows = static_cast<std::uint64_t>(chunk.num_rows());
+    return encoded;
   }
-
-  void commit() override { output_.commit(); }
-  [[nodiscard]] std::uint64_t rows_written() const override { return rows_; }
-  [[nodiscard]] std::vector<std::string> notes() const override { return {}; }
 
  private:
   void append_cell(std::string& out, const Column& column, std::int64_t r) const {
@@ -67,8 +47,43 @@ class CsvSink final : public Sink {
     }
   }
 
-  Schema schema_;
   char delimiter_;
+};
+
+class CsvSink final : public Sink {
+ public:
+  CsvSink(const std::filesystem::path& destination, Schema schema, SinkOptions options)
+      : schema_(std::move(schema)),
+        encoder_(options.delimiter),
+        output_(destination, options.overwrite) {
+    std::string header;
+    for (std::size_t c = 0; c < schema_.size(); ++c) {
+      if (c != 0) header += options.delimiter;
+      detail::append_csv_field(header, schema_[c].name, options.delimiter);
+    }
+    header += '\n';
+    output_.write(header);
+  }
+
+  void write(const Chunk& chunk) override {
+    detail::check_chunk_schema(schema_, chunk, "CSV");
+    write(chunk, encoder_.encode(chunk));
+  }
+
+  void write(const Chunk& chunk, const EncodedChunk& encoded) override {
+    if (output_.committed()) throw std::logic_error("write after commit");
+    detail::check_chunk_schema(schema_, chunk, "CSV");
+    output_.write(encoded.bytes);
+    rows_ += encoded.rows;
+  }
+
+  void commit() override { output_.commit(); }
+  [[nodiscard]] std::uint64_t rows_written() const override { return rows_; }
+  [[nodiscard]] std::vector<std::string> notes() const override { return {}; }
+
+ private:
+  Schema schema_;
+  CsvEncoder encoder_;
   detail::AtomicOutput output_;
   std::uint64_t rows_ = 0;
 };
@@ -78,6 +93,10 @@ class CsvSink final : public Sink {
 std::unique_ptr<Sink> make_csv_sink(const std::filesystem::path& destination, Schema schema,
                                     SinkOptions options) {
   return std::make_unique<CsvSink>(destination, std::move(schema), std::move(options));
+}
+
+std::unique_ptr<ChunkEncoder> detail::make_csv_encoder(char delimiter) {
+  return std::make_unique<CsvEncoder>(delimiter);
 }
 
 }  // namespace quarry::io

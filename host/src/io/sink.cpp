@@ -1,31 +1,67 @@
 #include "quarry/io/sink.hpp"
 
+#include "io/detail/encoders.hpp"
 #include "quarry/io/error.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 namespace quarry::io {
 
-std::unique_ptr<Sink> open_sink(const std::filesystem::path& destination, Schema schema,
-                                SinkOptions options) {
+namespace {
+
+enum class Format { kCsv, kJsonl, kSqlite };
+
+//! The format for `destination`'s extension; a TSV sets the delimiter in `options`.
+Format format_of(const std::filesystem::path& destination, SinkOptions& options) {
   std::string extension = destination.extension().string();
   std::transform(extension.begin(), extension.end(), extension.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (extension == ".csv" || extension == ".txt")
-    return make_csv_sink(destination, std::move(schema), std::move(options));
+  if (extension == ".csv" || extension == ".txt") return Format::kCsv;
   if (extension == ".tsv") {
     options.delimiter = '\t';
-    return make_csv_sink(destination, std::move(schema), std::move(options));
+    return Format::kCsv;
   }
-  if (extension == ".jsonl" || extension == ".ndjson")
-    return make_jsonl_sink(destination, std::move(schema), std::move(options));
-  if (extension == ".sqlite" || extension == ".sqlite3" || extension == ".db") {
-    return make_sqlite_sink(destination, std::move(schema), std::move(options));
-  }
+  if (extension == ".jsonl" || extension == ".ndjson") return Format::kJsonl;
+  if (extension == ".sqlite" || extension == ".sqlite3" || extension == ".db")
+    return Format::kSqlite;
   throw OutputError(
       "cannot write '" + destination.string() +
       "': unknown file type; use .csv, .tsv, .txt, .jsonl, .ndjson, .sqlite, .sqlite3 or .db");
+}
+
+}  // namespace
+
+void Sink::write(const Chunk& /*chunk*/, const EncodedChunk& /*encoded*/) {
+  throw std::logic_error("this sink writes row by row and takes no encoded chunks");
+}
+
+std::unique_ptr<Sink> open_sink(const std::filesystem::path& destination, Schema schema,
+                                SinkOptions options) {
+  switch (format_of(destination, options)) {
+    case Format::kCsv:
+      return make_csv_sink(destination, std::move(schema), std::move(options));
+    case Format::kJsonl:
+      return make_jsonl_sink(destination, std::move(schema), std::move(options));
+    case Format::kSqlite:
+      break;
+  }
+  return make_sqlite_sink(destination, std::move(schema), std::move(options));
+}
+
+std::unique_ptr<ChunkEncoder> open_encoder(const std::filesystem::path& destination,
+                                           const SinkOptions& options) {
+  SinkOptions adjusted = options;
+  switch (format_of(destination, adjusted)) {
+    case Format::kCsv:
+      return detail::make_csv_encoder(adjusted.delimiter);
+    case Format::kJsonl:
+      return detail::make_jsonl_encoder();
+    case Format::kSqlite:
+      break;
+  }
+  return nullptr;
 }
 
 }  // namespace quarry::io

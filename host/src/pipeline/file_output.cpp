@@ -31,11 +31,21 @@ FileOutput::FileOutput(const nlohmann::json& output, const Environment& environm
                     "another path",
                     requested_path_));
   }
+  encoder_ = io::open_encoder(destination_, options_);  // also refuses unknown file types now
 }
 
-void FileOutput::write(const io::Chunk& chunk) {
+std::shared_ptr<const io::EncodedChunk> FileOutput::encode(const io::Chunk& chunk) const {
+  if (!encoder_) return nullptr;
+  return std::make_shared<const io::EncodedChunk>(encoder_->encode(chunk));
+}
+
+void FileOutput::write(const io::Chunk& chunk, const io::EncodedChunk* encoded) {
   if (!sink_) sink_ = io::open_sink(destination_, chunk.schema(), options_);
-  sink_->write(chunk);
+  if (encoded != nullptr) {
+    sink_->write(chunk, *encoded);
+  } else {
+    sink_->write(chunk);
+  }
 }
 
 void FileOutput::commit() {

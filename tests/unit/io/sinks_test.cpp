@@ -20,6 +20,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace quarry::io {
@@ -134,6 +135,52 @@ TEST_F(SinksTest, JsonlWritesObjectsWithNullsAndNotesNonFiniteFloats) {
   EXPECT_NE(sink->notes()[0].find("1 NaN"), std::string::npos);
   JsonlReader reader(out);
   EXPECT_EQ(types_of(reader.schema()), (std::vector{kFloat64, kString, kTimestamp}));
+}
+
+TEST_F(SinksTest, ChunksEncodedAheadOnSeveralThreadsWriteTheSameFileAsWriteAlone) {
+  Schema schema({{"x", kFloat64}, {"s", kString}});
+  std::vector<std::shared_ptr<const Chunk>> chunks;
+  for (int k = 0; k < 8; ++k) {
+    ChunkBuilder builder(std::make_shared<const Schema>(schema), 3);
+    builder.column(0).append_float64(k * 0.5);
+    builder.column(0).append_float64(std::nan(""));
+    builder.column(0).append_null();
+    builder.column(1).append_string("a,b");
+    builder.column(1).append_string(std::to_string(k));
+    builder.column(1).append_null();
+    chunks.push_back(builder.finish(static_cast<std::int64_t>(3 * k)));
+  }
+  for (const std::string name : {"out.tsv", "out.jsonl"}) {
+    const fs::path plain = dir.path() / ("plain-" + name);
+    const fs::path ahead = dir.path() / ("ahead-" + name);
+    auto direct = open_sink(plain, schema);
+    for (const auto& chunk : chunks) direct->write(*chunk);
+    direct->commit();
+    const auto encoder = open_encoder(ahead);
+    ASSERT_NE(encoder, nullptr) << name;
+    std::vector<EncodedChunk> encoded(chunks.size());
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < 2; ++t) {
+      threads.emplace_back([&, t] {
+        for (std::size_t k = t; k < chunks.size(); k += 2) encoded[k] = encoder->encode(*chunks[k]);
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    auto sink = open_sink(ahead, schema);
+    for (std::size_t k = 0; k < chunks.size(); ++k) sink->write(*chunks[k], encoded[k]);
+    sink->commit();
+    EXPECT_EQ(read_file(ahead), read_file(plain)) << name;
+    EXPECT_EQ(sink->notes(), direct->notes()) << name;
+    EXPECT_EQ(sink->rows_written(), 24U);
+  }
+}
+
+TEST_F(SinksTest, SqliteHasNoEncoderAndRefusesEncodedChunks) {
+  const fs::path out = dir.path() / "rows.sqlite";
+  EXPECT_EQ(open_encoder(out), nullptr);
+  EXPECT_THROW((void)open_encoder(dir.path() / "rows.parquet"), OutputError);
+  auto sink = open_sink(out, five_types());
+  EXPECT_THROW(sink->write(*sample(), EncodedChunk{}), std::logic_error);
 }
 
 TEST_F(SinksTest, SqliteRoundTripKeepsValuesAndTypes) {

@@ -6,6 +6,7 @@
 //! done, so at most K chunks are in memory whatever the file size.
 
 #include "quarry/exec/stage.hpp"
+#include "quarry/io/sink.hpp"
 #include "quarry/io/source.hpp"
 
 #include <chrono>
@@ -23,7 +24,14 @@ namespace quarry::exec {
 class ChunkSink {
  public:
   virtual ~ChunkSink() = default;
-  virtual void write(const io::Chunk& chunk) = 0;
+  //! The part of writing `chunk` that may run early, on any thread and for several chunks
+  //! at once (formatting its rows), or null when there is none. Must not change the sink.
+  [[nodiscard]] virtual std::shared_ptr<const io::EncodedChunk> encode(
+      const io::Chunk& /*chunk*/) const {
+    return nullptr;
+  }
+  //! Writes the next chunk in order; `encoded` is what encode() made of it, or null.
+  virtual void write(const io::Chunk& chunk, const io::EncodedChunk* encoded) = 0;
   //! Called once after the last chunk when the run succeeded.
   virtual void commit() = 0;
 };

@@ -28,6 +28,26 @@
 
 namespace quarry::io {
 
+//! A chunk's rows already in a file format, made by a ChunkEncoder on any thread so that the
+//! sink's in-order write only appends bytes.
+struct EncodedChunk {
+  //! The rows' text.
+  std::string bytes;
+  //! Rows encoded.
+  std::uint64_t rows = 0;
+  //! Per column: values the format cannot hold, written as null (JSON Lines: NaN, ±inf).
+  std::vector<std::uint64_t> replaced;
+};
+
+//! Formats whole chunks as a sink writes them. Stateless: encode() may run on several
+//! threads at once.
+class ChunkEncoder {
+ public:
+  virtual ~ChunkEncoder() = default;
+  //! The rows of `chunk` as the sink would append them.
+  [[nodiscard]] virtual EncodedChunk encode(const Chunk& chunk) const = 0;
+};
+
 //! Receives chunks in order and writes them to one destination file. Not thread-safe.
 class Sink {
  public:
@@ -35,6 +55,9 @@ class Sink {
   //! Appends the rows of `chunk`, whose schema must equal the sink's (std::invalid_argument
   //! otherwise). Throws OutputError when the disk fails.
   virtual void write(const Chunk& chunk) = 0;
+  //! Like write(chunk), with `encoded` made from it by open_encoder()'s encoder for this
+  //! sink's destination and options (sinks without an encoder throw std::logic_error).
+  virtual void write(const Chunk& chunk, const EncodedChunk& encoded);
   //! Makes the output visible at the destination. Writing after commit() is an error.
   virtual void commit() = 0;
   //! Rows written so far.
@@ -67,5 +90,10 @@ struct SinkOptions {
 //! Lines, .sqlite/.sqlite3/.db -> SQLite. Throws OutputError for other extensions.
 [[nodiscard]] std::unique_ptr<Sink> open_sink(const std::filesystem::path& destination,
                                               Schema schema, SinkOptions options = {});
+
+//! The encoder for chunks bound for open_sink(destination, …, options), or null when that
+//! format is written row by row (SQLite). Throws OutputError for unknown extensions.
+[[nodiscard]] std::unique_ptr<ChunkEncoder> open_encoder(const std::filesystem::path& destination,
+                                                         const SinkOptions& options = {});
 
 }  // namespace quarry::io

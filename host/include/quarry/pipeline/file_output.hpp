@@ -27,7 +27,9 @@ class FileOutput final : public exec::ChunkSink {
   //! not set) with a message for the user, before any data is read.
   FileOutput(const nlohmann::json& output, const Environment& environment, io::Schema fallback);
 
-  void write(const io::Chunk& chunk) override;
+  [[nodiscard]] std::shared_ptr<const io::EncodedChunk> encode(
+      const io::Chunk& chunk) const override;
+  void write(const io::Chunk& chunk, const io::EncodedChunk* encoded) override;
   void commit() override;
 
   //! Rows written so far.
@@ -40,6 +42,8 @@ class FileOutput final : public exec::ChunkSink {
   std::filesystem::path destination_;
   io::Schema fallback_;
   io::SinkOptions options_;
+  //! Formats chunks ahead of the in-order write; null for SQLite.
+  std::unique_ptr<io::ChunkEncoder> encoder_;
   std::unique_ptr<io::Sink> sink_;
 };
 

@@ -22,6 +22,8 @@ struct ChunkMessage {
   bool final_chunk = false;
   //! Not parsed yet: the parse node fills `chunk` (sources with parallel_chunks()).
   bool unparsed = false;
+  //! The chunk formatted for the sink ahead of the in-order write, or null.
+  std::shared_ptr<const io::EncodedChunk> encoded;
 };
 
 //! Reading, failure and progress bookkeeping of one run. Thread-safe.
