@@ -22,7 +22,6 @@ inline void hash_rows(const sdk::ChunkView& chunk, const std::vector<std::int64_
   constexpr std::uint64_t kNull = 0x6e756c6c, kInt = 1, kFloat = 2, kBool = 3, kTime = 4, kText = 5;
   const std::int64_t n = chunk.rows();
   hashes.assign(static_cast<std::size_t>(n), Hash128{0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL});
-  const Hash128 null_hash = hash_value(0, kNull);
   for (std::int64_t c : columns) {
     const sdk::ColumnView col = chunk.column(c);
     switch (col.type()) {
@@ -32,8 +31,9 @@ inline void hash_rows(const sdk::ChunkView& chunk, const std::vector<std::int64_
         const auto v = ts ? col.timestamps() : col.int64s();
         const std::uint64_t tag = ts ? kTime : kInt;
         for (std::int64_t i = 0; i < n; ++i) {
-          combine(hashes[i],
-                  v.is_valid(i) ? hash_value(static_cast<std::uint64_t>(v[i]), tag) : null_hash);
+          const bool valid = v.is_valid(i);
+          combine_value(hashes[i], valid ? static_cast<std::uint64_t>(v[i]) : 0,
+                        valid ? tag : kNull);
         }
         break;
       }
@@ -41,28 +41,30 @@ inline void hash_rows(const sdk::ChunkView& chunk, const std::vector<std::int64_
         const auto v = col.float64s();
         for (std::int64_t i = 0; i < n; ++i) {
           double x = v[i];
-          if (!v.is_valid(i) || std::isnan(x)) {
-            combine(hashes[i], null_hash);
-            continue;
-          }
-          if (x == 0.0) x = 0.0;
+          const bool valid = v.is_valid(i) && !std::isnan(x);  // NaN equals null, as in pandas
+          if (x == 0.0) x = 0.0;                               // -0.0 equals 0.0
           std::uint64_t bits;
           std::memcpy(&bits, &x, sizeof bits);
-          combine(hashes[i], hash_value(bits, kFloat));
+          combine_value(hashes[i], valid ? bits : 0, valid ? kFloat : kNull);
         }
         break;
       }
       case sdk::ColumnType::boolean: {
         const auto v = col.bools();
         for (std::int64_t i = 0; i < n; ++i) {
-          combine(hashes[i], v.is_valid(i) ? hash_value(v[i] ? 1 : 0, kBool) : null_hash);
+          const bool valid = v.is_valid(i);
+          combine_value(hashes[i], valid && v[i] ? 1 : 0, valid ? kBool : kNull);
         }
         break;
       }
       case sdk::ColumnType::utf8: {
         const auto v = col.strings();
         for (std::int64_t i = 0; i < n; ++i) {
-          combine(hashes[i], v.is_valid(i) ? hash_bytes(v[i], kText) : null_hash);
+          if (v.is_valid(i)) {
+            combine(hashes[i], hash_bytes(v[i], kText));
+          } else {
+            combine_value(hashes[i], 0, kNull);
+          }
         }
         break;
       }
