@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -558,12 +559,13 @@ std::unique_ptr<ColumnRecorder> ColumnRecorder::start(const ColumnCacheOptions& 
 }
 
 ColumnRecorder::~ColumnRecorder() {
-  if (!committed_) abandon();
+  if (!committed_) abandon({});
 }
 
-void ColumnRecorder::abandon() noexcept {
+void ColumnRecorder::abandon(std::string why) noexcept {
   // Descriptors stay open until destruction: another thread may still be writing through
   // one, and a closed number could be reused by an unrelated file.
+  if (!failed_) failure_ = std::move(why);
   failed_ = true;
   for (auto& output : outputs_) {
     std::error_code ignored;
@@ -589,6 +591,7 @@ bool ColumnRecorder::record(std::size_t index, const Chunk& chunk,
     ++in_flight_;
   }
   bool ok = true;
+  int error = 0;
   for (std::size_t o = 0; o < outputs_.size() && ok; ++o) {
     const Output& output = *outputs_[o];
     const ColumnBuffers& b = chunk.column(output.chunk_column).buffers();
@@ -599,22 +602,37 @@ bool ColumnRecorder::record(std::size_t index, const Chunk& chunk,
     ok = ok && write_all(output.fd.get(), at, b.values, p.values_bytes);
     at += aligned(p.values_bytes);
     ok = ok && (p.data_bytes == 0 || write_all(output.fd.get(), at, b.string_data, p.data_bytes));
+    if (!ok) error = errno;
   }
   const std::lock_guard lock(mutex_);
   --in_flight_;
-  if (!ok && !failed_) abandon();
+  if (!ok && !failed_) abandon(write_failure(error));
   ++recorded_count_;
   if (failed_ || committed_ || in_flight_ != 0 || recorded_count_ != recorded_.size()) return false;
   try {
     if (unchanged_ && !unchanged_()) {
-      abandon();  // modified while it was read: what was recorded may mix two versions
+      abandon(
+          "the file changed while it was being read, so the results may mix its old and new "
+          "contents; run the call again once the file is complete");
       return false;
     }
     commit(report());
-  } catch (const std::exception&) {
-    abandon();
+  } catch (const std::exception& e) {
+    abandon(std::string("the column cache was not written: ") + e.what());
   }
   return committed_;
+}
+
+std::string ColumnRecorder::write_failure(int error) const {
+  return "the column cache was not written under " + options_.directory.string() + " (" +
+         (error != 0 ? std::strerror(error) : std::string("short write")) +
+         "), so the next call on this file parses it again; free space there or set "
+         "cache.columns_dir (`quarry doctor` checks it)";
+}
+
+std::string ColumnRecorder::failure() {
+  const std::lock_guard lock(mutex_);
+  return failure_;
 }
 
 void ColumnRecorder::commit(const ReadReport& report) {
@@ -634,7 +652,7 @@ void ColumnRecorder::commit(const ReadReport& report) {
     std::copy(kMagic.begin(), kMagic.end(), tail.begin() + 8);
     if (!write_all(output->fd.get(), output->end, text.data(), size) ||
         !write_all(output->fd.get(), output->end + size, tail.data(), tail.size())) {
-      abandon();
+      abandon(write_failure(errno));
       return;
     }
     output->fd.reset();
@@ -643,7 +661,7 @@ void ColumnRecorder::commit(const ReadReport& report) {
     std::error_code error;
     fs::rename(output->temporary, output->target, error);
     if (error) {
-      abandon();
+      abandon(write_failure(error.value()));
       return;
     }
   }
@@ -674,8 +692,8 @@ void ColumnRecorder::commit(const ReadReport& report) {
       AtomicOutput out(layout_path, true);
       out.write(layout.dump());
       out.commit();
-    } catch (const OutputError&) {
-      abandon();
+    } catch (const OutputError& e) {
+      abandon(std::string("the column cache was not written: ") + e.what());
       return;
     }
   }

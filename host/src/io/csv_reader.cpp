@@ -120,9 +120,13 @@ std::optional<std::uint64_t> CsvReader::total_bytes() const {
 }
 
 ReadReport CsvReader::report() const {
+  // Asked before taking the report lock: the recorder calls back under its own lock to take
+  // the report when it commits.
+  const std::string cache_failure = impl_->recorder ? impl_->recorder->failure() : std::string();
   const std::lock_guard lock(impl_->report_mutex);
   ReadReport copy = impl_->report;
   copy.bytes_read = impl_->consumed.load();
+  if (!cache_failure.empty()) copy.notes.push_back(cache_failure);
   return copy;
 }
 

@@ -252,6 +252,22 @@ TEST_F(ColumnCacheTest, AChangedFileIsParsedAgain) {
   EXPECT_NE(after.rows.front().front(), "0");
 }
 
+TEST_F(ColumnCacheTest, AFileChangedDuringItsReadIsNotCachedAndTheReportSaysSo) {
+  const auto path = dir.write("mixed.csv", mixed_rows(1000, 3));
+  {
+    CsvReader reader(path, options());
+    fs::last_write_time(path, fs::last_write_time(path) + std::chrono::seconds(5));
+    while (reader.next()) {
+    }
+    const auto notes = reader.report().notes;
+    ASSERT_FALSE(notes.empty());
+    EXPECT_NE(notes.back().find("the file changed while it was being read"), std::string::npos)
+        << notes.back();
+  }
+  EXPECT_FALSE(read(path, options()).cached);
+  EXPECT_TRUE(read(path, options()).cached);  // the read after that one filled it
+}
+
 TEST_F(ColumnCacheTest, ADamagedColumnFileIsIgnoredAndReplaced) {
   const auto path = dir.write("mixed.csv", mixed_rows(1000));
   const Read original = read(path, options());

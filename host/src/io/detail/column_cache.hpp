@@ -109,19 +109,24 @@ class ColumnRecorder {
 
   //! Records chunk `index` (again: ignored). Once every chunk is in, commits the entry with
   //! `report` (the read's report, every chunk merged; called under the caller's lock) and
-  //! returns true. A write error abandons the recording quietly.
+  //! returns true. A write error abandons the recording (see failure()).
   bool record(std::size_t index, const Chunk& chunk, const std::function<ReadReport()>& report);
   //! True once the entry is complete on disk.
   [[nodiscard]] bool committed() {
     const std::lock_guard lock(mutex_);
     return committed_;
   }
+  //! Why the recording was given up, for the read's notes (a write error, or the file
+  //! changing while it was read); empty when it was not, or for no reason worth a note.
+  [[nodiscard]] std::string failure();
 
  private:
   struct Output;
   ColumnRecorder() = default;
   void commit(const ReadReport& report);
-  void abandon() noexcept;
+  //! Gives up and removes the temporaries; `why` (first one kept) is for failure().
+  void abandon(std::string why) noexcept;
+  [[nodiscard]] std::string write_failure(int error) const;
 
   ColumnCacheOptions options_;
   std::string identity_;
@@ -135,6 +140,7 @@ class ColumnRecorder {
   std::size_t in_flight_ = 0;  //!< chunks being written outside the lock
   bool failed_ = false;
   bool committed_ = false;
+  std::string failure_;
 };
 
 //! Deletes entries of the cache directory, least recently used first, until it holds at
