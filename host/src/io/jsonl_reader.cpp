@@ -264,8 +264,16 @@ class JsonlInference {
                        ErrorLocation{file_.name(), 0, {}});
     }
     check_forced_keys();
+    const std::vector<std::size_t> picks = picked_keys();
     std::vector<Field> fields;
-    for (std::size_t i = 0; i < states_.size(); ++i) fields.push_back(field_of(states_[i], i));
+    layout_.columns.clear();
+    for (const std::size_t i : picks) {
+      layout_.columns.emplace(states_[i].key, fields.size());
+      fields.push_back(field_of(states_[i], i));
+    }
+    if (picks.size() < states_.size()) {
+      layout_.report.notes.push_back(detail::projection_note(picks.size(), states_.size()));
+    }
     if (replaced_ != 0) {
       std::string lines;
       for (const std::uint64_t line : replaced_lines_)
@@ -293,6 +301,23 @@ class JsonlInference {
     }
     layout_.report.columns.push_back(std::move(column));
     return field;
+  }
+
+  //! The keys read (indices into states_, first-seen order): those of only_columns when the
+  //! file has all of them, else every key.
+  [[nodiscard]] std::vector<std::size_t> picked_keys() const {
+    const auto& wanted = options_.only_columns;
+    const bool all_present = std::all_of(wanted.begin(), wanted.end(), [this](const auto& key) {
+      return layout_.columns.contains(key);
+    });
+    std::vector<std::size_t> picks;
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      if (wanted.empty() || !all_present ||
+          std::find(wanted.begin(), wanted.end(), states_[i].key) != wanted.end()) {
+        picks.push_back(i);
+      }
+    }
+    return picks;
   }
 
   void check_forced_keys() const {
@@ -332,7 +357,10 @@ class JsonlRangeParser {
     ParsedLine parsed = parse_line(line.text);
     if (parsed.kind != ParsedLine::Kind::kObject) return;
     std::fill(slots_.begin(), slots_.end(), nullptr);
-    for (const auto& [key, value] : parsed.value.items()) slots_[layout_.columns.at(key)] = &value;
+    for (const auto& [key, value] : parsed.value.items()) {
+      const auto column = layout_.columns.find(key);
+      if (column != layout_.columns.end()) slots_[column->second] = &value;  // else not read
+    }
     for (std::size_t c = 0; c < slots_.size(); ++c) append(c, slots_[c], line.number);
     ++row_;
   }

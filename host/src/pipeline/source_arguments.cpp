@@ -59,6 +59,7 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
   csv.column_cache = environment.column_cache;
   auto& jsonl = options.jsonl;
   jsonl.column_types = csv.column_types;
+  jsonl.only_columns = csv.only_columns;
   jsonl.chunk_bytes = chunk_bytes;
   jsonl.on_malformed_line =
       bad_rows == "error" ? io::MalformedLinePolicy::kError : io::MalformedLinePolicy::kSkip;

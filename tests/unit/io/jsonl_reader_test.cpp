@@ -52,6 +52,30 @@ TEST_F(JsonlReaderTest, UnionOfKeysInFirstSeenOrderWithTypesOverTheWholeFile) {
       (Rows{{"1", "x", "∅", "∅"}, {"2.5", "∅", "true", "∅"}, {"∅", "∅", "∅", "1706659200000000"}}));
 }
 
+TEST_F(JsonlReaderTest, OnlyColumnsReadsThoseKeysInFileOrderAndSaysSo) {
+  const auto path = dir.write("a.jsonl",
+                              "{\"b\":1,\"a\":\"x\"}\n"
+                              "{\"c\":true,\"b\":2.5}\n"
+                              "{\"d\":\"2024-01-31\",\"a\":null}\n");
+  JsonlOptions options;
+  options.only_columns = {"d", "b"};
+  JsonlReader reader(path, options);
+  EXPECT_EQ(names_of(reader.schema()), (std::vector<std::string>{"b", "d"}));
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kFloat64, kTimestamp}));
+  EXPECT_EQ(read_rows(reader), (Rows{{"1", "∅"}, {"2.5", "∅"}, {"∅", "1706659200000000"}}));
+  const ReadReport report = reader.report();
+  ASSERT_EQ(report.columns.size(), 2u);
+  ASSERT_FALSE(report.notes.empty());
+  EXPECT_TRUE(contains(report.notes.back(), "read 2 of the 4 columns")) << report.notes.back();
+}
+
+TEST_F(JsonlReaderTest, AnUnknownOnlyColumnReadsEveryKeySoTheCallerCanNameIt) {
+  JsonlOptions options;
+  options.only_columns = {"b", "nope"};
+  JsonlReader reader(dir.write("a.jsonl", "{\"b\":1,\"a\":\"x\"}\n"), options);
+  EXPECT_EQ(names_of(reader.schema()), (std::vector<std::string>{"b", "a"}));
+}
+
 TEST_F(JsonlReaderTest, NestedValuesAndMixedKindsBecomeJsonText) {
   JsonlReader reader(dir.write("n.jsonl",
                                "{\"o\":{\"k\":[1,2]},\"m\":1}\n"

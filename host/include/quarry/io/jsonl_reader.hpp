@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace quarry::io {
 
@@ -34,6 +35,9 @@ enum class MalformedLinePolicy : std::uint8_t {
 struct JsonlOptions {
   //! Types by key, overriding inference; misfits become null and are reported.
   std::map<std::string, ColumnType, std::less<>> column_types;
+  //! Keys to read, in file order (empty: all). When one is not a key in the file, every key
+  //! is read, so that the caller can name the missing one among them.
+  std::vector<std::string> only_columns;
   //! Rows per chunk; 0 = size chunks by `chunk_bytes` only.
   std::int64_t chunk_rows = 0;
   //! Input bytes per chunk.
