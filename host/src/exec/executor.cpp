@@ -336,8 +336,9 @@ std::string_view to_string(FailureKind kind) {
 
 FlowPlan plan_flow(std::uint64_t memory_budget_bytes, unsigned threads, std::uint64_t chunk_bytes) {
   // A chunk costs its input bytes about three times over (raw text, decoded
-  // columns, one transformed copy); keep K chunks of that within half the budget
-  // and leave the other half to stage state.
+  // columns, one transformed copy; the output's encoded text is about one more, covered
+  // by the slack); keep K chunks of that within half the budget and leave the other half
+  // to stage state.
   // Chunks of a couple of megabytes keep a chunk's columns in cache between stages and
   // keep ordered stages busy while later chunks parse (8 MiB chunks made a 1M-row rolling
   // + ACF run 40% slower); larger ones gained nothing on 10M-row files.
