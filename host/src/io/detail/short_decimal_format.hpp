@@ -4,12 +4,13 @@
 //! (12.0924, -338.1442). It gives exactly the text std::to_chars(value) (shortest round trip)
 //! gives, or reports that it cannot and the caller uses std::to_chars.
 //!
-//! Why it is exact: for k = 0, 1, 2, … it rounds |value| · 10^k to an integer m below 2^50 and
-//! checks that m / 10^k (one correctly rounded division of exact operands, which is what
-//! reading the text "m·10^-k" gives) is |value| again. The first k that passes has the fewest
-//! significant digits, as each further decimal adds one. When m ± 1 would read back as well,
-//! picking the nearest is std::to_chars's job; so is every case where it would choose
-//! scientific notation.
+//! Why it is exact: |value| times 10^(14 - e), e its decimal exponent, rounds to the nearest
+//! 15-significant-digit decimal (the power of ten is exact and the product's error is far below
+//! one half). Trailing zeros stripped, one correctly rounded division of exact operands checks
+//! that the decimal reads back as |value|. A 15-digit decimal grid is at least four times finer
+//! than the spacing of doubles, so at most one such decimal reads back: when this one does, it
+//! is the shortest text, and when it does not the value needs 16 or 17 digits (to_chars's
+//! case). Where to_chars would print scientific notation (by its length rule) it is left to it.
 
 #include <bit>
 #include <cstddef>

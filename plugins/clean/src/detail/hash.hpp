@@ -86,18 +86,13 @@ inline void combine(Hash128& row, Hash128 field) noexcept {
   row = {lo, hi};
 }
 
-//! Mixes a 64-bit value with a type tag into a row's hash: combine(row, hash_value(value, tag))
-//! in two multiplications instead of four (the row's lanes are already well mixed).
+//! Mixes a 64-bit value with a type tag into a row's hash in two multiplications (the row's
+//! lanes are already well mixed, so the value needs no hash of its own first).
 inline void combine_value(Hash128& row, std::uint64_t value, std::uint64_t tag) noexcept {
   using namespace hash_detail;
   const std::uint64_t lo = mum(row.lo ^ value ^ kP0, row.hi ^ tag ^ kP1);
   const std::uint64_t hi = mum(row.hi ^ value ^ kP2, row.lo ^ tag ^ kP3) ^ lo;
   row = {lo, hi};
-}
-
-//! A 128-bit hash of a 64-bit value and a tag (two lanes with different seeds).
-inline Hash128 hash_value(std::uint64_t value, std::uint64_t tag) noexcept {
-  return {hash64(value, tag), hash64(value, tag ^ hash_detail::kP4)};
 }
 
 }  // namespace quarry::clean
