@@ -497,21 +497,33 @@ struct ColumnRecorder::Output {
 std::unique_ptr<ColumnRecorder> ColumnRecorder::start(const ColumnCacheOptions& options,
                                                       std::string identity, const CsvLayout& layout,
                                                       std::uint64_t file_bytes,
-                                                      std::function<bool()> unchanged) {
+                                                      std::function<bool()> unchanged,
+                                                      std::string* why_not) {
   if (options.directory.empty() || options.max_bytes == 0 || identity.empty() ||
       layout.chunks.empty()) {
     return nullptr;
   }
+  const auto refuse = [&](const std::string& problem, const std::string& fix) {
+    if (why_not != nullptr) {
+      *why_not = "not kept in the column cache: " + problem +
+                 ", so later calls on this file parse it again; " + fix;
+    }
+    return nullptr;
+  };
+  const auto unwritable = [&](const std::string& error) {
+    return refuse("cannot write under " + options.directory.string() + " (" + error + ")",
+                  "set cache.columns_dir to a writable directory (`quarry doctor` checks it)");
+  };
   const fs::path entry = options.directory / entry_name(identity);
   std::error_code error;
   // The cache holds copies of users' data: only its owner may read it. Permissions are set
   // only on directories made here (the configured directory may be a shared one).
   if (!fs::exists(options.directory, error)) {
     fs::create_directories(options.directory, error);
-    if (error) return nullptr;
+    if (error) return unwritable(error.message());
     fs::permissions(options.directory, fs::perms::owner_all, fs::perm_options::replace, error);
   }
-  if (::mkdir(entry.c_str(), 0700) != 0 && errno != EEXIST) return nullptr;
+  if (::mkdir(entry.c_str(), 0700) != 0 && errno != EEXIST) return unwritable(std::strerror(errno));
   if (const auto existing = read_json_file(entry / "layout.json");
       existing && existing->value("identity", std::string()) != identity) {
     return nullptr;  // another file's entry under the same hash: leave it be
@@ -519,11 +531,20 @@ std::unique_ptr<ColumnRecorder> ColumnRecorder::start(const ColumnCacheOptions& 
   const auto& names = layout.shape.file_names;
   const std::uint64_t estimate =
       file_bytes / std::max<std::size_t>(1, names.size()) * layout.shape.picks.size() + 4096;
-  if (estimate > options.max_bytes) return nullptr;
+  const auto mib = [](std::uint64_t bytes) {
+    return std::to_string((bytes + (1 << 20) - 1) >> 20);
+  };
+  if (estimate > options.max_bytes) {
+    return refuse("its columns (about " + mib(estimate) + " MiB) are larger than the cache (" +
+                      mib(options.max_bytes) + " MiB)",
+                  "raise cache.columns_max_mb to keep files this large");
+  }
   struct statvfs disk {};
   if (::statvfs(entry.c_str(), &disk) == 0 &&
       static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize < 2 * estimate) {
-    return nullptr;
+    return refuse("too little free disk space under " + options.directory.string() + " (" +
+                      mib(2 * estimate) + " MiB wanted)",
+                  "free space there or set cache.columns_dir elsewhere");
   }
   std::unique_ptr<ColumnRecorder> out(new ColumnRecorder());
   out->options_ = options;
@@ -549,7 +570,8 @@ std::unique_ptr<ColumnRecorder> ColumnRecorder::start(const ColumnCacheOptions& 
     output->temporary = temporary_beside(target);
     output->fd = Descriptor(
         ::open(output->temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (output->fd.get() < 0) return nullptr;  // the destructor removes what was made
+    if (output->fd.get() < 0)
+      return unwritable(std::strerror(errno));  // out's destructor removes what was made
     output->pieces.resize(layout.chunks.size());
     out->outputs_.push_back(std::move(output));
   }

@@ -55,9 +55,11 @@ struct CsvReader::Impl {
         consumed(layout.data_begin),
         recorder(cached ? nullptr
                         : detail::ColumnRecorder::start(
-                              options.column_cache, identity, layout, file.size(), [this] {
+                              options.column_cache, identity, layout, file.size(),
+                              [this] {
                                 return detail::cache_identity(file, file_path, options) == identity;
-                              })) {}
+                              },
+                              &cache_note)) {}
 
   CsvOptions options;
   std::filesystem::path file_path;
@@ -75,6 +77,8 @@ struct CsvReader::Impl {
   std::size_t next_chunk = 0;
   //! Reused by next() so sequential reads do not fault in a fresh buffer per chunk.
   AlignedBuffer next_buffer;
+  //! Why this read is not kept in the column cache, for the report; empty when it is.
+  std::string cache_note;
   //! Writes the parsed columns into the column cache, or null.
   std::unique_ptr<detail::ColumnRecorder> recorder;
 
@@ -122,7 +126,8 @@ std::optional<std::uint64_t> CsvReader::total_bytes() const {
 ReadReport CsvReader::report() const {
   // Asked before taking the report lock: the recorder calls back under its own lock to take
   // the report when it commits.
-  const std::string cache_failure = impl_->recorder ? impl_->recorder->failure() : std::string();
+  const std::string cache_failure =
+      impl_->recorder ? impl_->recorder->failure() : impl_->cache_note;
   const std::lock_guard lock(impl_->report_mutex);
   ReadReport copy = impl_->report;
   copy.bytes_read = impl_->consumed.load();

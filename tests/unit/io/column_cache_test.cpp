@@ -336,14 +336,30 @@ TEST_F(ColumnCacheTest, AZeroBudgetOrAFileLargerThanTheBudgetWritesNothing) {
   const auto path = dir.write("mixed.csv", mixed_rows(2000));
   CsvOptions none = options();
   none.column_cache.max_bytes = 0;
-  (void)read(path, none);
+  const Read off = read(path, none);
   (void)read(path, none);
   EXPECT_FALSE(read(path, none).cached);
   CsvOptions tiny = options();
   tiny.column_cache.max_bytes = 1024;
-  (void)read(path, tiny);
+  const Read too_large = read(path, tiny);
   EXPECT_FALSE(read(path, tiny).cached);
   EXPECT_TRUE(cache_files().empty());
+  // A cache turned off says nothing; one too small for the file says so and what to change.
+  EXPECT_EQ(too_large.report.notes.size(), off.report.notes.size() + 1);
+  EXPECT_NE(too_large.report.notes.back().find("raise cache.columns_max_mb"), std::string::npos)
+      << too_large.report.notes.back();
+}
+
+TEST_F(ColumnCacheTest, AnUnwritableCacheDirectoryIsANoteNotAFailure) {
+  const auto path = dir.write("mixed.csv", mixed_rows(200));
+  dir.write("not-a-directory", "x");
+  CsvOptions o = options();
+  o.column_cache.directory = dir.path() / "not-a-directory" / "cache";
+  const Read result = read(path, o);
+  EXPECT_FALSE(result.cached);
+  ASSERT_FALSE(result.report.notes.empty());
+  EXPECT_NE(result.report.notes.back().find("set cache.columns_dir"), std::string::npos)
+      << result.report.notes.back();
 }
 
 TEST_F(ColumnCacheTest, TheLeastRecentlyUsedEntriesGoWhenTheBudgetIsExceeded) {

@@ -95,13 +95,12 @@ class CachedColumns {
 class ColumnRecorder {
  public:
   //! A recorder for the columns of `layout` that the entry for `identity` lacks, or nullptr
-  //! when there is nothing to record, no room for it, or the directory cannot be written.
+  //! when there is nothing to record, no room for it, or the directory cannot be written (then
+  //! `why_not`, when given, gets a note for the user saying so and what to change).
   //! `unchanged()` is asked before committing: a file modified during the read is not cached.
-  [[nodiscard]] static std::unique_ptr<ColumnRecorder> start(const ColumnCacheOptions& options,
-                                                             std::string identity,
-                                                             const CsvLayout& layout,
-                                                             std::uint64_t file_bytes,
-                                                             std::function<bool()> unchanged);
+  [[nodiscard]] static std::unique_ptr<ColumnRecorder> start(
+      const ColumnCacheOptions& options, std::string identity, const CsvLayout& layout,
+      std::uint64_t file_bytes, std::function<bool()> unchanged, std::string* why_not = nullptr);
   //! Removes whatever was not committed.
   ~ColumnRecorder();
   ColumnRecorder(const ColumnRecorder&) = delete;
