@@ -3,6 +3,7 @@
 #include "io/detail/column_cache.hpp"
 #include "io/detail/atomic_output.hpp"
 #include "quarry/io/error.hpp"
+#include "quarry/posix/unique_fd.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -56,29 +57,6 @@ std::string entry_name(const std::string& identity) {
 std::string column_file_name(std::size_t file_column) {
   return "col-" + std::to_string(file_column) + ".bin";
 }
-
-//! A file descriptor closed on destruction.
-class Descriptor {
- public:
-  explicit Descriptor(int fd = -1) noexcept : fd_(fd) {}
-  ~Descriptor() { reset(); }
-  Descriptor(Descriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Descriptor& operator=(Descriptor&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  [[nodiscard]] int get() const noexcept { return fd_; }
-  void reset() noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
 
 //! Moves `count` bytes between `buffer` and the file at `offset` with pread or pwrite,
 //! resuming after short transfers and EINTR; false on an error or end of file.
@@ -344,7 +322,7 @@ std::string cache_identity(const InputFile& file, const fs::path& path, const Cs
 
 struct CachedColumns::Column {
   fs::path path;
-  Descriptor fd;
+  posix::UniqueFd fd;
   Field field;
   std::vector<Piece> pieces;
 };
@@ -397,7 +375,7 @@ std::unique_ptr<CachedColumns> CachedColumns::open(const ColumnCacheOptions& opt
     for (const std::size_t n : picks) {
       auto column = std::make_unique<Column>();
       column->path = entry / column_file_name(n);
-      column->fd = Descriptor(::open(column->path.c_str(), O_RDONLY | O_CLOEXEC));
+      column->fd = posix::UniqueFd(::open(column->path.c_str(), O_RDONLY | O_CLOEXEC));
       if (column->fd.get() < 0) return nullptr;
       struct stat st {};
       if (::fstat(column->fd.get(), &st) != 0) return nullptr;
@@ -489,7 +467,7 @@ struct ColumnRecorder::Output {
   Field field;
   fs::path temporary;
   fs::path target;
-  Descriptor fd;
+  posix::UniqueFd fd;
   std::vector<Piece> pieces;
   std::uint64_t end = 0;
 };
@@ -555,7 +533,8 @@ std::unique_ptr<ColumnRecorder> ColumnRecorder::start(const ColumnCacheOptions& 
   for (std::size_t c = 0; c < layout.shape.picks.size(); ++c) {
     const std::size_t n = layout.shape.picks[c];
     const fs::path target = entry / column_file_name(n);
-    if (Descriptor existing(::open(target.c_str(), O_RDONLY | O_CLOEXEC)); existing.get() >= 0) {
+    if (posix::UniqueFd existing(::open(target.c_str(), O_RDONLY | O_CLOEXEC));
+        existing.get() >= 0) {
       struct stat st {};
       if (::fstat(existing.get(), &st) == 0) {
         const auto trailer = read_trailer(existing.get(), static_cast<std::uint64_t>(st.st_size));
@@ -568,7 +547,7 @@ std::unique_ptr<ColumnRecorder> ColumnRecorder::start(const ColumnCacheOptions& 
     output->field = (*layout.schema)[c];
     output->target = target;
     output->temporary = temporary_beside(target);
-    output->fd = Descriptor(
+    output->fd = posix::UniqueFd(
         ::open(output->temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (output->fd.get() < 0)
       return unwritable(std::strerror(errno));  // out's destructor removes what was made

@@ -1,6 +1,6 @@
 #include "quarry/registry/atomic_file.hpp"
 
-#include "registry/detail/unique_fd.hpp"
+#include "quarry/posix/unique_fd.hpp"
 
 #include <cerrno>
 #include <string>
@@ -61,13 +61,13 @@ class TempFile {
 };
 
 void fsync_directory(const fs::path& dir) {
-  const detail::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  const posix::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd) throw_errno(errno, "cannot open directory", dir);
   if (::fsync(fd.get()) != 0) throw_errno(errno, "cannot fsync directory", dir);
 }
 
 void copy_contents(const fs::path& source, TempFile& out) {
-  const detail::UniqueFd fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  const posix::UniqueFd fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) throw_errno(errno, "cannot open", source);
   std::string buffer(64 * 1024, '\0');
   for (;;) {

@@ -1,6 +1,6 @@
 #include "quarry/registry/hash.hpp"
 
-#include "registry/detail/unique_fd.hpp"
+#include "quarry/posix/unique_fd.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -107,7 +107,7 @@ std::uint64_t content_hash(std::span<const std::byte> bytes) {
 std::uint64_t hash_file(const std::filesystem::path& file) {
   // Read, not mapped: on virtual machines, setting up the page tables of a mapping costs
   // several times more than copying the same bytes from the page cache.
-  const detail::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  const posix::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) throw std::system_error(errno, std::generic_category(), "cannot open " + file.string());
   constexpr std::size_t kPiece = 128 << 10;  // a multiple of the stripe, small enough for L2
   std::vector<std::byte> buffer(kPiece + kStripe);

@@ -1,7 +1,7 @@
 #include "registry/detail/loaded_plugin.hpp"
 
-#include "quarry/registry/hash.hpp"
 #include "quarry/registry/atomic_file.hpp"
+#include "quarry/registry/hash.hpp"
 #include "registry/detail/describe.hpp"
 #include "registry/detail/plugin_error.hpp"
 

@@ -1,6 +1,6 @@
 #include "registry/detail/mapped_file.hpp"
 
-#include "registry/detail/unique_fd.hpp"
+#include "quarry/posix/unique_fd.hpp"
 
 #include <cerrno>
 #include <string>
@@ -20,7 +20,7 @@ namespace {
 }  // namespace
 
 MappedFile::MappedFile(const std::filesystem::path& file) {
-  const UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  const posix::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) throw_errno(file, "cannot open");
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) throw_errno(file, "cannot stat");

@@ -1,6 +1,6 @@
 #include "registry/detail/spawn.hpp"
 
-#include "registry/detail/unique_fd.hpp"
+#include "quarry/posix/unique_fd.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -31,10 +31,10 @@ int remaining_ms(Clock::time_point deadline) {
 }
 
 //! A pipe whose write end is never `avoid` (so dup2 to it clears close-on-exec).
-std::pair<UniqueFd, UniqueFd> make_pipe(int avoid) {
+std::pair<posix::UniqueFd, posix::UniqueFd> make_pipe(int avoid) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw_error(errno, "cannot create a pipe");
-  UniqueFd read_end(fds[0]), write_end(fds[1]);
+  posix::UniqueFd read_end(fds[0]), write_end(fds[1]);
   if (write_end.get() == avoid) write_end.reset(::fcntl(fds[1], F_DUPFD_CLOEXEC, avoid + 1));
   if (!write_end) throw_error(errno, "cannot duplicate a pipe");
   return {std::move(read_end), std::move(write_end)};

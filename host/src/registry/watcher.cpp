@@ -1,6 +1,6 @@
 #include "quarry/registry/watcher.hpp"
 
-#include "registry/detail/unique_fd.hpp"
+#include "quarry/posix/unique_fd.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -70,8 +70,8 @@ class PluginWatcher::Impl {
 
   std::function<void()> on_change_;
   std::chrono::milliseconds debounce_;
-  detail::UniqueFd inotify_;
-  detail::UniqueFd stop_;
+  posix::UniqueFd inotify_;
+  posix::UniqueFd stop_;
   std::vector<fs::path> watched_;
   std::jthread thread_;  // last: started after, and joined before, everything above
 };
