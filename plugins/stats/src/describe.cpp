@@ -98,7 +98,8 @@ struct NumericSummary {
     int_min = std::min(int_min, o.int_min);
     int_max = std::max(int_max, o.int_max);
   }
-  std::size_t bytes() const { return values.bytes(); }
+  //! Bytes kept, once `more_rows` more rows are added (an upper bound: nulls are not kept).
+  std::size_t bytes(std::size_t more_rows) const { return values.bytes_with(more_rows); }
 };
 
 struct TextSummary {
@@ -136,7 +137,7 @@ struct TextSummary {
     min_length = std::min(min_length, o.min_length);
     max_length = std::max(max_length, o.max_length);
   }
-  std::size_t bytes() const { return labels.bytes(); }
+  std::size_t bytes(std::size_t) const { return labels.bytes(); }
 };
 
 struct BoolSummary {
@@ -161,7 +162,7 @@ struct BoolSummary {
     nulls += o.nulls;
     trues += o.trues;
   }
-  std::size_t bytes() const { return 0; }
+  std::size_t bytes(std::size_t) const { return 0; }
 };
 
 struct TimeSummary {
@@ -189,7 +190,7 @@ struct TimeSummary {
     min = std::min(min, o.min);
     max = std::max(max, o.max);
   }
-  std::size_t bytes() const { return 0; }
+  std::size_t bytes(std::size_t) const { return 0; }
 };
 
 using Summary = std::variant<NumericSummary, TextSummary, BoolSummary, TimeSummary>;
@@ -373,11 +374,16 @@ class DescribeStage {
     std::sort(percentiles_.begin(), percentiles_.end());
     percentiles_.erase(std::unique(percentiles_.begin(), percentiles_.end()), percentiles_.end());
     top_ = args.get_or<std::int64_t>("top", 5);
-    if (args.get_or("quantiles", "auto") == "sketch") summarise("the sketch was requested");
+    if (args.get_or("quantiles", "auto") == "sketch") sketch_values("the sketch was requested");
   }
 
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
     call.throw_if_cancelled();
+    // Before the values are added: a column's next block would take the state past its
+    // budget, so the sketch takes over first and the block is never allocated.
+    if (!values_sketched_ && kept_bytes(static_cast<std::size_t>(chunk.rows())) > budget_.limit()) {
+      sketch_values("the values exceed " + budget_.describe());
+    }
     rows_ += chunk.rows();
     for (auto& summary : columns_) {
       std::visit(
@@ -395,8 +401,10 @@ class DescribeStage {
   }
 
   void merge(DescribeStage& other, sdk::Call&) {
-    if (other.summarised_) summarise(other.why_);
-    if (summarised_) other.summarise(why_);
+    if (other.values_sketched_) sketch_values(other.values_why_);
+    if (values_sketched_) other.sketch_values(values_why_);
+    if (other.labels_summarised_) summarise_labels();
+    if (labels_summarised_) other.summarise_labels();
     rows_ += other.rows_;
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       std::visit([&](auto& s) { s.merge(std::get<std::decay_t<decltype(s)>>(other.columns_[i])); },
@@ -427,38 +435,65 @@ class DescribeStage {
       if (!r.text_row.empty()) table.push_back(std::move(r.text_row));
       if (!r.text_line.empty()) lines.push_back(std::move(r.text_line));
     }
-    if (summarised_) notes.push_back(sketch_note());
+    if (values_sketched_ && has_numeric_column()) notes.push_back(sketch_note());
     json out = {{"rows", rows_}, {"columns", columns}, {"notes", notes}};
     return sdk::Result::structured(std::move(out), render_text_table(table, lines, notes));
   }
 
  private:
-  std::size_t kept_bytes() const {
+  //! Bytes the state keeps, once `more_rows` more rows are added.
+  std::size_t kept_bytes(std::size_t more_rows = 0) const {
     std::size_t total = 0;
     for (const auto& summary : columns_) {
-      total += std::visit([](const auto& s) { return s.bytes(); }, summary);
+      total += std::visit([&](const auto& s) { return s.bytes(more_rows); }, summary);
     }
     return total;
   }
 
+  //! Over budget, the numeric columns' values (the bulk) go to sketches first; text columns'
+  //! label counts are summarised only if that is not enough and the label tables are a real
+  //! share of the budget (summarising a few labels would not bring it back under, as the
+  //! sketches' own fixed size may not), so a column of a few labels keeps exact counts
+  //! whatever the numeric columns hold.
   void enforce_budget() {
-    if (!summarised_ && kept_bytes() > budget_.limit()) {
-      summarise("the values exceed " + budget_.describe());
+    if (kept_bytes() <= budget_.limit()) return;
+    if (!values_sketched_) sketch_values("the values exceed " + budget_.describe());
+    if (kept_bytes() > budget_.limit() && label_bytes() > budget_.limit() / 4) summarise_labels();
+  }
+
+  std::size_t label_bytes() const {
+    std::size_t total = 0;
+    for (const auto& summary : columns_) {
+      if (const auto* t = std::get_if<TextSummary>(&summary)) total += t->bytes(0);
+    }
+    return total;
+  }
+
+  void sketch_values(const std::string& why) {
+    if (values_sketched_) return;
+    values_sketched_ = true;
+    values_why_ = why;
+    for (auto& summary : columns_) {
+      if (auto* n = std::get_if<NumericSummary>(&summary)) n->values.to_sketch();
     }
   }
 
-  void summarise(const std::string& why) {
-    if (summarised_) return;
-    summarised_ = true;
-    why_ = why;
+  void summarise_labels() {
+    if (labels_summarised_) return;
+    labels_summarised_ = true;
     for (auto& summary : columns_) {
-      if (auto* n = std::get_if<NumericSummary>(&summary)) n->values.to_sketch();
       if (auto* t = std::get_if<TextSummary>(&summary)) t->labels.to_summary();
     }
   }
 
+  bool has_numeric_column() const {
+    return std::any_of(columns_.begin(), columns_.end(), [](const Summary& summary) {
+      return std::holds_alternative<NumericSummary>(summary);
+    });
+  }
+
   std::string sketch_note() const {
-    return "quantiles come from a mergeable sketch because " + why_ +
+    return "quantiles come from a mergeable sketch because " + values_why_ +
            "; each sketched quantile's rank is within rank_error_bound (a fraction of the "
            "count, a hard bound) of the requested one";
   }
@@ -483,8 +518,11 @@ class DescribeStage {
   std::vector<double> percentiles_;
   std::int64_t top_ = 5;
   std::int64_t rows_ = 0;
-  bool summarised_ = false;
-  std::string why_;
+  //! Numeric columns' quantiles come from sketches (and why).
+  bool values_sketched_ = false;
+  std::string values_why_;
+  //! Text columns' label counts are summaries (Misra–Gries + HyperLogLog).
+  bool labels_summarised_ = false;
   std::vector<double> row_, kept_;  // scratch
 };
 

@@ -282,7 +282,8 @@ class HistogramStage {
       return counts;
     }
     const double norm = static_cast<double>(b.count) / (b.last - b.first);
-    for (double x : values_.values()) ++counts[static_cast<std::size_t>(bin_of(x, b, norm))];
+    values_.for_each_value(
+        [&](double x) { ++counts[static_cast<std::size_t>(bin_of(x, b, norm))]; });
     return counts;
   }
 

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <vector>
@@ -33,71 +34,121 @@ inline double sorted_quantile(const std::vector<double>& sorted, double q) noexc
 
 //! The values of one column for quantiles: kept exactly until the owner decides they no
 //! longer fit (to_sketch()), summarised by a QuantileSketch from then on.
+//!
+//! Kept values live in blocks: the first grows by doubling to 256 KiB, then to one 2 MiB huge
+//! page; every later block is one huge page. Appending never copies what is kept, a block costs one
+//! page fault, merging moves blocks, and the bytes held (bytes()) never run more than a block per
+//! column ahead of the values — a single doubling vector copied every value again at each
+//! growth and briefly held twice its size, which is what a budget has to allow for.
 class ValueStore {
  public:
-  //! The kept values' storage: huge pages, as it grows to many MiB.
-  using Values = std::vector<double, sdk::HugePageAllocator<double>>;
+  //! One block of kept values (huge pages once it reaches one).
+  using Block = std::vector<double, sdk::HugePageAllocator<double>>;
 
   //! Adds `count` finite values.
   void add(const double* x, std::size_t count) {
-    if (sketch_) {
-      sketch_->add(x, count);
-    } else {
-      values_.insert(values_.end(), x, x + count);
+    if (sketch_) return sketch_->add(x, count);
+    while (count > 0) {
+      Block& block = block_with_room(count);
+      const std::size_t n = std::min(count, block.capacity() - block.size());
+      block.insert(block.end(), x, x + n);
+      x += n;
+      count -= n;
+      kept_ += n;
     }
   }
 
-  //! Folds `other` in; the caller made both exact or both sketches (to_sketch()).
+  //! Folds `other` in (it is left empty); the caller made both exact or both sketches.
   void merge(ValueStore& other) {
     if (sketch_ && other.sketch_) {
       sketch_->merge(*other.sketch_);
     } else if (sketch_) {
-      sketch_->add(other.values_.data(), other.values_.size());
+      for (const Block& block : other.blocks_) sketch_->add(block.data(), block.size());
     } else if (other.sketch_) {
       to_sketch();
       sketch_->merge(*other.sketch_);
-    } else if (values_.empty()) {
-      values_.swap(other.values_);
     } else {
-      values_.insert(values_.end(), other.values_.begin(), other.values_.end());
+      // Appended before this store's last block, which may still be growing.
+      const auto at = blocks_.empty() ? blocks_.end() : blocks_.end() - 1;
+      blocks_.insert(at, std::make_move_iterator(other.blocks_.begin()),
+                     std::make_move_iterator(other.blocks_.end()));
+      kept_ += other.kept_;
     }
+    other.blocks_.clear();
+    other.kept_ = 0;
   }
 
   //! Switches to a sketch (idempotent), releasing the kept values.
   void to_sketch() {
     if (sketch_) return;
     sketch_.emplace();
-    sketch_->add(values_.data(), values_.size());
-    Values().swap(values_);
+    for (const Block& block : blocks_) sketch_->add(block.data(), block.size());
+    blocks_.clear();
+    kept_ = 0;
   }
 
   //! True while quantiles are exact.
   [[nodiscard]] bool exact() const noexcept { return !sketch_.has_value(); }
   //! The number of values.
   [[nodiscard]] std::int64_t count() const noexcept {
-    return sketch_ ? sketch_->count() : static_cast<std::int64_t>(values_.size());
+    return sketch_ ? sketch_->count() : static_cast<std::int64_t>(kept_);
   }
   //! Bytes held.
   [[nodiscard]] std::size_t bytes() const noexcept {
-    return sketch_ ? sketch_->bytes()
-                   : Values::allocator_type::footprint(values_.capacity() * sizeof(double));
+    if (sketch_) return sketch_->bytes();
+    std::size_t total = 0;
+    for (const Block& block : blocks_) total += footprint(block.capacity());
+    return total;
+  }
+  //! What bytes() would be after adding `more` values (without adding them), so that an owner
+  //! can switch to the sketch before an allocation would take it past its budget.
+  [[nodiscard]] std::size_t bytes_with(std::size_t more) const noexcept {
+    if (sketch_) return sketch_->bytes();
+    std::size_t total = bytes();
+    std::size_t blocks = blocks_.size();
+    std::size_t capacity = blocks == 0 ? 0 : blocks_.back().capacity();
+    std::size_t size = blocks == 0 ? 0 : blocks_.back().size();
+    while (more > 0) {
+      if (size == capacity) {
+        const Growth growth = next_growth(blocks, size, more);
+        if (growth.grow_last) {
+          total -= footprint(capacity);
+        } else {
+          ++blocks;
+          size = 0;
+        }
+        capacity = growth.capacity;
+        total += footprint(capacity);
+      }
+      const std::size_t n = std::min(more, capacity - size);
+      size += n;
+      more -= n;
+    }
+    return total;
   }
   //! The sketch's rank-error bound as a fraction of count() (0 when exact).
   [[nodiscard]] double rank_error() const noexcept {
     return sketch_ ? sketch_->normalized_rank_error() : 0.0;
   }
 
-  //! The quantiles at fractions `qs` (exact: by selection, reordering the kept values).
+  //! The quantiles at fractions `qs` (exact: by selection, after gathering the kept values
+  //! into one block and reordering them).
   [[nodiscard]] std::vector<double> quantiles(const std::vector<double>& qs) {
     if (sketch_) return sketch_->quantiles(qs);
+    gather();
     std::vector<double> out;
     out.reserve(qs.size());
     for (double q : qs) out.push_back(select_quantile(q));
     return out;
   }
 
-  //! The kept values, in no particular order (exact mode only).
-  [[nodiscard]] const Values& values() const noexcept { return values_; }
+  //! Calls `visit(value)` for every kept value, in no particular order (exact mode only).
+  template <class Visit>
+  void for_each_value(Visit&& visit) const {
+    for (const Block& block : blocks_) {
+      for (double x : block) visit(x);
+    }
+  }
 
   //! The sketch (sketch mode only).
   [[nodiscard]] const QuantileSketch* sketch() const noexcept {
@@ -105,24 +156,82 @@ class ValueStore {
   }
 
  private:
+  //! Values in one huge page: the size of every block after the first.
+  static constexpr std::size_t kBlockValues = (std::size_t{2} << 20) / sizeof(double);
+  //! Bytes a block of `capacity` values occupies once touched.
+  static std::size_t footprint(std::size_t capacity) noexcept {
+    return Block::allocator_type::footprint(capacity * sizeof(double));
+  }
+  //! Up to this many values (256 KiB) the first block grows by doubling.
+  static constexpr std::size_t kSmallValues = std::size_t{1} << 15;
+
+  //! The last block, made to have room for at least one more value (growing the first block
+  //! towards kBlockValues by doubling, else starting a new full-size block).
+  Block& block_with_room(std::size_t wanted) {
+    if (!blocks_.empty() && blocks_.back().size() < blocks_.back().capacity()) {
+      return blocks_.back();
+    }
+    const Growth growth =
+        next_growth(blocks_.size(), blocks_.empty() ? 0 : blocks_.back().size(), wanted);
+    Block& block = growth.grow_last ? blocks_.back() : blocks_.emplace_back();
+    block.reserve(growth.capacity);
+    return block;
+  }
+
+  //! How a store whose last block (of `blocks`) is full at `size` values makes room for
+  //! `wanted` more: by growing that block (the first one, below a full block) or by starting
+  //! a block, of `capacity` values.
+  struct Growth {
+    bool grow_last;
+    std::size_t capacity;
+  };
+  static Growth next_growth(std::size_t blocks, std::size_t size, std::size_t wanted) {
+    if (blocks == 1 && size < kBlockValues) {
+      return {true, first_block_capacity(std::max(2 * size, size + wanted))};
+    }
+    return {false, blocks == 0 ? first_block_capacity(wanted) : kBlockValues};
+  }
+
+  //! The first block's next capacity for `wanted` values: small columns stay small, and a
+  //! growing one jumps to a full block early (4 KiB page faults cost microseconds on VMs).
+  static std::size_t first_block_capacity(std::size_t wanted) {
+    return wanted <= kSmallValues ? std::max(wanted, std::size_t{64}) : kBlockValues;
+  }
+
+  //! Moves every kept value into one block, freeing each source block as it is emptied.
+  void gather() {
+    if (blocks_.size() <= 1) return;
+    Block all;
+    all.reserve(kept_);
+    for (Block& block : blocks_) {
+      all.insert(all.end(), block.begin(), block.end());
+      Block().swap(block);
+    }
+    blocks_.clear();
+    blocks_.push_back(std::move(all));
+  }
+
   // sorted_quantile() without sorting: nth_element for the lower neighbour, then the
-  // smallest value above it for the upper one (O(n) per quantile).
+  // smallest value above it for the upper one (O(n) per quantile). gather() came first.
   double select_quantile(double q) {
-    if (values_.empty()) return std::numeric_limits<double>::quiet_NaN();
-    const double h = q * static_cast<double>(values_.size() - 1);
+    if (kept_ == 0) return std::numeric_limits<double>::quiet_NaN();
+    Block& values = blocks_.front();
+    const double h = q * static_cast<double>(values.size() - 1);
     const auto lo = static_cast<std::size_t>(std::floor(h));
-    const auto begin = values_.begin();
-    std::nth_element(begin, begin + static_cast<std::ptrdiff_t>(lo), values_.end());
-    const double a = values_[lo];
+    const auto begin = values.begin();
+    std::nth_element(begin, begin + static_cast<std::ptrdiff_t>(lo), values.end());
+    const double a = values[lo];
     const double b =
-        lo + 1 < values_.size()
-            ? *std::min_element(begin + static_cast<std::ptrdiff_t>(lo) + 1, values_.end())
+        lo + 1 < values.size()
+            ? *std::min_element(begin + static_cast<std::ptrdiff_t>(lo) + 1, values.end())
             : a;
     const double t = h - static_cast<double>(lo);
     return t >= 0.5 ? b - (b - a) * (1.0 - t) : a + (b - a) * t;
   }
 
-  Values values_;
+  std::vector<Block> blocks_;
+  //! Values held in blocks_.
+  std::size_t kept_ = 0;
   std::optional<QuantileSketch> sketch_;
 };
 

@@ -343,6 +343,46 @@ TEST(StatsDescribe, SketchQuantilesStayWithinTheirStatedBound) {
   }
 }
 
+// Over budget the numeric values (the bulk) go to sketches; a text column of a few labels
+// keeps exact counts, and asking for the sketch concerns quantiles only.
+TEST(StatsDescribe, NumericValuesGoToTheSketchBeforeSmallLabelTablesDo) {
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> dist(0.0, 1.0);
+  std::vector<double> values(200000);
+  std::vector<std::optional<std::string>> labels(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    values[i] = dist(rng);
+    labels[i] = "level_" + std::to_string(i % 3);
+  }
+  const Table table = make_table({float_column("x", values), text_column("kind", labels)});
+  const std::vector<std::pair<json, RunOptions>> runs = {
+      {json::object(), {4096, 2, MergeOrder::left, 0, 1 << 20}},  // over a 1 MiB budget
+      {{{"quantiles", "sketch"}}, {0, 1, MergeOrder::left, 0, 0}}};
+  for (const auto& [args, options] : runs) {
+    const Outcome out = run_ok("stats_describe", args, table, options);
+    EXPECT_FALSE(column_of(out.data(), "x").at("quantiles_exact"));
+    const json& kind = column_of(out.data(), "kind");
+    EXPECT_TRUE(kind.at("distinct_exact"));
+    EXPECT_EQ(kind.at("distinct"), 3);
+    EXPECT_EQ(kind.at("top")[0].at("count"), 66667);  // level_0: rows 0, 3, ..., 199998
+    EXPECT_EQ(out.data().at("notes").dump().find("too many distinct"), std::string::npos);
+  }
+}
+
+// A text column of distinct values past the budget is what gets summarised: the distinct
+// count becomes an estimate (HyperLogLog, ~0.8% standard error) and a note says so.
+TEST(StatsDescribe, ManyDistinctLabelsPastTheBudgetAreSummarised) {
+  std::vector<std::optional<std::string>> labels(100000);
+  for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = "user_" + std::to_string(i);
+  const Table table = make_table({text_column("user", labels)});
+  const Outcome out =
+      run_ok("stats_describe", json::object(), table, {4096, 2, MergeOrder::left, 0, 1 << 20});
+  const json& user = column_of(out.data(), "user");
+  EXPECT_FALSE(user.at("distinct_exact"));
+  EXPECT_NEAR(user.at("distinct").get<double>(), 100000.0, 100000.0 * 0.05);
+  EXPECT_NE(out.data().at("notes").dump().find("too many distinct"), std::string::npos);
+}
+
 TEST(StatsDescribe, TextRenderingIsCompact) {
   const Outcome out = run_ok("stats_describe", describe_args(), fixture());
   const std::string text = out.text();

@@ -170,6 +170,38 @@ TEST(StatsQuantiles, LinearInterpolationAsNumpy) {
   EXPECT_EQ(a.count(), 4);
 }
 
+// Kept values span several blocks (the first grows, later ones are whole huge pages);
+// bytes_with() foretells bytes(), and merged stores give the same quantiles as one store.
+TEST(StatsQuantiles, BlockedValuesGiveExactQuantilesAndForetellTheirBytes) {
+  std::mt19937_64 rng(13);
+  std::uniform_real_distribution<double> dist(-1e6, 1e6);
+  std::vector<double> v(700001);
+  for (double& x : v) x = dist(rng);
+  stats::ValueStore whole, left, right;
+  for (std::size_t i = 0; i < v.size();) {
+    const std::size_t n = std::min<std::size_t>(1 + (i * 7919) % 30000, v.size() - i);
+    const std::size_t predicted = whole.bytes_with(n);
+    whole.add(v.data() + i, n);
+    ASSERT_EQ(whole.bytes(), predicted) << "after " << i + n << " values";
+    (i % 2 == 0 ? left : right).add(v.data() + i, n);
+    i += n;
+  }
+  EXPECT_GE(whole.bytes(), v.size() * sizeof(double));
+  EXPECT_LE(whole.bytes(), v.size() * sizeof(double) + (std::size_t{2} << 20));
+  left.merge(right);
+  EXPECT_EQ(left.count(), static_cast<std::int64_t>(v.size()));
+  EXPECT_EQ(right.count(), 0);
+  std::vector<double> sorted = v;
+  std::sort(sorted.begin(), sorted.end());
+  const std::vector<double> qs = {0.0, 0.1, 0.25, 0.5, 0.9, 1.0};
+  const std::vector<double> a = whole.quantiles(qs);
+  const std::vector<double> b = left.quantiles(qs);
+  for (std::size_t i = 0; i < qs.size(); ++i) {
+    EXPECT_EQ(a[i], stats::sorted_quantile(sorted, qs[i])) << qs[i];
+    EXPECT_EQ(b[i], a[i]) << qs[i];
+  }
+}
+
 TEST(StatsMoments, MergingMatchesOnePassAndKeepsDigitsFarFromZero) {
   std::mt19937_64 rng(5);
   std::normal_distribution<double> d(0, 3);
