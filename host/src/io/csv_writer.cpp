@@ -4,47 +4,140 @@
 
 #include "io/detail/atomic_output.hpp"
 #include "io/detail/encoders.hpp"
+#include "io/detail/timestamp.hpp"
 #include "io/detail/value_format.hpp"
 
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
+#include <vector>
 
 namespace quarry::io {
 namespace {
 
+//! Rows per block: a block's cells are formatted column by column, then joined row by row.
+constexpr std::int64_t kBlockRows = 256;
+//! Bytes per fixed-width cell slot (floats, integers, timestamps, booleans).
+constexpr std::size_t kSlotBytes = 48;
+static_assert(kSlotBytes >= detail::kFloat64TextSize && kSlotBytes >= detail::kTimestampTextSize);
+
+//! One column's cells for one block of rows.
+struct BlockCells {
+  //! Fixed-width types: cell i's text at slots[i * kSlotBytes], lengths[i] bytes of it.
+  std::vector<char> slots = std::vector<char>(kBlockRows * kSlotBytes);
+  std::array<std::uint8_t, kBlockRows> lengths{};
+  //! Strings: the cells one after the other (quoted where they must be), cell i ending at
+  //! ends[i].
+  std::string text;
+  std::vector<std::uint32_t> ends;
+};
+
+//! Formats chunks as CSV rows. A block's values are formatted column by column into fixed
+//! slots, so each value's formatting is independent of the text before it and the processor
+//! overlaps them (appending cell by cell made every value wait for the previous one's length),
+//! then the rows are joined with fixed-size copies into text sized once per block.
 class CsvEncoder final : public ChunkEncoder {
  public:
   explicit CsvEncoder(char delimiter) : delimiter_(delimiter) {}
 
   [[nodiscard]] EncodedChunk encode(const Chunk& chunk) const override {
     EncodedChunk encoded;
-    for (std::int64_t r = 0; r < chunk.num_rows(); ++r) {
-      for (std::size_t c = 0; c < chunk.num_columns(); ++c) {
-        if (c != 0) encoded.bytes += delimiter_;
-        append_cell(encoded.bytes, chunk.column(c), r);
-      }
-      encoded.bytes += '\n';
-    }
     encoded.rows = static_cast<std::uint64_t>(chunk.num_rows());
+    if (chunk.num_columns() == 0) {  // a row of no fields is an empty line
+      encoded.bytes.assign(static_cast<std::size_t>(chunk.num_rows()), '\n');
+      return encoded;
+    }
+    std::vector<BlockCells> cells(chunk.num_columns());
+    for (std::int64_t first = 0; first < chunk.num_rows(); first += kBlockRows) {
+      const std::int64_t rows = std::min(kBlockRows, chunk.num_rows() - first);
+      for (std::size_t c = 0; c < cells.size(); ++c) format(chunk.column(c), first, rows, cells[c]);
+      join(chunk, rows, cells, encoded.bytes);
+    }
     return encoded;
   }
 
  private:
-  void append_cell(std::string& out, const Column& column, std::int64_t r) const {
-    if (column.is_null(r)) return;
+  void format(const Column& column, std::int64_t first, std::int64_t rows, BlockCells& out) const {
+    if (column.type() == ColumnType::kString) {
+      out.text.clear();
+      out.ends.clear();
+      for (std::int64_t i = 0; i < rows; ++i) {
+        if (!column.is_null(first + i)) {
+          detail::append_csv_field(out.text, column.string_value(first + i), delimiter_);
+        }
+        out.ends.push_back(static_cast<std::uint32_t>(out.text.size()));
+      }
+      return;
+    }
+    for (std::int64_t i = 0; i < rows; ++i) {
+      const auto index = static_cast<std::size_t>(i);
+      out.lengths[index] = column.is_null(first + i)
+                               ? 0
+                               : static_cast<std::uint8_t>(format_fixed(
+                                     column, first + i, out.slots.data() + index * kSlotBytes));
+    }
+  }
+
+  static std::size_t format_fixed(const Column& column, std::int64_t r, char* slot) {
     const auto row = static_cast<std::size_t>(r);
     switch (column.type()) {
-      case ColumnType::kInt64:
-        return detail::append_int64(out, column.int64_values()[row]);
+      case ColumnType::kInt64: {
+        const std::int64_t value = column.int64_values()[row];
+        return static_cast<std::size_t>(std::to_chars(slot, slot + kSlotBytes, value).ptr - slot);
+      }
       case ColumnType::kFloat64:
-        return detail::append_float64(out, column.float64_values()[row], true);
+        return detail::format_float64(column.float64_values()[row], true, slot);
       case ColumnType::kBool:
-        out += column.bool_value(r) ? "true" : "false";
-        return;
+        if (column.bool_value(r)) {
+          std::memcpy(slot, "true", 4);
+          return 4;
+        }
+        std::memcpy(slot, "false", 5);
+        return 5;
       case ColumnType::kTimestamp:
-        return detail::append_timestamp(out, column.int64_values()[row]);
+        return detail::format_timestamp(column.int64_values()[row], slot);
       case ColumnType::kString:
-        return detail::append_csv_field(out, column.string_value(r), delimiter_);
+        break;
     }
+    throw std::logic_error("CSV encoder: strings are not fixed-width cells");
+  }
+
+  void join(const Chunk& chunk, std::int64_t rows, const std::vector<BlockCells>& cells,
+            std::string& out) const {
+    std::size_t bytes = static_cast<std::size_t>(rows) * cells.size();  // separators, newlines
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      if (chunk.column(c).type() == ColumnType::kString) {
+        bytes += cells[c].text.size();
+      } else {
+        for (std::int64_t i = 0; i < rows; ++i)
+          bytes += cells[c].lengths[static_cast<std::size_t>(i)];
+      }
+    }
+    const std::size_t start = out.size();
+    // Slack for copying whole slots: each copy may run past its cell; the next one, or the
+    // final resize, covers the excess.
+    out.resize(start + bytes + kSlotBytes);
+    char* p = out.data() + start;
+    for (std::int64_t i = 0; i < rows; ++i) {
+      const auto index = static_cast<std::size_t>(i);
+      for (std::size_t c = 0; c < cells.size(); ++c) {
+        const BlockCells& cell = cells[c];
+        if (chunk.column(c).type() == ColumnType::kString) {
+          const std::uint32_t begin = index == 0 ? 0 : cell.ends[index - 1];
+          const std::uint32_t end = cell.ends[index];
+          std::memcpy(p, cell.text.data() + begin, end - begin);
+          p += end - begin;
+        } else {
+          std::memcpy(p, cell.slots.data() + index * kSlotBytes, kSlotBytes);
+          p += cell.lengths[index];
+        }
+        *p++ = c + 1 == cells.size() ? '\n' : delimiter_;
+      }
+    }
+    out.resize(start + bytes);
   }
 
   char delimiter_;

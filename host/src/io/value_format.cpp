@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 namespace quarry::io::detail {
@@ -15,22 +16,34 @@ void append_int64(std::string& out, std::int64_t value) {
   out.append(buffer, result.ptr);
 }
 
-void append_float64(std::string& out, double value, bool mark_float) {
+std::size_t format_float64(double value, bool mark_float, char* out) {
   if (std::isnan(value)) {
-    out += "nan";
-    return;
+    std::memcpy(out, "nan", 3);
+    return 3;
   }
-  char buffer[32];
-  static_assert(sizeof buffer >= kShortDecimalMaxSize);
-  std::size_t size = format_short_decimal(value, buffer);
-  if (size == 0) {
-    size =
-        static_cast<std::size_t>(std::to_chars(buffer, buffer + sizeof buffer, value).ptr - buffer);
+  static_assert(kFloat64TextSize >= kShortDecimalMaxSize + 2);
+  std::size_t size = format_short_decimal(value, out);
+  if (size != 0) {
+    // The fast path covers magnitudes in [1e-3, 1e15) in fixed notation: its text has a '.'
+    // exactly when the value is not integral.
+    if (mark_float && static_cast<double>(static_cast<std::int64_t>(value)) == value) {
+      out[size++] = '.';
+      out[size++] = '0';
+    }
+    return size;
   }
-  const std::string_view text(buffer, size);
-  out += text;
-  if (mark_float && std::isfinite(value) && text.find_first_of(".e") == std::string_view::npos)
-    out += ".0";
+  size = static_cast<std::size_t>(std::to_chars(out, out + kFloat64TextSize - 2, value).ptr - out);
+  if (mark_float && std::isfinite(value) &&
+      std::string_view(out, size).find_first_of(".e") == std::string_view::npos) {
+    out[size++] = '.';
+    out[size++] = '0';
+  }
+  return size;
+}
+
+void append_float64(std::string& out, double value, bool mark_float) {
+  char buffer[kFloat64TextSize];
+  out.append(buffer, format_float64(value, mark_float, buffer));
 }
 
 void append_timestamp(std::string& out, std::int64_t micros) {

@@ -175,6 +175,46 @@ TEST_F(SinksTest, ChunksEncodedAheadOnSeveralThreadsWriteTheSameFileAsWriteAlone
   }
 }
 
+// The CSV encoder formats rows in blocks, column by column, and joins them: a chunk spanning
+// several blocks, with every type, nulls, quoting and long texts, encodes exactly as its rows
+// encoded one at a time.
+TEST_F(SinksTest, CsvChunksSpanningManyBlocksEncodeAsTheirRowsOneByOne) {
+  const Schema schema = five_types();
+  std::mt19937_64 random(17);
+  const auto rows = std::int64_t{1000};
+  const std::vector<std::string> texts = {
+      "plain", "", "NA", "a,b", "say \"hi\"", "two\nlines", std::string(300, 'x')};
+  auto fill = [&](ChunkBuilder& builder, std::uint64_t r) {
+    if (r % 7 == 3) {
+      for (std::size_t c = 0; c < 5; ++c) builder.column(c).append_null();
+      return;
+    }
+    builder.column(0).append_int64(static_cast<std::int64_t>(random()));
+    const double f =
+        std::ldexp(static_cast<double>(random() % 2000001) - 1e6, -static_cast<int>(r % 20));
+    builder.column(1).append_float64(r % 11 == 0 ? std::nan("") : r % 13 == 0 ? -INFINITY : f);
+    builder.column(2).append_bool(r % 2 == 0);
+    builder.column(3).append_string(texts[r % texts.size()]);
+    builder.column(4).append_int64(static_cast<std::int64_t>(random() % 4'000'000'000'000'000ULL));
+  };
+  ChunkBuilder whole(std::make_shared<const Schema>(schema), rows);
+  const auto encoder = open_encoder(dir.path() / "out.csv");
+  ASSERT_NE(encoder, nullptr);
+  std::string one_by_one;
+  const std::mt19937_64 start = random;
+  for (std::int64_t r = 0; r < rows; ++r) fill(whole, static_cast<std::uint64_t>(r));
+  random = start;
+  for (std::int64_t r = 0; r < rows; ++r) {
+    ChunkBuilder single(std::make_shared<const Schema>(schema), 1);
+    fill(single, static_cast<std::uint64_t>(r));
+    one_by_one += encoder->encode(*single.finish(r)).bytes;
+  }
+  const EncodedChunk encoded = encoder->encode(*whole.finish(0));
+  EXPECT_EQ(encoded.rows, static_cast<std::uint64_t>(rows));
+  EXPECT_EQ(encoded.bytes, one_by_one);
+  EXPECT_NE(encoded.bytes.find("\"say \"\"hi\"\"\""), std::string::npos);
+}
+
 TEST_F(SinksTest, SqliteHasNoEncoderAndRefusesEncodedChunks) {
   const fs::path out = dir.path() / "rows.sqlite";
   EXPECT_EQ(open_encoder(out), nullptr);

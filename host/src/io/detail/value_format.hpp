@@ -14,8 +14,15 @@ namespace quarry::io::detail {
 //! Appends the decimal form of `value`.
 void append_int64(std::string& out, std::int64_t value);
 
-//! Appends the shortest text that reads back as exactly `value` ("nan", "inf", "-inf" for
-//! specials). With `mark_float`, integral values get ".0" so they read back as floats.
+//! Room format_float64() needs.
+inline constexpr std::size_t kFloat64TextSize = 32;
+
+//! Writes the shortest text that reads back as exactly `value` ("nan", "inf", "-inf" for
+//! specials) to `out` (kFloat64TextSize bytes) and returns its length. With `mark_float`,
+//! integral values get ".0" so they read back as floats.
+std::size_t format_float64(double value, bool mark_float, char* out);
+
+//! Appends format_float64()'s text.
 void append_float64(std::string& out, double value, bool mark_float);
 
 //! Appends ISO 8601 UTC text ("…Z") of microseconds since the epoch.
