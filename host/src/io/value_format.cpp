@@ -21,7 +21,8 @@ std::size_t format_float64(double value, bool mark_float, char* out) {
     std::memcpy(out, "nan", 3);
     return 3;
   }
-  static_assert(kFloat64TextSize >= kShortDecimalMaxSize + 2);
+  static_assert(kFloat64TextSize >= kShortDecimalRoom &&
+                kFloat64TextSize >= kShortDecimalMaxSize + 2);
   std::size_t size = format_short_decimal(value, out);
   if (size != 0) {
     // The fast path covers magnitudes in [1e-3, 1e15) in fixed notation: its text has a '.'

@@ -6,11 +6,16 @@
 //!
 //! Why it is exact: |value| times 10^(14 - e), e its decimal exponent, rounds to the nearest
 //! 15-significant-digit decimal (the power of ten is exact and the product's error is far below
-//! one half). Trailing zeros stripped, one correctly rounded division of exact operands checks
-//! that the decimal reads back as |value|. A 15-digit decimal grid is at least four times finer
-//! than the spacing of doubles, so at most one such decimal reads back: when this one does, it
-//! is the shortest text, and when it does not the value needs 16 or 17 digits (to_chars's
+//! one half). One correctly rounded division of exact operands checks that this decimal reads
+//! back as |value|. A 15-digit decimal grid is at least four times finer than the spacing of
+//! doubles, so at most one such decimal reads back: when this one does, it is the shortest text
+//! once its trailing zeros go, and when it does not the value needs 16 or 17 digits (to_chars's
 //! case). Where to_chars would print scientific notation (by its length rule) it is left to it.
+//!
+//! Why it is fast: nothing in it loops or branches on the digits. The fifteen digits come from
+//! two SWAR conversions of eight digits each, trailing zeros are counted with a bit scan, and
+//! the text is laid out with fixed-size copies that may write past its end (hence the room
+//! the caller provides).
 
 #include <bit>
 #include <cstddef>
@@ -18,6 +23,11 @@
 #include <cstring>
 
 namespace quarry::io::detail {
+
+//! Longest text format_short_decimal writes.
+inline constexpr std::size_t kShortDecimalMaxSize = 24;
+//! Bytes of room format_short_decimal needs at `out` (it writes past the text's end).
+inline constexpr std::size_t kShortDecimalRoom = 40;
 
 namespace short_decimal_detail {
 
@@ -28,75 +38,88 @@ namespace short_decimal_detail {
   return significant + (significant > 1 ? 1 : 0) + 2 + (magnitude >= 100 ? 3 : 2);
 }
 
+//! The eight decimal digits of `x` (< 10^8) as ASCII, first digit in the lowest byte: both
+//! halves divided by 10^4, each lane by 100, then by 10, all lanes in one word at a time.
+[[nodiscard]] inline std::uint64_t eight_digits(std::uint32_t x) noexcept {
+  const std::uint64_t halves = (x / 10000) | (static_cast<std::uint64_t>(x % 10000) << 32);
+  const std::uint64_t hundreds = ((halves * 10486) >> 20) & 0x0000007F0000007FULL;
+  const std::uint64_t pairs = hundreds | ((halves - hundreds * 100) << 16);
+  const std::uint64_t tens = ((pairs * 103) >> 10) & 0x000F000F000F000FULL;
+  const std::uint64_t digits = tens | ((pairs - tens * 10) << 8);
+  return digits + 0x3030303030303030ULL;
+}
+
+//! How many of the last bytes of `ascii_digits` (eight ASCII digits, first in the lowest
+//! byte) are '0'.
+[[nodiscard]] inline int trailing_zero_digits(std::uint64_t ascii_digits) noexcept {
+  const std::uint64_t values = ascii_digits - 0x3030303030303030ULL;  // each byte 0..9
+  const std::uint64_t nonzero = (values + 0x7F7F7F7F7F7F7F7FULL) & 0x8080808080808080ULL;
+  return std::countl_zero(nonzero) / 8;  // 8 when all are zero
+}
+
 }  // namespace short_decimal_detail
 
-//! Longest text format_short_decimal writes.
-inline constexpr std::size_t kShortDecimalMaxSize = 24;
-
-//! Writes std::to_chars's text for `value` to `out` (room for kShortDecimalMaxSize) and
+//! Writes std::to_chars's text for `value` to `out` (kShortDecimalRoom bytes of room) and
 //! returns its length, or returns 0 when this fast path does not apply (zero, non-finite,
 //! from 10^15 or below 10^-3, more than 15 significant digits, or scientific notation).
 [[nodiscard]] inline std::size_t format_short_decimal(double value, char* out) noexcept {
+  using short_decimal_detail::eight_digits;
   using short_decimal_detail::scientific_length;
+  using short_decimal_detail::trailing_zero_digits;
   static constexpr double kPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
                                        1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
   static constexpr std::int64_t kDigits15 = 1'000'000'000'000'000;
-  const bool negative = value < 0;
-  const double magnitude = negative ? -value : value;
+  const std::uint64_t bits = std::bit_cast<std::uint64_t>(value);
+  const auto negative = static_cast<std::size_t>(bits >> 63);
+  const double magnitude = std::bit_cast<double>(bits & ~(std::uint64_t{1} << 63));
   if (!(magnitude >= 1e-3 && magnitude < 1e15)) return 0;  // also NaN
   // The decimal exponent: floor(log10(2) · binary exponent), then one correction.
-  const int binary =
-      static_cast<int>((std::bit_cast<std::uint64_t>(magnitude) >> 52) & 0x7ff) - 1023;
+  const int binary = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
   static constexpr double kDecades[] = {1e-3, 1e-2, 1e-1, 1e0,  1e1,  1e2,  1e3,  1e4,  1e5, 1e6,
                                         1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   int exponent = (binary * 78913) >> 18;                // -4 to 14 here
   if (magnitude >= kDecades[exponent + 4]) ++exponent;  // kDecades[e + 4] is 10^(e + 1)
   // 15 significant digits: `magnitude` times 10^(14 - exponent), rounded. Both factors and the
   // rounding error are small enough that this is the nearest 15-digit decimal.
-  int k = 14 - exponent;
-  auto m = static_cast<std::int64_t>(magnitude * kPowers[k] + 0.5);
+  const int scale = 14 - exponent;
+  const auto m = static_cast<std::int64_t>(magnitude * kPowers[scale] + 0.5);
   if (m >= kDigits15 || m == 0) return 0;
-  if (m % 100'000'000 == 0 && k >= 8) {
-    m /= 100'000'000;
-    k -= 8;
-  }
-  if (m % 10'000 == 0 && k >= 4) {
-    m /= 10'000;
-    k -= 4;
-  }
-  while (k > 0 && m % 10 == 0) {
-    m /= 10;
-    --k;
-  }
   // Fifteen digits are finer than a double near the value, so at most one such decimal
   // reads back as it; if this one does not, the shortest text needs 16 or 17 digits.
-  if (static_cast<double>(m) / kPowers[k] != magnitude) return 0;
-  char digits_text[16];  // written from the right
-  char* first = digits_text + sizeof digits_text;
-  for (auto rest = static_cast<std::uint64_t>(m); rest != 0; rest /= 10) {
-    *--first = static_cast<char>('0' + rest % 10);
-  }
-  const auto digits = static_cast<int>(digits_text + sizeof digits_text - first);
-  int significant = digits;
-  if (k == 0) {
-    while (significant > 1 && first[significant - 1] == '0') --significant;
-  }
-  const int fixed = k == 0 ? digits : (digits > k ? digits + 1 : k + 2);
-  if (scientific_length(significant, digits - 1 - k) < fixed) return 0;
-  char* p = out;
-  if (negative) *p++ = '-';
-  if (digits > k) {
-    std::memcpy(p, first, static_cast<std::size_t>(digits - k));
-    p += digits - k;
-    if (k > 0) *p++ = '.';
+  if (static_cast<double>(m) / kPowers[scale] != magnitude) return 0;
+
+  // digits[1..15] are the fifteen digits (m >= 10^14: the first is not 0); the rest is room
+  // for the fixed-size copies below.
+  char digits[48] = {};
+  const std::uint64_t high = eight_digits(static_cast<std::uint32_t>(m / 100'000'000));
+  const std::uint64_t low = eight_digits(static_cast<std::uint32_t>(m % 100'000'000));
+  std::memcpy(digits, &high, 8);
+  std::memcpy(digits + 8, &low, 8);
+  const int low_zeros = trailing_zero_digits(low);
+  const int zeros = low_zeros + (low_zeros == 8 ? trailing_zero_digits(high) : 0);
+  const int significant = 15 - zeros;
+  const char* first = digits + 1;
+
+  out[0] = '-';  // kept when negative; overwritten by the first digit otherwise
+  int length = 0;
+  if (exponent >= 0) {
+    const int whole = exponent + 1;
+    const int fraction = significant > whole ? significant - whole : 0;
+    length = whole + (fraction > 0 ? 1 + fraction : 0);
+    if (fraction == 0 && scientific_length(significant, exponent) < length) return 0;
+    char* p = out + negative;
+    std::memcpy(p, first, 16);
+    std::memcpy(p + whole + 1, first + whole, 16);
+    p[whole] = '.';
   } else {
-    *p++ = '0';
-    *p++ = '.';
-    for (int z = digits; z < k; ++z) *p++ = '0';
+    const int leading = -exponent - 1;  // zeros between the point and the first digit
+    length = 2 + leading + significant;
+    if (scientific_length(significant, exponent) < length) return 0;
+    char* p = out + negative;
+    std::memcpy(p, "0.00", 4);
+    std::memcpy(p + 2 + leading, first, 16);
   }
-  const int fraction = digits > k ? k : digits;
-  std::memcpy(p, first + digits - fraction, static_cast<std::size_t>(fraction));
-  return static_cast<std::size_t>(p + fraction - out);
+  return negative + static_cast<std::size_t>(length);
 }
 
 }  // namespace quarry::io::detail

@@ -15,7 +15,7 @@ namespace quarry::io::detail {
 void append_int64(std::string& out, std::int64_t value);
 
 //! Room format_float64() needs.
-inline constexpr std::size_t kFloat64TextSize = 32;
+inline constexpr std::size_t kFloat64TextSize = 48;
 
 //! Writes the shortest text that reads back as exactly `value` ("nan", "inf", "-inf" for
 //! specials) to `out` (kFloat64TextSize bytes) and returns its length. With `mark_float`,
