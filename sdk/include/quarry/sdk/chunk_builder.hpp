@@ -151,7 +151,25 @@ class ColumnBuilder {
       size_ += count;
       return;
     }
-    for (std::int64_t row = begin; row < begin + count; ++row) append_validity(view.is_valid(row));
+    if (!has_validity_) {  // earlier rows were all valid
+      validity_.assign(static_cast<std::size_t>((size_ + 7) / 8), 0xFF);
+      has_validity_ = true;
+    }
+    validity_.resize(static_cast<std::size_t>((size_ + count + 7) / 8), 0);
+    // Locals, not the members: stores through the byte pointer could alias them, which kept
+    // every row's counts in memory.
+    std::uint8_t* bits = validity_.data();
+    std::int64_t nulls = 0;
+    for (std::int64_t i = 0; i < count; ++i) {
+      const bool valid = view.is_valid(begin + i);
+      const std::int64_t at = size_ + i;
+      const auto mask = static_cast<std::uint8_t>(1U << (at & 7));
+      const auto byte = static_cast<std::size_t>(at >> 3);
+      bits[byte] = static_cast<std::uint8_t>((bits[byte] & ~mask) | (valid ? mask : 0));
+      nulls += valid ? 0 : 1;
+    }
+    nulls_ += nulls;
+    size_ += count;
   }
   //! Stores a value slot for a null row.
   virtual void push_placeholder() = 0;
