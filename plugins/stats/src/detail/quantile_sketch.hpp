@@ -91,9 +91,7 @@ class QuantileSketch {
   [[nodiscard]] std::size_t bytes() const noexcept {
     std::size_t total = sizeof(*this);
     for (const auto& level : levels_) total += level.capacity() * sizeof(double);
-    return total + (keys_.capacity() + spare_.capacity()) * sizeof(std::uint64_t) +
-           (sorted_.capacity() + run_.capacity()) * sizeof(double) +
-           (starts_.capacity() + fill_.capacity()) * sizeof(std::uint32_t);
+    return total + run_.capacity() * sizeof(double);
   }
 
   //! The value at fraction q (0..1) of the sorted values: the first summary item whose
@@ -251,23 +249,25 @@ class QuantileSketch {
     auto bucket = [&](double v) {
       return std::min(static_cast<std::size_t>((v - low) * scale), n - 1);
     };
-    starts_.assign(n + 1, 0);
-    for (double v : values) ++starts_[bucket(v) + 1];
-    for (std::size_t b = 1; b <= n; ++b) starts_[b] += starts_[b - 1];
-    sorted_.resize(n);
-    fill_.assign(starts_.begin(), starts_.end() - 1);
-    for (double v : values) sorted_[fill_[bucket(v)]++] = v;
-    values.swap(sorted_);
+    SortScratch& scratch = sort_scratch();
+    std::vector<std::uint32_t>& starts = scratch.starts;
+    starts.assign(n + 1, 0);
+    for (double v : values) ++starts[bucket(v) + 1];
+    for (std::size_t b = 1; b <= n; ++b) starts[b] += starts[b - 1];
+    scratch.sorted.resize(n);
+    scratch.fill.assign(starts.begin(), starts.end() - 1);
+    for (double v : values) scratch.sorted[scratch.fill[bucket(v)]++] = v;
+    values.swap(scratch.sorted);
     std::uint32_t largest = 0;
-    for (std::size_t b = 0; b < n; ++b) largest = std::max(largest, starts_[b + 1] - starts_[b]);
+    for (std::size_t b = 0; b < n; ++b) largest = std::max(largest, starts[b + 1] - starts[b]);
     if (largest <= 32) {
       // Every value is at most a bucket away from its place: one insertion sort finishes.
       insertion_sort(values.data(), values.data() + n);
       return;
     }
     for (std::size_t b = 0; b < n; ++b) {
-      double* first = values.data() + starts_[b];
-      double* last = values.data() + starts_[b + 1];
+      double* first = values.data() + starts[b];
+      double* last = values.data() + starts[b + 1];
       if (last - first > 32) {
         std::sort(first, last);
       } else {
@@ -289,18 +289,19 @@ class QuantileSketch {
   // skipping passes where every key has the same byte).
   void radix_sort(std::vector<double>& values) {
     const std::size_t n = values.size();
-    keys_.resize(n);
-    spare_.resize(n);
+    SortScratch& scratch = sort_scratch();
+    scratch.keys.resize(n);
+    scratch.spare.resize(n);
     std::uint32_t counts[8][256] = {};
     for (std::size_t i = 0; i < n; ++i) {
       std::uint64_t u = 0;
       std::memcpy(&u, &values[i], sizeof u);
       u = (u >> 63) != 0 ? ~u : (u | (std::uint64_t{1} << 63));
-      keys_[i] = u;
+      scratch.keys[i] = u;
       for (int p = 0; p < 8; ++p) ++counts[p][(u >> (8 * p)) & 0xFF];
     }
-    std::uint64_t* src = keys_.data();
-    std::uint64_t* dst = spare_.data();
+    std::uint64_t* src = scratch.keys.data();
+    std::uint64_t* dst = scratch.spare.data();
     for (int p = 0; p < 8; ++p) {
       if (counts[p][(src[0] >> (8 * p)) & 0xFF] == n) continue;
       std::uint32_t offset[256];
@@ -343,12 +344,21 @@ class QuantileSketch {
 
   static constexpr std::size_t kMaxRuns = 8;
 
+  // Buffers for sorting level 0, one set per thread: every sketch a thread feeds (one per
+  // column) shares them, so a wide table does not keep a sort buffer per column.
+  struct SortScratch {
+    std::vector<double> sorted;               // bucket sort's output
+    std::vector<std::uint32_t> starts, fill;  // bucket boundaries, fill positions
+    std::vector<std::uint64_t> keys, spare;   // radix sort's keys
+  };
+  static SortScratch& sort_scratch() {
+    thread_local SortScratch scratch;
+    return scratch;
+  }
+
   std::size_t capacity_;
   std::vector<std::vector<double>> levels_;
-  std::vector<std::uint64_t> keys_, spare_;  // radix sort scratch
-  std::vector<double> sorted_;               // bucket sort scratch
-  std::vector<double> run_;                  // batch compaction and merge scratch
-  std::vector<std::uint32_t> starts_, fill_;
+  std::vector<double> run_;  // batch compaction and merge scratch
   std::vector<unsigned> parity_;
   std::int64_t n_ = 0;
   double error_ = 0;
