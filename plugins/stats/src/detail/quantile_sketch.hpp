@@ -230,9 +230,9 @@ class QuantileSketch {
     std::copy(a, a_end, out);  // what is left of b is already in place
   }
 
-  // Spreads the values over one bucket per value by linear interpolation between the
+  // Spreads the values over two buckets per value by linear interpolation between the
   // smallest and the largest (an order-preserving map), then sorts each bucket: most hold
-  // a value or two, so this is about three linear passes. Buckets that collect many values
+  // a value or none, so this is about three linear passes. Buckets that collect many values
   // (skewed data) fall back to std::sort.
   void bucket_sort(std::vector<double>& values) {
     const std::size_t n = values.size();
@@ -241,31 +241,36 @@ class QuantileSketch {
       low = std::min(low, v);
       high = std::max(high, v);
     }
-    const double scale = static_cast<double>(n - 1) / (high - low);
+    // Two buckets per value: fewer values share a bucket, so the finishing insertion sort
+    // moves fewer (the bucket arrays are per-thread scratch, so the extra room is cheap).
+    const std::size_t buckets = 2 * n;
+    const double scale = static_cast<double>(buckets - 1) / (high - low);
     if (!(scale > 0) || !std::isfinite(scale)) {  // constant, or a range beyond double
       if (low != high) radix_sort(values);
       return;
     }
     auto bucket = [&](double v) {
-      return std::min(static_cast<std::size_t>((v - low) * scale), n - 1);
+      return std::min(static_cast<std::size_t>((v - low) * scale), buckets - 1);
     };
     SortScratch& scratch = sort_scratch();
     std::vector<std::uint32_t>& starts = scratch.starts;
-    starts.assign(n + 1, 0);
+    starts.assign(buckets + 1, 0);
     for (double v : values) ++starts[bucket(v) + 1];
-    for (std::size_t b = 1; b <= n; ++b) starts[b] += starts[b - 1];
+    for (std::size_t b = 1; b <= buckets; ++b) starts[b] += starts[b - 1];
     scratch.sorted.resize(n);
     scratch.fill.assign(starts.begin(), starts.end() - 1);
     for (double v : values) scratch.sorted[scratch.fill[bucket(v)]++] = v;
     values.swap(scratch.sorted);
     std::uint32_t largest = 0;
-    for (std::size_t b = 0; b < n; ++b) largest = std::max(largest, starts[b + 1] - starts[b]);
+    for (std::size_t b = 0; b < buckets; ++b) {
+      largest = std::max(largest, starts[b + 1] - starts[b]);
+    }
     if (largest <= 32) {
       // Every value is at most a bucket away from its place: one insertion sort finishes.
       insertion_sort(values.data(), values.data() + n);
       return;
     }
-    for (std::size_t b = 0; b < n; ++b) {
+    for (std::size_t b = 0; b < buckets; ++b) {
       double* first = values.data() + starts[b];
       double* last = values.data() + starts[b + 1];
       if (last - first > 32) {
