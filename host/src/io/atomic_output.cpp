@@ -65,13 +65,24 @@ AtomicOutput::~AtomicOutput() {
 }
 
 void AtomicOutput::write(std::string_view bytes) {
+  if (buffer_.size() + bytes.size() < kFlushBytes) {
+    buffer_.append(bytes);
+    return;
+  }
+  flush();
+  // A large piece (a whole encoded chunk) goes straight to the file, not through the buffer.
+  if (bytes.size() >= kFlushBytes) return write_all(bytes);
   buffer_.append(bytes);
-  if (buffer_.size() >= kFlushBytes) flush();
 }
 
 void AtomicOutput::flush() {
-  const char* data = buffer_.data();
-  std::size_t left = buffer_.size();
+  write_all(buffer_);
+  buffer_.clear();
+}
+
+void AtomicOutput::write_all(std::string_view bytes) {
+  const char* data = bytes.data();
+  std::size_t left = bytes.size();
   while (left > 0) {
     const ssize_t n = ::write(fd_, data, left);
     if (n < 0 && errno == EINTR) continue;
@@ -79,7 +90,6 @@ void AtomicOutput::flush() {
     data += n;
     left -= static_cast<std::size_t>(n);
   }
-  buffer_.clear();
 }
 
 void AtomicOutput::close_descriptor() {

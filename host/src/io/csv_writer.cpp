@@ -55,6 +55,12 @@ class CsvEncoder final : public ChunkEncoder {
       const std::int64_t rows = std::min(kBlockRows, chunk.num_rows() - first);
       for (std::size_t c = 0; c < cells.size(); ++c) format(chunk.column(c), first, rows, cells[c]);
       join(chunk, rows, cells, encoded.bytes);
+      if (first == 0) {  // room for the rest at the first block's bytes per row, plus a little
+        const auto estimate = static_cast<double>(encoded.bytes.size()) /
+                              static_cast<double>(rows) * static_cast<double>(chunk.num_rows()) *
+                              1.1;
+        encoded.bytes.reserve(static_cast<std::size_t>(estimate) + kSlotBytes);
+      }
     }
     return encoded;
   }

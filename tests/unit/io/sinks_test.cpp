@@ -215,6 +215,37 @@ TEST_F(SinksTest, CsvChunksSpanningManyBlocksEncodeAsTheirRowsOneByOne) {
   EXPECT_NE(encoded.bytes.find("\"say \"\"hi\"\"\""), std::string::npos);
 }
 
+// Small pieces are buffered and pieces past the buffer's size are written straight through:
+// chunks of a few rows around one of megabytes still land in order.
+TEST_F(SinksTest, SmallAndLargeChunksLandInTheirOrder) {
+  const Schema schema({{"n", kInt64}, {"s", kString}});
+  auto chunk_of = [&](std::int64_t first, std::int64_t rows) {
+    ChunkBuilder builder(std::make_shared<const Schema>(schema), rows);
+    for (std::int64_t r = first; r < first + rows; ++r) {
+      builder.column(0).append_int64(r);
+      builder.column(1).append_string(std::string(40, static_cast<char>('a' + r % 26)));
+    }
+    return builder.finish(first);
+  };
+  const std::vector<std::pair<std::int64_t, std::int64_t>> pieces = {
+      {0, 3}, {3, 60000}, {60003, 2}, {60005, 1}, {60006, 30000}, {90006, 4}};
+  const fs::path out = dir.path() / "mixed.csv";
+  auto sink = make_csv_sink(out, schema);
+  for (const auto& [first, rows] : pieces) sink->write(*chunk_of(first, rows));
+  sink->commit();
+  std::istringstream lines(read_file(out));
+  std::string line;
+  std::getline(lines, line);
+  ASSERT_EQ(line, "n,s");
+  std::int64_t expected = 0;
+  while (std::getline(lines, line)) {
+    ASSERT_EQ(line, std::to_string(expected) + "," +
+                        std::string(40, static_cast<char>('a' + expected % 26)));
+    ++expected;
+  }
+  EXPECT_EQ(expected, 90010);
+}
+
 TEST_F(SinksTest, SqliteHasNoEncoderAndRefusesEncodedChunks) {
   const fs::path out = dir.path() / "rows.sqlite";
   EXPECT_EQ(open_encoder(out), nullptr);

@@ -23,7 +23,7 @@ class AtomicOutput {
   //! The temporary file (for libraries that write it themselves, such as SQLite).
   [[nodiscard]] const std::filesystem::path& temp_path() const noexcept { return temp_; }
   [[nodiscard]] const std::filesystem::path& destination() const noexcept { return destination_; }
-  //! Appends bytes (buffered).
+  //! Appends bytes (small pieces buffered, large ones written through).
   void write(std::string_view bytes);
   //! Closes our descriptor without committing (when a library reopens the file itself).
   void close_descriptor();
@@ -33,6 +33,8 @@ class AtomicOutput {
 
  private:
   void flush();
+  //! Writes all of `bytes` to the temporary file. Throws OutputError.
+  void write_all(std::string_view bytes);
   void rename_into_place();
 
   std::filesystem::path destination_;
