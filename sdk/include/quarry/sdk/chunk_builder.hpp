@@ -129,16 +129,10 @@ class ColumnBuilder {
   ColumnBuilder(std::string name, ColumnType type) : name_(std::move(name)), type_(type) {}
   //! Records one more row, valid or null. Call after storing the value.
   void append_validity(bool valid) {
-    if (!valid && !has_validity_) {  // first null: earlier rows were all valid
-      validity_.assign(static_cast<std::size_t>((size_ + 7) / 8), 0xFF);
-      has_validity_ = true;
-    }
+    if (!valid && !has_validity_) start_validity();
     if (has_validity_) {
-      const auto byte = static_cast<std::size_t>(size_ >> 3);
-      if (byte >= validity_.size()) validity_.push_back(0);
-      const auto mask = static_cast<std::uint8_t>(1U << (size_ & 7));
-      validity_[byte] = valid ? static_cast<std::uint8_t>(validity_[byte] | mask)
-                              : static_cast<std::uint8_t>(validity_[byte] & ~mask);
+      if (static_cast<std::size_t>(size_ >> 3) >= validity_.size()) validity_.push_back(0);
+      write_bit(validity_.data(), size_, valid);
     }
     nulls_ += valid ? 0 : 1;
     ++size_;
@@ -151,10 +145,7 @@ class ColumnBuilder {
       size_ += count;
       return;
     }
-    if (!has_validity_) {  // earlier rows were all valid
-      validity_.assign(static_cast<std::size_t>((size_ + 7) / 8), 0xFF);
-      has_validity_ = true;
-    }
+    if (!has_validity_) start_validity();
     validity_.resize(static_cast<std::size_t>((size_ + count + 7) / 8), 0);
     // Locals, not the members: stores through the byte pointer could alias them, which kept
     // every row's counts in memory.
@@ -162,10 +153,7 @@ class ColumnBuilder {
     std::int64_t nulls = 0;
     for (std::int64_t i = 0; i < count; ++i) {
       const bool valid = view.is_valid(begin + i);
-      const std::int64_t at = size_ + i;
-      const auto mask = static_cast<std::uint8_t>(1U << (at & 7));
-      const auto byte = static_cast<std::size_t>(at >> 3);
-      bits[byte] = static_cast<std::uint8_t>((bits[byte] & ~mask) | (valid ? mask : 0));
+      write_bit(bits, size_ + i, valid);
       nulls += valid ? 0 : 1;
     }
     nulls_ += nulls;
@@ -180,6 +168,18 @@ class ColumnBuilder {
 
  private:
   friend class ChunkBuilder;
+
+  // The bitmap starts at the first null: every row before it was valid.
+  void start_validity() {
+    validity_.assign(static_cast<std::size_t>((size_ + 7) / 8), 0xFF);
+    has_validity_ = true;
+  }
+  // Sets (valid) or clears bit `at` of `bits`, branch-free.
+  static void write_bit(std::uint8_t* bits, std::int64_t at, bool valid) noexcept {
+    const auto mask = static_cast<std::uint8_t>(1U << (at & 7));
+    const auto byte = static_cast<std::size_t>(at >> 3);
+    bits[byte] = static_cast<std::uint8_t>((bits[byte] & ~mask) | (valid ? mask : 0));
+  }
 
   // Moves the column into `array` / `schema` and resets this builder to empty.
   void export_to(ArrowArray* array, ArrowSchema* schema) {
