@@ -1,6 +1,7 @@
 #include "quarry/exec/executor.hpp"
 
 #include "exec/detail/run_state.hpp"
+#include "quarry/io/chunk_spill.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -274,13 +275,15 @@ class PipelineGraph {
   int taps_ = 0;
 };
 
-void finish_stages(PipelineGraph& graph, RunResult& result, RunState& state) {
-  for (auto& runner : graph.runners()) {
+// Finishes `runners` in order, adding their outcomes to `outcomes`.
+void finish_stages(std::span<const std::unique_ptr<StageRunner>> runners,
+                   std::vector<StageOutcome>& outcomes, RunState& state) {
+  for (const auto& runner : runners) {
     const bool transforms = runner->stage().transforms();
     StageOutcome outcome{runner->stage().name(), std::nullopt, {}, transforms};
     if (state.stage_failed(runner->stage().name())) {
       outcome.error = "this stage failed; see the run's error";
-      result.outcomes.push_back(std::move(outcome));
+      outcomes.push_back(std::move(outcome));
       continue;
     }
     try {
@@ -294,9 +297,23 @@ void finish_stages(PipelineGraph& graph, RunResult& result, RunState& state) {
       outcome.error = e.what();
       state.fail(FailureKind::kAggregation, runner->stage().name(), e.what());
     }
-    result.outcomes.push_back(std::move(outcome));
+    outcomes.push_back(std::move(outcome));
   }
 }
+
+// Records the stream reaching it into a spill, for later passes to replay. A spill that
+// is given up (disk full) only means the later passes compute the stream again.
+class SpillRecorder final : public ChunkSink {
+ public:
+  explicit SpillRecorder(io::ChunkSpill& spill) : spill_(spill) {}
+  void write(const io::Chunk& chunk, const io::EncodedChunk* /*encoded*/) override {
+    (void)spill_.append(chunk);
+  }
+  void commit() override {}
+
+ private:
+  io::ChunkSpill& spill_;
+};
 
 }  // namespace
 
@@ -386,34 +403,67 @@ class PassProgress final : public tools::CallContext {
   std::size_t passes_;
 };
 
-// Runs one first pass: the transforming stages before `index` (with their own first
-// passes) and stage `index`'s first pass as the only analysis. Returns its finished
-// state, or nullptr after filling `failed` with why the pass failed.
-std::unique_ptr<StageInstance> run_first_pass(io::Source& source,
-                                              std::span<const std::shared_ptr<Stage>> stages,
-                                              std::size_t index, std::shared_ptr<Stage> first_pass,
-                                              std::span<const StageInstance* const> first_passes,
-                                              const RunOptions& options, const FlowPlan& plan,
-                                              tbb::task_arena& arena, tools::CallContext& context,
-                                              RunResult& failed) {
+// The stream a pass reads: the input, or a recording of the stream after stages [0, from).
+struct PassInput {
+  io::Source* source = nullptr;
+  std::size_t from = 0;
+  std::unique_ptr<io::Source> replay;  // owns the recording's reader, when there is one
+};
+
+// True when the stages in [from, index) include one worth not running twice: one that
+// transforms in order or over whole columns (a serial stage on the critical path), or that
+// has two passes of its own.
+bool worth_recording(std::span<const std::shared_ptr<Stage>> stages,
+                     std::span<const StageInstance* const> first_passes, std::size_t from,
+                     std::size_t index) {
+  for (std::size_t i = from; i < index; ++i) {
+    if (!stages[i]->transforms()) continue;
+    if (stages[i]->mode() != StageMode::kStateless || first_passes[i] != nullptr) return true;
+  }
+  return false;
+}
+
+// One first pass: the stages [input.from, index) (transforms only, unless the pass records
+// its stream, when it is their last run) and stage `index`'s first pass as the only
+// analysis. With `spill`, the stream reaching the first pass is recorded in it, and when the
+// recording is complete the earlier stages are finished here, into `outcomes`.
+struct FirstPass {
+  std::unique_ptr<StageInstance> finished;  // null after a failure
+  bool recorded = false;                    // `spill` holds the whole stream
+};
+
+FirstPass run_first_pass(const PassInput& input, std::span<const std::shared_ptr<Stage>> stages,
+                         std::size_t index, std::shared_ptr<Stage> first_pass,
+                         std::span<const StageInstance* const> first_passes, io::ChunkSpill* spill,
+                         const RunOptions& options, const FlowPlan& plan, tbb::task_arena& arena,
+                         tools::CallContext& context, RunResult& result) {
   std::vector<std::shared_ptr<Stage>> pass_stages;
   std::vector<const StageInstance*> pass_firsts;
-  for (std::size_t i = 0; i < index; ++i) {
-    if (!stages[i]->transforms()) continue;
+  for (std::size_t i = input.from; i < index; ++i) {
+    if (!stages[i]->transforms() && spill == nullptr) continue;
     pass_stages.push_back(stages[i]);
     pass_firsts.push_back(first_passes[i]);
   }
   pass_stages.push_back(std::move(first_pass));
   pass_firsts.push_back(nullptr);
+  std::optional<SpillRecorder> recorder;
+  if (spill != nullptr) recorder.emplace(*spill);
   RunState state(context, options);
-  std::unique_ptr<StageInstance> finished;
+  FirstPass pass;
+  std::vector<StageOutcome> outcomes;
   arena.execute([&] {
     try {
-      PipelineGraph graph(source, pass_stages, pass_firsts, nullptr, state, plan);
+      PipelineGraph graph(*input.source, pass_stages, pass_firsts, recorder ? &*recorder : nullptr,
+                          state, plan);
       graph.run();
       if (state.failure() != FailureKind::kNone) return;
-      finished = graph.runners().back()->merged();
-      (void)finished->finish();  // lets the plugin finalise; its report is not shown
+      pass.finished = graph.runners().back()->merged();
+      (void)pass.finished->finish();  // lets the plugin finalise; its report is not shown
+      pass.recorded = spill != nullptr && spill->intact();
+      if (pass.recorded) {
+        finish_stages(std::span(graph.runners()).first(graph.runners().size() - 1), outcomes,
+                      state);
+      }
     } catch (const StageError& e) {
       state.fail(e.kind(), stages[index]->name(), e.what());
     } catch (const std::exception& e) {
@@ -421,11 +471,33 @@ std::unique_ptr<StageInstance> run_first_pass(io::Source& source,
     }
   });
   state.check_balance();
-  if (state.failure() == FailureKind::kNone) return finished;
-  state.fill(failed);
-  failed.failure_message =
-      fmt::format("first pass of {}: {}", stages[index]->name(), failed.failure_message);
-  return nullptr;
+  if (state.failure() == FailureKind::kNone) {
+    if (input.from == 0 && !input.replay) state.fill(result);  // the input's counts
+    result.outcomes.insert(result.outcomes.end(), std::make_move_iterator(outcomes.begin()),
+                           std::make_move_iterator(outcomes.end()));
+    if (spill != nullptr && !pass.recorded) {
+      spdlog::debug("pipeline: the stream before {} is computed again in the next pass: {}",
+                    stages[index]->name(), spill->failure());
+    }
+    return pass;
+  }
+  state.fill(result);
+  result.failure_message =
+      fmt::format("first pass of {}: {}", stages[index]->name(), result.failure_message);
+  pass.finished.reset();
+  return pass;
+}
+
+// Starts `source` again for another pass; false after filling `result` with why it cannot.
+bool rewind(io::Source& source, RunResult& result) {
+  try {
+    source.rewind();
+    return true;
+  } catch (const std::exception& e) {
+    result.failure = FailureKind::kInput;
+    result.failure_message = e.what();
+    return false;
+  }
 }
 
 }  // namespace
@@ -451,44 +523,53 @@ RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage
 
   std::size_t pass = 0;
   RunResult result;
+  result.passes = passes;
+  PassInput input{&source, 0, nullptr};
   for (std::size_t i = 0; i < stages.size(); ++i) {
     if (wanted[i] == nullptr) continue;
-    try {
-      if (pass > 0) source.rewind();
-    } catch (const std::exception& e) {
-      result.failure = FailureKind::kInput;
-      result.failure_message = e.what();
-      return result;
+    if (pass > 0 && !rewind(*input.source, result)) return result;
+    std::shared_ptr<io::ChunkSpill> spill;
+    if (!options.spill_directory.empty() && worth_recording(stages, first_passes, input.from, i)) {
+      std::string why_not;
+      spill = io::ChunkSpill::create(options.spill_directory, UINT64_MAX, &why_not);
+      if (!spill)
+        spdlog::debug("pipeline: no spill for the stream before {}: {}", stages[i]->name(),
+                      why_not);
     }
-    first_states[i] = run_first_pass(source, stages, i, std::move(wanted[i]), first_passes, options,
-                                     plan, arena, *pass_contexts[pass], result);
-    if (!first_states[i]) return result;
+    FirstPass done =
+        run_first_pass(input, stages, i, std::move(wanted[i]), first_passes, spill.get(), options,
+                       plan, arena, *pass_contexts[pass], result);
+    if (input.replay) ++result.replayed_passes;
+    if (!done.finished) return result;
+    first_states[i] = std::move(done.finished);
     first_passes[i] = first_states[i].get();
+    if (done.recorded) {
+      input.replay = io::ChunkSpill::read_back(std::move(spill), source.schema());
+      input.source = input.replay.get();
+      input.from = i;
+    }
     ++pass;
   }
-  if (pass > 0) {
-    try {
-      source.rewind();
-    } catch (const std::exception& e) {
-      result.failure = FailureKind::kInput;
-      result.failure_message = e.what();
-      return result;
-    }
-  }
+  if (pass > 0 && !rewind(*input.source, result)) return result;
+  if (input.replay) ++result.replayed_passes;
 
+  const RunResult input_counts = result;  // a replayed final pass counts the recording
+  const auto final_stages = stages.subspan(input.from);
+  const auto final_firsts = std::span<const StageInstance* const>(first_passes).subspan(input.from);
   RunState state(*pass_contexts[pass], options);
   arena.execute([&] {
     std::unique_ptr<PipelineGraph> graph;
     try {
-      graph = std::make_unique<PipelineGraph>(source, stages, first_passes, sink, state, plan);
+      graph = std::make_unique<PipelineGraph>(*input.source, final_stages, final_firsts, sink,
+                                              state, plan);
     } catch (const StageError& e) {
       state.fail(e.kind(), "", e.what());
       return;
     }
-    spdlog::debug("pipeline: {} stage(s), {} chunk(s) in flight of ~{} KiB", stages.size(),
+    spdlog::debug("pipeline: {} stage(s), {} chunk(s) in flight of ~{} KiB", final_stages.size(),
                   plan.max_chunks_in_flight, plan.chunk_bytes >> 10);
     graph->run();
-    finish_stages(*graph, result, state);
+    finish_stages(graph->runners(), result.outcomes, state);
   });
   state.check_balance();
   if (sink != nullptr && state.failure() == FailureKind::kNone) {
@@ -499,6 +580,12 @@ RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage
     }
   }
   state.fill(result);
+  if (input.replay) {
+    result.chunks_read = input_counts.chunks_read;
+    result.chunks_retired = input_counts.chunks_retired;
+    result.rows = input_counts.rows;
+    result.bytes = input_counts.bytes;
+  }
   return result;
 }
 

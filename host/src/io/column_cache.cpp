@@ -2,6 +2,7 @@
 
 #include "io/detail/column_cache.hpp"
 #include "io/detail/atomic_output.hpp"
+#include "io/detail/column_piece.hpp"
 #include "quarry/io/error.hpp"
 #include "quarry/posix/unique_fd.hpp"
 
@@ -32,14 +33,6 @@ using nlohmann::json;
 
 constexpr int kFormat = 1;
 constexpr std::array<char, 8> kMagic = {'Q', 'C', 'O', 'L', 'E', 'N', 'D', '1'};
-constexpr std::uint64_t kAlign = AlignedBuffer::kAlignment;
-
-std::uint64_t aligned(std::uint64_t n) {
-  return (n + kAlign - 1) / kAlign * kAlign;
-}
-std::uint64_t bitmap_bytes(std::int64_t rows) {
-  return (static_cast<std::uint64_t>(rows) + 7) / 8;
-}
 
 //! Length-prefixed, so that no two different values render alike.
 void add_field(std::string& out, std::string_view key, std::string_view value) {
@@ -56,30 +49,6 @@ std::string entry_name(const std::string& identity) {
 
 std::string column_file_name(std::size_t file_column) {
   return "col-" + std::to_string(file_column) + ".bin";
-}
-
-//! Moves `count` bytes between `buffer` and the file at `offset` with pread or pwrite,
-//! resuming after short transfers and EINTR; false on an error or end of file.
-template <class Transfer, class Buffer>
-bool transfer_all(Transfer transfer, int fd, std::uint64_t offset, Buffer* buffer,
-                  std::uint64_t count) {
-  while (count > 0) {
-    const ssize_t n = transfer(fd, buffer, count, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    buffer += n;
-    offset += static_cast<std::uint64_t>(n);
-    count -= static_cast<std::uint64_t>(n);
-  }
-  return true;
-}
-
-bool read_all(int fd, std::uint64_t offset, void* out, std::uint64_t count) {
-  return transfer_all(::pread, fd, offset, static_cast<char*>(out), count);
-}
-
-bool write_all(int fd, std::uint64_t offset, const void* data, std::uint64_t count) {
-  return transfer_all(::pwrite, fd, offset, static_cast<const char*>(data), count);
 }
 
 std::optional<json> read_json_file(const fs::path& path) {
@@ -140,97 +109,6 @@ std::optional<json> read_trailer(int fd, std::uint64_t file_size) {
   json parsed = json::parse(text, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
   return parsed;
-}
-
-//! Where one chunk's buffers of a column are, and their sizes.
-struct Piece {
-  std::uint64_t offset = 0;
-  std::int64_t rows = 0;
-  std::int64_t null_count = 0;
-  std::uint64_t validity_bytes = 0;
-  std::uint64_t values_bytes = 0;
-  std::uint64_t data_bytes = 0;
-  bool large_offsets = false;
-
-  //! True when the sizes are those `rows` values of `type` take, so that no reader of the
-  //! chunk can run past a buffer whatever the file says.
-  [[nodiscard]] bool fits(ColumnType type) const {
-    const auto n = static_cast<std::uint64_t>(rows);
-    if (rows < 0 || null_count < 0 || null_count > rows) return false;
-    if (validity_bytes != 0 && validity_bytes != bitmap_bytes(rows)) return false;
-    if ((validity_bytes == 0) != (null_count == 0)) return false;
-    switch (type) {
-      case ColumnType::kInt64:
-      case ColumnType::kFloat64:
-      case ColumnType::kTimestamp:
-        return values_bytes == 8 * n && data_bytes == 0;
-      case ColumnType::kBool:
-        return values_bytes == bitmap_bytes(rows) && data_bytes == 0;
-      case ColumnType::kString:
-        return values_bytes == (large_offsets ? 8 : 4) * (n + 1);
-    }
-    return false;
-  }
-  [[nodiscard]] std::uint64_t end() const {
-    return offset + aligned(validity_bytes) + aligned(values_bytes) + aligned(data_bytes);
-  }
-  [[nodiscard]] json to_json() const {
-    return json::array(
-        {offset, rows, null_count, validity_bytes, values_bytes, data_bytes, large_offsets});
-  }
-  static Piece from_json(const json& j) {
-    return Piece{j.at(0).get<std::uint64_t>(), j.at(1).get<std::int64_t>(),
-                 j.at(2).get<std::int64_t>(),  j.at(3).get<std::uint64_t>(),
-                 j.at(4).get<std::uint64_t>(), j.at(5).get<std::uint64_t>(),
-                 j.at(6).get<bool>()};
-  }
-};
-
-//! True when a string column's offsets start at 0, never decrease and end at `data_bytes`.
-bool offsets_fit(const ColumnBuffers& b, std::uint64_t data_bytes) {
-  auto check = [&](const auto* offsets) {
-    if (offsets[0] != 0 || static_cast<std::uint64_t>(offsets[b.length]) != data_bytes) {
-      return false;
-    }
-    for (std::int64_t r = 0; r < b.length; ++r) {
-      if (offsets[r + 1] < offsets[r]) return false;
-    }
-    return true;
-  };
-  return b.large_offsets ? check(static_cast<const std::int64_t*>(b.values))
-                         : check(static_cast<const std::int32_t*>(b.values));
-}
-
-//! The sizes of a column's buffers as the chunk holds them.
-Piece piece_of(const ColumnBuffers& b) {
-  Piece p;
-  p.rows = b.length;
-  p.null_count = b.null_count;
-  p.validity_bytes = b.validity != nullptr ? bitmap_bytes(b.length) : 0;
-  p.large_offsets = b.large_offsets;
-  switch (b.type) {
-    case ColumnType::kInt64:
-    case ColumnType::kFloat64:
-    case ColumnType::kTimestamp:
-      p.values_bytes = 8 * static_cast<std::uint64_t>(b.length);
-      break;
-    case ColumnType::kBool:
-      p.values_bytes = bitmap_bytes(b.length);
-      break;
-    case ColumnType::kString: {
-      const std::uint64_t width = b.large_offsets ? 8 : 4;
-      p.values_bytes = width * static_cast<std::uint64_t>(b.length + 1);
-      std::int64_t last = 0;
-      if (b.large_offsets) {
-        last = static_cast<const std::int64_t*>(b.values)[b.length];
-      } else {
-        last = static_cast<const std::int32_t*>(b.values)[b.length];
-      }
-      p.data_bytes = static_cast<std::uint64_t>(last);
-      break;
-    }
-  }
-  return p;
 }
 
 //! A temporary the cache writes (a column file's ".…tmp-…", AtomicOutput's ".….partial").
@@ -393,7 +271,7 @@ std::unique_ptr<CachedColumns> CachedColumns::open(const ColumnCacheOptions& opt
       for (std::size_t i = 0; i < pieces.size(); ++i) {
         const Piece p = Piece::from_json(pieces[i]);
         if (p.rows != out->chunks_[i].rows || !p.fits(*type) || p.end() > size ||
-            p.offset % kAlign != 0) {
+            p.offset % AlignedBuffer::kAlignment != 0) {
           return nullptr;
         }
         column->pieces.push_back(p);
@@ -420,40 +298,18 @@ std::shared_ptr<const Chunk> CachedColumns::read(std::size_t index,
   parts.pool = pool;
   for (const auto& column : columns_) {
     const Piece& p = column->pieces.at(index);
-    auto load = [&](std::uint64_t offset, std::uint64_t bytes) -> const void* {
-      AlignedBuffer buffer = pool ? pool->take(std::max<std::uint64_t>(bytes, 1)) : AlignedBuffer();
-      buffer.reserve_uninitialized(std::max<std::uint64_t>(bytes, 1));
-      if (!read_all(column->fd.get(), offset, buffer.data(), bytes)) {
-        throw std::runtime_error("cannot read the column cache file of '" + column->field.name +
-                                 "'");
-      }
-      buffer.resize(bytes);
-      const void* at = buffer.data();
-      parts.owned.push_back(std::move(buffer));
-      return at;
-    };
-    ColumnBuffers b;
-    b.type = column->field.type;
-    b.length = p.rows;
-    b.null_count = p.null_count;
-    b.large_offsets = p.large_offsets;
-    std::uint64_t at = p.offset;
-    if (p.validity_bytes != 0)
-      b.validity = static_cast<const std::uint8_t*>(load(at, p.validity_bytes));
-    at += aligned(p.validity_bytes);
-    b.values = load(at, p.values_bytes);
-    at += aligned(p.values_bytes);
-    if (b.type == ColumnType::kString) {
-      b.string_data = static_cast<const char*>(load(at, p.data_bytes));
-      if (!offsets_fit(b, p.data_bytes)) {
-        std::error_code ignored;  // so that the next read parses the file and records it anew
-        fs::remove(column->path, ignored);
-        throw std::runtime_error("the column cache's copy of column '" + column->field.name +
-                                 "' was damaged (string offsets out of range) and has been "
-                                 "removed; run the call again");
-      }
+    const auto b = load_piece(column->fd.get(), p, column->field.type, pool.get(), parts.owned);
+    if (!b) {
+      throw std::runtime_error("cannot read the column cache file of '" + column->field.name + "'");
     }
-    parts.columns.push_back(b);
+    if (b->type == ColumnType::kString && !offsets_fit(*b, p.data_bytes)) {
+      std::error_code ignored;  // so that the next read parses the file and records it anew
+      fs::remove(column->path, ignored);
+      throw std::runtime_error("the column cache's copy of column '" + column->field.name +
+                               "' was damaged (string offsets out of range) and has been "
+                               "removed; run the call again");
+    }
+    parts.columns.push_back(*b);
   }
   return std::make_shared<const Chunk>(std::move(parts));
 }
@@ -595,14 +451,7 @@ bool ColumnRecorder::record(std::size_t index, const Chunk& chunk,
   int error = 0;
   for (std::size_t o = 0; o < outputs_.size() && ok; ++o) {
     const Output& output = *outputs_[o];
-    const ColumnBuffers& b = chunk.column(output.chunk_column).buffers();
-    const Piece& p = pieces[o];
-    std::uint64_t at = p.offset;
-    ok = p.validity_bytes == 0 || write_all(output.fd.get(), at, b.validity, p.validity_bytes);
-    at += aligned(p.validity_bytes);
-    ok = ok && write_all(output.fd.get(), at, b.values, p.values_bytes);
-    at += aligned(p.values_bytes);
-    ok = ok && (p.data_bytes == 0 || write_all(output.fd.get(), at, b.string_data, p.data_bytes));
+    ok = store_piece(output.fd.get(), pieces[o], chunk.column(output.chunk_column).buffers());
     if (!ok) error = errno;
   }
   const std::lock_guard lock(mutex_);

@@ -20,6 +20,7 @@ std::shared_ptr<const Environment> Environment::from_settings(const config::Sett
   run.chunk_bytes = settings.memory.chunk_kb << 10;
   run.threads = settings.exec.threads;
   run.timeout = std::chrono::seconds(settings.limits.call_timeout_s);
+  run.spill_directory = settings.plugins.cache_dir / "spill";
   ResultBudget budget{settings.results.max_bytes, settings.results.max_rows};
   io::ColumnCacheOptions column_cache{config::column_cache_dir(settings),
                                       settings.cache.columns_max_mb << 20};

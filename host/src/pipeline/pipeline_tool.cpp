@@ -75,7 +75,12 @@ class PipelineTool final : public tools::Tool {
  private:
   tools::ToolResult render(const exec::RunResult& run, json input, const FileOutput* sink) const {
     tools::ToolResult result;
-    std::string text = fmt::format("Read {} rows in one pass.", run.rows);
+    std::string text =
+        run.passes == 1 ? fmt::format("Read {} rows in one pass.", run.rows)
+                        : fmt::format(
+                              "Read {} rows in {} passes (two-pass stages; {} of them replayed the "
+                              "stream recorded by the pass before).",
+                              run.rows, run.passes, run.replayed_passes);
     json stages = describe_outcomes(run, text);
     json data = {
         {"input", std::move(input)}, {"stages", std::move(stages)}, {"complete", run.complete()}};

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <numeric>
 #include <optional>
@@ -304,6 +306,178 @@ TEST(Executor, TwoPassStageOnAnInputThatCannotRewindFailsAsAnInputError) {
   const auto result = run(source, {two_pass}, context);
   EXPECT_EQ(result.failure, FailureKind::kInput);
   EXPECT_NE(result.failure_message.find("cannot be read twice"), std::string::npos);
+}
+
+// ---- replaying a recorded prefix -----------------------------------------------------
+
+// Collects the final stream's values, in the order written.
+class CollectingSink final : public ChunkSink {
+ public:
+  void write(const io::Chunk& chunk, const io::EncodedChunk*) override {
+    for (auto v : chunk.column(0).int64_values()) values.push_back(v);
+  }
+  void commit() override { committed = true; }
+  std::vector<std::int64_t> values;
+  bool committed = false;
+};
+
+// A temporary directory for spills, removed at the end of the test.
+struct SpillDirectory {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("quarry_executor_spill_" + std::to_string(::getpid()));
+  SpillDirectory() { std::filesystem::remove_all(path); }
+  ~SpillDirectory() { std::filesystem::remove_all(path); }
+};
+
+RunResult run_with_spills(io::Source& source, std::vector<std::shared_ptr<Stage>> stages,
+                          NullContext& context, const std::filesystem::path& spill_directory,
+                          ChunkSink* sink = nullptr) {
+  RunOptions options;
+  options.memory_budget_bytes = 64ull << 20;
+  options.threads = 2;
+  options.progress_interval = std::chrono::milliseconds(0);
+  options.spill_directory = spill_directory;
+  return run_pipeline(source, stages, sink, options, context);
+}
+
+// An ordered transform keeping even values that counts the chunks it processes.
+std::shared_ptr<LambdaStage> counting_ordered_filter(std::atomic<int>& chunks) {
+  auto filter = std::make_shared<LambdaStage>("filter", StageMode::kOrdered);
+  filter->transform = keep_even;
+  filter->on_chunk = [&chunks](const io::Chunk&) { ++chunks; };
+  return filter;
+}
+
+std::shared_ptr<LambdaStage> two_pass_stage(const std::string& name, bool transforms) {
+  auto stage = std::make_shared<LambdaStage>(name, StageMode::kOrdered);
+  stage->first = std::make_shared<LambdaStage>(name + "_first", StageMode::kMergeable);
+  if (transforms) stage->transform = [](const std::shared_ptr<const io::Chunk>& c) { return c; };
+  return stage;
+}
+
+std::vector<nlohmann::json> reports(const RunResult& result) {
+  std::vector<nlohmann::json> out;
+  for (const auto& outcome : result.outcomes) out.push_back(*outcome.result->structured);
+  return out;
+}
+
+TEST(Executor, OrderedPrefixOfATwoPassStageRunsOnceAndLaterPassesReplayItsOutput) {
+  const SpillDirectory spills;
+  std::atomic<int> replayed_chunks{0};
+  std::atomic<int> recomputed_chunks{0};
+  CountingSource a(30, 100);
+  CountingSource b(30, 100);
+  NullContext context;
+  CollectingSink replayed_sink;
+  CollectingSink recomputed_sink;
+  const auto replayed =
+      run_with_spills(a, {counting_ordered_filter(replayed_chunks), two_pass_stage("two", true)},
+                      context, spills.path, &replayed_sink);
+  const auto recomputed =
+      run_with_spills(b, {counting_ordered_filter(recomputed_chunks), two_pass_stage("two", true)},
+                      context, "", &recomputed_sink);
+  ASSERT_TRUE(replayed.complete()) << replayed.failure_message;
+  ASSERT_TRUE(recomputed.complete()) << recomputed.failure_message;
+  EXPECT_EQ(replayed_chunks, 30);    // the first pass only
+  EXPECT_EQ(recomputed_chunks, 60);  // both passes
+  EXPECT_EQ(reports(replayed), reports(recomputed));
+  ASSERT_EQ(replayed.outcomes.size(), 2u);
+  EXPECT_EQ(replayed.outcomes[0].stage, "filter");
+  const std::int64_t evens = 2 * (1499 * 1500 / 2);  // even numbers below 3,000
+  EXPECT_EQ(replayed.outcomes[1].result->structured->at("first_pass_sum"), evens);
+  EXPECT_EQ(replayed.outcomes[1].result->structured->at("sum"), evens);
+  EXPECT_EQ(replayed_sink.values, recomputed_sink.values);
+  EXPECT_EQ(replayed_sink.values.size(), 1500u);
+  EXPECT_TRUE(replayed_sink.committed);
+  // The input's counts, not the recording's.
+  EXPECT_EQ(replayed.rows, 3000u);
+  EXPECT_EQ(replayed.chunks_read, 30u);
+  EXPECT_EQ(replayed.passes, 2u);
+  EXPECT_EQ(replayed.replayed_passes, 1u);
+  EXPECT_EQ(recomputed.replayed_passes, 0u);
+  // The recording is an anonymous file: nothing is left behind.
+  EXPECT_TRUE(std::filesystem::is_empty(spills.path));
+}
+
+TEST(Executor, StatelessPrefixIsComputedAgainRatherThanRecorded) {
+  const SpillDirectory spills;
+  std::atomic<int> chunks{0};
+  auto filter = std::make_shared<LambdaStage>("filter", StageMode::kStateless);
+  filter->transform = keep_even;
+  filter->on_chunk = [&chunks](const io::Chunk&) { ++chunks; };
+  CountingSource source(20, 10);
+  NullContext context;
+  const auto result =
+      run_with_spills(source, {filter, two_pass_stage("two", false)}, context, spills.path);
+  ASSERT_TRUE(result.complete()) << result.failure_message;
+  EXPECT_EQ(chunks, 40);
+}
+
+TEST(Executor, AnalysisInsideARecordedPrefixReportsOnceInPipelineOrder) {
+  const SpillDirectory spills;
+  std::atomic<int> filtered{0};
+  std::atomic<int> analysed{0};
+  auto analysis = std::make_shared<LambdaStage>("analysis", StageMode::kMergeable);
+  analysis->on_chunk = [&analysed](const io::Chunk&) { ++analysed; };
+  CountingSource source(25, 40);
+  NullContext context;
+  const auto result = run_with_spills(
+      source, {counting_ordered_filter(filtered), analysis, two_pass_stage("two", false)}, context,
+      spills.path);
+  ASSERT_TRUE(result.complete()) << result.failure_message;
+  ASSERT_EQ(result.outcomes.size(), 3u);
+  EXPECT_EQ(result.outcomes[0].stage, "filter");
+  EXPECT_EQ(result.outcomes[1].stage, "analysis");
+  EXPECT_EQ(result.outcomes[2].stage, "two");
+  EXPECT_EQ(filtered, 25);
+  EXPECT_EQ(analysed, 25);
+  const std::int64_t evens = 2 * (499 * 500 / 2);  // even numbers below 1,000
+  EXPECT_EQ(sum_of(result, 1), evens);
+  EXPECT_EQ(sum_of(result, 2), evens);
+}
+
+TEST(Executor, ChainedTwoPassStagesEachReplayTheLatestRecording) {
+  const SpillDirectory spills;
+  std::atomic<int> replayed_chunks{0};
+  std::atomic<int> recomputed_chunks{0};
+  CountingSource a(12, 50);
+  CountingSource b(12, 50);
+  NullContext context;
+  CollectingSink replayed_sink;
+  CollectingSink recomputed_sink;
+  const auto replayed = run_with_spills(a,
+                                        {counting_ordered_filter(replayed_chunks),
+                                         two_pass_stage("one", true), two_pass_stage("two", true)},
+                                        context, spills.path, &replayed_sink);
+  const auto recomputed =
+      run_with_spills(b,
+                      {counting_ordered_filter(recomputed_chunks), two_pass_stage("one", true),
+                       two_pass_stage("two", true)},
+                      context, "", &recomputed_sink);
+  ASSERT_TRUE(replayed.complete()) << replayed.failure_message;
+  ASSERT_TRUE(recomputed.complete()) << recomputed.failure_message;
+  EXPECT_EQ(replayed_chunks, 12);
+  EXPECT_EQ(recomputed_chunks, 36);  // three passes
+  EXPECT_EQ(reports(replayed), reports(recomputed));
+  EXPECT_EQ(replayed_sink.values, recomputed_sink.values);
+  EXPECT_EQ(replayed.rows, 600u);
+  EXPECT_EQ(replayed.passes, 3u);
+  EXPECT_EQ(replayed.replayed_passes, 2u);
+}
+
+TEST(Executor, SpillDirectoryThatCannotBeMadeMeansThePrefixRunsAgain) {
+  const SpillDirectory spills;
+  std::filesystem::create_directories(spills.path);
+  std::ofstream(spills.path / "a-file") << "not a directory";
+  std::atomic<int> chunks{0};
+  CountingSource source(10, 10);
+  NullContext context;
+  const auto result =
+      run_with_spills(source, {counting_ordered_filter(chunks), two_pass_stage("two", false)},
+                      context, spills.path / "a-file" / "spill");
+  ASSERT_TRUE(result.complete()) << result.failure_message;
+  EXPECT_EQ(chunks, 20);
+  EXPECT_EQ(result.outcomes.back().result->structured->at("first_pass_sum"), 2 * (49 * 50 / 2));
 }
 
 TEST(Executor, ChunksInFlightStayWithinThePlanWhateverTheInputLength) {

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -48,6 +49,10 @@ struct RunOptions {
   std::chrono::milliseconds timeout{0};
   //! Minimum time between progress reports.
   std::chrono::milliseconds progress_interval{200};
+  //! Where a pass may record the stream a later pass would otherwise compute again (the
+  //! output of ordered, accumulating or two-pass stages before a two-pass stage), to replay
+  //! it from disk; empty: later passes recompute it.
+  std::filesystem::path spill_directory;
 };
 
 //! K and chunk size derived from the budget.
@@ -78,6 +83,10 @@ struct RunResult {
   std::uint64_t chunks_retired = 0;
   std::uint64_t rows = 0;
   std::uint64_t bytes = 0;
+  //! Reads of the stream: one, plus one per two-pass stage.
+  std::size_t passes = 1;
+  //! Of those, the reads of a recording of the stream rather than of the input.
+  std::size_t replayed_passes = 0;
   FailureKind failure = FailureKind::kNone;
   std::string failure_message;  //!< names the stage, the chunk and the fix
   std::string failed_stage;
@@ -90,7 +99,11 @@ struct RunResult {
 //! as left by the transforming stages before them; `sink`, when given, receives the
 //! final stream in order. A stage with a first_pass() costs one extra read of the
 //! input (prefix transforms plus the first pass) before the main pass; the source is
-//! rewound in between. Never throws for data or stage problems: they are reported in
+//! rewound in between. When the prefix holds a stage that must run in order (or its own
+//! two passes), that read also records the prefix's output under
+//! `options.spill_directory`, and later passes read the recording instead of running the
+//! prefix again (the prefix stages then report from that pass; `rows` still counts the
+//! input). Never throws for data or stage problems: they are reported in
 //! the result, with what was computed before the failure.
 [[nodiscard]] RunResult run_pipeline(io::Source& source,
                                      std::span<const std::shared_ptr<Stage>> stages,
