@@ -407,7 +407,24 @@ class PassProgress final : public tools::CallContext {
 struct PassInput {
   io::Source* source = nullptr;
   std::size_t from = 0;
-  std::unique_ptr<io::Source> replay;  // owns the recording's reader, when there is one
+  std::shared_ptr<const io::ChunkSpill> recording;  // the stream after stages [0, from)
+  std::unique_ptr<io::Source> replay;               // reads `recording`
+
+  // Reads `spill` from now on: the stream after stages [0, index).
+  void replay_from(std::shared_ptr<const io::ChunkSpill> spill, std::size_t index,
+                   const io::Schema& schema) {
+    recording = std::move(spill);
+    replay = io::ChunkSpill::read_back(recording, schema);
+    source = replay.get();
+    from = index;
+  }
+  // The final pass reads the recording once, giving its disk space (and page cache) back as
+  // it goes, for the output to reuse.
+  void replay_once(const io::Schema& schema) {
+    replay =
+        io::ChunkSpill::read_back(std::move(recording), schema, io::ChunkSpill::ReadBack::kOnce);
+    source = replay.get();
+  }
 };
 
 // True when the stages in [from, index) include one worth not running twice: one that
@@ -524,7 +541,8 @@ RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage
   std::size_t pass = 0;
   RunResult result;
   result.passes = passes;
-  PassInput input{&source, 0, nullptr};
+  PassInput input;
+  input.source = &source;
   for (std::size_t i = 0; i < stages.size(); ++i) {
     if (wanted[i] == nullptr) continue;
     if (pass > 0 && !rewind(*input.source, result)) return result;
@@ -543,14 +561,14 @@ RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage
     if (!done.finished) return result;
     first_states[i] = std::move(done.finished);
     first_passes[i] = first_states[i].get();
-    if (done.recorded) {
-      input.replay = io::ChunkSpill::read_back(std::move(spill), source.schema());
-      input.source = input.replay.get();
-      input.from = i;
-    }
+    if (done.recorded) input.replay_from(std::move(spill), i, source.schema());
     ++pass;
   }
-  if (pass > 0 && !rewind(*input.source, result)) return result;
+  if (input.replay) {
+    input.replay_once(source.schema());
+  } else if (pass > 0 && !rewind(source, result)) {
+    return result;
+  }
   if (input.replay) ++result.replayed_passes;
 
   const RunResult input_counts = result;  // a replayed final pass counts the recording

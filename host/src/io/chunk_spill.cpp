@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 
 //! One chunk of the file: its rows and where each column's buffers are.
 struct ChunkSpill::Spilled {
+  std::uint64_t offset = 0;
   std::int64_t rows = 0;
   std::uint64_t bytes = 0;
   std::vector<detail::Piece> columns;
@@ -90,6 +91,7 @@ bool ChunkSpill::append(const Chunk& chunk) {
     return false;
   }
   Spilled spilled;
+  spilled.offset = end_;
   spilled.rows = chunk.num_rows();
   spilled.columns.reserve(chunk.num_columns());
   std::uint64_t at = end_;
@@ -120,9 +122,10 @@ bool ChunkSpill::append(const Chunk& chunk) {
 //! Reads an intact spill back, chunk by chunk, in parallel.
 class ChunkSpill::Reader final : public Source {
  public:
-  Reader(std::shared_ptr<const ChunkSpill> spill, Schema schema)
+  Reader(std::shared_ptr<const ChunkSpill> spill, Schema schema, ReadBack mode)
       : spill_(std::move(spill)),
         schema_(std::move(schema)),
+        mode_(mode),
         pool_(std::make_shared<BufferPool>(4 * spill_->largest_chunk_)) {}
 
   const Schema& schema() const override { return schema_; }
@@ -134,6 +137,9 @@ class ChunkSpill::Reader final : public Source {
   std::optional<std::uint64_t> total_bytes() const override { return spill_->end_; }
   ReadReport report() const override { return {}; }
   void rewind() override {
+    if (mode_ == ReadBack::kOnce && bytes_read_ != 0) {
+      throw std::logic_error("a spill read once cannot be read again");
+    }
     next_ = 0;
     bytes_read_ = 0;
   }
@@ -160,23 +166,37 @@ class ChunkSpill::Reader final : public Source {
       parts.columns.push_back(*buffers);
     }
     bytes_read_ += spilled.bytes;
+    if (mode_ == ReadBack::kOnce) give_back(spilled);
     return std::make_shared<const Chunk>(std::move(parts));
   }
 
  private:
+  // Frees the pages wholly inside the chunk's bytes (its first and last page may hold a
+  // neighbour's bytes, not read yet). Best effort: the file goes when the spill does.
+  void give_back(const Spilled& spilled) const {
+    constexpr std::uint64_t kPage = 4096;
+    const std::uint64_t first = (spilled.offset + kPage - 1) / kPage * kPage;
+    const std::uint64_t end = (spilled.offset + spilled.bytes) / kPage * kPage;
+    if (end > first) {
+      (void)::fallocate(spill_->fd_.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                        static_cast<off_t>(first), static_cast<off_t>(end - first));
+    }
+  }
+
   std::shared_ptr<const ChunkSpill> spill_;
   Schema schema_;
+  ReadBack mode_;
   std::shared_ptr<BufferPool> pool_;
   std::size_t next_ = 0;
   mutable std::atomic<std::uint64_t> bytes_read_{0};
 };
 
 std::unique_ptr<Source> ChunkSpill::read_back(std::shared_ptr<const ChunkSpill> spill,
-                                              Schema schema) {
+                                              Schema schema, ReadBack mode) {
   if (!spill->intact()) {
     throw std::logic_error("a spill that was given up cannot be read back: " + spill->failure());
   }
-  return std::make_unique<Reader>(std::move(spill), std::move(schema));
+  return std::make_unique<Reader>(std::move(spill), std::move(schema), mode);
 }
 
 }  // namespace quarry::io

@@ -106,6 +106,25 @@ TEST(ChunkSpill, ChunksReadBackAsTheyWereWrittenInOrderOrNot) {
   EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
+TEST(ChunkSpill, ReadOnceGivesTheSameChunksAndCannotBeReadAgain) {
+  const TempDir dir;
+  const auto schema = five_types();
+  std::vector<std::shared_ptr<const Chunk>> written;
+  const std::shared_ptr<ChunkSpill> spill = ChunkSpill::create(dir.path(), 1ull << 30);
+  ASSERT_TRUE(spill);
+  // Chunks of several pages each, so that whole pages are given back between them.
+  for (std::uint64_t i = 0; i < 6; ++i) {
+    written.push_back(chunk_of(schema, static_cast<std::int64_t>(i) * 3000, 3000, i));
+    ASSERT_TRUE(spill->append(*written.back()));
+  }
+  const auto once = ChunkSpill::read_back(spill, *schema, ChunkSpill::ReadBack::kOnce);
+  // Out of order, as parallel readers take them: a chunk's neighbours stay readable.
+  for (std::size_t i : {3u, 0u, 5u, 1u, 4u, 2u}) {
+    EXPECT_EQ(cells_of(*once->read_chunk(i)), cells_of(*written[i])) << "chunk " << i;
+  }
+  EXPECT_THROW(once->rewind(), std::logic_error);
+}
+
 TEST(ChunkSpill, ASpillPastItsLimitIsGivenUpWithTheReason) {
   const TempDir dir;
   const auto schema = five_types();

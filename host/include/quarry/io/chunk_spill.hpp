@@ -45,11 +45,21 @@ class ChunkSpill {
   //! Bytes of the file.
   [[nodiscard]] std::uint64_t bytes() const noexcept { return end_; }
 
+  //! How a source reads a spill back.
+  enum class ReadBack {
+    kKeep,  //!< the spill stays whole: the source may be rewound, and other sources may read it
+    //! Each chunk's disk space is given back as soon as it has been read, so the page cache
+    //! it held serves whatever is written next. For the spill's last reader only; its
+    //! rewind() throws.
+    kOnce,
+  };
+
   //! A source yielding the chunks of an intact spill in order (parallel_chunks() is their
   //! count). `schema` is what the source reports as its schema (each chunk keeps its own);
   //! the source keeps the spill alive.
   [[nodiscard]] static std::unique_ptr<Source> read_back(std::shared_ptr<const ChunkSpill> spill,
-                                                         Schema schema);
+                                                         Schema schema,
+                                                         ReadBack mode = ReadBack::kKeep);
 
  private:
   struct Spilled;
