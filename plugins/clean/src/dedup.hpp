@@ -72,7 +72,7 @@ class DedupLastRows {
 
   //! Parses the same arguments as the main pass.
   DedupLastRows(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
-      : plan_(args, input), budget_(call, sdk::StageMode::ordered) {}
+      : plan_(args, input), budget_(call, sdk::StageMode::ordered), table_(true, budget_.limit()) {}
 
   //! Records the rows of one chunk.
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
@@ -95,7 +95,7 @@ class DedupLastRows {
  private:
   DedupPlan plan_;
   Budget budget_;
-  RowHashTable table_{true};
+  RowHashTable table_;
   std::vector<Hash128> hashes_;
   std::int64_t rows_ = 0;
 };
@@ -117,14 +117,16 @@ class DedupStage {
       : plan_(args, input),
         budget_(call, sdk::StageMode::ordered),
         last_(&last),
-        builder_(sdk::ChunkBuilder::like(input)) {}
+        builder_(sdk::ChunkBuilder::like(input)),
+        seen_(false, budget_.limit()) {}
 
   //! Opens without a first pass (keep=first, or hosts before ABI 1.1).
   DedupStage(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
       : plan_(args, input),
         budget_(call, sdk::StageMode::ordered),
         last_(nullptr),
-        builder_(sdk::ChunkBuilder::like(input)) {
+        builder_(sdk::ChunkBuilder::like(input)),
+        seen_(false, budget_.limit()) {
     if (plan_.keep_last) {
       throw sdk::Error::unsupported(
           "keep \"last\" needs a host that runs two-pass stages (plugin ABI 1.1); use keep "
@@ -224,7 +226,7 @@ class DedupStage {
   Budget budget_;
   const DedupLastRows* last_;
   sdk::ChunkBuilder builder_;
-  RowHashTable seen_{false};
+  RowHashTable seen_;
   std::optional<BlockedBloom> bloom_;
   std::vector<Hash128> hashes_;
   std::vector<std::int64_t> kept_;

@@ -12,6 +12,7 @@
 
 #include "detail/columns.hpp"
 #include "detail/hash.hpp"
+#include "detail/reserved_memory.hpp"
 #include "quarry/sdk.hpp"
 
 namespace quarry::clean {
@@ -77,26 +78,24 @@ inline void hash_rows(const sdk::ChunkView& chunk, const std::vector<std::int64_
 
 //! An open-addressing hash table of 128-bit row hashes, optionally with an int64 per entry
 //! (e.g. the last row holding that key). Memory: 16 bytes per slot (24 with values), at
-//! most 70% full.
+//! most 70% full. The slots live in reserved memory and double in place (see grow()).
 class RowHashTable {
  public:
-  //! A table; `with_values` keeps an int64 per key.
-  explicit RowHashTable(bool with_values)
-      : slot_bytes_(with_values ? 24 : 16), with_values_(with_values) {}
-
+  //! A table that may grow to `max_bytes` (keys and values together) without moving; past
+  //! that it moves to a larger reservation. `with_values` keeps an int64 per key.
+  RowHashTable(bool with_values, std::uint64_t max_bytes)
+      : slot_bytes_(with_values ? 24 : 16), with_values_(with_values), max_bytes_(max_bytes) {}
   //! Bytes held now.
-  [[nodiscard]] std::uint64_t bytes() const noexcept { return keys_.size() * slot_bytes_; }
+  [[nodiscard]] std::uint64_t bytes() const noexcept { return slots_ * slot_bytes_; }
   //! Entries held.
   [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
-
   //! Inserts `h` with `value` when absent (returns true), else sets *existing to the slot's
   //! value (when given) and returns false.
   bool insert(Hash128 h, std::int64_t value, std::int64_t** existing = nullptr) {
-    if ((size_ + 1) * 10 > keys_.size() * 7) grow();
+    if ((size_ + 1) * 10 > slots_ * 7) grow();
     if (h.lo == 0 && h.hi == 0) h.hi = 1;  // (0, 0) marks an empty slot
-    const std::size_t mask = keys_.size() - 1;
-    for (std::size_t i = h.lo & mask;; i = (i + 1) & mask) {
-      if (keys_[i].lo == 0 && keys_[i].hi == 0) {
+    for (std::size_t i = h.lo & mask_;; i = (i + 1) & mask_) {
+      if (is_empty(i)) {
         keys_[i] = h;
         if (with_values_) values_[i] = value;
         ++size_;
@@ -108,65 +107,127 @@ class RowHashTable {
       }
     }
   }
-
   //! Hints the CPU to load the slot `h` starts probing at (call a few keys ahead).
   void prefetch(const Hash128& h) const noexcept {
-    if (!keys_.empty()) __builtin_prefetch(&keys_[h.lo & (keys_.size() - 1)]);
+    if (slots_ != 0) __builtin_prefetch(&keys_[h.lo & mask_]);
   }
-
   //! The value of `h`, or nullptr.
   [[nodiscard]] const std::int64_t* find(Hash128 h) const {
-    if (keys_.empty()) return nullptr;
+    if (slots_ == 0) return nullptr;
     if (h.lo == 0 && h.hi == 0) h.hi = 1;
-    const std::size_t mask = keys_.size() - 1;
-    for (std::size_t i = h.lo & mask;; i = (i + 1) & mask) {
-      if (keys_[i].lo == 0 && keys_[i].hi == 0) return nullptr;
-      if (keys_[i] == h) return &values_[i];
+    for (std::size_t i = h.lo & mask_;; i = (i + 1) & mask_) {
+      if (is_empty(i)) return nullptr;
+      if (keys_[i] == h) return with_values_ ? &values_[i] : &kNoValue;
     }
   }
-
   //! Calls fn(hash) for every key.
   template <class Fn>
   void for_each_key(Fn fn) const {
-    for (const Hash128& k : keys_) {
-      if (k.lo != 0 || k.hi != 0) fn(k);
+    for (std::size_t i = 0; i < slots_; ++i) {
+      if (!is_empty(i)) fn(keys_[i]);
     }
   }
-
   //! Frees everything.
   void clear() {
-    Keys().swap(keys_);
-    Values().swap(values_);
-    size_ = 0;
+    key_memory_ = ReservedMemory();
+    value_memory_ = ReservedMemory();
+    keys_ = nullptr;
+    values_ = nullptr;
+    slots_ = mask_ = size_ = 0;
   }
-
   //! Bytes after the next growth (to check the budget before it happens).
   [[nodiscard]] std::uint64_t bytes_after_insert() const noexcept {
-    if ((size_ + 1) * 10 > keys_.size() * 7)
-      return std::max<std::uint64_t>(1024, keys_.size() * 2) * slot_bytes_;
+    if ((size_ + 1) * 10 > slots_ * 7)
+      return std::max<std::uint64_t>(kMinSlots, slots_ * 2) * slot_bytes_;
     return bytes();
   }
 
  private:
+  static constexpr std::size_t kMinSlots = 1024;
+  static constexpr std::int64_t kNoValue = 0;
+
+  [[nodiscard]] bool is_empty(std::size_t i) const noexcept {
+    return keys_[i].lo == 0 && keys_[i].hi == 0;
+  }
+
+  // Doubles the slots. Within the reservation the table doubles in place: the new upper
+  // half arrives zeroed, and every key is moved to where probing from its new home finds it.
   void grow() {
-    Keys old_keys(std::max<std::size_t>(1024, keys_.size() * 2));
-    Values old_values(with_values_ ? old_keys.size() : 0);
-    old_keys.swap(keys_);
-    old_values.swap(values_);
-    size_ = 0;
-    for (std::size_t i = 0; i < old_keys.size(); ++i) {
-      if (old_keys[i].lo != 0 || old_keys[i].hi != 0)
-        insert(old_keys[i], with_values_ ? old_values[i] : 0);
+    const std::size_t slots = std::max<std::size_t>(kMinSlots, slots_ * 2);
+    if (slots * sizeof(Hash128) > key_memory_.reserved()) {
+      move_to_new_reservation(slots);
+      return;
+    }
+    key_memory_.grow_to(slots * sizeof(Hash128));
+    if (with_values_) value_memory_.grow_to(slots * sizeof(std::int64_t));
+    const std::size_t old_slots = slots_;
+    slots_ = slots;
+    mask_ = slots - 1;
+    if (old_slots != 0) rehash_lower_half(old_slots);
+  }
+
+  // Moves every key of the old slots [0, old_slots) to its place in the doubled table. The
+  // walk starts after an empty slot and goes once round the old slots, so each run of
+  // occupied slots is met from its start, and a key taken out is put back where a probe from
+  // its new home finds it:
+  // - a new home in the lower half is its old home h: the key lands between h and the slot
+  //   it left (now empty), among keys already moved;
+  // - a new home h + old_slots lands at most old_slots above the slot it left: the upper
+  //   half holds only keys moved before it, each at most old_slots above its old slot, so
+  //   of the slots from h + old_slots up to that bound the keys before it fill at most all
+  //   but one. So no probe runs off the top of the table into slots not moved yet, except
+  //   for keys of a run that wrapped round the old table's end, which the walk meets last.
+  // Nothing the walk takes out lies on an earlier key's probe path, so no key is lost.
+  void rehash_lower_half(std::size_t old_slots) {
+    std::size_t empty = 0;
+    while (!is_empty(empty)) ++empty;  // at most 70% full: there is one
+    for (std::size_t step = 1; step <= old_slots; ++step) {
+      const std::size_t at = (empty + step) & (old_slots - 1);
+      if (is_empty(at)) continue;
+      const Hash128 key = keys_[at];
+      std::size_t i = key.lo & mask_;
+      if (i == at) continue;  // already home
+      const std::int64_t value = with_values_ ? values_[at] : 0;
+      keys_[at] = Hash128{0, 0};
+      while (!is_empty(i)) i = (i + 1) & mask_;
+      keys_[i] = key;
+      if (with_values_) values_[i] = value;
     }
   }
 
-  using Keys = std::vector<Hash128, sdk::HugePageAllocator<Hash128>>;
-  using Values = std::vector<std::int64_t, sdk::HugePageAllocator<std::int64_t>>;
+  // Past the reservation (a caller outgrowing max_bytes): a reservation twice as large, and
+  // every key inserted anew.
+  void move_to_new_reservation(std::size_t slots) {
+    ReservedMemory old_keys = std::move(key_memory_);
+    ReservedMemory old_values = std::move(value_memory_);
+    const Hash128* keys = keys_;
+    const std::int64_t* values = values_;
+    const std::size_t old_slots = slots_;
+    const std::uint64_t reserve = std::max<std::uint64_t>(max_bytes_, 2 * slots * slot_bytes_);
+    key_memory_ = ReservedMemory(reserve);
+    if (with_values_) value_memory_ = ReservedMemory(reserve / 2);
+    key_memory_.grow_to(slots * sizeof(Hash128));
+    if (with_values_) value_memory_.grow_to(slots * sizeof(std::int64_t));
+    keys_ = reinterpret_cast<Hash128*>(key_memory_.data());
+    values_ = reinterpret_cast<std::int64_t*>(value_memory_.data());
+    max_bytes_ = reserve;
+    slots_ = slots;
+    mask_ = slots - 1;
+    size_ = 0;
+    for (std::size_t i = 0; i < old_slots; ++i) {
+      if (keys[i].lo != 0 || keys[i].hi != 0) insert(keys[i], with_values_ ? values[i] : 0);
+    }
+  }
 
   std::uint64_t slot_bytes_;
   bool with_values_;
-  Keys keys_;
-  Values values_;
+  std::uint64_t max_bytes_;
+  ReservedMemory key_memory_;
+  ReservedMemory value_memory_;
+  Hash128* keys_ = nullptr;
+  std::int64_t* values_ = nullptr;
+  std::size_t slots_ = 0;
+  std::size_t mask_ = 0;
   std::uint64_t size_ = 0;
 };
 
