@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <new>
 #include <vector>
 
 #include "detail/columns.hpp"
@@ -203,9 +204,20 @@ class RowHashTable {
     const Hash128* keys = keys_;
     const std::int64_t* values = values_;
     const std::size_t old_slots = slots_;
-    const std::uint64_t reserve = std::max<std::uint64_t>(max_bytes_, 2 * slots * slot_bytes_);
-    key_memory_ = ReservedMemory(reserve);
-    if (with_values_) value_memory_ = ReservedMemory(reserve / 2);
+    // Under an address-space limit (ulimit -v), settle for less room to grow in place.
+    const std::uint64_t needed = 2 * slots * slot_bytes_;
+    std::uint64_t reserve = std::max<std::uint64_t>(max_bytes_, needed);
+    for (;;) {
+      try {
+        key_memory_ = ReservedMemory(reserve);
+        if (with_values_) value_memory_ = ReservedMemory(reserve / 2);
+        break;
+      } catch (const std::bad_alloc&) {
+        key_memory_ = ReservedMemory();
+        if (reserve <= needed) throw;
+        reserve = std::max(reserve / 4, needed);
+      }
+    }
     key_memory_.grow_to(slots * sizeof(Hash128));
     if (with_values_) value_memory_.grow_to(slots * sizeof(std::int64_t));
     keys_ = reinterpret_cast<Hash128*>(key_memory_.data());

@@ -8,7 +8,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <cstdint>
+#include <cstdlib>
+#include <fstream>
 #include <random>
 #include <unordered_map>
 #include <vector>
@@ -104,6 +108,29 @@ TEST(RowHashTable, ATablePastItsReservationMovesAndKeepsEveryKey) {
   std::vector<Hash128> keys;
   for (int i = 0; i < 100'000; ++i) keys.push_back(Hash128{random(), random()});
   expect_like_a_map(keys, 64 << 10);  // room for 4096 slots: moves several times
+}
+
+// In a child process: limits the address space to 1 GiB more than is mapped now, grows a table
+// whose budget (64 GiB) cannot be reserved, and exits 0 when every key went in.
+[[noreturn]] void fill_a_table_under_an_address_space_limit() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t pages = 0;
+  statm >> pages;
+  rlimit limit{};
+  limit.rlim_cur = limit.rlim_max = pages * 4096 + (1ull << 30);
+  if (::setrlimit(RLIMIT_AS, &limit) != 0) std::_Exit(2);
+  RowHashTable table(true, 64ull << 30);
+  std::mt19937_64 random(17);
+  for (int i = 0; i < 200'000; ++i) table.insert(Hash128{random(), random()}, i);
+  std::_Exit(table.size() == 200'000 ? 0 : 1);
+}
+
+TEST(RowHashTable, AnAddressSpaceLimitShrinksTheReservationInsteadOfFailing) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves its shadow memory beyond any such limit";
+#else
+  EXPECT_EXIT(fill_a_table_under_an_address_space_limit(), ::testing::ExitedWithCode(0), "");
+#endif
 }
 
 TEST(RowHashTable, BytesAfterInsertForetellsTheGrowth) {
