@@ -598,7 +598,9 @@ RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage
     }
   }
   state.fill(result);
-  if (input.replay) {
+  // A complete run read the whole input in its first pass; a failed one reports how far the
+  // failing pass got.
+  if (input.replay && result.complete()) {
     result.chunks_read = input_counts.chunks_read;
     result.chunks_retired = input_counts.chunks_retired;
     result.rows = input_counts.rows;

@@ -465,6 +465,30 @@ TEST(Executor, ChainedTwoPassStagesEachReplayTheLatestRecording) {
   EXPECT_EQ(replayed.replayed_passes, 2u);
 }
 
+TEST(Executor, AStageFailingWhileTheRecordingIsReplayedFailsTheRunNamingIt) {
+  const SpillDirectory spills;
+  std::atomic<int> chunks{0};
+  auto two = two_pass_stage("two", false);
+  two->on_chunk = [](const io::Chunk& chunk) {
+    if (chunk.num_rows() > 0 && chunk.column(0).int64_values().front() >= 400) {
+      throw std::runtime_error("bad value");
+    }
+  };
+  CountingSource source(40, 20);
+  NullContext context;
+  CollectingSink sink;
+  const auto result =
+      run_with_spills(source, {counting_ordered_filter(chunks), two}, context, spills.path, &sink);
+  EXPECT_EQ(result.failure, FailureKind::kChunk);
+  EXPECT_EQ(result.failed_stage, "two");
+  EXPECT_NE(result.failure_message.find("bad value"), std::string::npos);
+  EXPECT_FALSE(sink.committed);
+  EXPECT_EQ(chunks, 40);               // the filter ran once, in the recording pass
+  EXPECT_LT(result.chunks_read, 40u);  // the replay stopped early, and says so
+  EXPECT_EQ(result.chunks_read, result.chunks_retired);
+  EXPECT_TRUE(std::filesystem::is_empty(spills.path));
+}
+
 TEST(Executor, SpillDirectoryThatCannotBeMadeMeansThePrefixRunsAgain) {
   const SpillDirectory spills;
   std::filesystem::create_directories(spills.path);
