@@ -148,7 +148,8 @@ class DedupStage {
     }
     rows_ += chunk.rows();
     kept_total_ += static_cast<std::int64_t>(kept_.size());
-    return select_rows(builder_, chunk, {&kept_, chunk.rows()});
+    const bool every_row = static_cast<std::int64_t>(kept_.size()) == chunk.rows();
+    return select_rows(builder_, chunk, {every_row ? nullptr : &kept_, chunk.rows()});
   }
 
   //! The report: rows in, kept, dropped; exactness and its bound.
