@@ -82,8 +82,10 @@ class PipelineTool final : public tools::Tool {
                               "stream recorded by the pass before).",
                               run.rows, run.passes, run.replayed_passes);
     json stages = describe_outcomes(run, text);
-    json data = {
-        {"input", std::move(input)}, {"stages", std::move(stages)}, {"complete", run.complete()}};
+    json data = {{"input", std::move(input)},
+                 {"stages", std::move(stages)},
+                 {"complete", run.complete()},
+                 {"passes", {{"total", run.passes}, {"replayed", run.replayed_passes}}}};
     if (sink != nullptr && run.complete()) {
       data["output"] = sink->describe();
       text += fmt::format("\n\nWrote {} rows to {}.", sink->rows(),

@@ -119,6 +119,7 @@ TEST(CleanCli, APipelineOfTwoPassStagesWritesWhatTheToolsWriteOneAfterTheOther) 
   const std::string text = piped["content"][0]["text"];
   EXPECT_NE(text.find("in 4 passes (two-pass stages; 2 of them replayed"), std::string::npos)
       << text;
+  EXPECT_EQ(piped["structuredContent"]["passes"], json({{"total", 4}, {"replayed", 2}}));
   EXPECT_TRUE(fs::is_empty(box.root / "cache" / "spill"));  // the recordings had no names
 
   std::string input = "clean_fixture.csv";
