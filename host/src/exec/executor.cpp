@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 namespace quarry::exec {
 namespace {
@@ -489,7 +490,7 @@ FirstPass run_first_pass(const PassInput& input, std::span<const std::shared_ptr
   });
   state.check_balance();
   if (state.failure() == FailureKind::kNone) {
-    if (input.from == 0 && !input.replay) state.fill(result);  // the input's counts
+    if (!input.replay) state.fill(result);  // the input's counts
     result.outcomes.insert(result.outcomes.end(), std::make_move_iterator(outcomes.begin()),
                            std::make_move_iterator(outcomes.end()));
     if (spill != nullptr && !pass.recorded) {
@@ -571,7 +572,9 @@ RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage
   }
   if (input.replay) ++result.replayed_passes;
 
-  const RunResult input_counts = result;  // a replayed final pass counts the recording
+  // A replayed final pass counts the recording; the run reports the input's counts.
+  const auto [input_chunks, input_retired, input_rows, input_bytes] =
+      std::tuple(result.chunks_read, result.chunks_retired, result.rows, result.bytes);
   const auto final_stages = stages.subspan(input.from);
   const auto final_firsts = std::span<const StageInstance* const>(first_passes).subspan(input.from);
   RunState state(*pass_contexts[pass], options);
@@ -601,10 +604,10 @@ RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage
   // A complete run read the whole input in its first pass; a failed one reports how far the
   // failing pass got.
   if (input.replay && result.complete()) {
-    result.chunks_read = input_counts.chunks_read;
-    result.chunks_retired = input_counts.chunks_retired;
-    result.rows = input_counts.rows;
-    result.bytes = input_counts.bytes;
+    result.chunks_read = input_chunks;
+    result.chunks_retired = input_retired;
+    result.rows = input_rows;
+    result.bytes = input_bytes;
   }
   return result;
 }

@@ -18,16 +18,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::cell_text;
+using testing::five_types;
 using testing::read_rows;
 using testing::TempDir;
-
-std::shared_ptr<const Schema> five_types() {
-  return std::make_shared<const Schema>(std::vector<Field>{{"i", ColumnType::kInt64},
-                                                           {"f", ColumnType::kFloat64},
-                                                           {"b", ColumnType::kBool},
-                                                           {"s", ColumnType::kString},
-                                                           {"t", ColumnType::kTimestamp}});
-}
 
 // `rows` rows starting at `first`; every fifth row null in every column, texts of varying
 // length (some empty) so that string offsets differ from chunk to chunk.

@@ -3,6 +3,8 @@
 
 #include "quarry/io/chunk.hpp"
 
+#include "table_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -15,13 +17,7 @@
 namespace quarry::io {
 namespace {
 
-std::shared_ptr<const Schema> five_types() {
-  return std::make_shared<const Schema>(std::vector<Field>{{"i", ColumnType::kInt64},
-                                                           {"f", ColumnType::kFloat64},
-                                                           {"b", ColumnType::kBool},
-                                                           {"s", ColumnType::kString},
-                                                           {"t", ColumnType::kTimestamp}});
-}
+using testing::five_types;
 
 //! Rows: (1, 1.5, true, "one", 10), (null…), (3, nan, false, "", 30), then more.
 std::shared_ptr<const Chunk> sample_chunk(std::int64_t rows = 3, std::uint64_t sequence = 7) {

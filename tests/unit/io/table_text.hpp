@@ -6,10 +6,20 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace quarry::io::testing {
+
+//! A schema with one column of every type: i int64, f float64, b bool, s string, t timestamp.
+inline std::shared_ptr<const Schema> five_types() {
+  return std::make_shared<const Schema>(std::vector<Field>{{"i", ColumnType::kInt64},
+                                                           {"f", ColumnType::kFloat64},
+                                                           {"b", ColumnType::kBool},
+                                                           {"s", ColumnType::kString},
+                                                           {"t", ColumnType::kTimestamp}});
+}
 
 //! One cell as text: "∅" for null, numbers via %.17g, bools true/false, strings as is.
 inline std::string cell_text(const Column& column, std::int64_t row) {

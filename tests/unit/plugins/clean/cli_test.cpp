@@ -99,7 +99,7 @@ TEST(CleanCli, FillDedupOutliersNormalizeWriteTheSameBytesWhateverTheChunkingAnd
 }
 
 // pipeline_run with three two-pass stages in a row: each later pass replays the stream the
-// pass before it recorded (memory.budget permitting, under plugins.cache_dir/spill) instead
+// pass before it recorded (disk space permitting, under plugins.cache_dir/spill) instead
 // of running the earlier stages again. The file must be the one the tools write when run
 // one after the other on each other's output, whatever the chunking and threads.
 TEST(CleanCli, APipelineOfTwoPassStagesWritesWhatTheToolsWriteOneAfterTheOther) {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -117,7 +118,8 @@ TEST(RowHashTable, ATablePastItsReservationMovesAndKeepsEveryKey) {
   std::uint64_t pages = 0;
   statm >> pages;
   rlimit limit{};
-  limit.rlim_cur = limit.rlim_max = pages * 4096 + (1ull << 30);
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  limit.rlim_cur = limit.rlim_max = pages * page + (1ull << 30);
   if (::setrlimit(RLIMIT_AS, &limit) != 0) std::_Exit(2);
   RowHashTable table(true, 64ull << 30);
   std::mt19937_64 random(17);
