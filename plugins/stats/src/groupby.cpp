@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -153,6 +154,7 @@ class GroupByStage {
                                               : args.get<std::vector<std::string>>("by");
     for (const auto& name : keys)
       keys_.push_back(require_column(input, name, Need::category, "by"));
+    text_key_ = keys_.size() == 1 && keys_[0].type == sdk::ColumnType::utf8;
     select_values(args, input);
     counts_.resize(values_.size());
     for (const auto& a : aggregations_) keep_values_ = keep_values_ || a.q >= 0;
@@ -228,11 +230,23 @@ class GroupByStage {
     }
   }
 
+  //! The hash a group is indexed under: of the text alone when the key is one text column
+  //! (so assign_text_groups() can hash rows without encoding them), else of the encoded key.
+  [[nodiscard]] std::uint64_t group_hash(std::string_view key) const noexcept {
+    if (text_key_ && key.size() >= kTextHeaderBytes && key[0] == key_tag::kText) {
+      return KeyIndex::hash(key.substr(kTextHeaderBytes));
+    }
+    return KeyIndex::hash(key);
+  }
+
   std::uint32_t find_or_add(std::string_view key) {
-    const std::uint64_t h = KeyIndex::hash(key);
+    const std::uint64_t h = group_hash(key);
     const std::uint32_t found =
         index_.find(key, h, [this](std::uint32_t g) -> std::string_view { return groups_[g].key; });
-    if (found != KeyIndex::kAbsent) return found;
+    return found != KeyIndex::kAbsent ? found : add_group(key, h);
+  }
+
+  std::uint32_t add_group(std::string_view key, std::uint64_t h) {
     const auto id = static_cast<std::uint32_t>(groups_.size());
     index_.insert(h, id);
     groups_.push_back({std::string(key), 0});
@@ -242,7 +256,28 @@ class GroupByStage {
     return id;
   }
 
+  //! True when the encoded one-column key `key` holds `text`.
+  static bool holds_text(const std::string& key, std::string_view text) noexcept {
+    if (key.size() != text.size() + kTextHeaderBytes || key[0] != key_tag::kText) return false;
+    const char* a = key.data() + kTextHeaderBytes;
+    const char* b = text.data();
+    std::size_t n = text.size();
+    // Word compares inline: category labels are short, and a libc memcmp call per row
+    // cost more than the lookup around it.
+    for (; n >= 8; n -= 8, a += 8, b += 8) {
+      std::uint64_t x, y;
+      std::memcpy(&x, a, 8);
+      std::memcpy(&y, b, 8);
+      if (x != y) return false;
+    }
+    for (; n > 0; --n) {
+      if (*a++ != *b++) return false;
+    }
+    return true;
+  }
+
   void assign_groups(const sdk::ChunkView& chunk) {
+    if (text_key_) return assign_text_groups(chunk);
     const KeyEncoder encoder(chunk, keys_);
     const std::int64_t rows = chunk.rows();
     gidx_.assign(static_cast<std::size_t>(rows), kNone);
@@ -259,6 +294,35 @@ class GroupByStage {
       }
       gidx_[static_cast<std::size_t>(i)] = last;
       ++groups_[last].rows;
+    }
+  }
+
+  //! assign_groups() for one text key column: rows are hashed and compared as their text.
+  void assign_text_groups(const sdk::ChunkView& chunk) {
+    const sdk::ColumnView column = chunk.column(keys_[0].index);
+    const sdk::StringColumn texts = column.strings();
+    const std::int64_t rows = chunk.rows();
+    gidx_.assign(static_cast<std::size_t>(rows), kNone);
+    for (std::int64_t i = 0; i < rows; ++i) {
+      std::uint32_t g = kNone;
+      if (!column.is_valid(i)) {
+        if (dropna_) {
+          ++dropped_;
+          continue;
+        }
+        g = find_or_add(std::string_view(&key_tag::kNull, 1));
+      } else {
+        const std::string_view text = texts[i];
+        const std::uint64_t h = KeyIndex::hash(text);
+        g = index_.find_if(h, [&](std::uint32_t id) { return holds_text(groups_[id].key, text); });
+        if (g == KeyIndex::kAbsent) {
+          key_.clear();
+          append_text(key_, text);
+          g = add_group(key_, h);
+        }
+      }
+      gidx_[static_cast<std::size_t>(i)] = g;
+      ++groups_[g].rows;
     }
   }
 
@@ -390,6 +454,8 @@ class GroupByStage {
   std::int64_t limit_;
   bool skip_non_numeric_;
   bool keep_values_ = false;
+  //! The key is one text column (assign_text_groups()).
+  bool text_key_ = false;
   std::vector<ColumnRef> keys_;
   std::vector<ColumnRef> values_;
   std::vector<ValueCounts> counts_;

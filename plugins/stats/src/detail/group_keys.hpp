@@ -27,6 +27,17 @@ inline constexpr char kText = 4;   //!< 4-byte length + bytes
 inline constexpr char kNull = 9;   //!< no payload; sorts last
 }  // namespace key_tag
 
+//! Bytes before the text in a text key part: the tag and the 4-byte length.
+inline constexpr std::size_t kTextHeaderBytes = 5;
+
+//! Appends one text key part (tag, length, bytes) to `out`.
+inline void append_text(std::string& out, std::string_view text) {
+  out.push_back(key_tag::kText);
+  const auto len = static_cast<std::uint32_t>(text.size());
+  out.append(reinterpret_cast<const char*>(&len), sizeof len);
+  out.append(text.data(), text.size());
+}
+
 //! Encodes the key columns of one chunk's rows.
 class KeyEncoder {
  public:
@@ -66,11 +77,7 @@ class KeyEncoder {
         out.push_back(key_tag::kNull);
         complete = false;
       } else if (p.strings) {
-        const std::string_view s = (*p.strings)[i];
-        out.push_back(key_tag::kText);
-        const auto len = static_cast<std::uint32_t>(s.size());
-        out.append(reinterpret_cast<const char*>(&len), sizeof len);
-        out.append(s.data(), s.size());
+        append_text(out, (*p.strings)[i]);
       } else if (p.ints) {
         append(out, key_tag::kInt, (*p.ints)[i]);
       } else if (p.floats) {

@@ -41,12 +41,19 @@ class KeyIndex {
   //! The id of `key` (whose hash is `h`), or kAbsent. `key_of(id)` gives an id's key.
   template <class KeyOf>
   [[nodiscard]] std::uint32_t find(std::string_view key, std::uint64_t h, KeyOf&& key_of) const {
+    return find_if(h, [&](std::uint32_t id) { return key_of(id) == key; });
+  }
+
+  //! The id under hash `h` for which `is_key(id)` holds, or kAbsent: for callers that
+  //! compare keys in another form than the bytes they were hashed from.
+  template <class IsKey>
+  [[nodiscard]] std::uint32_t find_if(std::uint64_t h, IsKey&& is_key) const {
     if (slots_.empty()) return kAbsent;
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
       if (s.id == kAbsent) return kAbsent;
-      if (s.hash == h && key_of(s.id) == key) return s.id;
+      if (s.hash == h && is_key(s.id)) return s.id;
     }
   }
 
