@@ -58,6 +58,16 @@ void ColumnBuilder::grow() {
   reserve_rows(rows);
 }
 
+void ColumnBuilder::mark_valid_run(std::int64_t count) {
+  auto* bits = validity_.as<std::uint8_t>();
+  std::int64_t i = length_;
+  const std::int64_t end = length_ + count;
+  for (; i < end && (i & 7) != 0; ++i) bits[i >> 3] |= std::uint8_t(1U << (i & 7));
+  const std::int64_t whole_bytes = (end - i) >> 3;
+  std::memset(bits + (i >> 3), 0xFF, static_cast<std::size_t>(whole_bytes));
+  for (i += whole_bytes << 3; i < end; ++i) bits[i >> 3] |= std::uint8_t(1U << (i & 7));
+}
+
 void ColumnBuilder::reserve_rows(std::int64_t rows) {
   if (capacity_ == 0 && pool_ != nullptr) return take_first_buffers(rows);
   const auto count = static_cast<std::size_t>(rows);

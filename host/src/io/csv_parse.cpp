@@ -11,6 +11,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 namespace quarry::io::detail {
@@ -113,7 +114,7 @@ class RangeParser {
     ColumnBuilder& column = builder_.column(c);
     switch (types_[c]) {
       case ColumnType::kInt64:
-        return parse_typed(column, c, fast_int, [&column](std::string_view text) {
+        return parse_typed<std::int64_t>(column, c, fast_int, [&column](std::string_view text) {
           std::int64_t value = 0;
           const IntParse result = parse_int64(text, value);
           if (result == IntParse::kOk) column.append_int64(value);
@@ -122,70 +123,71 @@ class RangeParser {
                                                  : "is not an integer";
         });
       case ColumnType::kFloat64:
-        return parse_typed(column, c, fast_float, [&column](std::string_view text) -> const char* {
-          double value = 0;
-          if (!parse_float64(text, value)) return "is not a number";
-          column.append_float64(value);
-          return nullptr;
-        });
+        return parse_typed<double>(column, c, fast_float,
+                                   [&column](std::string_view text) -> const char* {
+                                     double value = 0;
+                                     if (!parse_float64(text, value)) return "is not a number";
+                                     column.append_float64(value);
+                                     return nullptr;
+                                   });
       case ColumnType::kBool:
-        return parse_typed(column, c, no_fast_path,
-                           [&column](std::string_view text) -> const char* {
-                             bool value = false;
-                             if (!parse_bool(text, value)) return "is not true or false";
-                             column.append_bool(value);
-                             return nullptr;
-                           });
+        return parse_typed<bool>(column, c, nullptr,
+                                 [&column](std::string_view text) -> const char* {
+                                   bool value = false;
+                                   if (!parse_bool(text, value)) return "is not true or false";
+                                   column.append_bool(value);
+                                   return nullptr;
+                                 });
       case ColumnType::kTimestamp:
-        return parse_typed(column, c, no_fast_path,
-                           [&column](std::string_view text) -> const char* {
-                             const auto value = parse_timestamp(text);
-                             if (!value) return "is not an ISO 8601 date or date-time";
-                             column.append_int64(*value);
-                             return nullptr;
-                           });
+        return parse_typed<std::int64_t>(column, c, nullptr,
+                                         [&column](std::string_view text) -> const char* {
+                                           const auto value = parse_timestamp(text);
+                                           if (!value)
+                                             return "is not an ISO 8601 date or date-time";
+                                           column.append_int64(*value);
+                                           return nullptr;
+                                         });
       case ColumnType::kString:
         return parse_strings(column, c);
     }
   }
 
-  static bool no_fast_path(ColumnBuilder&, const char*, std::size_t) { return false; }
-
-  //! Appends a plain short integer straight from the field; false when it is not one.
-  static bool fast_int(ColumnBuilder& column, const char* text, std::size_t size) {
+  //! The value of a plain short integer field; false when it is not one.
+  static bool fast_int(const char* text, std::size_t size, std::int64_t& out) noexcept {
     const ShortNumber number = scan_short_number(text, size);
     if (number.kind != ShortNumber::Kind::kInteger) return false;
-    column.append_int64(short_integer_value(text, size, number));
+    out = short_integer_value(text, size, number);
     return true;
   }
 
-  //! Appends a plain short number as a double (exactly as fast_float would); false otherwise.
-  static bool fast_float(ColumnBuilder& column, const char* text, std::size_t size) {
+  //! The value of a plain short number field as a double (exactly as fast_float would give
+  //! it); false otherwise.
+  static bool fast_float(const char* text, std::size_t size, double& out) noexcept {
     const ShortNumber number = scan_short_number(text, size);
-    double value = 0;
     if (number.kind == ShortNumber::Kind::kInteger) {
-      value = short_integer_as_double(text, size, number);
-    } else if (number.kind != ShortNumber::Kind::kDecimal ||
-               !short_decimal_value(text, size, number, value)) {
-      return false;
+      out = short_integer_as_double(text, size, number);
+      return true;
     }
-    column.append_float64(value);
-    return true;
+    return number.kind == ShortNumber::Kind::kDecimal &&
+           short_decimal_value(text, size, number, out);
   }
 
-  //! Appends every row of column `c`: null, or `parse(text)` (which appends and returns
-  //! nullptr, or returns why the text does not fit).
-  template <class Fast, class Parse>
+  //! Appends every row of column `c`: null, or the value `fast` finds in the field (when not
+  //! null: nullptr_t), or else `parse(text)` (which appends and returns nullptr, or returns
+  //! why the text does not fit).
+  template <class T, class Fast, class Parse>
   void parse_typed(ColumnBuilder& column, std::size_t c, Fast fast, Parse&& parse) {
     const FieldSpan* spans = batch_.column(c);
     const bool use_fast = !context_.nulls.may_spell_number();  // "-999" may be a null
     for (std::size_t r = 0, rows = batch_.rows(); r < rows; ++r) {
+      if constexpr (!std::is_null_pointer_v<Fast>) {
+        if (use_fast) r += append_fast_run<T>(column, spans + r, rows - r, fast);
+        if (r == rows) break;
+      }
       if (spans[r].begin == nullptr) {
         column.append_null();
         continue;
       }
-      const auto size = static_cast<std::size_t>(spans[r].end - spans[r].begin);
-      if (use_fast && fast(column, spans[r].begin, size)) continue;
       const std::string_view text = typed_text(spans[r], quote_);
       if (context_.nulls.contains(text)) {
         column.append_null();
@@ -193,6 +195,24 @@ class RangeParser {
       }
       if (const char* why = parse(text)) coerce(column, c, r, text, why);
     }
+  }
+
+  //! Appends the values of the leading fields of `spans` that `fast` reads, written straight
+  //! into the column as one run (the common case: every field a plain number); returns how
+  //! many it took.
+  template <class T, class Fast>
+  static std::size_t append_fast_run(ColumnBuilder& column, const FieldSpan* spans,
+                                     std::size_t count, Fast fast) {
+    T* out = column.value_space<T>(static_cast<std::int64_t>(count));
+    std::size_t taken = 0;
+    for (; taken < count; ++taken) {
+      const FieldSpan field = spans[taken];
+      if (field.begin == nullptr) break;
+      const auto size = static_cast<std::size_t>(field.end - field.begin);
+      if (!fast(field.begin, size, out[taken])) break;
+    }
+    column.commit_values(static_cast<std::int64_t>(taken));
+    return taken;
   }
 
   void parse_strings(ColumnBuilder& column, std::size_t c) {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,35 @@ TEST(ChunkBuilder, GrowsPastTheExpectedRowsAndLateFirstNull) {
   }
   EXPECT_TRUE(chunk->column(0).is_null(10'000));
   EXPECT_TRUE(chunk->column(1).is_null(10'000));
+}
+
+TEST(ChunkBuilder, RunsWrittenInPlaceMixWithSingleAppendsAndNulls) {
+  // Runs of every length from 0 to 20 after a null, so they start and end at every bit of a
+  // validity byte, and the last ones grow the column past its expected rows.
+  ChunkBuilder builder(
+      std::make_shared<const Schema>(std::vector<Field>{{"x", ColumnType::kFloat64}}), 64);
+  ColumnBuilder& column = builder.column(0);
+  std::vector<std::optional<double>> expected;
+  column.append_float64(-1);
+  expected.emplace_back(-1);
+  for (int run = 0; run <= 20; ++run) {
+    column.append_null();
+    expected.emplace_back();
+    double* out = column.value_space<double>(run + 3);  // room for more than is committed
+    for (int i = 0; i < run; ++i) out[i] = run * 100 + i;
+    column.commit_values(run);
+    for (int i = 0; i < run; ++i) expected.emplace_back(run * 100 + i);
+  }
+  const auto chunk = builder.finish(0);
+  ASSERT_EQ(chunk->num_rows(), static_cast<std::int64_t>(expected.size()));
+  EXPECT_EQ(chunk->column(0).null_count(), 21);
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const auto row = static_cast<std::int64_t>(i);
+    ASSERT_EQ(chunk->column(0).is_null(row), !expected[i].has_value()) << i;
+    if (expected[i]) {
+      EXPECT_EQ(chunk->column(0).float64_values()[row], *expected[i]) << i;
+    }
+  }
 }
 
 TEST(ChunkBuilder, RejectsColumnsOfDifferentLengths) {

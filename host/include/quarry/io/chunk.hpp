@@ -9,6 +9,7 @@
 #include "quarry/io/report.hpp"
 #include "quarry/io/types.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -183,6 +184,20 @@ class ColumnBuilder {
     mark_valid();
     ++length_;
   }
+  //! Room for the next `count` values of a kInt64, kTimestamp or kFloat64 column, written
+  //! directly and followed by commit_values(); valid until the next call on this builder.
+  template <class T>
+  [[nodiscard]] T* value_space(std::int64_t count) {
+    if (length_ + count > capacity_) {
+      reserve_rows(std::max({capacity_ * 2, length_ + count, expected_rows_}));
+    }
+    return values_.as<T>() + length_;
+  }
+  //! Completes the first `count` values written into value_space(), none of them null.
+  void commit_values(std::int64_t count) {
+    if (has_validity_) mark_valid_run(count);
+    length_ += count;
+  }
   //! Takes the buffers out into `owned` and describes them; the builder is empty again.
   [[nodiscard]] ColumnBuffers finish(std::vector<AlignedBuffer>& owned);
 
@@ -212,6 +227,7 @@ class ColumnBuilder {
     }
   }
   void grow();
+  void mark_valid_run(std::int64_t count);
   void reserve_rows(std::int64_t rows);
   void take_first_buffers(std::int64_t rows);
   [[nodiscard]] AlignedBuffer zeroed_buffer(std::size_t bytes);
