@@ -1,6 +1,7 @@
 // Binding filter expressions to a schema and evaluating them row by row.
 
 #include "quarry/filter/row_filter.hpp"
+#include "quarry/sdk/iso8601.hpp"
 
 #include "filter/detail/expression.hpp"
 #include "io/detail/timestamp.hpp"
@@ -65,7 +66,7 @@ bool comparable(Type a, Type b) {
 // A string literal compared with a timestamp becomes a timestamp.
 void coerce_to_timestamp(Expression& literal) {
   if (literal.node != Node::kLiteral || literal.type != Type::kString) return;
-  const auto micros = io::detail::parse_timestamp(literal.text);
+  const auto micros = sdk::parse_iso8601(literal.text);
   if (!micros) {
     type_error(literal, fmt::format("'{}' is not an ISO 8601 time; write e.g. '2024-03-01' or "
                                     "'2024-03-01T12:00:00Z'",

@@ -6,6 +6,7 @@
 #include "io/detail/scan_window.hpp"
 #include "io/detail/short_number.hpp"
 #include "io/detail/utf8.hpp"
+#include "quarry/sdk/iso8601.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -141,7 +142,7 @@ class RangeParser {
       case ColumnType::kTimestamp:
         return parse_typed<std::int64_t>(column, c, nullptr,
                                          [&column](std::string_view text) -> const char* {
-                                           const auto value = parse_timestamp(text);
+                                           const auto value = sdk::parse_iso8601(text);
                                            if (!value)
                                              return "is not an ISO 8601 date or date-time";
                                            column.append_int64(*value);

@@ -1,4 +1,5 @@
 #include "quarry/io/jsonl_reader.hpp"
+#include "quarry/sdk/iso8601.hpp"
 
 #include "io/detail/csv_layout.hpp"
 #include "io/detail/input_file.hpp"
@@ -136,9 +137,8 @@ std::uint8_t json_class(const Json& value, bool& overflow) {
       return detail::kClassFloat;
     case Json::value_t::string: {
       const auto& text = value.get_ref<const std::string&>();
-      return detail::may_be_timestamp(text) && detail::parse_timestamp(text)
-                 ? detail::kClassTimestamp
-                 : 0;
+      return detail::may_be_timestamp(text) && sdk::parse_iso8601(text) ? detail::kClassTimestamp
+                                                                        : 0;
     }
     default:
       return 0;
@@ -408,7 +408,7 @@ class JsonlRangeParser {
       }
       case ColumnType::kTimestamp: {
         const auto micros = value.is_string()
-                                ? detail::parse_timestamp(value.get_ref<const std::string&>())
+                                ? sdk::parse_iso8601(value.get_ref<const std::string&>())
                                 : std::nullopt;
         if (!micros) return "is not an ISO 8601 date or date-time";
         column.append_int64(*micros);

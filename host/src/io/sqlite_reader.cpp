@@ -1,4 +1,5 @@
 #include "quarry/io/sqlite_reader.hpp"
+#include "quarry/sdk/iso8601.hpp"
 
 #include "io/detail/header_names.hpp"
 #include "io/detail/input_file.hpp"
@@ -316,7 +317,7 @@ struct SqliteReader::Impl {
         break;
       case SQLITE_TEXT: {
         const std::string_view text = column_text(stmt, c);
-        value_class = detail::may_be_timestamp(text) && detail::parse_timestamp(text)
+        value_class = detail::may_be_timestamp(text) && sdk::parse_iso8601(text)
                           ? detail::kClassTimestamp
                           : 0;
         break;
@@ -417,7 +418,7 @@ struct SqliteReader::Impl {
       }
       case ColumnType::kTimestamp: {
         const auto value = kind == SQLITE_TEXT
-                               ? detail::parse_timestamp(detail::trim(column_text(stmt, c)))
+                               ? sdk::parse_iso8601(detail::trim(column_text(stmt, c)))
                                : std::nullopt;
         if (!value) return "is not an ISO 8601 date or date-time";
         column.append_int64(*value);

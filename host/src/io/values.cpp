@@ -1,4 +1,5 @@
 #include "io/detail/values.hpp"
+#include "quarry/sdk/iso8601.hpp"
 
 namespace quarry::io::detail {
 namespace {
@@ -29,7 +30,7 @@ std::uint8_t classify_numeric(std::string_view text, std::uint8_t candidates,
         break;
     }
   }
-  if ((candidates & kClassTimestamp) != 0 && may_be_timestamp(text) && parse_timestamp(text)) {
+  if ((candidates & kClassTimestamp) != 0 && may_be_timestamp(text) && sdk::parse_iso8601(text)) {
     return kClassTimestamp;
   }
   if ((candidates & kClassFloat) == 0) return 0;

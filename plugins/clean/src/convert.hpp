@@ -207,7 +207,7 @@ class ConvertStage {
     }
     json data = {{"rows", rows_}, {"columns", columns}};
     std::string text = "clean_convert: " + std::to_string(rows_) + " rows\n" +
-                       text_table({"column", "from", "to", "coerced to null"}, table);
+                       sdk::text_table({"column", "from", "to", "coerced to null"}, table);
     return sdk::Result::structured(std::move(data), std::move(text));
   }
 

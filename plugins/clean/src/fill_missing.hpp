@@ -505,7 +505,7 @@ class FillStage {
                        std::to_string(rows_in_ - rows_) + " dropped, " + std::to_string(rows_) +
                        " out\n";
     if (!table.empty()) {
-      text += text_table({"column", "method", "value", "filled", "still missing"}, table);
+      text += sdk::text_table({"column", "method", "value", "filled", "still missing"}, table);
     }
     return sdk::Result::structured(std::move(data), std::move(text));
   }
@@ -552,7 +552,7 @@ class FillStage {
       case sdk::ColumnType::utf8:
         return v.text;
       case sdk::ColumnType::timestamp:
-        return iso_timestamp(v.integer, spec.ref.unit);
+        return sdk::iso8601_text(v.integer, spec.ref.unit);
       case sdk::ColumnType::int64:
         if (spec.out_type == sdk::ColumnType::int64) return v.integer;
         return num(v.number);

@@ -223,7 +223,7 @@ class NormalizeStage {
     json data = {{"rows", rows_}, {"columns", columns}};
     std::string text =
         "clean_normalize: " + std::to_string(rows_) + " rows\n" +
-        text_table({"column", "values", "changed", "parse", "parsed", "failed (null)"}, table);
+        sdk::text_table({"column", "values", "changed", "parse", "parsed", "failed (null)"}, table);
     return sdk::Result::structured(std::move(data), std::move(text));
   }
 

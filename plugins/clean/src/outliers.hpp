@@ -389,7 +389,7 @@ class OutlierStage {
                        short_text(plan.threshold) + ", " + plan.action_name() +
                        "): " + std::to_string(rows_in_) + " rows in, " + std::to_string(rows_out_) +
                        " out\n" +
-                       text_table({"column", "outliers", "lower bound", "upper bound"}, table);
+                       sdk::text_table({"column", "outliers", "lower bound", "upper bound"}, table);
     for (const auto& note : notes) text += "note: " + note.get<std::string>() + "\n";
     return sdk::Result::structured(std::move(data), std::move(text));
   }

@@ -352,8 +352,8 @@ inline json ColumnProfile::render() const {
       break;
     case sdk::ColumnType::timestamp: {
       if (count > 0) {
-        c["min"] = iso_timestamp(int_min, ref.unit);
-        c["max"] = iso_timestamp(int_max, ref.unit);
+        c["min"] = sdk::iso8601_text(int_min, ref.unit);
+        c["max"] = sdk::iso8601_text(int_max, ref.unit);
       }
       s.current = s.smallest = "datetime64[ns]";
       s.current_bytes = s.smallest_bytes = rows * 8;
@@ -401,8 +401,8 @@ inline json ColumnProfile::render() const {
           s.smallest = any_null ? "boolean" : "bool";
           s.smallest_bytes = rows * (any_null ? 2 : 1);
         } else if (inferred == "timestamp") {
-          c["min"] = iso_timestamp(time_min, sdk::TimeUnit::micro);
-          c["max"] = iso_timestamp(time_max, sdk::TimeUnit::micro);
+          c["min"] = sdk::iso8601_text(time_min, sdk::TimeUnit::micro);
+          c["max"] = sdk::iso8601_text(time_max, sdk::TimeUnit::micro);
           if (clean) s.smallest = "datetime64[ns]", s.smallest_bytes = rows * 8;
         }
       }
@@ -498,9 +498,9 @@ class ProfileStage {
                   "smallest safe types (-%.1f%%)\n",
                   static_cast<long long>(rows_), columns_.size(), current / 1048576.0,
                   smallest / 1048576.0, saving);
-    std::string text = head + text_table({"column", "type", "inferred", "nulls", "distinct", "min",
-                                          "max", "bad", "storage"},
-                                         table);
+    std::string text = head + sdk::text_table({"column", "type", "inferred", "nulls", "distinct",
+                                               "min", "max", "bad", "storage"},
+                                              table);
     return sdk::Result::structured(std::move(data), std::move(text));
   }
 

@@ -54,7 +54,7 @@ inline std::string cell_text(const sdk::ColumnView& col, std::int64_t i) {
     case sdk::ColumnType::boolean:
       return col.bools()[i] ? "true" : "false";
     case sdk::ColumnType::timestamp:
-      return iso_timestamp(col.timestamps()[i], col.field().time_unit());
+      return sdk::iso8601_text(col.timestamps()[i], col.field().time_unit());
     default:
       return std::string(col.strings()[i]);
   }
@@ -126,7 +126,7 @@ class ValidateStage {
                  {"rules", rules}};
     std::string text = "clean_validate: " + std::to_string(rows_) + " rows, " +
                        std::to_string(total) + " violations in " + std::to_string(failing_rows_) +
-                       " rows\n" + text_table({"rule", "violations", "rows (0-based)"}, table);
+                       " rows\n" + sdk::text_table({"rule", "violations", "rows (0-based)"}, table);
     return sdk::Result::structured(std::move(data), std::move(text));
   }
 

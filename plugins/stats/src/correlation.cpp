@@ -15,8 +15,8 @@
 #include "detail/format.hpp"
 #include "detail/moments.hpp"
 #include "detail/schema.hpp"
-#include "detail/text.hpp"
 #include "quarry/sdk.hpp"
+#include "quarry/sdk/text_table.hpp"
 
 namespace quarry::stats {
 namespace {
@@ -275,7 +275,7 @@ class CorrelationStage {
       for (const auto& v : m[i]) row.push_back(v.is_null() ? "-" : short_text(v.get<double>()));
       rows.push_back(std::move(row));
     }
-    return text_table(header, rows);
+    return sdk::text_table(header, rows);
   }
 
   Budget budget_;

@@ -16,8 +16,8 @@
 #include "detail/moments.hpp"
 #include "detail/quantiles.hpp"
 #include "detail/schema.hpp"
-#include "detail/text.hpp"
 #include "quarry/sdk.hpp"
+#include "quarry/sdk/text_table.hpp"
 
 namespace quarry::stats {
 namespace {
@@ -338,8 +338,8 @@ Rendered render_time(const TimeSummary& s) {
     return {c, {}, s.ref.name + ": no values"};
   }
   const double seconds = static_cast<double>(s.max - s.min) * micros_per_unit(s.ref.unit) / 1e6;
-  c["min"] = iso_timestamp(s.min, s.ref.unit);
-  c["max"] = iso_timestamp(s.max, s.ref.unit);
+  c["min"] = sdk::iso8601_text(s.min, s.ref.unit);
+  c["max"] = sdk::iso8601_text(s.max, s.ref.unit);
   c["span_seconds"] = seconds;
   c["span"] = duration_text(seconds);
   c["notes"] = json::array();
@@ -506,7 +506,7 @@ class DescribeStage {
       std::vector<std::string> header = {"column", "count", "nulls", "mean", "std", "min"};
       for (double q : percentiles_) header.push_back(percentile_label(q));
       header.insert(header.end(), {"max", "skew", "kurt"});
-      text += text_table(header, table);
+      text += sdk::text_table(header, table);
     }
     for (const auto& line : lines) text += line + "\n";
     for (const auto& note : notes) text += "note: " + note.get<std::string>() + "\n";

@@ -20,8 +20,8 @@
 #include "detail/moments.hpp"
 #include "detail/quantiles.hpp"
 #include "detail/schema.hpp"
-#include "detail/text.hpp"
 #include "quarry/sdk.hpp"
+#include "quarry/sdk/text_table.hpp"
 
 namespace quarry::stats {
 namespace {
@@ -434,7 +434,7 @@ class GroupByStage {
     for (const auto& h : header) head.push_back(h.get<std::string>());
     std::string text = "stats_groupby: " + std::to_string(groups_.size()) + " groups";
     if (out["truncated"].get<bool>()) text += " (first " + std::to_string(rows.size()) + " shown)";
-    text += "\n" + text_table(head, rows);
+    text += "\n" + sdk::text_table(head, rows);
     for (const auto& note : out["notes"]) text += "note: " + note.get<std::string>() + "\n";
     return text;
   }

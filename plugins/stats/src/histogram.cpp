@@ -19,8 +19,8 @@
 #include "detail/quantiles.hpp"
 #include "detail/schema.hpp"
 #include "detail/svg.hpp"
-#include "detail/text.hpp"
 #include "quarry/sdk.hpp"
+#include "quarry/sdk/text_table.hpp"
 
 namespace quarry::stats {
 namespace {
@@ -377,7 +377,7 @@ class HistogramStage {
       if (out["other_count"].get<std::int64_t>() > 0) {
         rows.push_back({"(other)", std::to_string(out["other_count"].get<std::int64_t>())});
       }
-      text += text_table({"value", "count"}, rows);
+      text += sdk::text_table({"value", "count"}, rows);
     } else {
       text += ": " + std::to_string(out["bins"].get<std::int64_t>()) + " bins (" +
               out["bin_method"].get<std::string>() + "), " +
@@ -391,7 +391,7 @@ class HistogramStage {
                             (i + 1 == out["counts"].size() ? "]" : ")"),
                         std::to_string(out["counts"][i].get<std::int64_t>())});
       }
-      text += text_table({"bin", "count"}, rows);
+      text += sdk::text_table({"bin", "count"}, rows);
       if (shown < out["counts"].size())
         text += "(" + std::to_string(out["counts"].size() - shown) +
                 " more bins in the structured result)\n";

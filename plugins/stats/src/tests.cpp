@@ -24,8 +24,8 @@
 #include "detail/labelled.hpp"
 #include "detail/moments.hpp"
 #include "detail/schema.hpp"
-#include "detail/text.hpp"
 #include "quarry/sdk.hpp"
+#include "quarry/sdk/text_table.hpp"
 
 namespace quarry::stats {
 namespace {
@@ -317,7 +317,7 @@ class TtestStage {
                       s["mean"].is_null() ? "-" : short_text(s["mean"].get<double>()),
                       s["std"].is_null() ? "-" : short_text(s["std"].get<double>())});
     }
-    text += text_table({"sample", "n", "mean", "std"}, rows);
+    text += sdk::text_table({"sample", "n", "mean", "std"}, rows);
     for (const auto& note : out["notes"]) text += "note: " + note.get<std::string>() + "\n";
     return text;
   }
@@ -584,7 +584,7 @@ class Chi2Stage {
         for (double v : o[i]) line.push_back(std::to_string(static_cast<std::int64_t>(v)));
         table.push_back(std::move(line));
       }
-      text += text_table(header, table);
+      text += sdk::text_table(header, table);
     }
     for (const auto& note : out["notes"]) text += "note: " + note.get<std::string>() + "\n";
     return text;
@@ -727,7 +727,7 @@ class AnovaStage {
                       g["mean"].is_null() ? "-" : short_text(g["mean"].get<double>()),
                       g["std"].is_null() ? "-" : short_text(g["std"].get<double>())});
     }
-    text += text_table({"group", "n", "mean", "std"}, rows);
+    text += sdk::text_table({"group", "n", "mean", "std"}, rows);
     for (const auto& note : out["notes"]) text += "note: " + note.get<std::string>() + "\n";
     return text;
   }
@@ -836,7 +836,7 @@ class NormalityStage {
     }
     std::string text =
         "Normality tests (Jarque–Bera, D'Agostino K²)\n" +
-        text_table({"column", "n", "skew", "kurt", "JB", "p(JB)", "K2", "p(K2)"}, rows);
+        sdk::text_table({"column", "n", "skew", "kurt", "JB", "p(JB)", "K2", "p(K2)"}, rows);
     for (const auto& note : notes) text += "note: " + note.get<std::string>() + "\n";
     return sdk::Result::structured({{"columns", columns}, {"notes", notes}}, text);
   }

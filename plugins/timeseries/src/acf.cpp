@@ -12,8 +12,8 @@
 
 #include "detail/distributions.hpp"
 #include "detail/format.hpp"
-#include "detail/text.hpp"
 #include "quarry/sdk.hpp"
+#include "quarry/sdk/text_table.hpp"
 #include "ts/autocov.hpp"
 #include "ts/normal.hpp"
 #include "ts/order.hpp"
@@ -294,7 +294,7 @@ class AutocorrelationStage {
       header.push_back("Q");
       header.push_back("p");
     }
-    text += stats::text_table(header, rows);
+    text += sdk::text_table(header, rows);
     if (shown < c.size()) {
       text += "(" + std::to_string(c.size() - shown) + " more lags in the structured result)\n";
     }

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "detail/format.hpp"
-#include "detail/text.hpp"
 #include "quarry/sdk.hpp"
+#include "quarry/sdk/text_table.hpp"
 #include "ts/plot.hpp"
 #include "ts/schema.hpp"
 #include "ts/seasonal.hpp"

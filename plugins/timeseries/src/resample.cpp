@@ -14,8 +14,8 @@
 
 #include "detail/columns.hpp"
 #include "detail/format.hpp"
-#include "detail/text.hpp"
 #include "quarry/sdk.hpp"
+#include "quarry/sdk/text_table.hpp"
 #include "ts/buckets.hpp"
 #include "ts/frequency.hpp"
 #include "ts/order.hpp"
@@ -308,7 +308,7 @@ class ResampleStage {
       }
       rows.push_back(cells);
     }
-    if (!header.empty()) text += stats::text_table(header, rows);
+    if (!header.empty()) text += sdk::text_table(header, rows);
     if (shown < out["rows"].size() || out["truncated"].get<bool>()) {
       text +=
           "(" +

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "detail/format.hpp"
-#include "detail/text.hpp"
 #include "quarry/sdk.hpp"
+#include "quarry/sdk/text_table.hpp"
 #include "ts/frequency.hpp"
 #include "ts/order.hpp"
 #include "ts/passthrough.hpp"
@@ -354,7 +354,7 @@ class RollingStage {
                       std::to_string(o["nulls"].get<std::int64_t>()),
                       o["last"].is_null() ? "-" : stats::short_text(o["last"].get<double>())});
     }
-    text += stats::text_table({"added column", "values", "nulls", "last"}, rows);
+    text += sdk::text_table({"added column", "values", "nulls", "last"}, rows);
     for (const auto& note : out["notes"]) text += "note: " + note.get<std::string>() + "\n";
     return text;
   }

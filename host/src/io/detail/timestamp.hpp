@@ -1,19 +1,14 @@
 #pragma once
 //! \file
-//! ISO 8601 timestamps <-> int64 microseconds since the Unix epoch (UTC).
+//! Timestamps (int64 microseconds since the Unix epoch, UTC) as ISO 8601 text, and a cheap
+//! test for text that may be one. Parsing is sdk::parse_iso8601 (quarry/sdk/iso8601.hpp),
+//! shared with the plugins so they read text as the readers type it.
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string_view>
 
 namespace quarry::io::detail {
-
-//! Parses "YYYY-MM-DD", optionally followed by 'T' or ' ' and "HH:MM[:SS[.fraction]]", and
-//! then optionally 'Z' or an offset "±HH:MM" / "±HHMM" / "±HH". Values without an offset are
-//! taken as UTC; fractions beyond microseconds are truncated. nullopt when `text` is anything
-//! else or out of range (month 13, 31 April, hour 24, …).
-[[nodiscard]] std::optional<std::int64_t> parse_timestamp(std::string_view text) noexcept;
 
 //! Cheap pre-check: could `text` be a timestamp ("DDDD-" prefix, long enough)?
 [[nodiscard]] inline bool may_be_timestamp(std::string_view text) noexcept {

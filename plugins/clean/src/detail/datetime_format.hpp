@@ -140,7 +140,7 @@ inline bool parse_datetime(std::string_view text, std::string_view format, DateT
     if (d.hour < 1 || d.hour > 12) return false;
     d.hour = d.hour % 12 + (pm ? 12 : 0);
   }
-  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > days_in_month(d.year, d.month))
+  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > sdk::days_in_month(d.year, d.month))
     return false;
   if (d.hour > 23 || d.minute > 59 || d.second > 59) return false;
   out = d;

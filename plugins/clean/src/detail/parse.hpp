@@ -8,8 +8,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "quarry/sdk/iso8601.hpp"
 
 namespace quarry::clean {
 
@@ -65,90 +68,12 @@ inline bool parse_bool_word(std::string_view text, bool& out) noexcept {
   return false;
 }
 
-//! Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-inline std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-//! The number of days in month `m` of year `y`.
-inline unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
-  static constexpr unsigned kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
-
-namespace parse_detail {
-inline bool digits(std::string_view t, std::size_t& pos, std::size_t n, unsigned& out) noexcept {
-  if (pos + n > t.size()) return false;
-  unsigned v = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const unsigned d = static_cast<unsigned char>(t[pos + i]) - '0';
-    if (d > 9) return false;
-    v = v * 10 + d;
-  }
-  pos += n;
-  out = v;
-  return true;
-}
-}  // namespace parse_detail
-
-//! Parses ISO 8601 "YYYY-MM-DD" optionally followed by "T" or " " and "HH:MM[:SS[.f…]]",
-//! optionally "Z" or "±HH[:]MM": microseconds since the epoch, UTC (a missing offset means
-//! UTC). Checks calendar ranges (no 2023-02-30).
+//! Reads ISO 8601 text, blanks around it ignored, as microseconds since the epoch (UTC);
+//! see sdk::parse_iso8601 for the forms read. Checks calendar ranges (no 2023-02-30).
 inline bool parse_iso_timestamp(std::string_view text, std::int64_t& micros) noexcept {
-  using parse_detail::digits;
-  text = trim_blanks(text);
-  std::size_t p = 0;
-  unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  if (!digits(text, p, 4, y) || p >= text.size() || text[p++] != '-') return false;
-  if (!digits(text, p, 2, mo) || p >= text.size() || text[p++] != '-') return false;
-  if (!digits(text, p, 2, d)) return false;
-  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)) return false;
-  std::int64_t fraction = 0;
-  std::int64_t offset_minutes = 0;
-  if (p < text.size()) {
-    if (text[p] != 'T' && text[p] != ' ') return false;
-    ++p;
-    if (!digits(text, p, 2, h) || p >= text.size() || text[p++] != ':') return false;
-    if (!digits(text, p, 2, mi)) return false;
-    if (p < text.size() && text[p] == ':') {
-      ++p;
-      if (!digits(text, p, 2, s)) return false;
-      if (p < text.size() && (text[p] == '.' || text[p] == ',')) {
-        ++p;
-        std::int64_t scale = 100000;
-        std::size_t n = 0;
-        while (p < text.size() && text[p] >= '0' && text[p] <= '9') {
-          fraction += (text[p] - '0') * scale;
-          scale /= 10;
-          ++p;
-          ++n;
-        }
-        if (n == 0) return false;
-      }
-    }
-    if (h > 23 || mi > 59 || s > 59) return false;
-    if (p < text.size() && text[p] == 'Z') {
-      ++p;
-    } else if (p < text.size() && (text[p] == '+' || text[p] == '-')) {
-      const int sign = text[p++] == '-' ? -1 : 1;
-      unsigned oh = 0, om = 0;
-      if (!digits(text, p, 2, oh)) return false;
-      if (p < text.size() && text[p] == ':') ++p;
-      if (!digits(text, p, 2, om) || oh > 23 || om > 59) return false;
-      offset_minutes = sign * static_cast<std::int64_t>(oh * 60 + om);
-    }
-    if (p != text.size()) return false;
-  }
-  const std::int64_t seconds =
-      days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset_minutes * 60;
-  micros = seconds * 1000000 + fraction;
-  return true;
+  const std::optional<std::int64_t> parsed = sdk::parse_iso8601(trim_blanks(text));
+  if (parsed) micros = *parsed;
+  return parsed.has_value();
 }
 
 //! The shortest text that reads back as exactly `value`.

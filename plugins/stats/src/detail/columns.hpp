@@ -333,7 +333,7 @@ class LabelReader {
     if (floats_) {
       buffer_ = exact_text((*floats_)[i]);
     } else if (ref_.type == sdk::ColumnType::timestamp) {
-      buffer_ = iso_timestamp((*ints_)[i], ref_.unit);
+      buffer_ = sdk::iso8601_text((*ints_)[i], ref_.unit);
     } else {
       buffer_ = std::to_string((*ints_)[i]);
     }

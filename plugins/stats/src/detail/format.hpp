@@ -92,61 +92,6 @@ inline std::string p_text(double p) {
   }
 }
 
-//! A timestamp (a count of `unit` since the Unix epoch) as ISO 8601 UTC,
-//! e.g. "2024-01-31T12:34:56Z" or "2024-01-31T12:34:56.250000Z".
-inline std::string iso_timestamp(std::int64_t count, sdk::TimeUnit unit) {
-  std::int64_t per_second = 1;
-  switch (unit) {
-    case sdk::TimeUnit::second:
-      per_second = 1;
-      break;
-    case sdk::TimeUnit::milli:
-      per_second = 1000;
-      break;
-    case sdk::TimeUnit::micro:
-      per_second = 1000000;
-      break;
-    case sdk::TimeUnit::nano:
-      per_second = 1000000000;
-      break;
-  }
-  std::int64_t seconds = count / per_second;
-  std::int64_t fraction = count % per_second;
-  if (fraction < 0) {
-    fraction += per_second;
-    seconds -= 1;
-  }
-  std::int64_t days = seconds / 86400;
-  std::int64_t rest = seconds % 86400;
-  if (rest < 0) {
-    rest += 86400;
-    days -= 1;
-  }
-  // Howard Hinnant's civil_from_days.
-  const std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  char buf[64];
-  int len =
-      std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld",
-                    static_cast<long long>(year), static_cast<long long>(month),
-                    static_cast<long long>(day), static_cast<long long>(rest / 3600),
-                    static_cast<long long>(rest / 60 % 60), static_cast<long long>(rest % 60));
-  std::string out(buf, static_cast<std::size_t>(len));
-  if (fraction != 0) {
-    const int digits = per_second == 1000 ? 3 : per_second == 1000000 ? 6 : 9;
-    len = std::snprintf(buf, sizeof buf, ".%0*lld", digits, static_cast<long long>(fraction));
-    out.append(buf, static_cast<std::size_t>(len));
-  }
-  return out + "Z";
-}
-
 //! A duration in seconds for people, e.g. "3 days 04:05:06" or "00:00:01.5".
 inline std::string duration_text(double seconds) {
   const auto whole = static_cast<std::int64_t>(std::floor(seconds));

@@ -136,7 +136,7 @@ inline json decode_key(std::string_view key, const std::vector<ColumnRef>& refs)
       at += len;
     } else if (tag == key_tag::kInt) {
       const auto v = detail::read_payload<std::int64_t>(key, at);
-      out.push_back(ref.type == sdk::ColumnType::timestamp ? json(iso_timestamp(v, ref.unit))
+      out.push_back(ref.type == sdk::ColumnType::timestamp ? json(sdk::iso8601_text(v, ref.unit))
                                                            : json(v));
     } else if (tag == key_tag::kFloat) {
       out.push_back(detail::read_payload<double>(key, at));

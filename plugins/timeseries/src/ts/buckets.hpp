@@ -16,6 +16,25 @@
 
 namespace quarry::ts {
 
+namespace detail {
+
+//! Reads exactly `count` digits at `pos` into `out`; advances `pos`.
+inline bool digits(std::string_view text, std::size_t& pos, std::size_t count,
+                   unsigned& out) noexcept {
+  if (pos + count > text.size()) return false;
+  unsigned value = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const unsigned digit = static_cast<unsigned char>(text[pos + i]) - '0';
+    if (digit > 9) return false;
+    value = value * 10 + digit;
+  }
+  pos += count;
+  out = value;
+  return true;
+}
+
+}  // namespace detail
+
 //! Parses a time zone given as a fixed offset: "UTC", "Z", "+02:00", "-0530", "+05". Throws
 //! Error(QUARRY_INVALID_ARGUMENT) for names such as "Europe/Paris" (no time zone database in
 //! the plugin: daylight-saving changes are not modelled) saying what to write instead.
@@ -72,7 +91,7 @@ class Bucketing {
   [[nodiscard]] std::int64_t index(std::int64_t t) const {
     const std::int64_t local = t + offset_;
     if (f_.calendar()) {
-      const Civil c = civil_from_days(floor_div(local, kMicrosPerDay));
+      const sdk::CivilDate c = sdk::civil_from_days(floor_div(local, kMicrosPerDay));
       return floor_div(c.year * 12 + static_cast<std::int64_t>(c.month) - 1, f_.months);
     }
     if (f_.week) return floor_div(local - 4 * kMicrosPerDay, f_.micros);  // 1970-01-05: Monday
@@ -85,7 +104,7 @@ class Bucketing {
       const std::int64_t month = i * f_.months;
       const std::int64_t year = floor_div(month, 12);
       const auto m = static_cast<unsigned>(month - year * 12 + 1);
-      return days_from_civil(year, m, 1) * kMicrosPerDay - offset_;
+      return sdk::days_from_civil(year, m, 1) * kMicrosPerDay - offset_;
     }
     if (f_.week) return i * f_.micros + 4 * kMicrosPerDay - offset_;
     return origin_ + i * f_.micros - offset_;

@@ -1,16 +1,18 @@
 #pragma once
 //! \file
-//! Compact plain-text tables for the text rendering of results.
+//! Plain-text tables for the compact text rendering every tool result carries beside its
+//! structured content.
 
 #include <algorithm>
 #include <cstddef>
 #include <string>
 #include <vector>
 
-namespace quarry::stats {
+namespace quarry::sdk {
 
-//! A table with a header row; the first column is left-aligned, the others right-aligned,
-//! columns separated by two spaces.
+//! `header` and `rows` as lines of aligned columns separated by two spaces: the first column
+//! left-aligned, the others right-aligned (numbers line up), no trailing spaces. Rows shorter
+//! than the header get empty cells; cells past the header's width are left out.
 inline std::string text_table(const std::vector<std::string>& header,
                               const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> width(header.size(), 0);
@@ -38,4 +40,4 @@ inline std::string text_table(const std::vector<std::string>& header,
   return out;
 }
 
-}  // namespace quarry::stats
+}  // namespace quarry::sdk
