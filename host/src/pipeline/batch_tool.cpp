@@ -340,10 +340,7 @@ class BatchTool final : public tools::Tool {
                  {"complete", failures == 0 && skipped == 0}};
     auto result = tools::ToolResult::structured_with_text(std::move(data), text + lines);
     result.is_error = ok == 0;  // nothing useful came back
-    return apply_budget(std::move(result), environment_->budget, descriptor_.name,
-                        [this](const std::string& name, const std::string& json_text) {
-                          return environment_->keep_full_result(name, json_text);
-                        });
+    return environment_->fit_to_budget(std::move(result), descriptor_.name);
   }
 
   std::shared_ptr<const tools::ToolProvider> plugins_;

@@ -45,4 +45,12 @@ std::filesystem::path Environment::keep_full_result(const std::string& tool,
   return target;
 }
 
+tools::ToolResult Environment::fit_to_budget(tools::ToolResult result,
+                                             const std::string& tool) const {
+  return apply_budget(std::move(result), budget, tool,
+                      [this](const std::string& name, const std::string& json_text) {
+                        return keep_full_result(name, json_text);
+                      });
+}
+
 }  // namespace quarry::pipeline

@@ -105,10 +105,7 @@ class PipelineTool final : public tools::Tool {
     }
     result.content.push_back({{"type", "text"}, {"text", text}});
     result.structured = std::move(data);
-    return apply_budget(std::move(result), environment_->budget, descriptor_.name,
-                        [this](const std::string& name, const std::string& json_text) {
-                          return environment_->keep_full_result(name, json_text);
-                        });
+    return environment_->fit_to_budget(std::move(result), descriptor_.name);
   }
 
   std::shared_ptr<const tools::ToolProvider> plugins_;

@@ -174,10 +174,7 @@ tools::ToolResult compose_run_result(const std::string& tool, const exec::RunRes
                               exec::to_string(run.failure), run.failure_message, run.rows,
                               output != nullptr ? "; no output file was written" : "")}});
   }
-  return apply_budget(std::move(result), environment.budget, tool,
-                      [&environment](const std::string& name, const std::string& json_text) {
-                        return environment.keep_full_result(name, json_text);
-                      });
+  return environment.fit_to_budget(std::move(result), tool);
 }
 
 StreamingToolProvider::StreamingToolProvider(std::shared_ptr<const tools::ToolProvider> base,

@@ -37,6 +37,11 @@ struct Environment {
   //! (results/<tool>-<timestamp>.json) and returns its path.
   [[nodiscard]] std::filesystem::path keep_full_result(const std::string& tool,
                                                        const std::string& json) const;
+
+  //! `result` of `tool` cut to the result budget (apply_budget), the full result kept with
+  //! keep_full_result() when it had to be cut.
+  [[nodiscard]] tools::ToolResult fit_to_budget(tools::ToolResult result,
+                                                const std::string& tool) const;
 };
 
 }  // namespace quarry::pipeline
