@@ -1,10 +1,11 @@
 #include "quarry/pipeline/environment.hpp"
 
+#include "quarry/registry/atomic_file.hpp"
+
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <chrono>
-#include <fstream>
 #include <random>
 
 namespace quarry::pipeline {
@@ -35,13 +36,8 @@ std::filesystem::path Environment::keep_full_result(const std::string& tool,
   const auto name = fmt::format("results/{}-{:%Y%m%dT%H%M%S}-{:04x}.json", tool, now,
                                 std::random_device{}() & 0xffffu);
   const auto target = sandbox.resolve_output(name);
-  const auto temporary = target.parent_path() / ("." + target.filename().string() + ".partial");
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    out << json;
-    if (!out.flush()) throw std::runtime_error("cannot write " + temporary.string());
-  }
-  std::filesystem::rename(temporary, target);
+  // A failed write leaves nothing behind: no half file under results/.
+  registry::write_file_atomically(target, json);
   return target;
 }
 
