@@ -4,9 +4,7 @@
 // states merged when it is mergeable — then finish(), then the main stage opens with it).
 // Chunks are windows of one table, so offsets are exercised; mergeable main stages get the
 // chunks spread over several workers and their outputs are put back in sequence order, as
-// the host's sequencer does. Tables come from CSV fixtures with the host's inference rules
-// for these files. (The table loader repeats the stats tests' small one, which lives in
-// another test directory and is tied to the stats plugin.)
+// the host's sequencer does. Tables come from CSV fixtures (../plugin_test_table.hpp).
 
 #include <dlfcn.h>
 #include <gtest/gtest.h>
@@ -32,6 +30,8 @@
 #include "quarry/plugin.h"
 #include "quarry/sdk.hpp"
 
+#include "../plugin_test_table.hpp"
+
 namespace clean_test {
 
 using json = nlohmann::json;
@@ -39,130 +39,14 @@ namespace sdk = quarry::sdk;
 
 // ---- Tables -------------------------------------------------------------------------------
 
-//! A column of text cells (nullopt = null) and its type.
-struct TextColumn {
-  std::string name;
-  std::vector<std::optional<std::string>> cells;
-  sdk::ColumnType type = sdk::ColumnType::utf8;
-};
-
-//! A table held as one Arrow chunk.
-struct Table {
-  std::vector<TextColumn> columns;
-  std::int64_t rows = 0;
-  sdk::OwnedChunk chunk;
-};
-
-inline bool parse_int(const std::string& s, std::int64_t& out) {
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size();
-}
-
-inline bool parse_double(const std::string& s, double& out) {
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size();
-}
-
-//! int64 / float64 / bool / utf8 over all non-null cells, as the host's CSV reader.
-inline sdk::ColumnType infer(const TextColumn& c) {
-  bool ints = true, floats = true, bools = true, any = false;
-  for (const auto& cell : c.cells) {
-    if (!cell) continue;
-    any = true;
-    std::int64_t i = 0;
-    double d = 0;
-    ints = ints && parse_int(*cell, i);
-    floats = floats && parse_double(*cell, d);
-    bools = bools && (*cell == "true" || *cell == "false");
-  }
-  if (!any) return sdk::ColumnType::utf8;
-  if (ints) return sdk::ColumnType::int64;
-  if (floats) return sdk::ColumnType::float64;
-  if (bools) return sdk::ColumnType::boolean;
-  return sdk::ColumnType::utf8;
-}
-
-//! Builds the chunk of `table` from its text columns (types set).
-inline void build_chunk(Table& table) {
-  sdk::ChunkBuilder builder;
-  for (auto& c : table.columns) {
-    switch (c.type) {
-      case sdk::ColumnType::int64: {
-        auto& b = builder.add_int64(c.name);
-        for (const auto& cell : c.cells) {
-          std::int64_t v = 0;
-          cell&& parse_int(*cell, v) ? b.append(v) : b.append_null();
-        }
-        break;
-      }
-      case sdk::ColumnType::float64: {
-        auto& b = builder.add_float64(c.name);
-        for (const auto& cell : c.cells) {
-          double v = 0;
-          cell&& parse_double(*cell, v) ? b.append(v) : b.append_null();
-        }
-        break;
-      }
-      case sdk::ColumnType::boolean: {
-        auto& b = builder.add_bool(c.name);
-        for (const auto& cell : c.cells) cell ? b.append(*cell == "true") : b.append_null();
-        break;
-      }
-      case sdk::ColumnType::timestamp: {
-        auto& b = builder.add_timestamp(c.name, sdk::TimeUnit::micro, "UTC");
-        for (const auto& cell : c.cells) {
-          std::int64_t v = 0;
-          cell&& quarry::clean::parse_iso_timestamp(*cell, v) ? b.append(v) : b.append_null();
-        }
-        break;
-      }
-      default: {
-        auto& b = builder.add_utf8(c.name);
-        for (const auto& cell : c.cells) cell ? b.append(*cell) : b.append_null();
-        break;
-      }
-    }
-  }
-  table.chunk = builder.finish();
-}
-
-//! Reads a simple CSV (no quoting; empty field = null) and infers column types.
-inline Table load_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  auto split = [](const std::string& line) {
-    std::vector<std::string> out;
-    std::string cell;
-    std::istringstream s(line);
-    while (std::getline(s, cell, ',')) out.push_back(cell);
-    if (!line.empty() && line.back() == ',') out.emplace_back();
-    return out;
-  };
-  std::string line;
-  std::getline(in, line);
-  Table table;
-  for (const auto& name : split(line)) table.columns.push_back({name, {}, sdk::ColumnType::utf8});
-  while (std::getline(in, line)) {
-    const auto cells = split(line);
-    for (std::size_t i = 0; i < table.columns.size(); ++i) {
-      const std::string cell = i < cells.size() ? cells[i] : std::string();
-      table.columns[i].cells.push_back(cell.empty() ? std::nullopt : std::optional(cell));
-    }
-    ++table.rows;
-  }
-  for (auto& c : table.columns) c.type = infer(c);
-  build_chunk(table);
-  return table;
-}
-
-//! A table from typed columns given as text cells.
-inline Table make_table(std::vector<TextColumn> columns) {
-  Table table;
-  table.columns = std::move(columns);
-  table.rows = table.columns.empty() ? 0 : static_cast<std::int64_t>(table.columns[0].cells.size());
-  build_chunk(table);
-  return table;
-}
+using plugin_test::build_chunk;
+using plugin_test::infer;
+using plugin_test::load_csv;
+using plugin_test::make_table;
+using plugin_test::parse_double;
+using plugin_test::parse_int;
+using plugin_test::Table;
+using plugin_test::TextColumn;
 
 inline std::string fixture_dir() {
   return std::string(QUARRY_TEST_SOURCE_DIR) + "/unit/plugins/clean/fixtures";
