@@ -39,14 +39,7 @@ namespace sdk = quarry::sdk;
 
 // ---- Tables -------------------------------------------------------------------------------
 
-using plugin_test::build_chunk;
-using plugin_test::infer;
-using plugin_test::load_csv;
-using plugin_test::make_table;
-using plugin_test::parse_double;
-using plugin_test::parse_int;
-using plugin_test::Table;
-using plugin_test::TextColumn;
+using namespace plugin_test;  // Table, TextColumn, load_csv, make_table, …
 
 inline std::string fixture_dir() {
   return std::string(QUARRY_TEST_SOURCE_DIR) + "/unit/plugins/clean/fixtures";

@@ -46,14 +46,7 @@ inline constexpr double kNull = std::numeric_limits<double>::quiet_NaN();
 
 // ---- Tables -------------------------------------------------------------------------------
 
-using plugin_test::build_chunk;
-using plugin_test::infer;
-using plugin_test::load_csv;
-using plugin_test::make_table;
-using plugin_test::parse_double;
-using plugin_test::parse_int;
-using plugin_test::Table;
-using plugin_test::TextColumn;
+using namespace plugin_test;  // Table, TextColumn, load_csv, make_table, …
 
 //! The main fixture, loaded once.
 inline const Table& fixture() {
