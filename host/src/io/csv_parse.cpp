@@ -173,9 +173,9 @@ class RangeParser {
            short_decimal_value(text, size, number, out);
   }
 
-  //! Appends every row of column `c`: null, or the value `fast` finds in the field (when not
-  //! null: nullptr_t), or else `parse(text)` (which appends and returns nullptr, or returns
-  //! why the text does not fit).
+  //! Appends every row of column `c`: null, or the value `fast` reads from the field (runs of
+  //! them at once; pass nullptr for types without a fast path), or else `parse(text)` (which
+  //! appends and returns nullptr, or returns why the text does not fit).
   template <class T, class Fast, class Parse>
   void parse_typed(ColumnBuilder& column, std::size_t c, Fast fast, Parse&& parse) {
     const FieldSpan* spans = batch_.column(c);
