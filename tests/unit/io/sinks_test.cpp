@@ -363,7 +363,18 @@ std::vector<double> awkward_doubles() {
                                 0.000999,
                                 1e5,
                                 123456789012345.0,
-                                0.010000000000000002};
+                                0.010000000000000002,
+                                // At the edges of the eight-digit path: eight digits with seven
+                                // before the point, nine digits, a rounding to 10^8, 10^-3.
+                                1234567.8,
+                                9999999.5,
+                                9999999.95,
+                                99999999.5,
+                                0.00999999995,
+                                0.001,
+                                0.0012345678,
+                                0.99999999,
+                                0.999999995};
   for (int i = 0; i < 200'000; ++i) {
     const int decimals = static_cast<int>(random() % 9);
     const auto mantissa =

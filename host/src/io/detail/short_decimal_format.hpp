@@ -12,8 +12,9 @@
 //! once its trailing zeros go, and when it does not the value needs 16 or 17 digits (to_chars's
 //! case). Where to_chars would print scientific notation (by its length rule) it is left to it.
 //!
-//! Why it is fast: nothing in it loops or branches on the digits. The fifteen digits come from
-//! two SWAR conversions of eight digits each, trailing zeros are counted with a bit scan, and
+//! Why it is fast: nothing in it loops or branches on the digits. Values of at most eight
+//! significant digits (most measured data) take one SWAR conversion of eight digits; the others
+//! take two, for fifteen digits; trailing zeros are counted with a bit scan, and
 //! the text is laid out with fixed-size copies that may write past its end (hence the room
 //! the caller provides).
 
@@ -57,12 +58,45 @@ namespace short_decimal_detail {
   return std::countl_zero(nonzero) / 8;  // 8 when all are zero
 }
 
+//! format_short_decimal for decimals of at most eight significant digits and a decimal
+//! exponent from -3 to 6 (most measured values): one eight-digit conversion instead of two.
+//! Writes the text of `magnitude` at `out` (past its end too) and returns its length, or 0.
+[[nodiscard]] inline std::size_t eight_digit_text(double magnitude, int exponent,
+                                                  char* out) noexcept {
+  static constexpr double kPowers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
+  const int scale = 7 - exponent;  // 1 to 10
+  const auto m = static_cast<std::int64_t>(magnitude * kPowers[scale] + 0.5);
+  // An eight-digit grid is far coarser than doubles: if this decimal does not read back, none
+  // with eight digits does.
+  if (m >= 100'000'000 || static_cast<double>(m) / kPowers[scale] != magnitude) return 0;
+  const std::uint64_t digits = eight_digits(static_cast<std::uint32_t>(m));
+  const int significant = 8 - trailing_zero_digits(digits);
+  if (exponent >= 0) {
+    const int whole = exponent + 1;  // 1 to 7
+    const int fraction = significant > whole ? significant - whole : 0;
+    const int length = whole + (fraction > 0 ? 1 + fraction : 0);
+    if (fraction == 0 && scientific_length(significant, exponent) < length) return 0;
+    const std::uint64_t after_point = digits >> (8 * whole);
+    std::memcpy(out, &digits, 8);
+    std::memcpy(out + whole + 1, &after_point, 8);
+    out[whole] = '.';
+    return static_cast<std::size_t>(length);
+  }
+  const int leading = -exponent - 1;  // zeros between the point and the first digit
+  const int length = 2 + leading + significant;
+  if (scientific_length(significant, exponent) < length) return 0;
+  std::memcpy(out, "0.00", 4);
+  std::memcpy(out + 2 + leading, &digits, 8);
+  return static_cast<std::size_t>(length);
+}
+
 }  // namespace short_decimal_detail
 
 //! Writes std::to_chars's text for `value` to `out` (kShortDecimalRoom bytes of room) and
 //! returns its length, or returns 0 when this fast path does not apply (zero, non-finite,
 //! from 10^15 or below 10^-3, more than 15 significant digits, or scientific notation).
 [[nodiscard]] inline std::size_t format_short_decimal(double value, char* out) noexcept {
+  using short_decimal_detail::eight_digit_text;
   using short_decimal_detail::eight_digits;
   using short_decimal_detail::scientific_length;
   using short_decimal_detail::trailing_zero_digits;
@@ -79,6 +113,11 @@ namespace short_decimal_detail {
                                         1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   int exponent = (binary * 78913) >> 18;                // -4 to 14 here
   if (magnitude >= kDecades[exponent + 4]) ++exponent;  // kDecades[e + 4] is 10^(e + 1)
+  out[0] = '-';  // kept when negative; overwritten by the first digit otherwise
+  if (exponent <= 6) {
+    const std::size_t length = eight_digit_text(magnitude, exponent, out + negative);
+    if (length != 0) return negative + length;
+  }
   // 15 significant digits: `magnitude` times 10^(14 - exponent), rounded. Both factors and the
   // rounding error are small enough that this is the nearest 15-digit decimal.
   const int scale = 14 - exponent;
