@@ -341,40 +341,14 @@ TEST_F(SinksTest, TsvSinkUsesTabs) {
 //! that do not round trip short (0.1 + 0.2), and random bit patterns.
 std::vector<double> awkward_doubles() {
   std::mt19937_64 random(20261123);
-  std::vector<double> values = {0.001,
-                                0.0001234,
-                                0.00099999,
-                                1e15,
-                                999999999999999.0,
-                                999999999999999.9,
-                                0.1 + 0.2,
-                                1.0 / 3.0,
-                                123456.0,
-                                1e14,
-                                4503599627370496.5,
-                                0.5,
-                                2.5,
-                                -0.125,
-                                9.999999999999999,
-                                1200.0,
-                                -1e13,
-                                0.0012,
-                                100.0,
-                                0.000999,
-                                1e5,
-                                123456789012345.0,
-                                0.010000000000000002,
-                                // At the edges of the eight-digit path: eight digits with seven
-                                // before the point, nine digits, a rounding to 10^8, 10^-3.
-                                1234567.8,
-                                9999999.5,
-                                9999999.95,
-                                99999999.5,
-                                0.00999999995,
-                                0.001,
-                                0.0012345678,
-                                0.99999999,
-                                0.999999995};
+  std::vector<double> values = {
+      0.001, 0.0001234, 0.00099999, 1e15, 999999999999999.0, 999999999999999.9, 0.1 + 0.2,
+      1.0 / 3.0, 123456.0, 1e14, 4503599627370496.5, 0.5, 2.5, -0.125, 9.999999999999999, 1200.0,
+      -1e13, 0.0012, 100.0, 0.000999, 1e5, 123456789012345.0, 0.010000000000000002,
+      // At the edges of the eight-digit path: eight digits with seven
+      // before the point, nine digits, a rounding to 10^8, 10^-3.
+      1234567.8, 9999999.5, 9999999.95, 99999999.5, 0.00999999995, 0.001, 0.0012345678, 0.99999999,
+      0.999999995};
   for (int i = 0; i < 200'000; ++i) {
     const int decimals = static_cast<int>(random() % 9);
     const auto mantissa =
