@@ -11,14 +11,20 @@ namespace quarry::io::detail {
 namespace {
 
 //! Moves `count` bytes between `buffer` and the file at `offset` with pread or pwrite,
-//! resuming after short transfers and EINTR; false on an error or end of file.
+//! resuming after short transfers and EINTR; false on an error or when nothing more moves,
+//! with errno set either way (`stalled_errno` for the latter: the file ends early, or the
+//! disk takes no more), so callers' messages never show a stale errno.
 template <class Transfer, class Buffer>
 bool transfer_all(Transfer transfer, int fd, std::uint64_t offset, Buffer* buffer,
-                  std::uint64_t count) {
+                  std::uint64_t count, int stalled_errno) {
   while (count > 0) {
     const ssize_t n = transfer(fd, buffer, count, static_cast<off_t>(offset));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
+    if (n < 0) return false;
+    if (n == 0) {
+      errno = stalled_errno;
+      return false;
+    }
     buffer += n;
     offset += static_cast<std::uint64_t>(n);
     count -= static_cast<std::uint64_t>(n);
@@ -29,11 +35,11 @@ bool transfer_all(Transfer transfer, int fd, std::uint64_t offset, Buffer* buffe
 }  // namespace
 
 bool read_all(int fd, std::uint64_t offset, void* out, std::uint64_t count) {
-  return transfer_all(::pread, fd, offset, static_cast<char*>(out), count);
+  return transfer_all(::pread, fd, offset, static_cast<char*>(out), count, ENODATA);
 }
 
 bool write_all(int fd, std::uint64_t offset, const void* data, std::uint64_t count) {
-  return transfer_all(::pwrite, fd, offset, static_cast<const char*>(data), count);
+  return transfer_all(::pwrite, fd, offset, static_cast<const char*>(data), count, ENOSPC);
 }
 
 bool Piece::fits(ColumnType type) const {

@@ -25,11 +25,11 @@ namespace quarry::io::detail {
   return (static_cast<std::uint64_t>(rows) + 7) / 8;
 }
 
-//! Reads `count` bytes at `offset`, resuming after short reads and EINTR; false on an error
-//! or end of file.
+//! Reads `count` bytes at `offset`, resuming after short reads and EINTR; false (errno set:
+//! ENODATA when the file ends first) on an error or end of file.
 [[nodiscard]] bool read_all(int fd, std::uint64_t offset, void* out, std::uint64_t count);
 //! Writes `count` bytes at `offset`, resuming after short writes and EINTR; false (errno
-//! set) on an error.
+//! set: ENOSPC when a write moves nothing) on an error.
 [[nodiscard]] bool write_all(int fd, std::uint64_t offset, const void* data, std::uint64_t count);
 
 //! Where one chunk's buffers of a column are in a file, and their sizes.
