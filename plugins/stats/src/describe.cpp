@@ -224,6 +224,13 @@ std::string percentile_label(double q) {
   return buf;
 }
 
+//! Which moments `n` (1 to 3) values leave null, and how many each needs.
+std::string too_few_values_note(std::int64_t n) {
+  if (n == 1) return "std (needs 2), skewness (needs 3) and kurtosis (needs 4) are null";
+  if (n == 2) return "skewness (needs 3) and kurtosis (needs 4) are null";
+  return "kurtosis (needs 4) is null";
+}
+
 struct Rendered {
   json column;
   std::vector<std::string> text_row;  // numeric table row, or empty
@@ -264,7 +271,7 @@ Rendered render_numeric(NumericSummary& s, const std::vector<double>& qs) {
                     "' is constant: std is 0, skewness and kurtosis are undefined (null)");
   } else if (n < 4) {
     notes.push_back("column '" + s.ref.name + "' has " + std::to_string(n) +
-                    " value(s): std needs 2, skewness 3, kurtosis 4 (null otherwise)");
+                    (n == 1 ? " value" : " values") + ": " + too_few_values_note(n));
   }
   c["notes"] = notes;
 
