@@ -1,7 +1,7 @@
 #pragma once
 //! \file
 //! strptime-style parsing of dates and times with explicit formats (%Y %y %m %d %H %I %M %S
-//! %f %p %b %B %%; other characters match themselves, a space matches any run of blanks),
+//! %f %p %b %B %z %%; other characters match themselves, a space matches any run of blanks),
 //! a list of common formats tried in order when none is given, and ISO 8601 output.
 
 #include <cctype>
@@ -12,15 +12,18 @@
 #include <vector>
 
 #include "detail/parse.hpp"
+#include "quarry/sdk/iso8601.hpp"
 
 namespace quarry::clean {
 
-//! A parsed date and time (no time zone).
+//! A parsed date and time, local to the UTC offset it was written with, if any.
 struct DateTime {
   std::int64_t year = 1970;
   unsigned month = 1, day = 1, hour = 0, minute = 0, second = 0;
   std::int64_t micros = 0;
-  bool has_time = false;  //!< the format had a time part
+  bool has_time = false;    //!< the format had a time part
+  bool has_offset = false;  //!< the text gave a UTC offset (%z)
+  int offset_minutes = 0;   //!< that offset: local time minus UTC
 };
 
 namespace datetime_detail {
@@ -49,6 +52,27 @@ inline bool month_name(std::string_view t, std::size_t& p, bool full, std::int64
     }
   }
   return false;
+}
+//! %z as pandas' to_datetime reads it: Z (or z), or a sign with HH, HHMM or HH:MM.
+inline bool utc_offset(std::string_view t, std::size_t& p, int& minutes) {
+  if (p < t.size() && (t[p] == 'Z' || t[p] == 'z')) {
+    ++p;
+    minutes = 0;
+    return true;
+  }
+  if (p >= t.size() || (t[p] != '+' && t[p] != '-')) return false;
+  const int sign = t[p] == '-' ? -1 : 1;
+  std::size_t q = p + 1;
+  std::int64_t hours = 0, mins = 0;
+  if (!number(t, q, 2, 2, hours)) return false;
+  const bool colon = q < t.size() && t[q] == ':';
+  if (colon) ++q;
+  const bool has_minutes = q < t.size() && t[q] >= '0' && t[q] <= '9';
+  if ((colon || has_minutes) && !number(t, q, 2, 2, mins)) return false;
+  if (hours > 23 || mins > 59) return false;
+  p = q;
+  minutes = sign * static_cast<int>(hours * 60 + mins);
+  return true;
 }
 }  // namespace datetime_detail
 
@@ -127,6 +151,10 @@ inline bool parse_datetime(std::string_view text, std::string_view format, DateT
         if (!month_name(text, p, format[f] == 'B', v)) return false;
         d.month = static_cast<unsigned>(v);
         break;
+      case 'z':
+        if (!utc_offset(text, p, d.offset_minutes)) return false;
+        d.has_offset = true;
+        break;
       case '%':
         if (p >= text.size() || text[p] != '%') return false;
         ++p;
@@ -147,8 +175,9 @@ inline bool parse_datetime(std::string_view text, std::string_view format, DateT
   return true;
 }
 
-//! The formats tried in order when none is given: ISO 8601 first, then month-first before
-//! day-first like pandas' to_datetime (dayfirst=False), then other common spellings.
+//! The formats tried in order when none is given: ISO 8601 first (with or without a UTC
+//! offset), then month-first before day-first like pandas' to_datetime (dayfirst=False), then
+//! other common spellings.
 inline const std::vector<std::string>& detected_formats() {
   static const std::vector<std::string> kFormats = {"%Y-%m-%d",
                                                     "%Y-%m-%dT%H:%M:%S",
@@ -157,6 +186,11 @@ inline const std::vector<std::string>& detected_formats() {
                                                     "%Y-%m-%d %H:%M:%S.%f",
                                                     "%Y-%m-%dT%H:%M",
                                                     "%Y-%m-%d %H:%M",
+                                                    "%Y-%m-%dT%H:%M:%S%z",
+                                                    "%Y-%m-%d %H:%M:%S%z",
+                                                    "%Y-%m-%dT%H:%M:%S.%f%z",
+                                                    "%Y-%m-%d %H:%M:%S.%f%z",
+                                                    "%Y-%m-%dT%H:%M%z",
                                                     "%Y/%m/%d",
                                                     "%Y/%m/%d %H:%M:%S",
                                                     "%m/%d/%Y",
@@ -179,10 +213,31 @@ inline const std::vector<std::string>& detected_formats() {
   return kFormats;
 }
 
-//! ISO 8601 text: "YYYY-MM-DD" for dates, "YYYY-MM-DDTHH:MM:SS[.ffffff]" with a time.
-inline std::string iso_text(const DateTime& d) {
+//! The same instant in UTC (the offset applied), for a time read with one.
+inline DateTime to_utc(const DateTime& d) {
+  const std::int64_t seconds = sdk::days_from_civil(d.year, d.month, d.day) * 86400 +
+                               d.hour * 3600 + d.minute * 60 + d.second -
+                               std::int64_t{d.offset_minutes} * 60;
+  const std::int64_t days = (seconds >= 0 ? seconds : seconds - 86399) / 86400;
+  const auto in_day = static_cast<unsigned>(seconds - days * 86400);
+  const sdk::CivilDate date = sdk::civil_from_days(days);
+  DateTime utc = d;
+  utc.year = date.year;
+  utc.month = date.month;
+  utc.day = date.day;
+  utc.hour = in_day / 3600;
+  utc.minute = in_day / 60 % 60;
+  utc.second = in_day % 60;
+  utc.offset_minutes = 0;
+  return utc;
+}
+
+//! ISO 8601 text: "YYYY-MM-DD" for dates, "YYYY-MM-DDTHH:MM:SS[.ffffff]" with a time, and a
+//! time read with a UTC offset as that instant in UTC, marked "Z" (as pandas' utc=True).
+inline std::string iso_text(const DateTime& local) {
+  const DateTime d = local.has_offset ? to_utc(local) : local;
   char buf[48];
-  if (!d.has_time) {
+  if (!d.has_time && !d.has_offset) {
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(d.year), d.month,
                   d.day);
     return buf;
@@ -190,8 +245,9 @@ inline std::string iso_text(const DateTime& d) {
   int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u",
                         static_cast<long long>(d.year), d.month, d.day, d.hour, d.minute, d.second);
   if (d.micros != 0)
-    std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), ".%06lld",
-                  static_cast<long long>(d.micros));
+    n += std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), ".%06lld",
+                       static_cast<long long>(d.micros));
+  if (d.has_offset) std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "Z");
   return buf;
 }
 

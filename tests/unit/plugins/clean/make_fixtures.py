@@ -197,7 +197,11 @@ def normalize_references():
     dates = {"%d/%m/%Y": ["31/01/2024", "1/2/2023", "29/02/2023", "x", "15/13/2020"],
              "%Y-%m-%d %H:%M:%S": ["2024-01-31 23:59:58", "2024-1-2 3:04:05", "2024-01-31 24:00:00"],
              "%d %b %Y": ["05 Mar 2021", "5 mar 2021", "05 March 2021"],
-             "%m/%d/%Y %I:%M %p": ["12/31/2024 11:30 PM", "01/01/2024 12:00 AM", "1/1/2024 13:00 PM"]}
+             "%m/%d/%Y %I:%M %p": ["12/31/2024 11:30 PM", "01/01/2024 12:00 AM", "1/1/2024 13:00 PM"],
+             "%Y-%m-%dT%H:%M:%S%z": ["2024-03-02T11:30:00Z", "2024-03-02T11:30:00+02:00",
+                                     "2024-03-01T01:15:00-0530", "2024-03-02T11:30:00+05",
+                                     "2024-12-31T23:30:00-01:00", "x", "2024-03-02T11:30:00+2400",
+                                     "2024-03-02T11:30:00+0560"]}
     out = {
         "strip": {"call": "s.strip(' \\t\\n\\r\\x0b\\x0c\\xa0')",
                   "values": [t.strip(" \t\n\r\x0b\x0c\xa0") for t in texts]},
@@ -211,11 +215,14 @@ def normalize_references():
         "dates": {},
     }
     for fmt, values in dates.items():
-        parsed = pd.to_datetime(pd.Series(values), format=fmt, errors="coerce")
+        # With a UTC offset (%z) the instants are compared in UTC, marked Z.
+        utc = "%z" in fmt
+        parsed = pd.to_datetime(pd.Series(values), format=fmt, errors="coerce", utc=utc)
         iso = [None if pd.isna(v) else (v.strftime("%Y-%m-%d") if "%H" not in fmt and "%I" not in fmt
-                                        else v.strftime("%Y-%m-%dT%H:%M:%S")) for v in parsed]
-        out["dates"][fmt] = {"call": f"pd.to_datetime(values, format='{fmt}', errors='coerce')",
-                             "values": values, "iso": iso}
+                                        else v.strftime("%Y-%m-%dT%H:%M:%S") + ("Z" if utc else ""))
+               for v in parsed]
+        call = f"pd.to_datetime(values, format='{fmt}', errors='coerce'" + (", utc=True)" if utc else ")")
+        out["dates"][fmt] = {"call": call, "values": values, "iso": iso}
     numbers = ["$1,234.50", "(12)", "-3", "1e3", "\u20ac 7", "12,34,5", "abc", "1,234", "+4.5"]
     out["numbers"] = {"call": "float(s.replace('$','').replace('\u20ac','').replace(',','').strip()) "
                               "with (x) as -x; None when that fails",

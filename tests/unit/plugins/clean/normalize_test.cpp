@@ -70,12 +70,15 @@ TEST(CleanNormalize, DatesMatchPandasToDatetime) {
     EXPECT_EQ(out.data["columns"][0]["failed"], failed);
     EXPECT_EQ(output_errors("clean_normalize", out.data), "");
   }
-  // Detected formats: ISO, then month-first, then day-first (31 cannot be a month).
+  // Detected formats: ISO (with a UTC offset: the instant in UTC, as pandas' utc=True), then
+  // month-first, then day-first (31 cannot be a month).
   const auto detected =
-      run_ops({"2024-02-03", "02/03/2024", "31/01/2024", "3 Feb 2024", "Feb 3, 2024", "soon"},
+      run_ops({"2024-02-03", "02/03/2024", "31/01/2024", "3 Feb 2024", "Feb 3, 2024", "soon",
+               "2024-03-02T11:30:00Z", "2024-03-02 01:30:00.25+02:00", "2024-03-02T23:30-01:00"},
               {{"parse", "date"}});
   expect_texts(detected,
-               {"2024-02-03", "2024-02-03", "2024-01-31", "2024-02-03", "2024-02-03", nullptr});
+               {"2024-02-03", "2024-02-03", "2024-01-31", "2024-02-03", "2024-02-03", nullptr,
+                "2024-03-02T11:30:00Z", "2024-03-01T23:30:00.250000Z", "2024-03-03T00:30:00Z"});
 }
 
 TEST(CleanNormalize, NumbersAndBooleans) {
