@@ -18,6 +18,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <random>
 #include <string>
 
@@ -71,6 +72,10 @@ int main(int argc, char** argv) {
         options.only_columns.push_back(list.substr(at, comma - at));
         at = comma + 1;
       }
+    } else if (arg.starts_with("-")) {
+      // Not taken as a file name: an unknown flag would otherwise generate a file named after it.
+      std::cerr << "usage: csv_scan_bench [FILE] [--mb N] [--threads N] [--columns a,b,...]\n";
+      return arg == "--help" || arg == "-h" ? 0 : 2;
     } else {
       path = arg;
     }
