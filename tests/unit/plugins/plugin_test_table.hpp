@@ -64,60 +64,53 @@ inline sdk::ColumnType infer(const TextColumn& c) {
   return sdk::ColumnType::utf8;
 }
 
+//! Appends every cell as `value_of` reads it: null when the cell is null or does not read.
+template <class Builder, class ValueOf>
+void append_cells(Builder& builder, const TextColumn& column, ValueOf value_of) {
+  for (const auto& cell : column.cells) {
+    const auto value = cell ? value_of(*cell) : std::nullopt;
+    value ? builder.append(*value) : builder.append_null();
+  }
+}
+
+inline std::optional<std::int64_t> int_of(const std::string& text) {
+  std::int64_t v = 0;
+  return parse_int(text, v) ? std::optional(v) : std::nullopt;
+}
+
+inline std::optional<double> double_of(const std::string& text) {
+  double v = 0;
+  return parse_double(text, v) ? std::optional(v) : std::nullopt;
+}
+
+//! Microseconds, or ISO 8601 text.
+inline std::optional<std::int64_t> timestamp_of(const std::string& text) {
+  const std::optional<std::int64_t> micros = int_of(text);
+  return micros ? micros : sdk::parse_iso8601(text);
+}
+
 //! Builds the Arrow chunk of `table` from its text columns (types already set).
 inline void build_chunk(Table& table) {
   sdk::ChunkBuilder builder;
   for (auto& c : table.columns) {
     switch (c.type) {
-      case sdk::ColumnType::int64: {
-        auto& b = builder.add_int64(c.name);
-        for (const auto& cell : c.cells) {
-          std::int64_t v = 0;
-          if (cell && parse_int(*cell, v)) {
-            b.append(v);
-          } else {
-            b.append_null();
-          }
-        }
+      case sdk::ColumnType::int64:
+        append_cells(builder.add_int64(c.name), c, int_of);
         break;
-      }
-      case sdk::ColumnType::float64: {
-        auto& b = builder.add_float64(c.name);
-        for (const auto& cell : c.cells) {
-          double v = 0;
-          if (cell && parse_double(*cell, v)) {
-            b.append(v);
-          } else {
-            b.append_null();
-          }
-        }
+      case sdk::ColumnType::float64:
+        append_cells(builder.add_float64(c.name), c, double_of);
         break;
-      }
-      case sdk::ColumnType::boolean: {
-        auto& b = builder.add_bool(c.name);
-        for (const auto& cell : c.cells) cell ? b.append(*cell == "true") : b.append_null();
+      case sdk::ColumnType::boolean:
+        append_cells(builder.add_bool(c.name), c,
+                     [](const std::string& text) { return std::optional(text == "true"); });
         break;
-      }
-      case sdk::ColumnType::timestamp: {  // microseconds, or ISO 8601 text
-        auto& b = builder.add_timestamp(c.name, sdk::TimeUnit::micro, "UTC");
-        for (const auto& cell : c.cells) {
-          std::int64_t v = 0;
-          std::optional<std::int64_t> iso = cell ? sdk::parse_iso8601(*cell) : std::nullopt;
-          if (cell && parse_int(*cell, v)) {
-            b.append(v);
-          } else if (iso) {
-            b.append(*iso);
-          } else {
-            b.append_null();
-          }
-        }
+      case sdk::ColumnType::timestamp:
+        append_cells(builder.add_timestamp(c.name, sdk::TimeUnit::micro, "UTC"), c, timestamp_of);
         break;
-      }
-      default: {
-        auto& b = builder.add_utf8(c.name);
-        for (const auto& cell : c.cells) cell ? b.append(*cell) : b.append_null();
+      default:
+        append_cells(builder.add_utf8(c.name), c,
+                     [](const std::string& text) { return std::optional<std::string_view>(text); });
         break;
-      }
     }
   }
   table.chunk = builder.finish();

@@ -32,6 +32,10 @@ inline constexpr std::size_t kShortDecimalRoom = 40;
 
 namespace short_decimal_detail {
 
+//! 10^0 to 10^18, each exact.
+inline constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
+                                          1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+
 //! Characters std::to_chars needs for the scientific form with `significant` digits and
 //! decimal exponent `exponent` (sign excluded).
 [[nodiscard]] inline int scientific_length(int significant, int exponent) noexcept {
@@ -63,12 +67,11 @@ namespace short_decimal_detail {
 //! Writes the text of `magnitude` at `out` (past its end too) and returns its length, or 0.
 [[nodiscard]] inline std::size_t eight_digit_text(double magnitude, int exponent,
                                                   char* out) noexcept {
-  static constexpr double kPowers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
   const int scale = 7 - exponent;  // 1 to 10
-  const auto m = static_cast<std::int64_t>(magnitude * kPowers[scale] + 0.5);
+  const auto m = static_cast<std::int64_t>(magnitude * kPowersOfTen[scale] + 0.5);
   // An eight-digit grid is far coarser than doubles: if this decimal does not read back, none
   // with eight digits does.
-  if (m >= 100'000'000 || static_cast<double>(m) / kPowers[scale] != magnitude) return 0;
+  if (m >= 100'000'000 || static_cast<double>(m) / kPowersOfTen[scale] != magnitude) return 0;
   const std::uint64_t digits = eight_digits(static_cast<std::uint32_t>(m));
   const int significant = 8 - trailing_zero_digits(digits);
   if (exponent >= 0) {
@@ -98,10 +101,9 @@ namespace short_decimal_detail {
 [[nodiscard]] inline std::size_t format_short_decimal(double value, char* out) noexcept {
   using short_decimal_detail::eight_digit_text;
   using short_decimal_detail::eight_digits;
+  using short_decimal_detail::kPowersOfTen;
   using short_decimal_detail::scientific_length;
   using short_decimal_detail::trailing_zero_digits;
-  static constexpr double kPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
-                                       1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
   static constexpr std::int64_t kDigits15 = 1'000'000'000'000'000;
   const std::uint64_t bits = std::bit_cast<std::uint64_t>(value);
   const auto negative = static_cast<std::size_t>(bits >> 63);
@@ -121,11 +123,11 @@ namespace short_decimal_detail {
   // 15 significant digits: `magnitude` times 10^(14 - exponent), rounded. Both factors and the
   // rounding error are small enough that this is the nearest 15-digit decimal.
   const int scale = 14 - exponent;
-  const auto m = static_cast<std::int64_t>(magnitude * kPowers[scale] + 0.5);
+  const auto m = static_cast<std::int64_t>(magnitude * kPowersOfTen[scale] + 0.5);
   if (m >= kDigits15 || m == 0) return 0;
   // Fifteen digits are finer than a double near the value, so at most one such decimal
   // reads back as it; if this one does not, the shortest text needs 16 or 17 digits.
-  if (static_cast<double>(m) / kPowers[scale] != magnitude) return 0;
+  if (static_cast<double>(m) / kPowersOfTen[scale] != magnitude) return 0;
 
   // digits[1..15] are the fifteen digits (m >= 10^14: the first is not 0); the rest is room
   // for the fixed-size copies below.

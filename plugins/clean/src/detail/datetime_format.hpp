@@ -213,41 +213,27 @@ inline const std::vector<std::string>& detected_formats() {
   return kFormats;
 }
 
-//! The same instant in UTC (the offset applied), for a time read with one.
-inline DateTime to_utc(const DateTime& d) {
-  const std::int64_t seconds = sdk::days_from_civil(d.year, d.month, d.day) * 86400 +
-                               d.hour * 3600 + d.minute * 60 + d.second -
-                               std::int64_t{d.offset_minutes} * 60;
-  const std::int64_t days = (seconds >= 0 ? seconds : seconds - 86399) / 86400;
-  const auto in_day = static_cast<unsigned>(seconds - days * 86400);
-  const sdk::CivilDate date = sdk::civil_from_days(days);
-  DateTime utc = d;
-  utc.year = date.year;
-  utc.month = date.month;
-  utc.day = date.day;
-  utc.hour = in_day / 3600;
-  utc.minute = in_day / 60 % 60;
-  utc.second = in_day % 60;
-  utc.offset_minutes = 0;
-  return utc;
-}
-
 //! ISO 8601 text: "YYYY-MM-DD" for dates, "YYYY-MM-DDTHH:MM:SS[.ffffff]" with a time, and a
 //! time read with a UTC offset as that instant in UTC, marked "Z" (as pandas' utc=True).
-inline std::string iso_text(const DateTime& local) {
-  const DateTime d = local.has_offset ? to_utc(local) : local;
+inline std::string iso_text(const DateTime& d) {
+  if (d.has_offset) {
+    const std::int64_t seconds = sdk::days_from_civil(d.year, d.month, d.day) * 86400 +
+                                 d.hour * 3600 + d.minute * 60 + d.second -
+                                 std::int64_t{d.offset_minutes} * 60;
+    return sdk::iso8601_text(seconds * 1'000'000 + d.micros, sdk::TimeUnit::micro);
+  }
   char buf[48];
-  if (!d.has_time && !d.has_offset) {
+  if (!d.has_time) {
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(d.year), d.month,
                   d.day);
     return buf;
   }
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u",
-                        static_cast<long long>(d.year), d.month, d.day, d.hour, d.minute, d.second);
+  const int n =
+      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u",
+                    static_cast<long long>(d.year), d.month, d.day, d.hour, d.minute, d.second);
   if (d.micros != 0)
-    n += std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), ".%06lld",
-                       static_cast<long long>(d.micros));
-  if (d.has_offset) std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "Z");
+    std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), ".%06lld",
+                  static_cast<long long>(d.micros));
   return buf;
 }
 
