@@ -230,10 +230,13 @@ class QuantileSketch {
     std::copy(a, a_end, out);  // what is left of b is already in place
   }
 
-  // Spreads the values over two buckets per value by linear interpolation between the
-  // smallest and the largest (an order-preserving map), then sorts each bucket: most hold
-  // a value or none, so this is about three linear passes. Buckets that collect many values
-  // (skewed data) fall back to std::sort.
+  // Spreads the values over two buckets per value with an order-preserving map that follows
+  // their density, then sorts each bucket: most hold a value or none, so this is a few linear
+  // passes. The map is piecewise linear: a coarse histogram over [min, max] gives each of its
+  // bins as many buckets as twice the values it holds, spread evenly across the bin, so
+  // skewed data (lognormal, a few far outliers) does not crowd into a handful of buckets as
+  // it would with one linear map. Buckets that still collect many values fall back to
+  // std::sort.
   void bucket_sort(std::vector<double>& values) {
     const std::size_t n = values.size();
     double low = values[0], high = values[0];
@@ -241,30 +244,57 @@ class QuantileSketch {
       low = std::min(low, v);
       high = std::max(high, v);
     }
-    // Two buckets per value: fewer values share a bucket, so the finishing insertion sort
-    // moves fewer (the bucket arrays are per-thread scratch, so the extra room is cheap).
-    const std::size_t buckets = 2 * n;
-    const double scale = static_cast<double>(buckets - 1) / (high - low);
-    if (!(scale > 0) || !std::isfinite(scale)) {  // constant, or a range beyond double
+    const double bin_scale = static_cast<double>(kDensityBins) / (high - low);
+    if (!(bin_scale > 0) || !std::isfinite(bin_scale)) {  // constant, or a range beyond double
       if (low != high) radix_sort(values);
       return;
     }
-    auto bucket = [&](double v) {
-      return std::min(static_cast<std::size_t>((v - low) * scale), buckets - 1);
-    };
     SortScratch& scratch = sort_scratch();
+    const auto bin_of = [&](double v) {
+      return std::min(static_cast<std::size_t>((v - low) * bin_scale), kDensityBins - 1);
+    };
+    // Coarse histogram, then each bin's first bucket and buckets per unit of value.
+    std::uint32_t bin_count[kDensityBins] = {};
+    for (double v : values) ++bin_count[bin_of(v)];
+    double bin_low[kDensityBins];
+    double bucket_scale[kDensityBins];
+    std::uint32_t bin_first[kDensityBins + 1];
+    const double bin_width = (high - low) / static_cast<double>(kDensityBins);
+    bin_first[0] = 0;
+    for (std::size_t b = 0; b < kDensityBins; ++b) {
+      bin_low[b] = low + static_cast<double>(b) * bin_width;
+      bucket_scale[b] = 2.0 * bin_count[b] / bin_width;
+      bin_first[b + 1] = bin_first[b] + 2 * bin_count[b];
+    }
+    // The bucket of each value (kept, so the scatter does not recompute it), and the counts.
+    // Within a bin the offset is clamped to the bin's buckets: rounding may put a value a
+    // hair outside its bin's range, and clamping keeps the map monotonic.
+    const std::size_t buckets = 2 * n;
+    scratch.bucket.resize(n);
     std::vector<std::uint32_t>& starts = scratch.starts;
     starts.assign(buckets + 1, 0);
-    for (double v : values) ++starts[bucket(v) + 1];
-    for (std::size_t b = 1; b <= buckets; ++b) starts[b] += starts[b - 1];
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = values[i];
+      const std::size_t b = bin_of(v);
+      const double offset = std::max(0.0, (v - bin_low[b]) * bucket_scale[b]);
+      const std::uint32_t within = std::min(
+          static_cast<std::uint32_t>(std::min(offset, 4294967295.0)), 2 * bin_count[b] - 1);
+      const std::uint32_t bucket = bin_first[b] + within;
+      scratch.bucket[i] = bucket;
+      ++starts[bucket + 1];
+    }
+    std::uint32_t largest = 0;
+    std::uint32_t total = 0;  // (a register, not starts[b - 1]: no store-to-load chain)
+    for (std::size_t b = 1; b <= buckets; ++b) {
+      largest = std::max(largest, starts[b]);
+      total += starts[b];
+      starts[b] = total;
+    }
     scratch.sorted.resize(n);
     scratch.fill.assign(starts.begin(), starts.end() - 1);
-    for (double v : values) scratch.sorted[scratch.fill[bucket(v)]++] = v;
+    for (std::size_t i = 0; i < n; ++i)
+      scratch.sorted[scratch.fill[scratch.bucket[i]]++] = values[i];
     values.swap(scratch.sorted);
-    std::uint32_t largest = 0;
-    for (std::size_t b = 0; b < buckets; ++b) {
-      largest = std::max(largest, starts[b + 1] - starts[b]);
-    }
     if (largest <= 32) {
       // Every value is at most a bucket away from its place: one insertion sort finishes.
       insertion_sort(values.data(), values.data() + n);
@@ -348,11 +378,14 @@ class QuantileSketch {
   }
 
   static constexpr std::size_t kMaxRuns = 8;
+  // Bins of bucket_sort's coarse histogram (its tables stay in L1).
+  static constexpr std::size_t kDensityBins = 256;
 
   // Buffers for sorting level 0, one set per thread: every sketch a thread feeds (one per
   // column) shares them, so a wide table does not keep a sort buffer per column.
   struct SortScratch {
     std::vector<double> sorted;               // bucket sort's output
+    std::vector<std::uint32_t> bucket;        // each value's bucket
     std::vector<std::uint32_t> starts, fill;  // bucket boundaries, fill positions
     std::vector<std::uint64_t> keys, spare;   // radix sort's keys
   };

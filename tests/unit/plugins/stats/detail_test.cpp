@@ -146,6 +146,54 @@ TEST(StatsSketch, RankErrorStaysWithinTheTrackedBound) {
   }
 }
 
+// Level 0 is bucket-sorted with a map that follows the values' density. These shapes put most
+// values in one corner of [min, max], repeat values exactly (rounded to 2 decimals, 5% zeros:
+// crowded buckets take the per-bucket sort) and mix signs, with and without far outliers; a
+// map that broke the order would show as ranks outside the bound.
+std::vector<double> skewed_values_with_ties(bool far_outliers) {
+  const std::size_t n = 100000;
+  std::vector<double> data(n);
+  std::mt19937_64 rng(11);
+  std::lognormal_distribution<double> skewed(0.0, 1.5);
+  std::uniform_int_distribution<int> pick(0, 999);
+  for (double& v : data) {
+    const int p = pick(rng);
+    v = p < 50 ? 0.0 : std::round(skewed(rng) * 100) / 100;
+    if (far_outliers && p == 50) v = -1e12;
+    if (far_outliers && p == 51) v = 1e15;
+    if (p % 7 == 0) v = -v;
+  }
+  return data;
+}
+
+TEST(StatsSketch, SkewedDataWithTiesAndOutliersStaysWithinTheBound) {
+  for (bool far_outliers : {false, true}) {
+    const std::vector<double> data = skewed_values_with_ties(far_outliers);
+    const std::size_t n = data.size();
+    std::vector<double> sorted = data;
+    std::sort(sorted.begin(), sorted.end());
+    stats::QuantileSketch s(256);
+    for (std::size_t i = 0; i < n; i += 777) {
+      s.add(data.data() + i, std::min<std::size_t>(777, n - i));
+    }
+    ASSERT_GT(s.rank_error(), 0.0);
+    for (double probe : {-1e12, -3.0, -0.5, 0.0, 0.01, 0.5, 1.0, 2.5, 10.0, 1e15}) {
+      const double truth = static_cast<double>(
+          std::lower_bound(sorted.begin(), sorted.end(), probe) - sorted.begin());
+      EXPECT_LE(std::fabs(s.rank_below(probe) - truth), s.rank_error()) << probe;
+    }
+    for (double q : {0.001, 0.1, 0.25, 0.5, 0.75, 0.9, 0.999}) {
+      // The value returned sits at a true rank within the bound of q * (n - 1).
+      const double v = s.quantile(q);
+      const auto below = std::lower_bound(sorted.begin(), sorted.end(), v) - sorted.begin();
+      const auto through = std::upper_bound(sorted.begin(), sorted.end(), v) - sorted.begin();
+      const double target = q * static_cast<double>(n - 1);
+      EXPECT_LE(static_cast<double>(below), target + s.rank_error() + 1) << q;
+      EXPECT_GE(static_cast<double>(through), target - s.rank_error() - 1) << q;
+    }
+  }
+}
+
 TEST(StatsSketch, SmallInputsAreExact) {
   stats::QuantileSketch s(64);
   const std::vector<double> v = {5, 1, 4, 2, 3};
