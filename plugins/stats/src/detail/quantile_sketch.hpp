@@ -230,23 +230,27 @@ class QuantileSketch {
     std::copy(a, a_end, out);  // what is left of b is already in place
   }
 
+  // Sorts `values` (see sort_span).
+  void bucket_sort(std::vector<double>& values) { sort_span(values.data(), values.size(), 0); }
+
   // Spreads the values over two buckets per value with an order-preserving map that follows
   // their density, then sorts each bucket: most hold a value or none, so this is a few linear
   // passes. The map is piecewise linear: a coarse histogram over [min, max] gives each of its
   // bins as many buckets as twice the values it holds, spread evenly across the bin, so
-  // skewed data (lognormal, a few far outliers) does not crowd into a handful of buckets as
-  // it would with one linear map. Buckets that still collect many values fall back to
-  // std::sort.
-  void bucket_sort(std::vector<double>& values) {
-    const std::size_t n = values.size();
+  // skewed data (lognormal) does not crowd into a handful of buckets as it would with one
+  // linear map. A bucket that still collects many values (a far outlier stretches the range,
+  // so the bulk shares a bin) is sorted the same way over its own range, a few levels deep,
+  // then by std::sort.
+  void sort_span(double* values, std::size_t n, int depth) {
+    if (n < 2) return;
     double low = values[0], high = values[0];
-    for (double v : values) {  // (min/max, not minmax_element: branch-free)
-      low = std::min(low, v);
-      high = std::max(high, v);
+    for (std::size_t i = 0; i < n; ++i) {  // (min/max, not minmax_element: branch-free)
+      low = std::min(low, values[i]);
+      high = std::max(high, values[i]);
     }
     const double bin_scale = static_cast<double>(kDensityBins) / (high - low);
     if (!(bin_scale > 0) || !std::isfinite(bin_scale)) {  // constant, or a range beyond double
-      if (low != high) radix_sort(values);
+      if (low != high) radix_sort(values, n);
       return;
     }
     SortScratch& scratch = sort_scratch();
@@ -255,7 +259,7 @@ class QuantileSketch {
     };
     // Coarse histogram, then each bin's first bucket and buckets per unit of value.
     std::uint32_t bin_count[kDensityBins] = {};
-    for (double v : values) ++bin_count[bin_of(v)];
+    for (std::size_t i = 0; i < n; ++i) ++bin_count[bin_of(values[i])];
     double bin_low[kDensityBins];
     double bucket_scale[kDensityBins];
     std::uint32_t bin_first[kDensityBins + 1];
@@ -292,21 +296,30 @@ class QuantileSketch {
     }
     scratch.sorted.resize(n);
     scratch.fill.assign(starts.begin(), starts.end() - 1);
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) {
       scratch.sorted[scratch.fill[scratch.bucket[i]]++] = values[i];
-    values.swap(scratch.sorted);
-    if (largest <= 32) {
+    }
+    std::copy(scratch.sorted.begin(), scratch.sorted.begin() + static_cast<std::ptrdiff_t>(n),
+              values);
+    if (largest <= kSmallBucket) {
       // Every value is at most a bucket away from its place: one insertion sort finishes.
-      insertion_sort(values.data(), values.data() + n);
+      insertion_sort(values, values + n);
       return;
     }
+    // Crowded buckets are sorted after this loop: sorting one reuses the scratch.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> crowded;
     for (std::size_t b = 0; b < buckets; ++b) {
-      double* first = values.data() + starts[b];
-      double* last = values.data() + starts[b + 1];
-      if (last - first > 32) {
-        std::sort(first, last);
+      if (starts[b + 1] - starts[b] > kSmallBucket) {
+        crowded.emplace_back(starts[b], starts[b + 1]);
       } else {
-        insertion_sort(first, last);
+        insertion_sort(values + starts[b], values + starts[b + 1]);
+      }
+    }
+    for (const auto& [first, last] : crowded) {
+      if (depth < kMaxSortDepth) {
+        sort_span(values + first, last - first, depth + 1);
+      } else {
+        std::sort(values + first, values + last);
       }
     }
   }
@@ -322,8 +335,7 @@ class QuantileSketch {
 
   // LSD radix sort on the order-preserving bit patterns of finite doubles (8 bits a pass,
   // skipping passes where every key has the same byte).
-  void radix_sort(std::vector<double>& values) {
-    const std::size_t n = values.size();
+  static void radix_sort(double* values, std::size_t n) {
     SortScratch& scratch = sort_scratch();
     scratch.keys.resize(n);
     scratch.spare.resize(n);
@@ -380,6 +392,10 @@ class QuantileSketch {
   static constexpr std::size_t kMaxRuns = 8;
   // Bins of bucket_sort's coarse histogram (its tables stay in L1).
   static constexpr std::size_t kDensityBins = 256;
+  // Buckets of up to this many values are finished by insertion sort.
+  static constexpr std::uint32_t kSmallBucket = 32;
+  // How many times sort_span refines a crowded bucket before leaving it to std::sort.
+  static constexpr int kMaxSortDepth = 3;
 
   // Buffers for sorting level 0, one set per thread: every sketch a thread feeds (one per
   // column) shares them, so a wide table does not keep a sort buffer per column.
