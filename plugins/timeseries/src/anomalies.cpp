@@ -119,7 +119,7 @@ class AnomaliesStage {
                 {"method", residual_ ? "residual" : "zscore"},
                 {"threshold", threshold_},
                 {"values", static_cast<std::int64_t>(x.size())}};
-    Scores s = residual_ ? residual_scores(x, out, notes) : zscores(x, out);
+    Scores s = residual_ ? residual_scores(x, out, notes) : zscores(x, out, notes);
     call.throw_if_cancelled();
     const Flagged f = flag(s.score, threshold_, static_cast<std::size_t>(cap_));
     out["scored"] = f.scored;
@@ -167,9 +167,18 @@ class AnomaliesStage {
   }
 
  private:
-  Scores zscores(const std::vector<double>& x, json& out) const {
+  Scores zscores(const std::vector<double>& x, json& out, json& notes) const {
     out["window"] = window_;
     out["min_periods"] = min_periods_;
+    // A spike among the first values would otherwise pass unseen without a word.
+    const auto unscored = std::min<std::size_t>(static_cast<std::size_t>(min_periods_), x.size());
+    if (unscored > 0) {
+      notes.push_back(
+          "the first " + std::to_string(unscored) +
+          " values were not scored: each value is compared with at least min_periods (" +
+          std::to_string(min_periods_) +
+          ") previous ones; set a lower min_periods (2 or more) to score earlier values");
+    }
     return rolling_zscores(x, static_cast<std::size_t>(window_), min_periods_);
   }
 

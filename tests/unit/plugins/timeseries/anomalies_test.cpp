@@ -144,6 +144,27 @@ TEST(TsAnomalies, EmptyAndTinySeries) {
   }
 }
 
+TEST(TsAnomalies, UnscoredFirstValuesAreSaidAndLowerMinPeriodsScoresThem) {
+  // A spike at row 5 of a gently varying series: with the default min_periods (= window, 30)
+  // it is among the first 30 values, which have too few previous values to be scored.
+  std::vector<double> values;
+  for (int i = 0; i < 200; ++i) values.push_back(i == 5 ? 1e6 : 10.0 + (i % 4));
+  const Table table = make_table({float_column("x", values)});
+  Outcome o = run_ok("ts_anomalies", {{"column", "x"}}, table);
+  ASSERT_EQ(o.status, QUARRY_OK) << o.error;
+  EXPECT_EQ(o.data()["scored"], 170);
+  EXPECT_EQ(o.data()["anomalies_total"], 0);
+  EXPECT_NE(o.data()["notes"].dump().find("the first 30 values were not scored"), std::string::npos)
+      << o.data()["notes"].dump();
+  EXPECT_NE(o.data()["notes"].dump().find("set a lower min_periods"), std::string::npos);
+  // The fix the note gives: four previous values (10, 11, 12, 13) are enough to flag it.
+  o = run_ok("ts_anomalies", {{"column", "x"}, {"min_periods", 4}}, table);
+  ASSERT_EQ(o.status, QUARRY_OK) << o.error;
+  ASSERT_GE(o.data()["anomalies_total"], 1) << o.data().dump();
+  EXPECT_EQ(o.data()["anomalies"][0]["row"], 5);
+  EXPECT_NE(o.data()["notes"].dump().find("the first 4 values were not scored"), std::string::npos);
+}
+
 TEST(TsAnomalies, UnsortedTimesKeepTheirRowNumbers) {
   // 40 hourly values given in reverse order; the spike at 10:00 is input row 29.
   TextColumn time{"time", {}, sdk::ColumnType::utf8};
