@@ -36,16 +36,17 @@ constexpr const char* kOutputSchema =
     R"("values":{"type":"integer"},"changed":{"type":"integer"},)"
     R"("parse":{"type":["string","null"]},"parsed":{"type":"integer"},)"
     R"("failed":{"type":"integer"},"failed_examples":{"type":"array","items":{"type":"string"}},)"
-    R"("formats_used":{"type":"object","additionalProperties":{"type":"integer"}}}}}}})";
+    R"("formats_used":{"type":"object","additionalProperties":{"type":"integer"}},)"
+    R"("note":{"type":"string"}}}}}})";
 
 constexpr const char* kDescription =
     "Normalizes text columns in one parallel pass: Unicode normalization (NFC/NFKC/...), "
     "trimming, collapsing whitespace, lower/upper case or case folding, and parsing dates/"
     "times in given or detected formats to ISO 8601 text, numbers written for people "
     "(\"$1,234.50\", \"(12)\" = -12, or \"1.234,5 \u20ac\" with thousands \".\" and decimal \",\") "
-    "to "
-    "float64, "
-    "and boolean words to bool. Pass output: {path} to write the result; the report counts "
+    "to float64, and boolean words to bool. A column the reader already typed as asked "
+    "(parse date on a timestamp column, number on a number, bool on a bool) passes through "
+    "unchanged. Pass output: {path} to write the result; the report counts "
     "per column the values changed, parsed, and those that failed to parse (written as null, "
     "with examples) and which date formats matched.";
 

@@ -35,6 +35,10 @@ struct NormalizeSpec {
   std::vector<std::string> formats;
   char thousands = ',';
   char decimal = '.';
+  //! The reader already gave the column the type `parse` asks for (a timestamp for date,
+  //! a number for number, a boolean for bool) and no text operation is asked: its values
+  //! pass through unchanged.
+  bool already_parsed = false;
 };
 
 //! Counts of one column, mergeable.
@@ -169,7 +173,8 @@ class NormalizeStage {
     for (std::int64_t c = 0; c < input.columns(); ++c) {
       const int s = target_[static_cast<std::size_t>(c)];
       const sdk::FieldView f = input.field(c);
-      const std::string parse = s >= 0 ? specs_[static_cast<std::size_t>(s)].parse : "";
+      const bool retype = s >= 0 && !specs_[static_cast<std::size_t>(s)].already_parsed;
+      const std::string parse = retype ? specs_[static_cast<std::size_t>(s)].parse : "";
       builder_.add_like(f, parse == "number" ? std::optional(sdk::ColumnType::float64)
                            : parse == "bool" ? std::optional(sdk::ColumnType::boolean)
                                              : std::nullopt);
@@ -184,6 +189,12 @@ class NormalizeStage {
     for (std::int64_t c = 0; c < chunk.columns(); ++c) {
       const int s = target_[static_cast<std::size_t>(c)];
       if (s < 0) {
+        copy_column(builder_.column(c), chunk.column(c), all);
+      } else if (specs_[static_cast<std::size_t>(s)].already_parsed) {
+        NormalizeCounts& n = counts_[static_cast<std::size_t>(s)];
+        const std::int64_t values = chunk.rows() - chunk.column(c).null_count();
+        n.values += values;
+        n.parsed += values;
         copy_column(builder_.column(c), chunk.column(c), all);
       } else {
         normalize_column(specs_[static_cast<std::size_t>(s)], counts_[static_cast<std::size_t>(s)],
@@ -215,6 +226,10 @@ class NormalizeStage {
                 {"failed_examples",
                  json(std::vector<std::string>(n.examples.begin(), n.examples.end()))}};
       if (!n.formats.empty()) e["formats_used"] = n.formats;
+      if (sp.already_parsed) {
+        e["note"] = "already " + std::string(sdk::type_name(sp.ref.type)) +
+                    " when read: values passed through unchanged";
+      }
       table.push_back({sp.ref.name, std::to_string(n.values), std::to_string(n.changed),
                        sp.parse.empty() ? "-" : sp.parse, std::to_string(n.parsed),
                        std::to_string(n.failed)});
@@ -224,6 +239,10 @@ class NormalizeStage {
     std::string text =
         "clean_normalize: " + std::to_string(rows_) + " rows\n" +
         sdk::text_table({"column", "values", "changed", "parse", "parsed", "failed (null)"}, table);
+    for (const json& e : columns) {
+      if (e.contains("note"))
+        text += e["name"].get<std::string>() + ": " + e["note"].get<std::string>() + "\n";
+    }
     return sdk::Result::structured(std::move(data), std::move(text));
   }
 
@@ -232,15 +251,18 @@ class NormalizeStage {
                                   const sdk::SchemaView& schema) {
     NormalizeSpec s;
     s.ref = require_column(schema, name, "columns");
-    if (s.ref.type != sdk::ColumnType::utf8) {
-      throw sdk::Error::invalid_argument(
-          "column '" + name + "' is " + std::string(sdk::type_name(s.ref.type)) +
-          "; clean_normalize works on text columns (read it with column_types "
-          "{\"" +
-          name + "\": \"string\"} to normalize it as text)");
-    }
     if (!ops.is_object())
       throw sdk::Error::invalid_argument("columns." + name + " must be an object of operations");
+    if (s.ref.type != sdk::ColumnType::utf8) {
+      s.already_parsed = already_parsed(s.ref.type, ops);
+      if (!s.already_parsed) {
+        throw sdk::Error::invalid_argument(
+            "column '" + name + "' is " + std::string(sdk::type_name(s.ref.type)) +
+            "; clean_normalize works on text columns (read it with column_types "
+            "{\"" +
+            name + "\": \"string\"} to normalize it as text)");
+      }
+    }
     s.unicode = ops.value("unicode", "");
     s.trim = ops.value("trim", false);
     s.collapse = ops.value("collapse_whitespace", false);
@@ -263,6 +285,16 @@ class NormalizeStage {
       }
     }
     return s;
+  }
+
+  //! True when `ops` only asks to parse a column of `type` into the type it already has.
+  static bool already_parsed(sdk::ColumnType type, const json& ops) {
+    if (ops.size() != 1 || !ops.contains("parse") || !ops.at("parse").is_string()) return false;
+    const std::string parse = ops.at("parse").get<std::string>();
+    return (parse == "date" && type == sdk::ColumnType::timestamp) ||
+           (parse == "number" &&
+            (type == sdk::ColumnType::int64 || type == sdk::ColumnType::float64)) ||
+           (parse == "bool" && type == sdk::ColumnType::boolean);
   }
 
   static std::string clean_text(const NormalizeSpec& s, std::string_view in) {

@@ -109,6 +109,39 @@ TEST(CleanNormalize, SameBytesWhateverTheChunkingAndWorkers) {
       fixture().rows - expected()["profile"]["amount"]["coercible"]["value"].get<std::int64_t>());
 }
 
+TEST(CleanNormalize, ColumnsTheReaderAlreadyTypedAsAskedPassThrough) {
+  // The CSV reader types ISO dates as timestamps and numbers as numbers; asking clean_normalize
+  // to parse them as what they already are leaves them as they are, and says so.
+  TextColumn when{"when",
+                  {"2024-03-02T11:30:00Z", std::nullopt, "1999-12-31T23:59:59.5Z"},
+                  sdk::ColumnType::timestamp};
+  TextColumn count{"n", {"12", "-3", std::nullopt}, sdk::ColumnType::int64};
+  TextColumn flag{"ok", {"true", std::nullopt, "false"}, sdk::ColumnType::boolean};
+  const Table table = make_table({when, count, flag});
+  const json args = {
+      {"columns",
+       {{"when", {{"parse", "date"}}}, {"n", {{"parse", "number"}}}, {"ok", {{"parse", "bool"}}}}}};
+  const Output out = run_stage<NormalizeStage>(table, args, {1, 2, 0});
+  EXPECT_EQ(out.types, (std::vector{sdk::ColumnType::timestamp, sdk::ColumnType::int64,
+                                    sdk::ColumnType::boolean}));
+  EXPECT_EQ(out.csv(),
+            run_stage<NormalizeStage>(table, {{"columns", {{"n", {{"parse", "number"}}}}}}).csv());
+  for (const json& c : out.data["columns"]) {
+    EXPECT_EQ(c["values"], 2) << c.dump();
+    EXPECT_EQ(c["parsed"], 2) << c.dump();
+    EXPECT_EQ(c["failed"], 0) << c.dump();
+    EXPECT_NE(c["note"].get<std::string>().find("passed through unchanged"), std::string::npos);
+  }
+  // Anything else on a typed column is still refused, with the column_types fix.
+  for (const json& ops : {json{{"parse", "number"}}, json{{"parse", "date"}, {"trim", true}},
+                          json{{"case", "upper"}}}) {
+    EXPECT_NE(run_error<NormalizeStage>(table, {{"columns", {{"when", ops}}}})
+                  .find("column_types {\"when\": \"string\"}"),
+              std::string::npos)
+        << ops.dump();
+  }
+}
+
 TEST(CleanNormalize, RefusesNonTextColumnsAndBadOptions) {
   EXPECT_NE(run_error<NormalizeStage>(fixture(), {{"columns", {{"a", {{"trim", true}}}}}})
                 .find("works on text columns"),
