@@ -93,8 +93,7 @@ class RangeParser {
     if (decision.action == RecordFilter::Action::kRaggedError) {
       throw InputError("the row has " + std::to_string(record.size) + " fields, expected " +
                            std::to_string(context_.layout.shape.file_names.size()),
-                       "fix the row, or set on_ragged_row to 'skip' or 'pad'",
-                       ErrorLocation{context_.file, record.line, {}});
+                       kRaggedRowFix, ErrorLocation{context_.file, record.line, {}});
     }
     if (decision.action != RecordFilter::Action::kRow) return;
     for (std::uint64_t i = 0; i < decision.null_rows_before; ++i) {

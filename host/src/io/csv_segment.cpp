@@ -167,7 +167,7 @@ void SegmentScanner::on_ragged(const Record& record, RecordFilter::Action action
   if (action == RecordFilter::Action::kRaggedError) {
     throw InputError(
         "the row has " + ragged_counts(record.size, shape_.file_names.size(), options_),
-        "fix the row, or set on_ragged_row to 'skip' or 'pad' to read past it", at(record.line));
+        kRaggedRowFix, at(record.line));
   }
   if (++result_.skipped_rows <= kMaxRaggedNotes) {
     result_.ragged.push_back(RaggedRow{true, record.line, record.size});

@@ -44,7 +44,7 @@ void check_stat(const std::string& name, const struct stat& info, std::uint64_t 
   if (size > max_bytes) {
     throw InputError("the file is " + std::to_string(size) + " bytes, over the limit of " +
                          std::to_string(max_bytes),
-                     "raise limits.max_file_bytes or read a smaller file",
+                     "raise limits.max_file_mb in the configuration, or read a smaller file",
                      ErrorLocation{name, 0, {}});
   }
 }

@@ -217,9 +217,9 @@ class JsonlInference {
 
   void on_malformed(const Line& line, const std::string& problem) {
     if (options_.on_malformed_line == MalformedLinePolicy::kError) {
-      throw InputError(problem,
-                       "write one JSON object per line, or set on_malformed_line to 'skip'",
-                       ErrorLocation{file_.name(), line.number, {}});
+      throw InputError(
+          problem, "write one JSON object per line, or pass on_bad_rows \"skip\" to read past it",
+          ErrorLocation{file_.name(), line.number, {}});
     }
     if (++layout_.report.malformed_rows_skipped <= kMaxNotes) {
       layout_.report.notes.push_back("line " + std::to_string(line.number) +

@@ -22,6 +22,11 @@ namespace quarry::io::detail {
 void throw_if_field_too_large(const CsvScanner& scanner, const ReadLimits& limits,
                               const std::string& file);
 
+//! The fix a ragged-row error gives, naming the tool argument that reads past such rows.
+inline constexpr const char* kRaggedRowFix =
+    "fix the row, or pass on_bad_rows \"skip\" (drop such rows) or \"pad\" (pad or cut them to "
+    "the header's columns) to read past it";
+
 //! "N fields, expected M (as in the header)" for ragged-row messages.
 [[nodiscard]] std::string ragged_counts(std::size_t fields, std::size_t expected,
                                         const CsvOptions& options);
