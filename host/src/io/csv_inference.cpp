@@ -110,8 +110,8 @@ std::uint64_t InferencePass::detect_dialect() {
                      "choose a delimiter other than the quote character or a line break", at(0));
   }
   if (options_.quote == '\n' || options_.quote == '\r') {
-    throw InputError("the quote character cannot be a line break", "use '\"' or '\\0' (no quoting)",
-                     at(0));
+    throw InputError("the quote character cannot be a line break",
+                     "pass quote \"\\\"\" (the default) or \"\" (no quoting)", at(0));
   }
   return bom;
 }
@@ -479,8 +479,8 @@ void throw_scan_error(const ScanError& error, const std::string& file, const cha
     case ScanError::Kind::kUnterminatedQuote: {
       const std::uint64_t line = line_of_open_quote(error.record, buffer_end, quote, error.line);
       throw InputError("a quoted field opened on line " + std::to_string(line) + " is never closed",
-                       "close the quote, double any quote inside a quoted field (\"\"), or turn "
-                       "quoting off (quote = '\\0')",
+                       "close the quote, double any quote inside a quoted field (\"\"), or pass "
+                       "quote \"\" to read quotes as ordinary text",
                        ErrorLocation{file, line, {}});
     }
     case ScanError::Kind::kTooManyFields:

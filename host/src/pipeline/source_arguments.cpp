@@ -45,6 +45,10 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
   const std::string bad_rows = source.value("on_bad_rows", "error");
   auto& csv = options.csv;
   if (source.contains("delimiter")) csv.delimiter = source["delimiter"].get<std::string>().at(0);
+  if (source.contains("quote")) {
+    const auto quote = source["quote"].get<std::string>();
+    csv.quote = quote.empty() ? '\0' : quote[0];
+  }
   csv.header = source.value("header", true);
   csv.column_types = column_types(source);
   csv.chunk_bytes = chunk_bytes;
@@ -85,6 +89,8 @@ const json& source_properties() {
                "description": "Overrides the format chosen from the file extension."},
     "delimiter": {"type": "string", "minLength": 1, "maxLength": 1,
                   "description": "CSV field separator; detected among , ; TAB | when omitted."},
+    "quote": {"type": "string", "maxLength": 1,
+              "description": "CSV quote character (default \"); \"\" turns quoting off, so quotes are read as ordinary text (a stray 5\" in a field)."},
     "header": {"type": "boolean", "description": "CSV: the first row names the columns (default true)."},
     "table": {"type": "string", "description": "SQLite: the table or view to read."},
     "query": {"type": "string", "description": "SQLite: one read-only SELECT statement to read instead of a table."},

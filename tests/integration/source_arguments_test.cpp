@@ -1,0 +1,77 @@
+// The arguments every data tool accepts for reading its input (pipeline/source_arguments.cpp),
+// through the real binary over MCP: what the reader's error messages tell users to pass is an
+// argument the tools accept, and passing it reads the file. Expected values are the rows the
+// test writes.
+
+#include "mcp_process.hpp"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace quarry::testing {
+namespace {
+
+using nlohmann::json;
+
+const std::string kPlugins = QUARRY_TEST_BINARY_DIR "/plugins";
+
+class SourceArgumentsTest : public ::testing::Test {
+ protected:
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(data_.path() / name) << text;
+  }
+
+  std::unique_ptr<McpProcess> serve() {
+    return serve_with_plugins(kPlugins, data_.path(), out_.path(), home_.path());
+  }
+
+  static json call(McpProcess& server, const std::string& tool, const json& arguments) {
+    return server.request("tools/call", {{"name", tool}, {"arguments", arguments}})["result"];
+  }
+
+  static std::string text_of(const json& result) { return result["content"][0]["text"]; }
+
+  TempDir data_;
+  TempDir out_;
+  TempDir home_;
+};
+
+TEST_F(SourceArgumentsTest, QuotesReadAsTextWhenTheErrorSaysQuoteEmpty) {
+  // Inch marks: three stray quotes, so the first opens a quoted field that never closes.
+  write("screens.csv", "item,size\nTV,55\" screen\nPhone,6\" screen\nWatch,2\" face\n");
+  auto server = serve();
+  const json failed = call(*server, "stats_describe", {{"path", "screens.csv"}});
+  EXPECT_TRUE(failed.value("isError", false)) << failed.dump();
+  EXPECT_NE(text_of(failed).find("never closed"), std::string::npos) << text_of(failed);
+  EXPECT_NE(text_of(failed).find("pass quote \"\""), std::string::npos) << text_of(failed);
+
+  const json read = call(*server, "stats_describe",
+                         {{"path", "screens.csv"}, {"quote", ""}, {"columns", {"size"}}});
+  ASSERT_FALSE(read.value("isError", false)) << read.dump();
+  const json& size = read["structuredContent"]["columns"][0];
+  EXPECT_EQ(size["count"], 3);
+  EXPECT_EQ(size["distinct"], 3);
+  EXPECT_EQ(size["max_length"], 10);  // 55" screen
+}
+
+TEST_F(SourceArgumentsTest, RaggedRowsReadWithTheOnBadRowsTheErrorNames) {
+  write("ragged.csv", "x,y\n1,2\n3\n4,5\n");
+  auto server = serve();
+  const json failed = call(*server, "stats_describe", {{"path", "ragged.csv"}});
+  EXPECT_TRUE(failed.value("isError", false)) << failed.dump();
+  EXPECT_NE(text_of(failed).find("pass on_bad_rows \"skip\""), std::string::npos)
+      << text_of(failed);
+  const json skipped =
+      call(*server, "stats_describe", {{"path", "ragged.csv"}, {"on_bad_rows", "skip"}});
+  ASSERT_FALSE(skipped.value("isError", false)) << skipped.dump();
+  EXPECT_EQ(skipped["structuredContent"]["columns"][0]["count"], 2);  // x: 1 and 4
+  const json padded =
+      call(*server, "stats_describe", {{"path", "ragged.csv"}, {"on_bad_rows", "pad"}});
+  ASSERT_FALSE(padded.value("isError", false)) << padded.dump();
+  EXPECT_EQ(padded["structuredContent"]["columns"][0]["count"], 3);       // x: 1, 3, 4
+  EXPECT_EQ(padded["structuredContent"]["columns"][1]["null_count"], 1);  // y of the short row
+}
+
+}  // namespace
+}  // namespace quarry::testing
