@@ -37,13 +37,13 @@ class SourceArgumentsTest : public ::testing::Test {
   TempDir home_;
 };
 
-TEST_F(SourceArgumentsTest, QuotesReadAsTextWhenTheErrorSaysQuoteEmpty) {
-  // Inch marks: three stray quotes, so the first opens a quoted field that never closes.
+TEST_F(SourceArgumentsTest, StrayQuotesReadAsTextWithTheQuoteTheErrorNames) {
+  // Inch marks: quotes in the middle of unquoted fields.
   write("screens.csv", "item,size\nTV,55\" screen\nPhone,6\" screen\nWatch,2\" face\n");
   auto server = serve();
   const json failed = call(*server, "stats_describe", {{"path", "screens.csv"}});
   EXPECT_TRUE(failed.value("isError", false)) << failed.dump();
-  EXPECT_NE(text_of(failed).find("never closed"), std::string::npos) << text_of(failed);
+  EXPECT_NE(text_of(failed).find("screens.csv:2: a quote"), std::string::npos) << text_of(failed);
   EXPECT_NE(text_of(failed).find("pass quote \"\""), std::string::npos) << text_of(failed);
 
   const json read = call(*server, "stats_describe",

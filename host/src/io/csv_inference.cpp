@@ -483,6 +483,13 @@ void throw_scan_error(const ScanError& error, const std::string& file, const cha
                        "quote \"\" to read quotes as ordinary text",
                        ErrorLocation{file, line, {}});
     }
+    case ScanError::Kind::kStrayQuote:
+      throw InputError("a quote (" + std::string(1, quote) +
+                           ") in the middle of a field, as in 55\" screen: quotes may only open a "
+                           "field",
+                       "pass quote \"\" to read quotes as ordinary text, or quote the whole field "
+                       "and double the quotes inside it",
+                       ErrorLocation{file, error.line, {}});
     case ScanError::Kind::kTooManyFields:
       throw InputError("a row has more fields than limits.max_columns (" +
                            std::to_string(limits.max_columns) + ")",

@@ -335,6 +335,38 @@ TEST_F(CsvReaderTest, UnterminatedQuoteNamesTheLineWhereItOpened) {
   EXPECT_TRUE(contains(error, "opened on line 3")) << error;
 }
 
+TEST_F(CsvReaderTest, AQuoteInTheMiddleOfAFieldIsAnErrorNotTwoLinesMerged) {
+  // Two inch marks pair up by quote parity: without the check the lines between them were
+  // read as one field, and the file as one row fewer, without a word.
+  const std::string error =
+      error_of(dir.write("inches.csv", "item,size\nTV,55\" screen\nPhone,6\" screen\n"));
+  EXPECT_TRUE(contains(error, "inches.csv:2:")) << error;
+  EXPECT_TRUE(contains(error, "in the middle of a field")) << error;
+  EXPECT_TRUE(contains(error, "pass quote \"\"")) << error;
+  // Past a 64-byte block boundary and on a later line, the line is still the quote's.
+  const std::string late = error_of(dir.write(
+      "late.csv", "a,b\n" + std::string(70, 'x') + ",1\n" + std::string(30, 'y') + ",2\"\n"));
+  EXPECT_TRUE(contains(late, "late.csv:3:")) << late;
+  // With quoting off the quotes are text.
+  CsvOptions no_quotes;
+  no_quotes.quote = '\0';
+  CsvReader reader(dir.path() / "inches.csv", no_quotes);
+  EXPECT_EQ(read_rows(reader), (Rows{{"TV", "55\" screen"}, {"Phone", "6\" screen"}}));
+}
+
+TEST_F(CsvReaderTest, QuotesThatOpenFieldsAreNotStray) {
+  // At a line start, after the delimiter (also TAB), after blanks, a doubled quote inside a
+  // quoted field, an empty quoted field, a quoted line break, and after CRLF.
+  CsvReader reader(dir.write(
+      "quotes.csv", "a,b,c\n\"x\",1, \"p,q\"\n\"say \"\"hi\"\"\",\"\",\"l1\nl2\"\r\n\"r\",2,3\n"));
+  EXPECT_EQ(read_rows(reader),
+            (Rows{{"x", "1", " \"p,q\""}, {"say \"hi\"", "∅", "l1\nl2"}, {"r", "2", "3"}}));
+  CsvOptions tabs;
+  tabs.delimiter = '\t';
+  CsvReader tabbed(dir.write("quotes.tsv", "a\tb\n1\t\"t\"\n"), tabs);
+  EXPECT_EQ(read_rows(tabbed), (Rows{{"1", "t"}}));
+}
+
 TEST_F(CsvReaderTest, EmptyAndDuplicateHeaderNamesAreMadeUniqueAndReported) {
   CsvReader reader(dir.write("names.csv", "a,,a,b,a\n1,2,3,4,5\n"));
   EXPECT_EQ(names_of(reader.schema()), (std::vector<std::string>{"a", "col_2", "a_2", "b", "a_3"}));

@@ -6,8 +6,10 @@
 //! The quoted regions are the prefix-XOR of the quote mask (a doubled quote toggles twice, so
 //! RFC 4180 escapes need no special case); delimiters and newlines outside quoted regions are
 //! the structure, visited with count-trailing-zeros. A quote anywhere toggles the quoted state
-//! (the quote-parity rule): a stray quote inside an unquoted field opens a quoted region, which
-//! surfaces as an unterminated quote or a ragged row rather than silently shifted columns.
+//! (the quote-parity rule), so a quote that would open a quoted region in the middle of a field
+//! (after a byte other than a delimiter, line break, blank or quote: `55" screen`) is an error
+//! (kStrayQuote): parity would otherwise pair it with the next stray quote and silently read the
+//! lines between them as one field.
 //!
 //! Records end at LF (a CR before it is dropped); a lone CR is data. Blank lines are reported
 //! as blank records so the reader can decide what they mean.
@@ -53,7 +55,7 @@ struct Record {
 
 //! Why scanning stopped.
 struct ScanError {
-  enum class Kind { kUnterminatedQuote, kTooManyFields, kCellTooLarge };
+  enum class Kind { kUnterminatedQuote, kStrayQuote, kTooManyFields, kCellTooLarge };
   Kind kind;
   //! 1-based line of the record in question.
   std::uint64_t line;
@@ -95,6 +97,22 @@ class CsvScanner {
   };
 
   Masks masks(const char* block, std::size_t valid) const noexcept;
+  //! The quotes among `opening` (bits of `block`) that follow a byte no quoted field can
+  //! start after. `block` may be read at [-1] unless `at_start`.
+  [[nodiscard]] std::uint64_t stray_quotes(const char* block, std::uint64_t opening,
+                                           bool at_start) const noexcept {
+    std::uint64_t stray = 0;
+    while (opening != 0) {
+      const int bit = std::countr_zero(opening);
+      opening &= opening - 1;
+      if (bit == 0 && at_start) continue;
+      const char before = block[bit - 1];
+      const bool field_start = before == dialect_.delimiter || before == '\n' || before == '\r' ||
+                               before == ' ' || before == '\t' || before == dialect_.quote;
+      if (!field_start) stray |= std::uint64_t{1} << bit;
+    }
+    return stray;
+  }
   static std::uint64_t prefix_xor(std::uint64_t x) noexcept {
     x ^= x << 1;
     x ^= x << 2;
@@ -173,6 +191,15 @@ std::size_t CsvScanner::scan(const char* data, std::size_t size, bool at_eof,
     const char* block = data + base;
     const Masks m = masks(block, size - base);
     const std::uint64_t inside = prefix_xor(m.quote) ^ inside_carry;
+    if (m.quote != 0) {
+      // An opening quote is a quote inside the quoted region it starts.
+      if (const std::uint64_t stray = stray_quotes(block, m.quote & inside, base == 0);
+          stray != 0) {
+        const std::uint64_t below = (std::uint64_t{1} << std::countr_zero(stray)) - 1;
+        const auto newlines_before = static_cast<std::uint64_t>(std::popcount(m.newline & below));
+        throw ScanError{ScanError::Kind::kStrayQuote, line + newlines_before, record_start};
+      }
+    }
     inside_carry = static_cast<std::uint64_t>(static_cast<std::int64_t>(inside) >> 63);
     std::uint64_t structure = (m.delimiter | m.newline) & ~inside;
     std::uint64_t quoted_newlines = m.newline & inside;
