@@ -103,55 +103,6 @@ inline std::size_t blank_at(std::string_view s, std::size_t i) {
   return 0;
 }
 
-//! Parses a number written for people: "$1,234.50", "1.234,5 €" (with thousands "." and
-//! decimal ","), "(12)" = -12, "-€3". Currency signs $ € £ ¥ ₹ and blanks around are ignored.
-inline bool parse_human_number(std::string_view text, char thousands, char decimal, double& out) {
-  std::string digits;
-  bool negative = false, paren = false, any = false;
-  std::size_t i = 0;
-  text = trim_blanks(text);
-  if (!text.empty() && text.front() == '(' && text.back() == ')') {
-    paren = true;
-    text = text.substr(1, text.size() - 2);
-  }
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c >= '0' && c <= '9') {
-      digits += c;
-      any = true;
-    } else if (c == decimal) {
-      digits += '.';
-    } else if (c == thousands) {
-      if (!any) return false;
-    } else if (c == '-' && !any && !negative) {
-      negative = true;
-    } else if (c == '+' && !any) {
-    } else if (c == '$' || c == ' ') {
-    } else if (static_cast<unsigned char>(c) >= 0x80) {  // € £ ¥ ₹ (multi-byte signs)
-      static constexpr std::string_view kSigns[] = {"\u20ac", "\u00a3", "\u00a5", "\u20b9",
-                                                    "\u00a0"};
-      bool sign = false;
-      for (std::string_view s : kSigns) {
-        if (text.substr(i, s.size()) == s) {
-          i += s.size() - 1;
-          sign = true;
-          break;
-        }
-      }
-      if (!sign) return false;
-    } else if ((c == 'e' || c == 'E') && any) {
-      digits += 'e';
-      if (i + 1 < text.size() && (text[i + 1] == '-' || text[i + 1] == '+')) digits += text[++i];
-    } else {
-      return false;
-    }
-  }
-  if (!any || !parse_finite(digits, out)) return false;
-  if (negative != paren) out = -out;
-  if (negative && paren) return false;
-  return true;
-}
-
 //! The clean_normalize stage (mergeable transform: chunks in parallel, counts merged).
 class NormalizeStage {
  public:

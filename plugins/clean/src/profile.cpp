@@ -29,6 +29,9 @@ constexpr const char* kOutputSchema =
     R"("examples":{"type":"array","items":{"type":"string"}}}},)"
     R"("coercible":{"type":["object","null"],"properties":{"to":{"type":"string"},)"
     R"("count":{"type":"integer"}}},)"
+    R"("suggestion":{"type":"object","required":["tool","columns","parses","of"],)"
+    R"("properties":{"tool":{"type":"string"},"columns":{"type":"object"},)"
+    R"("parses":{"type":"integer"},"of":{"type":"integer"}}},)"
     R"("storage":{"type":"object","required":["current","smallest","current_bytes",)"
     R"("smallest_bytes"],"properties":{"current":{"type":"string"},"smallest":{"type":"string"},)"
     R"("current_bytes":{"type":"integer"},"smallest_bytes":{"type":"integer"},)"
@@ -41,7 +44,10 @@ constexpr const char* kDescription =
     "not fit the inferred type, NaN/inf in float columns), how many values would be coerced, "
     "and the smallest safe storage type under pandas' memory model (int64 -> int8/16/32, "
     "float64 -> float32 when lossless, text -> numbers or category) with the memory saved "
-    "for the whole file. Use it before cleaning to decide what to fix.";
+    "for the whole file. A text column that is mostly numbers written for people ($1,234.50, "
+    "1.234,5) or dates in other formats (03/15/2024, 15.03.2024) gets a suggestion: the "
+    "clean_normalize columns argument that parses it. Use it before cleaning to decide what to "
+    "fix.";
 
 }  // namespace
 

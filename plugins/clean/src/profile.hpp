@@ -5,6 +5,7 @@
 //! the smallest safe storage type with the memory it saves (pandas' memory model).
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "detail/columns.hpp"
+#include "detail/datetime_format.hpp"
 #include "detail/distinct.hpp"
 #include "detail/format.hpp"
 #include "detail/hash.hpp"
@@ -94,6 +96,10 @@ struct ColumnProfile {
   std::int64_t python_bytes = 0;               // sum of sys.getsizeof of the values
   std::set<std::string> fail_int, fail_float;  // smallest few texts that are not numbers
   std::set<std::string> fail_bool, fail_time;  // … not booleans / not dates
+  // Text clean_normalize would parse: numbers written for people ("$1,234.50"), the same with
+  // a decimal comma ("1.234,5"), and dates per the detected format that reads them first.
+  std::int64_t as_people_number = 0, as_decimal_comma = 0, as_some_date = 0;
+  std::vector<std::int64_t> date_formats;  // counts by index into detected_formats()
   // Distinct texts with their sizes while few (for the categorical estimate).
   std::set<std::string> categories;
   bool categories_complete = true;
@@ -149,11 +155,75 @@ struct ColumnProfile {
     } else {
       keep_smallest(fail_time, s);
     }
+    as_people_number += reads_as_grouped_number(s, ',', '.') ? 1 : 0;
+    as_decimal_comma += reads_as_grouped_number(s, '.', ',') ? 1 : 0;
+    note_date_formats(s);
     if (categories_complete && categories.size() <= kCategoryLimit) {
       if (categories.emplace(s).second) categories_bytes += python_str_bytes(s);
       if (categories.size() > kCategoryLimit) drop_categories();
     }
   }
+
+  // A number clean_normalize reads with `thousands` and `decimal` whose thousands separators
+  // each start a group of three digits: "1,5" is not 15 with thousands ",", but may be 1.5.
+  static bool reads_as_grouped_number(std::string_view s, char thousands, char decimal) {
+    double value = 0;
+    if (!parse_human_number(s, thousands, decimal, value)) return false;
+    for (std::size_t at = s.find(thousands); at != std::string_view::npos;
+         at = s.find(thousands, at + 1)) {
+      std::size_t digits = 0;
+      while (at + 1 + digits < s.size() && s[at + 1 + digits] >= '0' && s[at + 1 + digits] <= '9')
+        ++digits;
+      if (digits != 3) return false;
+    }
+    return true;
+  }
+
+  // Counts, per detected format, the values it reads (every format, not the first that reads:
+  // 03/04/2024 is read by month-first and day-first alike, 15/04/2024 only by day-first), and
+  // the values some format reads.
+  void note_date_formats(std::string_view s) {
+    // Every detected format starts with a digit or a month name; currency, words and the like
+    // are skipped without trying any.
+    if (s.empty() || !std::isalnum(static_cast<unsigned char>(s.front()))) return;
+    if (std::none_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return;
+    const std::vector<std::string>& formats = detected_formats();
+    static const std::vector<unsigned> kFormatMarks = [&formats] {
+      std::vector<unsigned> marks;
+      for (const std::string& f : formats) marks.push_back(date_marks(f, true));
+      return marks;
+    }();
+    // Only formats whose separators all occur in the text can read it.
+    const unsigned marks = date_marks(s, false);
+    DateTime when;
+    bool any = false;
+    for (std::size_t f = 0; f < formats.size(); ++f) {
+      if ((kFormatMarks[f] & ~marks) != 0 || !parse_datetime(s, formats[f], when)) continue;
+      date_formats.resize(formats.size());
+      ++date_formats[f];
+      any = true;
+    }
+    as_some_date += any ? 1 : 0;
+  }
+
+  // Which of the separators - / . : , space and T occur in `text` (a bit each); in a format
+  // (`is_format`), outside its % directives.
+  static unsigned date_marks(std::string_view text, bool is_format) noexcept {
+    static constexpr std::string_view kMarks = "-/.:, T";
+    unsigned marks = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (is_format && text[i] == '%') {
+        ++i;
+        continue;
+      }
+      if (const std::size_t m = kMarks.find(text[i]); m != std::string_view::npos) marks |= 1U << m;
+    }
+    return marks;
+  }
+
+  //! For a text column no type reads: the clean_normalize operations that would parse most of
+  //! its `count` values (number, number with a decimal comma, or date), or null.
+  [[nodiscard]] json normalize_suggestion(std::int64_t count) const;
 
   void drop_categories() {
     categories_complete = false;
@@ -251,6 +321,11 @@ struct ColumnProfile {
     as_float += o.as_float;
     as_bool += o.as_bool;
     as_time += o.as_time;
+    as_people_number += o.as_people_number;
+    as_decimal_comma += o.as_decimal_comma;
+    as_some_date += o.as_some_date;
+    if (date_formats.size() < o.date_formats.size()) date_formats.resize(o.date_formats.size());
+    for (std::size_t f = 0; f < o.date_formats.size(); ++f) date_formats[f] += o.date_formats[f];
     time_min = std::min(time_min, o.time_min);
     time_max = std::max(time_max, o.time_max);
     python_bytes += o.python_bytes;
@@ -287,6 +362,34 @@ inline std::pair<std::string, std::int64_t> integer_storage(std::int64_t lo, std
   const std::int64_t bytes = rows * (width_of(t) + (nulls ? 1 : 0));
   if (nulls) t[0] = 'I';
   return {t, bytes};
+}
+
+inline json ColumnProfile::normalize_suggestion(std::int64_t count) const {
+  std::int64_t parses = as_people_number;
+  json operations = {{"parse", "number"}};
+  if (as_decimal_comma > parses) {
+    parses = as_decimal_comma;
+    operations = {{"parse", "number"}, {"thousands", "."}, {"decimal", ","}};
+  }
+  std::size_t top = 0;  // the format that reads most values (the earlier one on a tie)
+  for (std::size_t f = 0; f < date_formats.size(); ++f) {
+    if (date_formats[f] > date_formats[top]) top = f;
+  }
+  if (as_some_date > parses) {
+    parses = as_some_date;
+    operations = {{"parse", "date"}};
+    // One format for all when one reads most, so that 01/02/2024 means the same day as
+    // 15/02/2024 does; the values it does not read are then reported as failed.
+    if (2 * date_formats[top] > count) {
+      parses = date_formats[top];
+      operations["formats"] = {detected_formats()[top]};
+    }
+  }
+  if (2 * parses <= count) return nullptr;
+  return {{"tool", "clean_normalize"},
+          {"columns", {{ref.name, operations}}},
+          {"parses", parses},
+          {"of", count}};
 }
 
 inline json ColumnProfile::render() const {
@@ -406,6 +509,11 @@ inline json ColumnProfile::render() const {
           if (clean) s.smallest = "datetime64[ns]", s.smallest_bytes = rows * 8;
         }
       }
+      if (best == nullptr && count > 0) {
+        if (json suggestion = normalize_suggestion(count); !suggestion.is_null()) {
+          c["suggestion"] = std::move(suggestion);
+        }
+      }
       if (s.smallest == "object" && count > 0) {
         // Categorical: integer codes plus one str per category (and its pointer).
         const std::int64_t k = distinct.count();
@@ -501,6 +609,13 @@ class ProfileStage {
     std::string text = head + sdk::text_table({"column", "type", "inferred", "nulls", "distinct",
                                                "min", "max", "bad", "storage"},
                                               table);
+    for (const json& c : columns) {
+      if (!c.contains("suggestion")) continue;
+      const json& hint = c["suggestion"];
+      text += c["name"].get<std::string>() + ": clean_normalize with columns " +
+              hint["columns"].dump() + " parses " + hint["parses"].dump() + " of its " +
+              hint["of"].dump() + " values\n";
+    }
     return sdk::Result::structured(std::move(data), std::move(text));
   }
 

@@ -4,8 +4,10 @@
 
 #include "profile.hpp"
 #include "clean_test_support.hpp"
+#include "normalize.hpp"
 
 using namespace clean_test;
+using quarry::clean::NormalizeStage;
 using quarry::clean::ProfileStage;
 
 namespace {
@@ -99,6 +101,48 @@ TEST(CleanProfile, SmallestTypesAndDates) {
   EXPECT_EQ(days["min"], "2024-01-31T00:00:00Z");
   EXPECT_EQ(days["max"], "2024-02-29T10:00:00Z");
   EXPECT_EQ(days["bad_values"]["examples"], json::array({"bad"}));
+}
+
+TEST(CleanProfile, TextThatCleanNormalizeWouldParseGetsTheArgumentThatDoes) {
+  const Table t = make_table(
+      {{"price", {"$1,234.50", "(12)", "99", "\u20ac3"}, sdk::ColumnType::utf8},
+       {"wert", {"1.234,5", "2,25", "7", std::nullopt}, sdk::ColumnType::utf8},
+       {"tag", {"1,5", "a", "b", "c"}, sdk::ColumnType::utf8},  // "1,5" is not 15: a bad group
+       {"day_first", {"01/02/2024", "15/03/2024", "31/12/2023", "x"}, sdk::ColumnType::utf8},
+       {"mixed", {"2024-01-05", "March 3, 2024", "03.02.2024", "?"}, sdk::ColumnType::utf8},
+       {"word", {"alpha", "beta", "gamma", "delta"}, sdk::ColumnType::utf8}});
+  const Output out = run_stage<ProfileStage>(t, json::object(), {1, 2, 0});
+  const json price = column(out, "price")["suggestion"];
+  EXPECT_EQ(price["tool"], "clean_normalize");
+  EXPECT_EQ(price["columns"], (json{{"price", {{"parse", "number"}}}}));
+  EXPECT_EQ(price["parses"], 4);
+  EXPECT_EQ(column(out, "wert")["suggestion"]["columns"]["wert"],
+            (json{{"parse", "number"}, {"thousands", "."}, {"decimal", ","}}));
+  EXPECT_EQ(column(out, "wert")["suggestion"]["of"], 3);
+  EXPECT_FALSE(column(out, "tag").contains("suggestion"));
+  EXPECT_FALSE(column(out, "word").contains("suggestion"));
+  // One format for the whole column when one reads most of it: day-first, since 15/03 and
+  // 31/12 cannot be month-first; 01/02/2024 is then 1 February, like the others.
+  const json day_first = column(out, "day_first")["suggestion"];
+  EXPECT_EQ(day_first["columns"]["day_first"],
+            (json{{"parse", "date"}, {"formats", {"%d/%m/%Y"}}}));
+  EXPECT_EQ(day_first["parses"], 3);
+  // Three formats, none for most: the detected formats, value by value.
+  EXPECT_EQ(column(out, "mixed")["suggestion"]["columns"]["mixed"], (json{{"parse", "date"}}));
+  EXPECT_EQ(column(out, "mixed")["suggestion"]["parses"], 3);
+
+  // The suggested arguments do what they say.
+  const Output normalized = run_stage<NormalizeStage>(
+      t, {{"columns",
+           {{"day_first", day_first["columns"]["day_first"]},
+            {"wert", column(out, "wert")["suggestion"]["columns"]["wert"]}}}});
+  EXPECT_EQ(normalized.column("day_first"),
+            (std::vector<std::optional<std::string>>{"2024-02-01", "2024-03-15", "2023-12-31",
+                                                     std::nullopt}));
+  EXPECT_EQ(normalized.column("wert"),
+            (std::vector<std::optional<std::string>>{"1234.5", "2.25", "7", std::nullopt}));
+  EXPECT_NE(out.text.find("day_first: clean_normalize with columns"), std::string::npos)
+      << out.text;
 }
 
 TEST(CleanProfile, EmptyInputAndUnknownColumns) {
