@@ -157,6 +157,19 @@ TEST_F(ProtocolTest, ArgumentsFailingTheSchemaAreMinus32602BeforeTheToolRuns) {
   EXPECT_FALSE(response["error"]["data"]["violations"].empty());
 }
 
+TEST_F(ProtocolTest, AnArgumentTheSchemaDoesNotNameIsReportedWithTheNearestName) {
+  // A misspelt argument would otherwise be ignored and the tool run on its defaults.
+  server_.initialize("2025-06-18");
+  const auto response = server_.request(
+      "tools/call", {{"name", "test_echo"}, {"arguments", {{"text", "hi"}, {"tims", 2}}}});
+  ASSERT_TRUE(response.contains("error")) << response;
+  EXPECT_EQ(response["error"]["code"], -32602);
+  const std::string message = response["error"]["message"];
+  EXPECT_NE(message.find("unknown argument 'tims' (did you mean 'times'?)"), std::string::npos)
+      << message;
+  EXPECT_EQ(response["error"]["data"]["violations"][0]["path"], "/tims");
+}
+
 TEST_F(ProtocolTest, ArgumentsFailingTheSchemaAreToolErrorsFrom2025_11_25) {
   server_.initialize("2025-11-25");
   const auto response =

@@ -5,18 +5,72 @@
 #include <valijson/schema_parser.hpp>
 #include <valijson/validator.hpp>
 
+#include <algorithm>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 
 namespace quarry::tools {
+
+namespace {
+
+//! The argument names of a schema that takes no others: an object schema with `properties`,
+//! no `patternProperties` and `additionalProperties` absent or false; nullopt for any other.
+std::optional<std::vector<std::string>> closed_properties(const nlohmann::json& schema) {
+  if (!schema.is_object() || !schema.contains("properties") || !schema["properties"].is_object() ||
+      schema.contains("patternProperties") ||
+      (schema.contains("additionalProperties") && schema["additionalProperties"] != false)) {
+    return std::nullopt;
+  }
+  std::vector<std::string> names;
+  for (const auto& [name, ignored] : schema["properties"].items()) names.push_back(name);
+  return names;
+}
+
+//! Edits (insert, delete, replace one character) that turn `a` into `b`.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+//! What to say about an argument `name` that is not among `known`.
+std::string unknown_argument_message(const std::string& name,
+                                     const std::vector<std::string>& known) {
+  std::string nearest;
+  std::size_t best = 3;  // suggest only names within two edits
+  for (const auto& candidate : known) {
+    const std::size_t d = edit_distance(name, candidate);
+    if (d < best) best = d, nearest = candidate;
+  }
+  std::string message = "unknown argument '" + name + "'";
+  if (!nearest.empty()) message += " (did you mean '" + nearest + "'?)";
+  message += "; the arguments are ";
+  for (std::size_t i = 0; i < known.size(); ++i) message += (i == 0 ? "" : ", ") + known[i];
+  return message;
+}
+
+}  // namespace
 
 struct SchemaValidator::Compiled {
   nlohmann::json document;  // valijson adapters reference the document, so keep it alive
   valijson::Schema schema;
+  std::optional<std::vector<std::string>> closed;  // see closed_properties()
 };
 
 SchemaValidator::SchemaValidator(const nlohmann::json& schema)
     : compiled_(std::make_unique<Compiled>()) {
   compiled_->document = schema;
+  compiled_->closed = closed_properties(schema);
   try {
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
     valijson::adapters::NlohmannJsonAdapter adapter(compiled_->document);
@@ -31,10 +85,24 @@ SchemaValidator::SchemaValidator(SchemaValidator&&) noexcept = default;
 SchemaValidator& SchemaValidator::operator=(SchemaValidator&&) noexcept = default;
 
 std::vector<SchemaViolation> SchemaValidator::validate(const nlohmann::json& instance) const {
+  std::vector<SchemaViolation> violations;
+  // Unknown arguments are reported here, with the nearest name, and left out of what valijson
+  // checks (its message for them names no alternative).
+  nlohmann::json known_only = nlohmann::json::object();
+  if (compiled_->closed && instance.is_object()) {
+    const auto& known = *compiled_->closed;
+    for (const auto& [name, value] : instance.items()) {
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        violations.push_back({"/" + name, unknown_argument_message(name, known)});
+      } else {
+        known_only[name] = value;
+      }
+    }
+  }
+  const nlohmann::json& checked = violations.empty() ? instance : known_only;
   valijson::Validator validator(valijson::Validator::kStrongTypes);
   valijson::ValidationResults results;
-  valijson::adapters::NlohmannJsonAdapter adapter(instance);
-  std::vector<SchemaViolation> violations;
+  valijson::adapters::NlohmannJsonAdapter adapter(checked);
   if (validator.validate(compiled_->schema, adapter, &results)) return violations;
   valijson::ValidationResults::Error error;
   while (results.popError(error)) {

@@ -196,7 +196,10 @@ typedef struct quarry_tool_v1 {
   const char* name;
   const char* title;       /* human-readable; may be NULL */
   const char* description; /* what it does and when to use it; required */
-  /* JSON Schema (a JSON object as text) of the call arguments. Required. */
+  /* JSON Schema (a JSON object as text) of the call arguments. Required. With
+   * `properties` and no `additionalProperties` (or false), the host refuses
+   * arguments it does not name, suggesting the nearest; declare
+   * "additionalProperties": true to take others. */
   const char* input_schema;
   /* JSON Schema of structuredContent, or NULL when the tool returns none. */
   const char* output_schema;

@@ -2,6 +2,12 @@
 //! \file
 //! JSON Schema validation of tool arguments (valijson, draft 7 semantics; 2020-12
 //! schemas using `$defs` and the common keywords validate the same way).
+//!
+//! One rule beyond JSON Schema: a top-level object schema with `properties`, no
+//! `patternProperties` and no `additionalProperties` (or false) takes no other arguments, so a
+//! misspelt argument ("column" for "columns") is reported with the nearest name instead of
+//! being ignored while the tool runs on its defaults. A schema that wants open arguments says
+//! `"additionalProperties": true`.
 
 #include <nlohmann/json.hpp>
 
