@@ -1,5 +1,7 @@
 #include "quarry/tools/schema_validator.hpp"
 
+#include "tools/detail/violation_messages.hpp"
+
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -25,38 +27,6 @@ std::optional<std::vector<std::string>> closed_properties(const nlohmann::json& 
   std::vector<std::string> names;
   for (const auto& [name, ignored] : schema["properties"].items()) names.push_back(name);
   return names;
-}
-
-//! Edits (insert, delete, replace one character) that turn `a` into `b`.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-//! What to say about an argument `name` that is not among `known`.
-std::string unknown_argument_message(const std::string& name,
-                                     const std::vector<std::string>& known) {
-  std::string nearest;
-  std::size_t best = 3;  // suggest only names within two edits
-  for (const auto& candidate : known) {
-    const std::size_t d = edit_distance(name, candidate);
-    if (d < best) best = d, nearest = candidate;
-  }
-  std::string message = "unknown argument '" + name + "'";
-  if (!nearest.empty()) message += " (did you mean '" + nearest + "'?)";
-  message += "; the arguments are ";
-  for (std::size_t i = 0; i < known.size(); ++i) message += (i == 0 ? "" : ", ") + known[i];
-  return message;
 }
 
 }  // namespace
@@ -93,7 +63,7 @@ std::vector<SchemaViolation> SchemaValidator::validate(const nlohmann::json& ins
     const auto& known = *compiled_->closed;
     for (const auto& [name, value] : instance.items()) {
       if (std::find(known.begin(), known.end(), name) == known.end()) {
-        violations.push_back({"/" + name, unknown_argument_message(name, known)});
+        violations.push_back({"/" + name, detail::unknown_name_message("argument", name, known)});
       } else {
         known_only[name] = value;
       }
@@ -104,6 +74,7 @@ std::vector<SchemaViolation> SchemaValidator::validate(const nlohmann::json& ins
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter adapter(checked);
   if (validator.validate(compiled_->schema, adapter, &results)) return violations;
+  std::vector<SchemaViolation> raw;
   valijson::ValidationResults::Error error;
   while (results.popError(error)) {
     std::string path;
@@ -116,7 +87,10 @@ std::vector<SchemaViolation> SchemaValidator::validate(const nlohmann::json& ins
       }
       path += "/" + segment;
     }
-    violations.push_back({path.empty() ? "/" : path, error.description});
+    raw.push_back({path.empty() ? "/" : path, error.description});
+  }
+  for (auto& v : detail::explain_violations(raw, compiled_->document, checked)) {
+    violations.push_back(std::move(v));
   }
   return violations;
 }

@@ -1,0 +1,222 @@
+#include "tools/detail/violation_messages.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+namespace quarry::tools::detail {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> segments;
+  for (std::size_t at = 1; at < path.size();) {
+    const std::size_t next = std::min(path.find('/', at), path.size());
+    segments.push_back(path.substr(at, next - at));
+    at = next + 1;
+  }
+  return segments;
+}
+
+//! The schema node under `node` that constrains a value at `segment` (through properties,
+//! items, additionalProperties, or the first anyOf/oneOf alternative that has one), or null.
+const json* child_schema(const json& node, const std::string& segment) {
+  if (!node.is_object()) return nullptr;
+  if (node.contains("properties") && node["properties"].contains(segment)) {
+    return &node["properties"][segment];
+  }
+  if (node.contains("items") && node["items"].is_object()) return &node["items"];
+  if (node.contains("additionalProperties") && node["additionalProperties"].is_object()) {
+    return &node["additionalProperties"];
+  }
+  for (const char* alternatives : {"anyOf", "oneOf"}) {
+    if (!node.contains(alternatives) || !node[alternatives].is_array()) continue;
+    for (const json& alternative : node[alternatives]) {
+      if (const json* child = child_schema(alternative, segment)) return child;
+    }
+  }
+  return nullptr;
+}
+
+//! The schema node that constrains the instance at `segments`, or null when it cannot be
+//! followed.
+const json* schema_at(const json& root, const std::vector<std::string>& segments) {
+  const json* node = &root;
+  for (const std::string& segment : segments) {
+    node = child_schema(*node, segment);
+    if (node == nullptr) return nullptr;
+  }
+  return node;
+}
+
+//! The instance value at `segments`, or null.
+const json* instance_at(const json& root, const std::vector<std::string>& segments) {
+  const json* node = &root;
+  for (const std::string& segment : segments) {
+    if (node->is_object() && node->contains(segment)) {
+      node = &(*node)[segment];
+    } else if (node->is_array() && !segment.empty() &&
+               std::all_of(segment.begin(), segment.end(),
+                           [](char c) { return c >= '0' && c <= '9'; }) &&
+               std::stoul(segment) < node->size()) {
+      node = &(*node)[std::stoul(segment)];
+    } else {
+      return nullptr;
+    }
+  }
+  return node;
+}
+
+//! What `node` accepts, in words ("an array of strings", "one of \"a\", \"b\""); empty when
+//! it says nothing this can put in words.
+std::string expected_text(const json& node) {
+  if (!node.is_object()) return "";
+  if (node.contains("enum") && node["enum"].is_array()) {
+    std::string text = "one of ";
+    for (std::size_t i = 0; i < node["enum"].size(); ++i) {
+      text += (i == 0 ? "" : ", ") + node["enum"][i].dump();
+    }
+    return text;
+  }
+  for (const char* alternatives : {"anyOf", "oneOf"}) {
+    if (!node.contains(alternatives) || !node[alternatives].is_array()) continue;
+    std::string text;
+    for (const json& alternative : node[alternatives]) {
+      const std::string part = expected_text(alternative);
+      if (part.empty()) return "";
+      text += (text.empty() ? "" : ", or ") + part;
+    }
+    return text;
+  }
+  if (!node.contains("type")) return "";
+  const json types = node["type"].is_array() ? node["type"] : json::array({node["type"]});
+  std::string text;
+  for (const json& type : types) {
+    if (!type.is_string()) return "";
+    std::string name = type.get<std::string>();
+    if (name == "array" && node.contains("items") && node["items"].contains("type") &&
+        node["items"]["type"].is_string()) {
+      name = "an array of " + node["items"]["type"].get<std::string>() + "s";
+    } else if (name == "object" || name == "array" || name == "integer") {
+      name = "an " + name;
+    } else if (name != "null") {
+      name = "a " + name;
+    }
+    text += (text.empty() ? "" : " or ") + name;
+  }
+  return text;
+}
+
+//! "the string \"v\"", "an object", "the number 2" — what was given.
+std::string given_text(const json& value) {
+  std::string shown = value.dump();
+  if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+  switch (value.type()) {
+    case json::value_t::string:
+      return "the string " + shown;
+    case json::value_t::boolean:
+      return "the boolean " + shown;
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float:
+      return "the number " + shown;
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    default:
+      return "null";
+  }
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+//! valijson's messages for a value of the wrong type or outside an enum, including those it
+//! gives for each alternative of an anyOf/oneOf and for the anyOf/oneOf itself.
+bool about_type_or_choice(std::string_view message) {
+  return message.find("'type' constraint") != std::string_view::npos ||
+         starts_with(message, "Failed to match against any enum values") ||
+         starts_with(message, "Failed to validate against child schema") ||
+         starts_with(message, "Failed to validate against any schemas allowed by anyOf") ||
+         starts_with(message, "Failed to validate against any child schemas allowed by oneOf");
+}
+
+//! The messages valijson adds for each property and array item enclosing a violation.
+bool wrapper(std::string_view message) {
+  return starts_with(message, "Failed to validate against schema associated with property") ||
+         starts_with(message, "Failed to validate item #");
+}
+
+}  // namespace
+
+std::string unknown_name_message(const std::string& what, const std::string& name,
+                                 const std::vector<std::string>& known) {
+  std::string nearest;
+  std::size_t best = 3;  // suggest only names within two edits
+  for (const auto& candidate : known) {
+    // Edit distance (insert, delete, replace one character), one row at a time.
+    std::vector<std::size_t> row(candidate.size() + 1);
+    for (std::size_t j = 0; j <= candidate.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= name.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= candidate.size(); ++j) {
+        const std::size_t above = row[j];
+        row[j] = std::min(
+            {row[j] + 1, row[j - 1] + 1, diagonal + (name[i - 1] == candidate[j - 1] ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    if (row[candidate.size()] < best) best = row[candidate.size()], nearest = candidate;
+  }
+  std::string message = "unknown " + what + " '" + name + "'";
+  if (!nearest.empty()) message += " (did you mean '" + nearest + "'?)";
+  message += "; the " + (what == "property" ? std::string("properties") : what + "s") + " are ";
+  for (std::size_t i = 0; i < known.size(); ++i) message += (i == 0 ? "" : ", ") + known[i];
+  return message;
+}
+
+std::vector<SchemaViolation> explain_violations(const std::vector<SchemaViolation>& raw,
+                                                const json& schema, const json& instance) {
+  static constexpr std::string_view kUnknown =
+      "Object contains a property that could not be validated using 'properties' or "
+      "'additionalProperties' constraints: '";
+  std::vector<SchemaViolation> out;
+  std::vector<std::string> explained;  // paths whose type/choice violation was put in words
+  for (const SchemaViolation& v : raw) {
+    const std::vector<std::string> segments = split_path(v.path);
+    const json* node = schema_at(schema, segments);
+    const json* given = instance_at(instance, segments);
+    if (starts_with(v.message, kUnknown) && node != nullptr && node->contains("properties")) {
+      const std::string name =
+          v.message.substr(kUnknown.size(), v.message.rfind('\'') - kUnknown.size());
+      std::vector<std::string> known;
+      for (const auto& [key, ignored] : (*node)["properties"].items()) known.push_back(key);
+      const std::string at = v.path == "/" ? "/" + name : v.path + "/" + name;
+      out.push_back({at, unknown_name_message("property", name, known)});
+      continue;
+    }
+    if (about_type_or_choice(v.message) && node != nullptr && given != nullptr) {
+      if (std::find(explained.begin(), explained.end(), v.path) != explained.end()) continue;
+      if (const std::string expected = expected_text(*node); !expected.empty()) {
+        explained.push_back(v.path);
+        out.push_back({v.path, "expected " + expected + ", got " + given_text(*given)});
+        continue;
+      }
+    }
+    out.push_back(v);
+  }
+  // An enclosing property's or item's wrapper says nothing the violation inside it does not.
+  const bool anything_else =
+      std::any_of(out.begin(), out.end(), [](const auto& v) { return !wrapper(v.message); });
+  if (anything_else) {
+    out.erase(
+        std::remove_if(out.begin(), out.end(), [](const auto& v) { return wrapper(v.message); }),
+        out.end());
+  }
+  return out;
+}
+
+}  // namespace quarry::tools::detail

@@ -1,0 +1,86 @@
+// Tool argument validation (quarry/tools/schema_validator.hpp): valid arguments pass, and each
+// kind of mistake gets a message that says what is expected there and what was given.
+
+#include "quarry/tools/schema_validator.hpp"
+
+#include <gtest/gtest.h>
+
+namespace quarry::tools {
+namespace {
+
+using nlohmann::json;
+
+const json& schema() {
+  static const json s = json::parse(R"({
+    "type": "object",
+    "required": ["path"],
+    "properties": {
+      "path": {"type": "string"},
+      "columns": {"anyOf": [{"type": "array", "items": {"type": "string"}},
+                            {"type": "string", "enum": ["all", "numeric"]}]},
+      "top": {"type": "integer", "minimum": 1},
+      "method": {"type": "string", "enum": ["pearson", "spearman"]},
+      "rules": {"type": "array", "items": {"type": "object", "required": ["check"],
+                "additionalProperties": false,
+                "properties": {"check": {"type": "string"}, "pattern": {"type": "string"}}}}
+    }
+  })");
+  return s;
+}
+
+std::string messages(const json& arguments) {
+  return describe(SchemaValidator(schema()).validate(arguments));
+}
+
+TEST(SchemaValidator, ValidArgumentsHaveNoViolations) {
+  EXPECT_TRUE(SchemaValidator(schema())
+                  .validate({{"path", "a.csv"},
+                             {"columns", {"x"}},
+                             {"top", 3},
+                             {"rules", {{{"check", "not_null"}}}}})
+                  .empty());
+  EXPECT_TRUE(SchemaValidator(schema()).validate({{"path", "a.csv"}, {"columns", "all"}}).empty());
+}
+
+TEST(SchemaValidator, AnUnknownArgumentNamesTheNearestAndTheOthersAreStillChecked) {
+  const auto violations =
+      SchemaValidator(schema()).validate({{"path", "a.csv"}, {"column", {"x"}}, {"top", "5"}});
+  ASSERT_EQ(violations.size(), 2u) << describe(violations);
+  EXPECT_EQ(violations[0].path, "/column");
+  EXPECT_EQ(violations[0].message,
+            "unknown argument 'column' (did you mean 'columns'?); the arguments are columns, "
+            "method, path, rules, top");
+  EXPECT_EQ(violations[1].path, "/top");
+  EXPECT_EQ(violations[1].message, "expected an integer, got the string \"5\"");
+  // Nothing near: no guess.
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"zzzzzz", 1}}).find("did you mean"), std::string::npos);
+}
+
+TEST(SchemaValidator, AnOpenSchemaTakesOtherArguments) {
+  json open = schema();
+  open["additionalProperties"] = true;
+  EXPECT_TRUE(SchemaValidator(open).validate({{"path", "a.csv"}, {"extra", 1}}).empty());
+}
+
+TEST(SchemaValidator, WrongTypesAndChoicesSayWhatIsExpectedAndWhatWasGiven) {
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"method", "kendal"}}),
+            "at /method: expected one of \"pearson\", \"spearman\", got the string \"kendal\"");
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"columns", "x"}}),
+            "at /columns: expected an array of strings, or one of \"all\", \"numeric\", got the "
+            "string \"x\"");
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"rules", {{"check", "x"}}}}),
+            "at /rules: expected an array of objects, got an object");
+}
+
+TEST(SchemaValidator, NestedMistakesAreNamedWithoutTheEnclosingWrappers) {
+  const std::string text = messages({{"path", "a.csv"}, {"rules", {{{"regex", "x"}}}}});
+  EXPECT_EQ(text,
+            "at /rules/0/regex: unknown property 'regex'; the properties are check, pattern; "
+            "at /rules/0: Missing required property 'check'.")
+      << text;
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"top", 0}}).find("Failed to validate"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace quarry::tools
