@@ -347,6 +347,19 @@ TEST_F(CsvReaderTest, AQuoteInTheMiddleOfAFieldIsAnErrorNotTwoLinesMerged) {
   const std::string late = error_of(dir.write(
       "late.csv", "a,b\n" + std::string(70, 'x') + ",1\n" + std::string(30, 'y') + ",2\"\n"));
   EXPECT_TRUE(contains(late, "late.csv:3:")) << late;
+  // A stray quote at the last byte of a 64-byte block, its line break in the next block; and
+  // a region that closes within its field across a block boundary.
+  const std::string edge =
+      error_of(dir.write("edge.csv", "a,b\n" + std::string(57, 'x') + ",1\"\n3,4\n"));
+  EXPECT_TRUE(contains(edge, "edge.csv:2:")) << edge;
+  CsvReader across(dir.write("across.csv", "a,b\n" + std::string(57, 'x') + ",=\"01\"\n3,4\n"));
+  EXPECT_EQ(read_rows(across).size(), 2u);
+  // On one line too, when the region takes in a delimiter.
+  const std::string one_line = error_of(dir.write("one_line.csv", "a,b,c\n5\" x,7\" y,z\n"));
+  EXPECT_TRUE(contains(one_line, "one_line.csv:2:")) << one_line;
+  // A region that closes within its field swallows nothing: read as before, quotes and all.
+  CsvReader excel(dir.write("excel.csv", "id,code\n1,=\"0123\"\n2,=\"0456\"\n"));
+  EXPECT_EQ(read_rows(excel), (Rows{{"1", "=\"0123\""}, {"2", "=\"0456\""}}));
   // With quoting off the quotes are text.
   CsvOptions no_quotes;
   no_quotes.quote = '\0';

@@ -6,10 +6,11 @@
 //! The quoted regions are the prefix-XOR of the quote mask (a doubled quote toggles twice, so
 //! RFC 4180 escapes need no special case); delimiters and newlines outside quoted regions are
 //! the structure, visited with count-trailing-zeros. A quote anywhere toggles the quoted state
-//! (the quote-parity rule), so a quote that would open a quoted region in the middle of a field
-//! (after a byte other than a delimiter, line break, blank or quote: `55" screen`) is an error
-//! (kStrayQuote): parity would otherwise pair it with the next stray quote and silently read the
-//! lines between them as one field.
+//! (the quote-parity rule). A quote that opens a quoted region in the middle of a field (after a
+//! byte other than a delimiter, line break, blank or quote: `55" screen`) is an error
+//! (kStrayQuote) once that region takes in a delimiter or a line break: parity would otherwise
+//! pair it with the next stray quote and silently read the fields and lines between them as one
+//! field. A region that closes within its field (`="0123"`) changes nothing and is allowed.
 //!
 //! Records end at LF (a CR before it is dropped); a lone CR is data. Blank lines are reported
 //! as blank records so the reader can decide what they mean.
@@ -186,18 +187,39 @@ std::size_t CsvScanner::scan(const char* data, std::size_t size, bool at_eof,
   const char* field_start = data;
   std::size_t consumed = 0;
   std::uint64_t inside_carry = 0;
+  // The line of a stray quote whose region is still open at the end of the last block
+  // (0: none); it is an error as soon as the region takes in a delimiter or line break.
+  std::uint64_t open_stray_line = 0;
   count_ = 0;
   for (std::size_t base = 0; base < size; base += 64) {
     const char* block = data + base;
     const Masks m = masks(block, size - base);
     const std::uint64_t inside = prefix_xor(m.quote) ^ inside_carry;
+    const std::uint64_t swallowable = m.delimiter | m.newline;
+    if (open_stray_line != 0) {
+      // A region a stray quote opened in an earlier block runs to this block's first quote.
+      const std::uint64_t first_quote = m.quote & (~m.quote + 1);
+      if ((swallowable & (first_quote != 0 ? first_quote - 1 : ~std::uint64_t{0})) != 0) {
+        throw ScanError{ScanError::Kind::kStrayQuote, open_stray_line, record_start};
+      }
+      if (first_quote != 0) open_stray_line = 0;
+    }
     if (m.quote != 0) {
       // An opening quote is a quote inside the quoted region it starts.
-      if (const std::uint64_t stray = stray_quotes(block, m.quote & inside, base == 0);
-          stray != 0) {
-        const std::uint64_t below = (std::uint64_t{1} << std::countr_zero(stray)) - 1;
-        const auto newlines_before = static_cast<std::uint64_t>(std::popcount(m.newline & below));
-        throw ScanError{ScanError::Kind::kStrayQuote, line + newlines_before, record_start};
+      std::uint64_t stray = stray_quotes(block, m.quote & inside, base == 0);
+      while (stray != 0) {
+        const int at = std::countr_zero(stray);
+        stray &= stray - 1;
+        const std::uint64_t after = ~((std::uint64_t{2} << at) - 1);  // bits past `at`
+        const std::uint64_t closing = m.quote & after & (~(m.quote & after) + 1);
+        const std::uint64_t region = closing != 0 ? after & (closing - 1) : after;
+        const std::uint64_t stray_line =
+            line +
+            static_cast<std::uint64_t>(std::popcount(m.newline & ((std::uint64_t{1} << at) - 1)));
+        if ((swallowable & region) != 0) {
+          throw ScanError{ScanError::Kind::kStrayQuote, stray_line, record_start};
+        }
+        if (closing == 0) open_stray_line = stray_line;
       }
     }
     inside_carry = static_cast<std::uint64_t>(static_cast<std::int64_t>(inside) >> 63);
