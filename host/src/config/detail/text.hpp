@@ -1,7 +1,8 @@
 #pragma once
 //! \file
 //! Text helpers for configuration values written as strings (environment variables and
-//! command-line overrides): trimming, quoting, integers, booleans, lists, edit distance.
+//! command-line overrides): trimming, quoting, integers, booleans, lists (and the edit distance
+//! of quarry/text/nearest_name.hpp).
 //! Private to the config library; header-only because only config.cpp includes it.
 
 #include <algorithm>
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include <toml++/toml.h>
+
+#include "quarry/text/nearest_name.hpp"
 
 namespace quarry::config::detail {
 
@@ -147,23 +150,7 @@ inline std::optional<std::vector<std::string>> parse_string_array(std::string_vi
   return items;
 }
 
-//! Optimal-string-alignment edit distance: insertions, deletions, substitutions and
-//! transpositions of adjacent characters each cost 1.
-inline std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.size()][b.size()];
-}
+using quarry::text::edit_distance;
 
 //! Joins `items` with `separator`.
 inline std::string join(const std::vector<std::string>& items, std::string_view separator) {

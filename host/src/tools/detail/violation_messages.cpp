@@ -1,5 +1,7 @@
 #include "tools/detail/violation_messages.hpp"
 
+#include "quarry/text/nearest_name.hpp"
+
 #include <algorithm>
 #include <string_view>
 
@@ -153,26 +155,9 @@ bool wrapper(std::string_view message) {
 
 std::string unknown_name_message(const std::string& what, const std::string& name,
                                  const std::vector<std::string>& known) {
-  std::string nearest;
-  std::size_t best = 3;  // suggest only names within two edits
-  for (const auto& candidate : known) {
-    // Edit distance (insert, delete, replace one character), one row at a time.
-    std::vector<std::size_t> row(candidate.size() + 1);
-    for (std::size_t j = 0; j <= candidate.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= name.size(); ++i) {
-      std::size_t diagonal = row[0];
-      row[0] = i;
-      for (std::size_t j = 1; j <= candidate.size(); ++j) {
-        const std::size_t above = row[j];
-        row[j] = std::min(
-            {row[j] + 1, row[j - 1] + 1, diagonal + (name[i - 1] == candidate[j - 1] ? 0 : 1)});
-        diagonal = above;
-      }
-    }
-    if (row[candidate.size()] < best) best = row[candidate.size()], nearest = candidate;
-  }
+  const std::optional<std::string> nearest = text::nearest_name(name, known);
   std::string message = "unknown " + what + " '" + name + "'";
-  if (!nearest.empty()) message += " (did you mean '" + nearest + "'?)";
+  if (nearest) message += " (did you mean '" + *nearest + "'?)";
   message += "; the " + (what == "property" ? std::string("properties") : what + "s") + " are ";
   for (std::size_t i = 0; i < known.size(); ++i) message += (i == 0 ? "" : ", ") + known[i];
   return message;
