@@ -46,6 +46,13 @@ TEST_F(SourceArgumentsTest, StrayQuotesReadAsTextWithTheQuoteTheErrorNames) {
   EXPECT_NE(text_of(failed).find("screens.csv:2: a quote"), std::string::npos) << text_of(failed);
   EXPECT_NE(text_of(failed).find("pass quote \"\""), std::string::npos) << text_of(failed);
 
+  // A typographic quote is one character to the schema but three bytes to the reader.
+  const json curly =
+      call(*server, "stats_describe", {{"path", "screens.csv"}, {"quote", "\u201c"}});
+  EXPECT_TRUE(curly.value("isError", false)) << curly.dump();
+  EXPECT_NE(text_of(curly).find("is not a single-byte character"), std::string::npos)
+      << text_of(curly);
+
   const json read = call(*server, "stats_describe",
                          {{"path", "screens.csv"}, {"quote", ""}, {"columns", {"size"}}});
   ASSERT_FALSE(read.value("isError", false)) << read.dump();

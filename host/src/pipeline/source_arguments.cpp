@@ -31,6 +31,19 @@ ColumnTypes column_types(const json& source) {
   return types;
 }
 
+//! The one-byte CSV character `name` of `source` ("" = none); the schema counts characters,
+//! so a typographic quote or a full-width comma would otherwise be cut to its first byte.
+char csv_character(const json& source, const char* name) {
+  const auto text = source[name].get<std::string>();
+  if (text.size() > 1) {
+    throw io::InputError(fmt::format("{} \"{}\" is not a single-byte character", name, text),
+                         std::string(name) == "quote"
+                             ? "pass an ASCII character such as \"\\\"\" or \"'\", or \"\" for none"
+                             : "pass an ASCII character such as \",\", \";\", \"|\" or a TAB");
+  }
+  return text.empty() ? '\0' : text[0];
+}
+
 io::SourceOptions reader_options(const json& source, const Environment& environment,
                                  io::ReadHooks hooks, std::vector<std::string> only_columns) {
   io::SourceOptions options;
@@ -44,11 +57,8 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
                                    .chunk_bytes);
   const std::string bad_rows = source.value("on_bad_rows", "error");
   auto& csv = options.csv;
-  if (source.contains("delimiter")) csv.delimiter = source["delimiter"].get<std::string>().at(0);
-  if (source.contains("quote")) {
-    const auto quote = source["quote"].get<std::string>();
-    csv.quote = quote.empty() ? '\0' : quote[0];
-  }
+  if (source.contains("delimiter")) csv.delimiter = csv_character(source, "delimiter");
+  if (source.contains("quote")) csv.quote = csv_character(source, "quote");
   csv.header = source.value("header", true);
   csv.column_types = column_types(source);
   csv.chunk_bytes = chunk_bytes;

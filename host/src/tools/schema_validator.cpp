@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
-#include <string_view>
 
 namespace quarry::tools {
 
@@ -58,15 +57,14 @@ std::vector<SchemaViolation> SchemaValidator::validate(const nlohmann::json& ins
   std::vector<SchemaViolation> violations;
   // Unknown arguments are reported here, with the nearest name, and left out of what valijson
   // checks (its message for them names no alternative).
-  nlohmann::json known_only = nlohmann::json::object();
+  nlohmann::json known_only;  // the instance without them, built only when there are some
   if (compiled_->closed && instance.is_object()) {
     const auto& known = *compiled_->closed;
     for (const auto& [name, value] : instance.items()) {
-      if (std::find(known.begin(), known.end(), name) == known.end()) {
-        violations.push_back({"/" + name, detail::unknown_name_message("argument", name, known)});
-      } else {
-        known_only[name] = value;
-      }
+      if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+      violations.push_back({"/" + name, detail::unknown_name_message("argument", name, known)});
+      if (known_only.is_null()) known_only = instance;
+      known_only.erase(name);
     }
   }
   const nlohmann::json& checked = violations.empty() ? instance : known_only;

@@ -137,7 +137,8 @@ struct ColumnProfile {
     } else {
       keep_smallest(fail_int, s);
     }
-    if (parse_finite(s, d)) {
+    const bool finite = parse_finite(s, d);
+    if (finite) {
       ++as_float;
       note_number(d);
     } else {
@@ -155,7 +156,8 @@ struct ColumnProfile {
     } else {
       keep_smallest(fail_time, s);
     }
-    as_people_number += reads_as_grouped_number(s, ',', '.') ? 1 : 0;
+    // A plain number is one written for people too (no separators to check).
+    as_people_number += finite || reads_as_grouped_number(s, ',', '.') ? 1 : 0;
     as_decimal_comma += reads_as_grouped_number(s, '.', ',') ? 1 : 0;
     note_date_formats(s);
     if (categories_complete && categories.size() <= kCategoryLimit) {
