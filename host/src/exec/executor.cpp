@@ -2,6 +2,7 @@
 
 #include "exec/detail/run_state.hpp"
 #include "quarry/io/chunk_spill.hpp"
+#include "quarry/io/error.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -518,10 +519,9 @@ bool rewind(io::Source& source, RunResult& result) {
   }
 }
 
-}  // namespace
-
-RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage>> stages,
-                       ChunkSink* sink, const RunOptions& options, tools::CallContext& context) {
+// One run of the pipeline over `source` as it is typed now (see run_pipeline).
+RunResult run_once(io::Source& source, std::span<const std::shared_ptr<Stage>> stages,
+                   ChunkSink* sink, const RunOptions& options, tools::CallContext& context) {
   const unsigned threads =
       options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   const FlowPlan plan = plan_flow(options.memory_budget_bytes, threads, options.chunk_bytes);
@@ -610,6 +610,33 @@ RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage
     result.bytes = input_bytes;
   }
   return result;
+}
+
+}  // namespace
+
+void ChunkSink::restart(const io::Schema&) {
+  throw std::logic_error("this output cannot start again");
+}
+
+RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage>> stages,
+                       ChunkSink* sink, const RunOptions& options, tools::CallContext& context) {
+  RunResult result = run_once(source, stages, sink, options, context);
+  if (result.complete() || !source.schema_guess_failed()) return result;
+  spdlog::info("pipeline: {}; reading the input again with types inferred from every row",
+               result.failure_message);
+  try {
+    source.infer_schema_fully();
+    if (sink != nullptr) sink->restart(source.schema());
+  } catch (const std::exception& e) {
+    RunResult failed;
+    failed.failure = FailureKind::kInput;
+    failed.failure_message = e.what();
+    if (const auto* input = dynamic_cast<const io::InputError*>(&e)) {
+      failed.transient = input->transient();
+    }
+    return failed;
+  }
+  return run_once(source, stages, sink, options, context);
 }
 
 }  // namespace quarry::exec

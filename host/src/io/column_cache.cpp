@@ -412,6 +412,7 @@ std::unique_ptr<ColumnRecorder> ColumnRecorder::start(const ColumnCacheOptions& 
   }
   if (out->outputs_.empty()) return nullptr;
   out->recorded_.assign(layout.chunks.size(), false);
+  out->rows_.assign(layout.chunks.size(), 0);
   return out;
 }
 
@@ -437,6 +438,7 @@ bool ColumnRecorder::record(std::size_t index, const Chunk& chunk,
     const std::lock_guard lock(mutex_);
     if (failed_ || committed_ || index >= recorded_.size() || recorded_[index]) return false;
     recorded_[index] = true;
+    rows_[index] = chunk.num_rows();
     for (std::size_t o = 0; o < outputs_.size(); ++o) {
       Output& output = *outputs_[o];
       Piece p = piece_of(chunk.column(output.chunk_column).buffers());
@@ -535,8 +537,9 @@ void ColumnRecorder::commit(const ReadReport& report) {
                      {"rows_padded_or_truncated", report.rows_padded_or_truncated},
                      {"notes", notes},
                      {"projection_note_at", projection_at}}}};
-    for (const ChunkRange& range : layout_->chunks) {
-      layout["chunks"].push_back(json::array({range.rows, range.end - range.begin}));
+    for (std::size_t k = 0; k < layout_->chunks.size(); ++k) {
+      const ChunkRange& range = layout_->chunks[k];
+      layout["chunks"].push_back(json::array({rows_[k], range.end - range.begin}));
     }
     try {
       AtomicOutput out(layout_path, true);

@@ -21,6 +21,13 @@ namespace quarry::io::detail {
 namespace {
 
 constexpr std::size_t kSampleBytes = 256ULL << 10;
+//! Most bytes of rows at the head of the file that type a guessed layout.
+constexpr std::uint64_t kGuessHeadBytes = 1ULL << 20;
+//! Probes spread over the rest of the file, and their size: a column whose values change
+//! kind further on (ids, then codes with letters) is usually caught here, before any chunk is
+//! parsed, instead of by a contradiction that reads the file again.
+constexpr std::uint64_t kGuessProbes = 8;
+constexpr std::uint64_t kGuessProbeBytes = 64ULL << 10;
 constexpr std::size_t kHeaderBufferBytes = 64ULL << 10;
 //! Segments per thread, so a slow segment does not leave the other threads idle.
 constexpr std::uint64_t kSegmentsPerThread = 4;
@@ -45,10 +52,11 @@ class InferencePass {
   InferencePass(const InputFile& file, const CsvOptions& options)
       : file_(file), options_(options), nulls_(options.null_values) {}
 
-  CsvLayout run() {
+  CsvLayout run(bool may_guess) {
     const std::uint64_t start = detect_dialect();
     const HeaderRecord header = read_header(start);
     apply_header(header);
+    if (may_guess && guess_types()) return std::move(layout_);
     std::vector<SegmentResult> segments = scan_rows();
     finish(segments);
     return std::move(layout_);
@@ -65,6 +73,9 @@ class InferencePass {
   void check_forced_names(const std::vector<std::string>& names) const;
   std::vector<std::uint32_t> picked_columns(const std::vector<std::string>& names) const;
   [[nodiscard]] bool worth_splitting(std::uint64_t segment_bytes) const;
+  [[nodiscard]] bool guess_types();
+  [[nodiscard]] std::optional<SegmentResult> sample(SegmentBounds bounds) const;
+  [[nodiscard]] bool probes_agree(const SegmentResult& head) const;
   std::vector<SegmentResult> scan_rows();
   std::vector<SegmentResult> scan_serially() const;
   std::vector<SegmentResult> scan_in_parallel(std::uint64_t segment_bytes);
@@ -83,9 +94,20 @@ class InferencePass {
   const CsvOptions& options_;
   NullSpellings nulls_;
   CsvLayout layout_;
-  //! Line number of the first data byte.
-  std::uint64_t data_line_ = 1;
 };
+
+//! The report of a column typed `field.type` from `state`.
+ColumnReport column_report(const Field& field, const ColumnState& state) {
+  ColumnReport column;
+  column.name = field.name;
+  column.type = field.type;
+  if (state.overflow && field.type == ColumnType::kFloat64) {
+    column.notes.push_back(
+        "values beyond the int64 range (first on line " + std::to_string(state.overflow_line) +
+        ") made the column float64, which keeps about 15-17 significant digits");
+  }
+  return column;
+}
 
 std::uint64_t InferencePass::detect_dialect() {
   const std::size_t size =
@@ -193,7 +215,7 @@ void InferencePass::apply_header(const HeaderRecord& header) {
     layout_.report.notes.push_back(projection_note(layout_.shape.picks.size(), count));
   }
   layout_.data_begin = options_.header ? header.end : header.begin;
-  data_line_ = options_.header ? header.next_line : header.line;
+  layout_.data_line = options_.header ? header.next_line : header.line;
 }
 
 void InferencePass::check_forced_names(const std::vector<std::string>& names) const {
@@ -245,6 +267,74 @@ std::vector<SegmentResult> InferencePass::scan_rows() {
   }
 }
 
+bool InferencePass::guess_types() {
+  const std::uint64_t data_bytes = file_.size() - layout_.data_begin;
+  if (options_.sample_typing_min_bytes == 0 || data_bytes < options_.sample_typing_min_bytes ||
+      options_.chunk_rows > 0 || layout_.shape.file_names.size() < 2) {
+    return false;
+  }
+  const std::uint64_t head_bytes = std::clamp<std::uint64_t>(data_bytes / 8, 1, kGuessHeadBytes);
+  const std::optional<SegmentResult> head =
+      sample({layout_.data_begin, layout_.data_line, layout_.data_begin + head_bytes});
+  if (!head || !probes_agree(*head)) return false;
+
+  TypeGuess guess;
+  std::vector<Field> fields = layout_.schema->fields();
+  for (std::size_t k = 0; k < fields.size(); ++k) {
+    const ColumnState& state = head->states[k];
+    const bool forced = layout_.shape.forced[k];
+    if (!forced) fields[k].type = type_from(state);
+    guess.classes.push_back(forced ? 0 : state.candidates);
+    guess.unseen.push_back(!forced && !state.seen);
+    layout_.report.columns.push_back(column_report(fields[k], state));
+  }
+  guess.row_bytes =
+      static_cast<double>(head->end - head->begin) / static_cast<double>(head->rows);
+  layout_.schema = std::make_shared<const Schema>(std::move(fields));
+  layout_.guess = std::move(guess);
+  const std::uint64_t step = std::max<std::uint64_t>(options_.chunk_bytes, 1);
+  for (std::uint64_t at = layout_.data_begin; at < file_.size(); at += step) {
+    layout_.chunks.push_back(ChunkRange{at, std::min(at + step, file_.size()), 0, 0, 0});
+  }
+  return true;
+}
+
+std::optional<SegmentResult> InferencePass::sample(SegmentBounds bounds) const {
+  try {
+    SegmentResult result = scan_one(bounds, ScanControl{});
+    const bool regular = !result.lost && result.rows > 0 && result.padded_rows == 0 &&
+                         result.skipped_rows == 0 && !result.multiline_rows &&
+                         std::none_of(result.states.begin(), result.states.end(),
+                                      [](const ColumnState& state) { return state.overflow; });
+    if (regular) return result;
+  } catch (const InputError&) {
+    // The inference pass reports it, with the right line.
+  }
+  return std::nullopt;
+}
+
+bool InferencePass::probes_agree(const SegmentResult& head) const {
+  const std::uint64_t data_bytes = file_.size() - layout_.data_begin;
+  for (std::uint64_t k = 1; k <= kGuessProbes; ++k) {
+    const std::uint64_t at = layout_.data_begin + data_bytes * k / (kGuessProbes + 1);
+    if (at <= head.end) continue;
+    const std::uint64_t begin = next_line_start(file_, at);
+    if (begin >= file_.size()) continue;
+    const std::optional<SegmentResult> probe =
+        sample({begin, 1, std::min(file_.size(), begin + kGuessProbeBytes)});
+    if (!probe) return false;
+    for (std::size_t c = 0; c < head.states.size(); ++c) {
+      const ColumnState& seen_first = head.states[c];
+      const ColumnState& seen_here = probe->states[c];
+      if (layout_.shape.forced[c] || !seen_here.seen) continue;
+      const ColumnState both{static_cast<std::uint8_t>(seen_first.candidates & seen_here.candidates),
+                             true, false, 0};
+      if (!seen_first.seen || type_from(both) != type_from(seen_first)) return false;
+    }
+  }
+  return true;
+}
+
 std::vector<SegmentResult> InferencePass::scan_serially() const {
   std::uint64_t done = layout_.data_begin;
   const ScanControl control{[&](std::uint64_t bytes) {
@@ -254,24 +344,9 @@ std::vector<SegmentResult> InferencePass::scan_serially() const {
                             },
                             options_.hooks.is_cancelled};
   std::vector<SegmentResult> out;
-  out.push_back(scan_one({layout_.data_begin, data_line_, file_.size()}, control));
+  out.push_back(scan_one({layout_.data_begin, layout_.data_line, file_.size()}, control));
   if (options_.hooks.on_scan_progress) options_.hooks.on_scan_progress(file_.size(), file_.size());
   return out;
-}
-
-//! The first record boundary at or after `offset` (one past the first LF at or after
-//! offset - 1), assuming that LF is outside quotes; the file size when there is none.
-std::uint64_t next_line_start(const InputFile& file, std::uint64_t offset) {
-  char window[16 << 10];
-  for (std::uint64_t at = offset - 1; at < file.size();) {
-    const std::size_t got = file.read_at(at, window, sizeof window);
-    if (got == 0) break;
-    if (const void* lf = std::memchr(window, '\n', got)) {
-      return at + static_cast<std::uint64_t>(static_cast<const char*>(lf) - window) + 1;
-    }
-    at += got;
-  }
-  return file.size();
 }
 
 std::vector<SegmentResult> InferencePass::scan_in_parallel(std::uint64_t segment_bytes) {
@@ -302,7 +377,7 @@ std::vector<SegmentResult> InferencePass::scan_in_parallel(std::uint64_t segment
         begins[i] = i == 0 ? layout_.data_begin : next_line_start(file_, stops[i - 1]);
         // A segment with no record starting in it still takes part in chain().
         const std::uint64_t stop = std::max(begins[i], stops[i]);
-        segments[i] = scan_one({begins[i], i == 0 ? data_line_ : 1, stop, stop + segment_bytes},
+        segments[i] = scan_one({begins[i], i == 0 ? layout_.data_line : 1, stop, stop + segment_bytes},
                                begins[i] >= stops[i] ? ScanControl{} : control);
       } catch (...) {
         errors[i] = std::current_exception();  // judged by chain(): the guess may be wrong
@@ -361,7 +436,7 @@ void InferencePass::finish(std::vector<SegmentResult>& segments) {
     if (layout_.shape.forced[k]) states[k].candidates = 0;
   }
   std::vector<RaggedRow> ragged;
-  std::uint64_t line = data_line_;
+  std::uint64_t line = layout_.data_line;
   std::uint64_t rows = 0;
   for (std::size_t i = 0; i < segments.size(); ++i) {
     SegmentResult& segment = segments[i];
@@ -379,16 +454,7 @@ void InferencePass::finish(std::vector<SegmentResult>& segments) {
   std::vector<Field> fields = layout_.schema->fields();
   for (std::size_t k = 0; k < fields.size(); ++k) {
     if (!layout_.shape.forced[k]) fields[k].type = type_from(states[k]);
-    ColumnReport column;
-    column.name = fields[k].name;
-    column.type = fields[k].type;
-    if (states[k].overflow && fields[k].type == ColumnType::kFloat64) {
-      column.notes.push_back(
-          "values beyond the int64 range (first on line " +
-          std::to_string(states[k].overflow_line) +
-          ") made the column float64, which keeps about 15-17 significant digits");
-    }
-    layout_.report.columns.push_back(std::move(column));
+    layout_.report.columns.push_back(column_report(fields[k], states[k]));
   }
   layout_.schema = std::make_shared<const Schema>(std::move(fields));
 }
@@ -436,6 +502,20 @@ void InferencePass::add_ragged_notes(const std::vector<RaggedRow>& ragged) {
 }
 
 }  // namespace
+
+std::uint64_t next_line_start(const InputFile& file, std::uint64_t offset) {
+  if (offset == 0) return 0;
+  char window[16 << 10];
+  for (std::uint64_t at = offset - 1; at < file.size();) {
+    const std::size_t got = file.read_at(at, window, sizeof window);
+    if (got == 0) break;
+    if (const void* lf = std::memchr(window, '\n', got)) {
+      return at + static_cast<std::uint64_t>(static_cast<const char*>(lf) - window) + 1;
+    }
+    at += got;
+  }
+  return file.size();
+}
 
 std::uint64_t line_of_open_quote(const char* record, const char* end, char quote,
                                  std::uint64_t record_line) noexcept {
@@ -514,7 +594,12 @@ namespace quarry::io::detail {
 
 CsvLayout infer_csv_layout(const InputFile& file, const CsvOptions& options) {
   InferencePass pass(file, options);
-  return pass.run();
+  return pass.run(false);
+}
+
+CsvLayout open_csv_layout(const InputFile& file, const CsvOptions& options) {
+  InferencePass pass(file, options);
+  return pass.run(true);
 }
 
 }  // namespace quarry::io::detail

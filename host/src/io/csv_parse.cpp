@@ -35,17 +35,32 @@ std::size_t batch_fields(std::size_t columns, std::int64_t rows) {
   return std::min<std::size_t>(wanted, std::size_t{1} << 13);
 }
 
+//! Rows to reserve for a chunk of `range`: its count, or for a guessed layout an estimate
+//! from the sample's row size (the builders grow past it if need be).
+std::int64_t expected_rows(const CsvLayout& layout, const ChunkRange& range) {
+  if (!layout.guess) return range.rows;
+  const double rows = static_cast<double>(range.end - range.begin) / layout.guess->row_bytes;
+  return static_cast<std::int64_t>(rows * 1.05) + 16;
+}
+
+//! What the parse of a guessed layout found that the guess does not cover.
+[[noreturn]] void contradict(const std::string& what) {
+  throw TypeGuessContradicted(what);
+}
+
 //! Fills one chunk from the records of one range, a batch of rows at a time, column by column.
 class RangeParser {
  public:
   RangeParser(const CsvParseContext& context, const ChunkRange& range)
       : context_(context),
         range_(range),
+        guess_(context.layout.guess ? &*context.layout.guess : nullptr),
         quote_(context.layout.dialect.quote),
-        builder_(context.layout.schema, range.rows, context.pool),
+        builder_(context.layout.schema, expected_rows(context.layout, range), context.pool),
         filter_(context.layout.shape.file_names.size(), context.on_ragged_row),
         batch_(context.layout.shape.picks,
-               batch_fields(context.layout.shape.picks.size(), range.rows)),
+               batch_fields(context.layout.shape.picks.size(),
+                            expected_rows(context.layout, range))),
         batch_row_(range.first_row) {
     types_.reserve(context.layout.schema->size());
     for (const Field& field : context.layout.schema->fields()) types_.push_back(field.type);
@@ -55,11 +70,22 @@ class RangeParser {
     CsvScanner scanner(context_.layout.dialect, context_.limits.max_columns + 1,
                        context_.limits.max_cell_bytes);
     scanner.set_line(range_.line);
+    std::uint64_t begin = range_.begin;
+    std::uint64_t end = range_.end;
+    if (guess_ != nullptr) {
+      // Grid offsets moved to line starts. Each is a record boundary when the chunk before
+      // ends there outside quotes, which its own parse checks (a quote still open at its end
+      // is an error): by induction from the first chunk, which starts after the header.
+      if (begin != context_.layout.data_begin) begin = next_line_start(file, begin);
+      if (end < file.size()) end = next_line_start(file, end);
+      if (begin >= end) return finish(sequence, 0);
+    }
     // The range is read a cache-sized piece at a time: the bytes the kernel copies in are
     // still in cache when they are scanned.
-    ScanWindow window(file, buffer, range_.begin, range_.end, kPieceBytes);
+    ScanWindow window(file, buffer, begin, end, kPieceBytes);
     for (;;) {
       if (!window.fill()) {
+        if (guess_ != nullptr) contradict("the file shrank");
         throw InputError("the file shrank while it was being read",
                          "do not modify the file during the read",
                          ErrorLocation{context_.file, scanner.line(), {}});
@@ -70,26 +96,40 @@ class RangeParser {
         consumed = scanner.scan(window.data(), window.size(), last,
                                 [this](const Record& record) { on_record(record); });
       } catch (const ScanError& error) {
+        if (guess_ != nullptr) contradict("a record the parse cannot read");
         throw_scan_error(error, context_.file, window.data() + window.size(), quote_,
                          context_.limits, &context_.layout.shape.file_names);
       }
       flush();  // the batch points into the window, which is about to move
       if (last) break;
-      window.advance(consumed, scanner, context_.limits);
+      try {
+        window.advance(consumed, scanner, context_.limits);
+      } catch (const InputError& error) {
+        if (guess_ != nullptr) contradict(error.what());  // placed right by the inference pass
+        throw;
+      }
     }
-    if (builder_.num_rows() != range_.rows) {
+    if (guess_ == nullptr && builder_.num_rows() != range_.rows) {
       throw std::logic_error("CSV parse pass found " + std::to_string(builder_.num_rows()) +
                              " rows where the inference pass found " + std::to_string(range_.rows) +
                              " (from line " + std::to_string(range_.line) + ")");
     }
-    report_.rows_read = static_cast<std::uint64_t>(range_.rows);
-    report_.bytes_read = range_.end - range_.begin;
-    return ParsedChunk{builder_.finish(sequence, range_.rows), std::move(report_)};
+    return finish(sequence, builder_.num_rows());
   }
 
  private:
+  ParsedChunk finish(std::uint64_t sequence, std::int64_t rows) {
+    report_.rows_read = static_cast<std::uint64_t>(rows);
+    report_.bytes_read = range_.end - range_.begin;
+    return ParsedChunk{builder_.finish(sequence, rows), std::move(report_)};
+  }
+
   void on_record(const Record& record) {
     const RecordFilter::Decision decision = filter_.decide(record);
+    if (guess_ != nullptr && decision.action != RecordFilter::Action::kIgnore &&
+        (decision.action != RecordFilter::Action::kRow || decision.reshaped)) {
+      contradict("a row with " + std::to_string(record.size) + " fields");
+    }
     if (decision.action == RecordFilter::Action::kRaggedError) {
       throw InputError("the row has " + std::to_string(record.size) + " fields, expected " +
                            std::to_string(context_.layout.shape.file_names.size()),
@@ -193,8 +233,40 @@ class RangeParser {
         column.append_null();
         continue;
       }
-      if (const char* why = parse(text)) coerce(column, c, r, text, why);
+      if (const char* why = parse(text)) {
+        coerce(column, c, r, text, why);
+      } else if (guess_ != nullptr) {
+        check_guess(c, text);
+      }
     }
+  }
+
+  //! A value the column's type parses must also keep that type among the classes the
+  //! inference pass would give the column (which differ for a few texts, e.g. a date that is
+  //! also a number), or the guess is not what a full scan would find.
+  void check_guess(std::size_t c, std::string_view text) const {
+    const std::uint8_t classes = guess_->classes[c];
+    if (classes == 0) return;  // a forced type
+    bool overflow = false;
+    if ((classify(text, classes, overflow) & class_of(types_[c])) == 0) {
+      contradict("value '" + example_text(text) + "' in column " + std::to_string(c + 1));
+    }
+  }
+
+  static std::uint8_t class_of(ColumnType type) noexcept {
+    switch (type) {
+      case ColumnType::kInt64:
+        return kClassInt;
+      case ColumnType::kFloat64:
+        return kClassFloat;
+      case ColumnType::kBool:
+        return kClassBool;
+      case ColumnType::kTimestamp:
+        return kClassTimestamp;
+      case ColumnType::kString:
+        break;
+    }
+    return kClassAll;
   }
 
   //! Appends the values of the leading fields of `spans` that `fast` reads, written straight
@@ -217,12 +289,17 @@ class RangeParser {
 
   void parse_strings(ColumnBuilder& column, std::size_t c) {
     const FieldSpan* spans = batch_.column(c);
+    const bool only_nulls = guess_ != nullptr && guess_->unseen[c];
     for (std::size_t r = 0, rows = batch_.rows(); r < rows; ++r) {
       if (spans[r].begin == nullptr) {
         column.append_null();
         continue;
       }
+      const std::int64_t nulls = column.null_count();
       append_string(column, c, spans[r]);
+      if (only_nulls && column.null_count() == nulls) {
+        contradict("a value in column " + std::to_string(c + 1) + ", which the sample had none in");
+      }
     }
   }
 
@@ -250,6 +327,7 @@ class RangeParser {
 
   void coerce(ColumnBuilder& column, std::size_t c, std::size_t r, std::string_view text,
               const char* why) {
+    if (guess_ != nullptr) contradict("value '" + example_text(text) + "' " + why);
     column.append_null();
     std::string value = example_text(text);
     std::string reason = "value '" + value + "' " + why;
@@ -265,6 +343,8 @@ class RangeParser {
 
   const CsvParseContext& context_;
   const ChunkRange& range_;
+  //! The guess to check values against, or null when the inference pass typed the file.
+  const TypeGuess* guess_;
   char quote_;
   ChunkBuilder builder_;
   RecordFilter filter_;

@@ -48,18 +48,19 @@ struct CsvReader::Impl {
                                           : std::string()),
         cached(detail::CachedColumns::open(options.column_cache, identity, options.only_columns)),
         layout(cached ? cached_layout(*cached, file.size())
-                      : detail::infer_csv_layout(file, options)),
+                      : detail::open_csv_layout(file, options)),
         nulls(options.null_values),
         pool(std::make_shared<BufferPool>(2 * options.chunk_bytes)),
         report(layout.report),
         consumed(layout.data_begin),
-        recorder(cached ? nullptr
-                        : detail::ColumnRecorder::start(
-                              options.column_cache, identity, layout, file.size(),
-                              [this] {
-                                return detail::cache_identity(file, file_path, options) == identity;
-                              },
-                              &cache_note)) {}
+        recorder(cached ? nullptr : start_recorder()) {}
+
+  std::unique_ptr<detail::ColumnRecorder> start_recorder() {
+    return detail::ColumnRecorder::start(
+        options.column_cache, identity, layout, file.size(),
+        [this] { return detail::cache_identity(file, file_path, options) == identity; },
+        &cache_note);
+  }
 
   CsvOptions options;
   std::filesystem::path file_path;
@@ -81,6 +82,11 @@ struct CsvReader::Impl {
   std::string cache_note;
   //! Writes the parsed columns into the column cache, or null.
   std::unique_ptr<detail::ColumnRecorder> recorder;
+  //! Rows parsed so far under a guessed layout (for limits.max_rows, which the inference
+  //! pass checks otherwise).
+  mutable std::atomic<std::uint64_t> guessed_rows{0};
+  //! A chunk contradicted the guessed layout.
+  mutable std::atomic<bool> guess_failed{false};
 
   std::shared_ptr<const Chunk> parse(std::size_t index, AlignedBuffer& bytes) const;
 };
@@ -154,6 +160,32 @@ bool CsvReader::from_column_cache() const noexcept {
   return impl_->cached != nullptr;
 }
 
+bool CsvReader::scanned_on_open() const {
+  return !impl_->cached && !impl_->layout.guess;
+}
+
+bool CsvReader::schema_guess_failed() const {
+  return impl_->guess_failed;
+}
+
+void CsvReader::infer_schema_fully() {
+  Impl& d = *impl_;
+  if (!d.layout.guess) return rewind();
+  d.recorder.reset();  // removes what it wrote
+  d.cached.reset();
+  d.layout = detail::infer_csv_layout(d.file, d.options);
+  {
+    const std::lock_guard lock(d.report_mutex);
+    d.report = d.layout.report;
+  }
+  d.consumed = d.layout.data_begin;
+  d.next_chunk = 0;
+  d.guessed_rows = 0;
+  d.guess_failed = false;
+  d.cache_note.clear();
+  d.recorder = d.start_recorder();
+}
+
 std::shared_ptr<const Chunk> CsvReader::Impl::parse(std::size_t index, AlignedBuffer& bytes) const {
   const detail::ChunkRange& range = layout.chunks.at(index);
   const auto size = static_cast<std::size_t>(range.end - range.begin);
@@ -168,7 +200,17 @@ std::shared_ptr<const Chunk> CsvReader::Impl::parse(std::size_t index, AlignedBu
   }
   const detail::CsvParseContext context{
       layout, nulls, file.name(), options.limits, options.on_ragged_row, pool};
-  detail::ParsedChunk parsed = detail::parse_csv_range(context, range, file, bytes, index);
+  detail::ParsedChunk parsed;
+  try {
+    parsed = detail::parse_csv_range(context, range, file, bytes, index);
+    if (layout.guess && (guessed_rows += parsed.report.rows_read) > options.limits.max_rows) {
+      throw detail::TypeGuessContradicted("more rows than limits.max_rows");
+    }
+  } catch (const detail::TypeGuessContradicted& e) {
+    guess_failed = true;
+    throw SchemaGuessFailed(file.name() + ": the column types guessed from a sample do not hold (" +
+                            e.what() + ")");
+  }
   {
     const std::lock_guard lock(report_mutex);
     parsed.report.bytes_read = 0;  // tracked by `consumed`

@@ -147,6 +147,7 @@ void SegmentScanner::on_row(const Record& record, std::uint64_t end) {
   if (decision.action != RecordFilter::Action::kRow) return on_ragged(record, decision.action);
   const std::uint64_t rows = decision.null_rows_before + 1;
   result_.rows += rows;
+  if (record.next_line > record.line + 1) result_.multiline_rows = true;
   current_.rows += static_cast<std::int64_t>(rows);
   if (decision.reshaped && ++result_.padded_rows <= kMaxRaggedNotes) {
     result_.ragged.push_back(RaggedRow{false, record.line, record.size});

@@ -27,7 +27,7 @@ std::shared_ptr<const Environment> Environment::from_settings(const config::Sett
                                       settings.cache.columns_max_mb << 20};
   return std::make_shared<const Environment>(
       Environment{sandbox::Sandbox(settings.data.roots, settings.output.root), limits, run, budget,
-                  std::move(column_cache)});
+                  std::move(column_cache), settings.exec.sample_types_min_mb << 20});
 }
 
 std::filesystem::path Environment::keep_full_result(const std::string& tool,

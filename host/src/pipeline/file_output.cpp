@@ -53,6 +53,11 @@ void FileOutput::commit() {
   sink_->commit();
 }
 
+void FileOutput::restart(const io::Schema& schema) {
+  sink_.reset();  // an uncommitted sink removes its temporary file
+  fallback_ = schema;
+}
+
 nlohmann::json FileOutput::describe() const {
   return {{"path", requested_path_}, {"rows", rows()}};
 }

@@ -66,7 +66,7 @@ class PipelineTool final : public tools::Tool {
     } catch (const std::exception& e) {
       return tools::ToolResult::error(fmt::format("Cannot set up the pipeline: {}", e.what()));
     }
-    TwoPassProgress progress(context, static_cast<double>(source->total_bytes().value_or(0)));
+    TwoPassProgress progress(context, *source);
     const auto run = exec::run_pipeline(*source, stages, sink.get(), environment_->run, progress);
     return render(run, describe_input(arguments["input"].value("path", ""), *source, run.rows),
                   sink.get());

@@ -62,6 +62,7 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
   csv.header = source.value("header", true);
   csv.column_types = column_types(source);
   csv.chunk_bytes = chunk_bytes;
+  csv.sample_typing_min_bytes = environment.sample_typing_min_bytes;
   csv.only_columns = std::move(only_columns);
   csv.threads = environment.run.threads != 0 ? environment.run.threads
                                              : std::max(1U, std::thread::hardware_concurrency());

@@ -600,6 +600,7 @@ TEST_F(ConfigShow, ShowListsEveryKeySortedWithDocs) {
   EXPECT_EQ(keys, (std::vector<std::string>{"cache.columns_dir",
                                             "cache.columns_max_mb",
                                             "data.roots",
+                                            "exec.sample_types_min_mb",
                                             "exec.threads",
                                             "limits.call_timeout_s",
                                             "limits.max_cell_bytes",
@@ -642,7 +643,7 @@ TEST(ConfigFromSettings, ReportsDefaultOrigins) {
   const Config config = Config::from_settings(settings);
   EXPECT_EQ(config.settings().memory.budget_mb, 99U);
   const std::vector<ShownValue> values = config.show();
-  EXPECT_EQ(values.size(), 24U);
+  EXPECT_EQ(values.size(), 25U);
   for (const ShownValue& value : values) EXPECT_EQ(value.origin.kind, Origin::Kind::kDefault);
 }
 

@@ -87,6 +87,9 @@ struct Settings {
   struct Exec {
     //! Worker threads of one pipeline run; 0 uses every core.
     std::uint32_t threads = 0;
+    //! Files with at least this many MiB of rows are typed from a sample (see
+    //! io::CsvOptions::sample_typing_min_bytes); 0 scans every row first.
+    std::uint64_t sample_types_min_mb = 8;
   } exec;
 
   struct Results {

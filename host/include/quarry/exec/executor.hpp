@@ -35,6 +35,10 @@ class ChunkSink {
   virtual void write(const io::Chunk& chunk, const io::EncodedChunk* encoded) = 0;
   //! Called once after the last chunk when the run succeeded.
   virtual void commit() = 0;
+  //! Forgets every chunk written (nothing was committed) for a run that starts again over
+  //! a source whose schema is now `schema` (see io::Source::schema_guess_failed). Sinks that
+  //! cannot start again keep the default, which throws std::logic_error.
+  virtual void restart(const io::Schema& schema);
 };
 
 //! Limits and resources of one run.
@@ -104,7 +108,10 @@ struct RunResult {
 //! `options.spill_directory`, and later passes read the recording instead of running the
 //! prefix again (the prefix stages then report from that pass; `rows` still counts the
 //! input). Never throws for data or stage problems: they are reported in
-//! the result, with what was computed before the failure.
+//! the result, with what was computed before the failure. When the source guessed its schema
+//! and a chunk contradicts the guess, the partial run is dropped and the whole run starts
+//! again once (after io::Source::infer_schema_fully(), with `sink` restarted), so the result
+//! is that of a source typed by a full scan.
 [[nodiscard]] RunResult run_pipeline(io::Source& source,
                                      std::span<const std::shared_ptr<Stage>> stages,
                                      ChunkSink* sink, const RunOptions& options,

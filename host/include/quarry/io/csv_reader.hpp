@@ -87,6 +87,15 @@ struct CsvOptions {
   //! scanned at once (not files of one column, whose blank lines are rows). The result never
   //! depends on it.
   unsigned threads = 1;
+  //! Files with at least this many bytes of rows are typed from a sample (their first MiB,
+  //! checked against probes spread over the file) instead of a scan of every row before the
+  //! first chunk, and every value is checked against those types as it is parsed: the file is
+  //! read once, not twice. A value that contradicts them, or anything the report must place
+  //! by line (a ragged row, a value that does not fit a forced type, a malformed record),
+  //! stops the read with SchemaGuessFailed; the run then starts again after
+  //! infer_schema_fully(), so results and messages are those of a full scan. 0 always scans
+  //! first; files of one column, and chunk_rows, always do.
+  std::uint64_t sample_typing_min_bytes = 8ULL << 20;
   ReadLimits limits;
   ReadHooks hooks;
   //! Off by default; the host turns it on from its configuration (`cache.columns_*`).
@@ -122,6 +131,9 @@ class CsvReader final : public Source {
   }
   //! True when the columns come from the column cache rather than from parsing the file.
   [[nodiscard]] bool from_column_cache() const noexcept;
+  [[nodiscard]] bool scanned_on_open() const override;
+  [[nodiscard]] bool schema_guess_failed() const override;
+  void infer_schema_fully() override;
 
  private:
   struct Impl;

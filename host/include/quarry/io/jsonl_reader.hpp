@@ -63,6 +63,8 @@ class JsonlReader final : public Source {
   [[nodiscard]] std::optional<std::uint64_t> total_bytes() const override;
   [[nodiscard]] ReadReport report() const override;
   void rewind() override;
+  //! True: opening scans every line to infer the types.
+  [[nodiscard]] bool scanned_on_open() const override { return true; }
 
   //! Number of chunks the file splits into.
   [[nodiscard]] std::size_t chunk_count() const noexcept;

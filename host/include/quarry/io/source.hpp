@@ -7,12 +7,23 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 
 namespace quarry::io {
 
+//! Thrown by next() or read_chunk() of a source whose schema was guessed from a sample when
+//! the input contradicts the guess (see Source::schema_guess_failed()). Not a problem with
+//! the input: the reader starts again after Source::infer_schema_fully().
+class SchemaGuessFailed : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 //! A stream of chunks sharing one schema. Not thread-safe: the executor pulls from one thread
 //! (the flow graph's input node). Sources infer types over the whole input when they are
-//! opened, so every chunk has the final schema and no value is lost to a late type change.
+//! opened, or guess them from a sample and check every value against the guess as they read
+//! it; either way every chunk read to the end has the final schema and no value is lost to a
+//! late type change.
 class Source {
  public:
   virtual ~Source() = default;
@@ -36,6 +47,15 @@ class Source {
   //! Parses chunk `index` (sequence number `index`); thread-safe and const. Only for
   //! sources with parallel_chunks(), and instead of next(), never mixed with it.
   [[nodiscard]] virtual std::shared_ptr<const Chunk> read_chunk(std::size_t index) const;
+  //! True when opening the source read the whole input once already (to infer types), so
+  //! reading its chunks is the second read; for progress.
+  [[nodiscard]] virtual bool scanned_on_open() const { return false; }
+  //! True once a read has thrown SchemaGuessFailed: whatever was computed from this source's
+  //! chunks is void, and the run must start again after infer_schema_fully().
+  [[nodiscard]] virtual bool schema_guess_failed() const { return false; }
+  //! Infers the schema over the whole input (it may differ from the guess) and starts again
+  //! from the first chunk. Throws InputError for malformed input.
+  virtual void infer_schema_fully() {}
 };
 
 }  // namespace quarry::io

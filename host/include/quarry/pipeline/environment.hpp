@@ -22,6 +22,8 @@ struct Environment {
   ResultBudget budget;
   //! The column cache CSV reads use.
   io::ColumnCacheOptions column_cache;
+  //! CSV files with at least this many bytes of rows are typed from a sample (0: never).
+  std::uint64_t sample_typing_min_bytes = 8ULL << 20;
 
   //! From the effective configuration.
   [[nodiscard]] static std::shared_ptr<const Environment> from_settings(

@@ -31,6 +31,8 @@ class FileOutput final : public exec::ChunkSink {
       const io::Chunk& chunk) const override;
   void write(const io::Chunk& chunk, const io::EncodedChunk* encoded) override;
   void commit() override;
+  //! Drops the temporary file written so far; the next chunk opens a new one.
+  void restart(const io::Schema& schema) override;
 
   //! Rows written so far.
   [[nodiscard]] std::uint64_t rows() const { return sink_ ? sink_->rows_written() : 0; }

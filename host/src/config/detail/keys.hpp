@@ -55,6 +55,11 @@ inline constexpr std::array kKeys = std::to_array<KeySpec>({
    .doc = "Directories tools may read input files from (non-empty list)",
    .field = [](Settings& s) -> FieldRef { return &s.data.roots; },
    .default_text = R"(["."])"},
+  {.name = "exec.sample_types_min_mb",
+   .doc = "Files with at least this many MiB of rows are typed from a sample and read once, "
+          "every value checked as it is parsed; 0 always scans every row first",
+   .field = [](Settings& s) -> FieldRef { return &s.exec.sample_types_min_mb; },
+   .min = 0, .max = 1'048'576},
   {.name = "exec.threads",
    .doc = "Worker threads of one pipeline run; 0 uses every core",
    .field = [](Settings& s) -> FieldRef { return &s.exec.threads; },

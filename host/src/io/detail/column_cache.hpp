@@ -135,6 +135,8 @@ class ColumnRecorder {
   std::vector<std::unique_ptr<Output>> outputs_;
   std::mutex mutex_;
   std::vector<bool> recorded_;
+  //! Rows of each chunk recorded (a guessed layout knows them only once parsed).
+  std::vector<std::int64_t> rows_;
   std::size_t recorded_count_ = 0;
   std::size_t in_flight_ = 0;  //!< chunks being written outside the lock
   bool failed_ = false;

@@ -1,7 +1,8 @@
 #pragma once
 //! \file
 //! The CSV inference pass: one streaming read of the whole file that fixes the dialect, the
-//! header, every column's type and the chunk boundaries.
+//! header, every column's type and the chunk boundaries; or, for a large regular file, a
+//! guess of the types from a sample that the parse pass checks.
 
 #include "io/detail/csv_layout.hpp"
 #include "io/detail/input_file.hpp"
@@ -12,6 +13,17 @@ namespace quarry::io::detail {
 //! Reads all of `file` once (memory bounded by a few MiB plus the longest record). Throws
 //! InputError for malformed input and Cancelled when the hook asks.
 [[nodiscard]] CsvLayout infer_csv_layout(const InputFile& file, const CsvOptions& options);
+
+//! As infer_csv_layout(), except that a file of at least CsvOptions::sample_typing_min_bytes
+//! bytes of rows whose sample (the first rows, and probes spread over the file) is regular is
+//! not scanned: its layout holds types guessed from the sample (CsvLayout::guess) and a grid
+//! of chunks whose parse checks the guess.
+[[nodiscard]] CsvLayout open_csv_layout(const InputFile& file, const CsvOptions& options);
+
+//! The first line start at or after `offset` (one past the first LF at or after offset - 1;
+//! 0 for 0), a record boundary when that LF is outside quotes; the file size when there is
+//! none.
+[[nodiscard]] std::uint64_t next_line_start(const InputFile& file, std::uint64_t offset);
 
 //! The 1-based line where the quote left open in [record, end) was opened.
 [[nodiscard]] std::uint64_t line_of_open_quote(const char* record, const char* end, char quote,

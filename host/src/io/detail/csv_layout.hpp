@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +29,31 @@ struct ChunkRange {
   std::int64_t first_row = 0;
   //! Rows in the chunk.
   std::int64_t rows = 0;
+};
+
+//! Column types guessed from a sample of the file (CsvOptions::sample_typing_min_bytes).
+//! Chunks are then a grid of byte offsets: chunk i holds the records that start in
+//! [begin, end) once both are moved to the next line start, so nothing about a chunk is
+//! known before it is parsed but its bytes, and the parse checks every value against the
+//! guess (throwing TypeGuessContradicted).
+struct TypeGuess {
+  //! Per column read: the classes (kClass*) every sampled value allowed; a later value must
+  //! keep the column's type among its classes, as the inference pass would. 0 for columns
+  //! whose type is forced (their values need only parse).
+  std::vector<std::uint8_t> classes;
+  //! Per column read: no value was seen in the sample, so the column is string as long as
+  //! every later value is null too.
+  std::vector<bool> unseen;
+  //! Average bytes per row in the sample, to size chunk buffers.
+  double row_bytes = 64;
+};
+
+//! Thrown by the parse of a chunk of a guessed layout when the file contradicts the guess or
+//! holds something (a ragged row, a malformed record, a value a forced type rejects) only
+//! the inference pass reports right, with lines and row numbers.
+class TypeGuessContradicted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 //! The table as the header defines it, before any row is read.
@@ -54,6 +81,10 @@ struct CsvLayout {
   //! How many of the report's notes are about the header; the note on a projection
   //! (projection_note) follows them, then the notes about rows.
   std::size_t header_notes = 0;
+  //! Line number of the first data byte.
+  std::uint64_t data_line = 1;
+  //! Set when the types are a guess from a sample (chunks then have no row counts).
+  std::optional<TypeGuess> guess;
 };
 
 //! The report's note on a read of `read` of the file's `total` columns.

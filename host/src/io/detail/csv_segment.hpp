@@ -72,6 +72,8 @@ struct SegmentResult {
   std::uint64_t skipped_rows = 0;
   //! The first kMaxRaggedNotes ragged rows of each kind, in file order.
   std::vector<RaggedRow> ragged;
+  //! A row spans lines (a quoted field holds a line break).
+  bool multiline_rows = false;
   //! The scan gave up at SegmentBounds::give_up_at; nothing else here is meaningful.
   bool lost = false;
 };
