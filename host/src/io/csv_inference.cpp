@@ -102,9 +102,9 @@ ColumnReport column_report(const Field& field, const ColumnState& state) {
   column.name = field.name;
   column.type = field.type;
   if (state.overflow && field.type == ColumnType::kFloat64) {
-    column.notes.push_back(
-        "values beyond the int64 range (first on line " + std::to_string(state.overflow_line) +
-        ") made the column float64, which keeps about 15-17 significant digits");
+    column.notes.push_back("values beyond the int64 range (first on line " +
+                           std::to_string(state.overflow_line) +
+                           ") made the column float64, which keeps about 15-17 significant digits");
   }
   return column;
 }
@@ -288,8 +288,7 @@ bool InferencePass::guess_types() {
     guess.unseen.push_back(!forced && !state.seen);
     layout_.report.columns.push_back(column_report(fields[k], state));
   }
-  guess.row_bytes =
-      static_cast<double>(head->end - head->begin) / static_cast<double>(head->rows);
+  guess.row_bytes = static_cast<double>(head->end - head->begin) / static_cast<double>(head->rows);
   layout_.schema = std::make_shared<const Schema>(std::move(fields));
   layout_.guess = std::move(guess);
   const std::uint64_t step = std::max<std::uint64_t>(options_.chunk_bytes, 1);
@@ -327,8 +326,8 @@ bool InferencePass::probes_agree(const SegmentResult& head) const {
       const ColumnState& seen_first = head.states[c];
       const ColumnState& seen_here = probe->states[c];
       if (layout_.shape.forced[c] || !seen_here.seen) continue;
-      const ColumnState both{static_cast<std::uint8_t>(seen_first.candidates & seen_here.candidates),
-                             true, false, 0};
+      const ColumnState both{
+          static_cast<std::uint8_t>(seen_first.candidates & seen_here.candidates), true, false, 0};
       if (!seen_first.seen || type_from(both) != type_from(seen_first)) return false;
     }
   }
@@ -377,8 +376,9 @@ std::vector<SegmentResult> InferencePass::scan_in_parallel(std::uint64_t segment
         begins[i] = i == 0 ? layout_.data_begin : next_line_start(file_, stops[i - 1]);
         // A segment with no record starting in it still takes part in chain().
         const std::uint64_t stop = std::max(begins[i], stops[i]);
-        segments[i] = scan_one({begins[i], i == 0 ? layout_.data_line : 1, stop, stop + segment_bytes},
-                               begins[i] >= stops[i] ? ScanControl{} : control);
+        segments[i] =
+            scan_one({begins[i], i == 0 ? layout_.data_line : 1, stop, stop + segment_bytes},
+                     begins[i] >= stops[i] ? ScanControl{} : control);
       } catch (...) {
         errors[i] = std::current_exception();  // judged by chain(): the guess may be wrong
       }

@@ -58,9 +58,8 @@ class RangeParser {
         quote_(context.layout.dialect.quote),
         builder_(context.layout.schema, expected_rows(context.layout, range), context.pool),
         filter_(context.layout.shape.file_names.size(), context.on_ragged_row),
-        batch_(context.layout.shape.picks,
-               batch_fields(context.layout.shape.picks.size(),
-                            expected_rows(context.layout, range))),
+        batch_(context.layout.shape.picks, batch_fields(context.layout.shape.picks.size(),
+                                                        expected_rows(context.layout, range))),
         batch_row_(range.first_row) {
     types_.reserve(context.layout.schema->size());
     for (const Field& field : context.layout.schema->fields()) types_.push_back(field.type);

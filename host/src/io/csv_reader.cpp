@@ -119,6 +119,7 @@ void CsvReader::rewind() {
   impl_->report = impl_->cached ? impl_->cached->report() : impl_->layout.report;
   impl_->consumed = impl_->layout.data_begin;
   impl_->next_chunk = 0;
+  impl_->guessed_rows = 0;
 }
 
 std::uint64_t CsvReader::bytes_read() const {

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <numeric>
 #include <optional>
+#include <set>
 #include <thread>
 
 namespace quarry::exec {
@@ -590,6 +591,119 @@ TEST(Executor, ProgressReportsBytesAgainstTheTotal) {
   (void)run(source, {sum}, context);
   EXPECT_GT(context.progress_calls_.load(), 1);
   EXPECT_EQ(context.last_progress_, 2000);
+}
+
+// ---- a schema guessed from a sample -------------------------------------------------
+
+// ParallelSource's chunks under a guessed schema that chunk `wrong_at` contradicts (while
+// `guesses_left` > 0): after infer_schema_fully() the column is named "x_full".
+class GuessingSource final : public io::Source {
+ public:
+  GuessingSource(int chunks, int rows, int wrong_at)
+      : chunks_(chunks), rows_(rows), wrong_at_(wrong_at), schema_(schema_named("x")) {}
+  const io::Schema& schema() const override { return *schema_; }
+  std::shared_ptr<const io::Chunk> next() override { return nullptr; }
+  std::optional<std::size_t> parallel_chunks() const override { return chunks_; }
+  std::shared_ptr<const io::Chunk> read_chunk(std::size_t index) const override {
+    if (guessing && static_cast<int>(index) == wrong_at_) {
+      failed = true;
+      throw io::SchemaGuessFailed("chunk " + std::to_string(index) + " contradicts the guess");
+    }
+    io::ChunkBuilder builder(schema_, rows_);
+    for (int i = 0; i < rows_; ++i)
+      builder.column(0).append_int64(static_cast<std::int64_t>(index) * rows_ + i);
+    return builder.finish(index);
+  }
+  std::uint64_t bytes_read() const override { return 0; }
+  std::optional<std::uint64_t> total_bytes() const override { return chunks_ * 100; }
+  io::ReadReport report() const override { return {}; }
+  bool schema_guess_failed() const override { return failed; }
+  void infer_schema_fully() override {
+    ++full_scans;
+    guessing = guesses_left_after_scan;
+    failed = false;
+    schema_ = schema_named("x_full");
+  }
+
+  mutable std::atomic<bool> failed{false};
+  bool guessing = true;
+  bool guesses_left_after_scan = false;  // the full scan still "guesses" (a broken source)
+  int full_scans = 0;
+
+ private:
+  static std::shared_ptr<const io::Schema> schema_named(const std::string& name) {
+    return std::make_shared<const io::Schema>(std::vector<io::Field>{{name, ColumnType::kInt64}});
+  }
+  std::size_t chunks_;
+  int rows_;
+  int wrong_at_;
+  std::shared_ptr<const io::Schema> schema_;
+};
+
+// Collects values and the schema each restart announced.
+class RestartableSink final : public ChunkSink {
+ public:
+  void write(const io::Chunk& chunk, const io::EncodedChunk*) override {
+    names.insert(chunk.schema()[0].name);
+    for (auto v : chunk.column(0).int64_values()) values.push_back(v);
+  }
+  void commit() override { committed = true; }
+  void restart(const io::Schema& schema) override {
+    values.clear();
+    names.clear();
+    restarts.push_back(schema[0].name);
+  }
+  std::vector<std::int64_t> values;
+  std::set<std::string> names;
+  std::vector<std::string> restarts;
+  bool committed = false;
+};
+
+TEST(Executor, ContradictedGuessRunsTheWholePipelineAgainOnTheFullySettledSchema) {
+  GuessingSource source(20, 100, 7);
+  NullContext context;
+  RestartableSink sink;
+  auto ordered = std::make_shared<LambdaStage>("ordered", StageMode::kOrdered);
+  ordered->transform = [](const std::shared_ptr<const io::Chunk>& c) { return c; };
+  auto sum = std::make_shared<LambdaStage>("sum", StageMode::kMergeable);
+  RunOptions options;
+  options.threads = 2;
+  const std::vector<std::shared_ptr<Stage>> stages{ordered, sum};
+  const auto result = run_pipeline(source, stages, &sink, options, context);
+  ASSERT_TRUE(result.complete()) << result.failure_message;
+  EXPECT_EQ(source.full_scans, 1);
+  EXPECT_EQ(sum_of(result, 1), 2000 * 1999 / 2);  // every row once, none from the first try
+  EXPECT_EQ(result.rows, 2000U);
+  EXPECT_EQ(sink.restarts, std::vector<std::string>{"x_full"});
+  EXPECT_EQ(sink.names, std::set<std::string>{"x_full"});
+  std::vector<std::int64_t> expected(2000);
+  std::iota(expected.begin(), expected.end(), 0);
+  EXPECT_EQ(sink.values, expected);
+  EXPECT_TRUE(sink.committed);
+}
+
+TEST(Executor, GuessContradictedAgainAfterTheFullScanFailsInsteadOfLooping) {
+  GuessingSource source(20, 100, 3);
+  source.guesses_left_after_scan = true;
+  NullContext context;
+  auto sum = std::make_shared<LambdaStage>("sum", StageMode::kMergeable);
+  const auto result = run(source, {sum}, context);
+  EXPECT_FALSE(result.complete());
+  EXPECT_EQ(result.failure, FailureKind::kInput);
+  EXPECT_NE(result.failure_message.find("contradicts the guess"), std::string::npos);
+  EXPECT_EQ(source.full_scans, 1);
+}
+
+TEST(Executor, SinkThatCannotStartAgainFailsTheRunWithoutWritingHalfAStream) {
+  GuessingSource source(20, 100, 7);
+  NullContext context;
+  CollectingSink sink;  // keeps ChunkSink::restart, which refuses
+  auto sum = std::make_shared<LambdaStage>("sum", StageMode::kMergeable);
+  const std::vector<std::shared_ptr<Stage>> stages{sum};
+  const auto result = run_pipeline(source, stages, &sink, RunOptions{}, context);
+  EXPECT_FALSE(result.complete());
+  EXPECT_NE(result.failure_message.find("cannot start again"), std::string::npos);
+  EXPECT_FALSE(sink.committed);
 }
 
 }  // namespace
