@@ -629,7 +629,8 @@ RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage
     if (sink != nullptr) sink->restart(source.schema());
   } catch (const std::exception& e) {
     RunResult failed;
-    failed.failure = FailureKind::kInput;
+    failed.failure =
+        dynamic_cast<const io::Cancelled*>(&e) ? FailureKind::kCancelled : FailureKind::kInput;
     failed.failure_message = e.what();
     if (const auto* input = dynamic_cast<const io::InputError*>(&e)) {
       failed.transient = input->transient();

@@ -8,6 +8,12 @@
 //!     files are split into segments scanned on several threads (CsvOptions::threads).
 //!  2. Parsing (next() or read_chunk()): turns one chunk's byte range into typed columns.
 //!     read_chunk() is const and thread-safe, so an executor may parse chunks in parallel.
+//! A file of CsvOptions::sample_typing_min_bytes or more skips pass 1 when a sample of it is
+//! regular: its types come from the first rows (checked against probes spread over the
+//! file), its chunks are a grid of byte offsets moved to line starts, and pass 2 checks every
+//! value against the guess. The guess holds exactly when the types are those pass 1 would
+//! give; when it does not, or the file holds anything pass 1 reports by line, a read throws
+//! SchemaGuessFailed and infer_schema_fully() runs pass 1 (the executor then runs again).
 //!
 //! With the column cache on (CsvOptions::column_cache), a read that finds every column it
 //! needs cached for the file as it is now (same path, inode, size and times, same options)
