@@ -275,7 +275,8 @@ bool InferencePass::guess_types() {
   }
   const std::uint64_t head_bytes = std::clamp<std::uint64_t>(data_bytes / 8, 1, kGuessHeadBytes);
   const std::optional<SegmentResult> head =
-      sample({layout_.data_begin, layout_.data_line, layout_.data_begin + head_bytes});
+      sample({layout_.data_begin, layout_.data_line, layout_.data_begin + head_bytes,
+              layout_.data_begin + 2 * head_bytes});
   if (!head || !probes_agree(*head)) return false;
 
   TypeGuess guess;
@@ -298,6 +299,8 @@ bool InferencePass::guess_types() {
   return true;
 }
 
+// A sample that runs far past its stop (a quote left open, or a probe that started inside a
+// quoted field) gives up (SegmentResult::lost) rather than read the rest of the file.
 std::optional<SegmentResult> InferencePass::sample(SegmentBounds bounds) const {
   try {
     SegmentResult result = scan_one(bounds, ScanControl{});
@@ -319,8 +322,8 @@ bool InferencePass::probes_agree(const SegmentResult& head) const {
     if (at <= head.end) continue;
     const std::uint64_t begin = next_line_start(file_, at);
     if (begin >= file_.size()) continue;
-    const std::optional<SegmentResult> probe =
-        sample({begin, 1, std::min(file_.size(), begin + kGuessProbeBytes)});
+    const std::optional<SegmentResult> probe = sample(
+        {begin, 1, std::min(file_.size(), begin + kGuessProbeBytes), begin + 2 * kGuessProbeBytes});
     if (!probe) return false;
     for (std::size_t c = 0; c < head.states.size(); ++c) {
       const ColumnState& seen_first = head.states[c];
