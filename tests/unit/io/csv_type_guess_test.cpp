@@ -168,6 +168,23 @@ TEST_F(CsvTypeGuessTest, ProbeFindsAKindChangeBeforeAnyChunkIsRead) {
   EXPECT_EQ(reader.schema()[0].type, kString);
 }
 
+TEST_F(CsvTypeGuessTest, ProbeStartingInsideAQuotedFieldLeavesTheTypesToTheFullScan) {
+  // A 120 KB note over 4000 lines from row 16000 of 30000 (~53% to ~61% of the file): the
+  // fifth probe (5/9 of the way) starts inside it, where lines are not records.
+  std::string note = "\"";
+  for (int i = 0; i < 4000; ++i) note += "line " + std::to_string(i) + ", of a note\n";
+  note += "\"";
+  const auto path = dir.write("inside.csv", table(30000, [&](int r) {
+                                return r == 16000 ? "16000,1.0,n,true,2024-01-01," + note
+                                                  : std::string();
+                              }));
+  CsvReader reader(path, guessing());
+  EXPECT_TRUE(reader.scanned_on_open());
+  const Rows rows = read_rows(reader);
+  ASSERT_EQ(rows.size(), 30000U);
+  EXPECT_EQ(rows[16000][5], note.substr(1, note.size() - 2));
+}
+
 TEST_F(CsvTypeGuessTest, LaterRaggedRowIsReportedByTheFullScanWithItsLine) {
   const auto path =
       dir.write("ragged.csv", table(30000, [](int r) { return r == 29990 ? "1,2" : ""; }));
