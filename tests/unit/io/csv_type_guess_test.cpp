@@ -174,10 +174,10 @@ TEST_F(CsvTypeGuessTest, ProbeStartingInsideAQuotedFieldLeavesTheTypesToTheFullS
   std::string note = "\"";
   for (int i = 0; i < 4000; ++i) note += "line " + std::to_string(i) + ", of a note\n";
   note += "\"";
-  const auto path = dir.write("inside.csv", table(30000, [&](int r) {
-                                return r == 16000 ? "16000,1.0,n,true,2024-01-01," + note
-                                                  : std::string();
-                              }));
+  const auto path =
+      dir.write("inside.csv", table(30000, [&](int r) {
+                  return r == 16000 ? "16000,1.0,n,true,2024-01-01," + note : std::string();
+                }));
   CsvReader reader(path, guessing());
   EXPECT_TRUE(reader.scanned_on_open());
   const Rows rows = read_rows(reader);
