@@ -6,6 +6,7 @@
 #include "io/detail/scan_window.hpp"
 #include "io/detail/short_number.hpp"
 #include "io/detail/utf8.hpp"
+#include "quarry/io/source.hpp"
 #include "quarry/sdk/iso8601.hpp"
 
 #include <algorithm>
@@ -43,9 +44,11 @@ std::int64_t expected_rows(const CsvLayout& layout, const ChunkRange& range) {
   return static_cast<std::int64_t>(rows * 1.05) + 16;
 }
 
-//! What the parse of a guessed layout found that the guess does not cover.
+//! What the parse of a guessed layout found that the guess does not cover: a contradiction,
+//! or something (a ragged row, a malformed record, a value a forced type rejects) only the
+//! inference pass reports right, with lines and row numbers.
 [[noreturn]] void contradict(const std::string& what) {
-  throw TypeGuessContradicted(what);
+  throw SchemaGuessFailed(what);
 }
 
 //! Fills one chunk from the records of one range, a batch of rows at a time, column by column.

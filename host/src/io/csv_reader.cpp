@@ -205,9 +205,9 @@ std::shared_ptr<const Chunk> CsvReader::Impl::parse(std::size_t index, AlignedBu
   try {
     parsed = detail::parse_csv_range(context, range, file, bytes, index);
     if (layout.guess && (guessed_rows += parsed.report.rows_read) > options.limits.max_rows) {
-      throw detail::TypeGuessContradicted("more rows than limits.max_rows");
+      throw SchemaGuessFailed("more rows than limits.max_rows");
     }
-  } catch (const detail::TypeGuessContradicted& e) {
+  } catch (const SchemaGuessFailed& e) {
     guess_failed = true;
     throw SchemaGuessFailed(file.name() + ": the column types guessed from a sample do not hold (" +
                             e.what() + ")");

@@ -64,6 +64,13 @@ std::string table(int rows, const std::function<std::string(int)>& override = {}
   return text;
 }
 
+//! A quoted field of `lines` lines reading "line N<text>".
+std::string quoted_note(int lines, const std::string& text) {
+  std::string note = "\"";
+  for (int i = 0; i < lines; ++i) note += "line " + std::to_string(i) + text + "\n";
+  return note + "\"";
+}
+
 //! Reads `path` with `options` to the end; on SchemaGuessFailed, infers the schema over the
 //! whole file and reads again. `failed` tells whether the guess failed.
 Rows read_settled(CsvReader& reader, bool& failed) {
@@ -115,11 +122,12 @@ TEST_F(CsvTypeGuessTest, ChunksParsedInAnyOrderOnSeveralThreadsGiveTheSameRows) 
     });
   }
   for (auto& thread : threads) thread.join();
-  std::int64_t rows = 0;
-  for (const auto& chunk : chunks) rows += chunk->num_rows();
-  EXPECT_EQ(rows, 5000);
   CsvReader full(path, scanning(guessing()));
-  EXPECT_EQ(read_rows(full).size(), 5000U);
+  const Rows expected = read_rows(full);
+  ASSERT_EQ(expected.size(), 5000U);
+  Rows rows;
+  for (const auto& chunk : chunks) testing::append_rows(*chunk, rows);
+  EXPECT_EQ(rows, expected);
 }
 
 TEST_F(CsvTypeGuessTest, LaterValueOfAnotherKindFailsTheGuessAndTheFullScanTypesIt) {
@@ -171,9 +179,7 @@ TEST_F(CsvTypeGuessTest, ProbeFindsAKindChangeBeforeAnyChunkIsRead) {
 TEST_F(CsvTypeGuessTest, ProbeStartingInsideAQuotedFieldLeavesTheTypesToTheFullScan) {
   // A 120 KB note over 4000 lines from row 16000 of 30000 (~53% to ~61% of the file): the
   // fifth probe (5/9 of the way) starts inside it, where lines are not records.
-  std::string note = "\"";
-  for (int i = 0; i < 4000; ++i) note += "line " + std::to_string(i) + ", of a note\n";
-  note += "\"";
+  const std::string note = quoted_note(4000, ", of a note");
   const auto path =
       dir.write("inside.csv", table(30000, [&](int r) {
                   return r == 16000 ? "16000,1.0,n,true,2024-01-01," + note : std::string();
@@ -192,7 +198,7 @@ TEST_F(CsvTypeGuessTest, LaterRaggedRowIsReportedByTheFullScanWithItsLine) {
   ASSERT_FALSE(guessed.scanned_on_open());
   EXPECT_THROW(read_rows(guessed), SchemaGuessFailed);
   try {
-    guessed.infer_schema_fully();
+    guessed.infer_schema_fully();  // row 29990 is on line 29992: the header is line 1
     ADD_FAILURE() << "the full scan should refuse the ragged row";
   } catch (const InputError& error) {
     EXPECT_NE(std::string(error.what()).find("ragged.csv:29992:"), std::string::npos)
@@ -205,9 +211,7 @@ TEST_F(CsvTypeGuessTest, LaterRaggedRowIsReportedByTheFullScanWithItsLine) {
 TEST_F(CsvTypeGuessTest, QuotedLineBreaksAcrossAChunkBoundaryFailTheGuess) {
   // A quoted field of 3000 bytes over 100 lines: some 1000-byte grid point falls inside it,
   // so the chunk before that point ends inside quotes.
-  std::string long_field = "\"";
-  for (int i = 0; i < 100; ++i) long_field += "line " + std::to_string(i) + " of a long note\n";
-  long_field += "\"";
+  const std::string long_field = quoted_note(100, " of a long note");
   const auto path =
       dir.write("notes.csv", table(30000, [&](int r) {
                   return r == 29000 ? "29000,1.0,n,true,2024-01-01," + long_field : std::string();

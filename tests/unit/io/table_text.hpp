@@ -41,6 +41,16 @@ inline std::string cell_text(const Column& column, std::int64_t row) {
   return "?";
 }
 
+//! Appends the rows of `chunk` to `rows`, cells as text.
+inline void append_rows(const Chunk& chunk, std::vector<std::vector<std::string>>& rows) {
+  for (std::int64_t r = 0; r < chunk.num_rows(); ++r) {
+    std::vector<std::string> row;
+    for (std::size_t c = 0; c < chunk.num_columns(); ++c)
+      row.push_back(cell_text(chunk.column(c), r));
+    rows.push_back(std::move(row));
+  }
+}
+
 //! Every row of every remaining chunk, cells as text; counts chunks in `chunks`.
 inline std::vector<std::vector<std::string>> read_rows(Source& source,
                                                        std::size_t* chunks = nullptr) {
@@ -49,12 +59,7 @@ inline std::vector<std::vector<std::string>> read_rows(Source& source,
   while (auto chunk = source.next()) {
     EXPECT_EQ(chunk->sequence(), count);
     ++count;
-    for (std::int64_t r = 0; r < chunk->num_rows(); ++r) {
-      std::vector<std::string> row;
-      for (std::size_t c = 0; c < chunk->num_columns(); ++c)
-        row.push_back(cell_text(chunk->column(c), r));
-      rows.push_back(std::move(row));
-    }
+    append_rows(*chunk, rows);
   }
   if (chunks != nullptr) *chunks = count;
   return rows;

@@ -12,7 +12,6 @@
 #include <cstring>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,7 +34,7 @@ struct ChunkRange {
 //! Chunks are then a grid of byte offsets: chunk i holds the records that start in
 //! [begin, end) once both are moved to the next line start, so nothing about a chunk is
 //! known before it is parsed but its bytes, and the parse checks every value against the
-//! guess (throwing TypeGuessContradicted).
+//! guess (throwing SchemaGuessFailed).
 struct TypeGuess {
   //! Per column read: the classes (kClass*) every sampled value allowed; a later value must
   //! keep the column's type among its classes, as the inference pass would. 0 for columns
@@ -46,14 +45,6 @@ struct TypeGuess {
   std::vector<bool> unseen;
   //! Average bytes per row in the sample, to size chunk buffers.
   double row_bytes = 64;
-};
-
-//! Thrown by the parse of a chunk of a guessed layout when the file contradicts the guess or
-//! holds something (a ragged row, a malformed record, a value a forced type rejects) only
-//! the inference pass reports right, with lines and row numbers.
-class TypeGuessContradicted : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 //! The table as the header defines it, before any row is read.
