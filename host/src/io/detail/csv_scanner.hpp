@@ -123,6 +123,14 @@ class CsvScanner {
     x ^= x << 32;
     return x;
   }
+  //! scan()'s loop over one block's structure when no line break in it is quoted: each line
+  //! break ends a record, and the delimiters before it are pushed in a tight loop (no
+  //! per-field test for the kind of byte or for quoted line breaks).
+  template <class OnRecord>
+  void scan_records(const char* block, std::uint64_t structure, std::uint64_t breaks,
+                    const char* data, OnRecord& on_record, std::uint64_t& line,
+                    std::uint64_t& record_line, std::uint64_t& committed_line,
+                    const char*& record_start, const char*& field_start, std::size_t& consumed);
   void push_field(const char* begin, const char* end, const char* record, std::uint64_t line) {
     if (static_cast<std::size_t>(end - begin) > max_cell_) {
       throw ScanError{ScanError::Kind::kCellTooLarge, line, record, count_};
@@ -178,6 +186,54 @@ inline CsvScanner::Masks CsvScanner::masks(const char* block, std::size_t valid)
 }
 
 template <class OnRecord>
+void CsvScanner::scan_records(const char* block, std::uint64_t structure, std::uint64_t breaks,
+                              const char* data, OnRecord& on_record, std::uint64_t& line,
+                              std::uint64_t& record_line, std::uint64_t& committed_line,
+                              const char*& record_start, const char*& field_start,
+                              std::size_t& consumed) {
+  FieldSpan* fields = fields_.data();
+  std::size_t count = count_;
+  std::size_t capacity = fields_.size();
+  for (;;) {
+    // The delimiters before the next line break (or the end of the block).
+    const std::uint64_t before_break =
+        breaks != 0 ? (breaks & (~breaks + 1)) - 1 : ~std::uint64_t{0};
+    std::uint64_t delimiters = structure & before_break;
+    structure &= ~before_break;
+    while (delimiters != 0) {
+      const char* at = block + std::countr_zero(delimiters);
+      delimiters &= delimiters - 1;
+      if (count == capacity || static_cast<std::size_t>(at - field_start) > max_cell_) {
+        count_ = count;  // growing, or beyond a limit: push_field grows or throws
+        push_field(field_start, at, record_start, record_line);
+        fields = fields_.data();
+        count = count_;
+        capacity = fields_.size();
+      } else {
+        fields[count++] = FieldSpan{field_start, at};
+      }
+      field_start = at + 1;
+    }
+    count_ = count;
+    if (breaks == 0) return;
+    const char* at = block + std::countr_zero(breaks);
+    breaks &= breaks - 1;
+    structure &= structure - 1;
+    const char* end = (at > field_start && at[-1] == '\r') ? at - 1 : at;
+    const bool blank = count_ == 0 && end == field_start;
+    push_field(field_start, end, record_start, record_line);
+    on_record(Record{fields_.data(), count_, record_line, at + 1, line + 1, blank});
+    fields = fields_.data();
+    capacity = fields_.size();
+    count = count_ = 0;
+    line += 1;
+    record_line = committed_line = line;
+    record_start = field_start = at + 1;
+    consumed = static_cast<std::size_t>(at + 1 - data);
+  }
+}
+
+template <class OnRecord>
 std::size_t CsvScanner::scan(const char* data, std::size_t size, bool at_eof,
                              OnRecord&& on_record) {
   std::uint64_t line = line_;
@@ -225,6 +281,12 @@ std::size_t CsvScanner::scan(const char* data, std::size_t size, bool at_eof,
     inside_carry = static_cast<std::uint64_t>(static_cast<std::int64_t>(inside) >> 63);
     std::uint64_t structure = (m.delimiter | m.newline) & ~inside;
     std::uint64_t quoted_newlines = m.newline & inside;
+    if (quoted_newlines == 0) {
+      // The common block: every line break ends a record, so lines count records.
+      scan_records(block, structure, m.newline & structure, data, on_record, line, record_line,
+                   committed_line, record_start, field_start, consumed);
+      continue;
+    }
     while (structure != 0) {
       const int bit = std::countr_zero(structure);
       structure &= structure - 1;
