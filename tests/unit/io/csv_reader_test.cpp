@@ -120,6 +120,19 @@ TEST_F(CsvReaderTest, RaggedRowsCanBePaddedOrTruncated) {
   EXPECT_EQ(reader.report().rows_padded_or_truncated, 2U);
 }
 
+TEST_F(CsvReaderTest, ATruncatedRowMayHaveOneFieldMoreThanTheColumnLimitButNoMore) {
+  // The scanner takes limits.max_columns + 1 fields a record (so a row one field too long
+  // can still be truncated) and stops at the next one, wherever its buffers' sizes are.
+  CsvOptions options;
+  options.on_ragged_row = RaggedRowPolicy::kPadOrTruncate;
+  options.limits.max_columns = 3;
+  CsvReader one_more(dir.write("one_more.csv", "a,b,c\n1,2,3,4\n"), options);
+  EXPECT_EQ(read_rows(one_more), (Rows{{"1", "2", "3"}}));
+  const std::string error = error_of(dir.write("two_more.csv", "a,b,c\n1,2,3,4,5\n"), options);
+  EXPECT_TRUE(contains(error, "limits.max_columns (3)")) << error;
+  EXPECT_TRUE(contains(error, ":2:")) << error;
+}
+
 TEST_F(CsvReaderTest, EmptyFileIsAClearError) {
   const std::string error = error_of(dir.write("empty.csv", ""));
   EXPECT_TRUE(contains(error, "empty.csv")) << error;

@@ -15,6 +15,7 @@
 //! Records end at LF (a CR before it is dropped); a lone CR is data. Blank lines are reported
 //! as blank records so the reader can decide what they mean.
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -73,7 +74,7 @@ class CsvScanner {
   //! `max_fields` and `max_cell_bytes` bound one record (ScanError beyond them).
   CsvScanner(Dialect dialect, std::size_t max_fields, std::size_t max_cell_bytes)
       : dialect_(dialect), max_fields_(max_fields), max_cell_(max_cell_bytes) {
-    fields_.resize(64);
+    fields_.resize(std::min<std::size_t>(128, std::max<std::size_t>(max_fields_, 1)));
   }
 
   //! The physical line of the next byte to scan (1-based).
@@ -137,7 +138,7 @@ class CsvScanner {
     }
     if (count_ == fields_.size()) {
       if (count_ >= max_fields_) throw ScanError{ScanError::Kind::kTooManyFields, line, record};
-      fields_.resize(fields_.size() * 2);
+      fields_.resize(std::min(fields_.size() * 2, max_fields_));
     }
     fields_[count_++] = FieldSpan{begin, end};
   }
@@ -200,6 +201,17 @@ void CsvScanner::scan_records(const char* block, std::uint64_t structure, std::u
         breaks != 0 ? (breaks & (~breaks + 1)) - 1 : ~std::uint64_t{0};
     std::uint64_t delimiters = structure & before_break;
     structure &= ~before_break;
+    // A block has at most 64 delimiters, and only a field that started before it can be
+    // longer than 64 bytes: with that much room, no field here needs a limit checked.
+    if (count + 64 <= std::min(capacity, max_fields_) &&
+        static_cast<std::size_t>(block + 64 - field_start) <= max_cell_) {
+      while (delimiters != 0) {
+        const char* at = block + std::countr_zero(delimiters);
+        delimiters &= delimiters - 1;
+        fields[count++] = FieldSpan{field_start, at};
+        field_start = at + 1;
+      }
+    }
     while (delimiters != 0) {
       const char* at = block + std::countr_zero(delimiters);
       delimiters &= delimiters - 1;
@@ -250,7 +262,7 @@ std::size_t CsvScanner::scan(const char* data, std::size_t size, bool at_eof,
   for (std::size_t base = 0; base < size; base += 64) {
     const char* block = data + base;
     const Masks m = masks(block, size - base);
-    const std::uint64_t inside = prefix_xor(m.quote) ^ inside_carry;
+    const std::uint64_t inside = m.quote != 0 ? prefix_xor(m.quote) ^ inside_carry : inside_carry;
     const std::uint64_t swallowable = m.delimiter | m.newline;
     if (open_stray_line != 0) {
       // A region a stray quote opened in an earlier block runs to this block's first quote.
