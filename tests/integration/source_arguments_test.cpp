@@ -62,6 +62,41 @@ TEST_F(SourceArgumentsTest, StrayQuotesReadAsTextWithTheQuoteTheErrorNames) {
   EXPECT_EQ(size["max_length"], 10);  // 55" screen
 }
 
+TEST_F(SourceArgumentsTest, EuropeanNumbersReadWithDecimalCommaAndTheFilesNullSpellings) {
+  write(
+      "preise.csv",
+      "ort;preis;menge\nBerlin;12,5;3\nM\u00fcnchen;-1234,75;4\nHamburg;-;5\nK\u00f6ln;0,001;n/a\n"
+      "Bonn;7,25;7\n");
+  auto server = serve();
+  const json as_text = call(*server, "stats_describe", {{"path", "preise.csv"}});
+  ASSERT_FALSE(as_text.value("isError", false)) << as_text.dump();
+  EXPECT_EQ(as_text["structuredContent"]["columns"].size(), 3U);  // ';' found, preis is text
+
+  const json read = call(*server, "stats_describe",
+                         {{"path", "preise.csv"},
+                          {"decimal", ","},
+                          {"null_values", {"-", "n/a"}},
+                          {"columns", {"preis", "menge"}}});
+  ASSERT_FALSE(read.value("isError", false)) << read.dump();
+  // pandas 1.5: read_csv(sep=";", decimal=",", na_values=["-", "n/a"],
+  // keep_default_na=False) gives preis mean -303.74975, std 620.687987236945, count 4;
+  // menge mean 4.75, count 4.
+  const json& preis = read["structuredContent"]["columns"][0];
+  EXPECT_EQ(preis["name"], "preis");
+  EXPECT_EQ(preis["count"], 4);
+  EXPECT_EQ(preis["null_count"], 1);
+  EXPECT_NEAR(preis["mean"].get<double>(), -303.74975, 1e-9);
+  EXPECT_NEAR(preis["std"].get<double>(), 620.687987236945, 1e-9);
+  const json& menge = read["structuredContent"]["columns"][1];
+  EXPECT_EQ(menge["count"], 4);
+  EXPECT_NEAR(menge["mean"].get<double>(), 4.75, 1e-12);
+
+  const json clash = call(*server, "stats_describe",
+                          {{"path", "preise.csv"}, {"decimal", ","}, {"delimiter", ","}});
+  EXPECT_TRUE(clash.value("isError", false)) << clash.dump();
+  EXPECT_NE(text_of(clash).find("also the decimal separator"), std::string::npos) << text_of(clash);
+}
+
 TEST_F(SourceArgumentsTest, RaggedRowsReadWithTheOnBadRowsTheErrorNames) {
   write("ragged.csv", "x,y\n1,2\n3\n4,5\n");
   auto server = serve();

@@ -182,6 +182,7 @@ std::string cache_identity(const InputFile& file, const fs::path& path, const Cs
   add_field(id, "delimiter",
             options.delimiter ? std::string(1, *options.delimiter) : std::string("auto"));
   add_field(id, "quote", std::string(1, options.quote));
+  add_field(id, "decimal", std::string(1, options.decimal));
   add_field(id, "header", options.header ? "1" : "0");
   for (const auto& [name, type] : options.column_types)
     add_field(id, "type " + name, to_string(type));

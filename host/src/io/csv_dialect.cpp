@@ -41,11 +41,12 @@ std::size_t bom_size(std::string_view head) noexcept {
   return head.size() >= 3 && head.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
 }
 
-char sniff_delimiter(std::string_view sample, bool whole_file, char quote) {
+char sniff_delimiter(std::string_view sample, bool whole_file, char quote, char decimal) {
   static constexpr std::array<char, 4> kCandidates{',', '\t', ';', '|'};
-  char best = ',';
+  char best = decimal == ',' ? ';' : ',';
   Score best_score;
   for (const char candidate : kCandidates) {
+    if (candidate == decimal) continue;
     const Score score = score_delimiter(sample, whole_file, quote, candidate);
     if (score.fields < 2) continue;
     const bool better =

@@ -122,11 +122,23 @@ std::uint64_t InferencePass::detect_dialect() {
         "lines end with a bare CR (classic Mac line endings), which Quarry does not read",
         "convert the line endings to LF or CRLF (e.g. `tr '\\r' '\\n'`)", at(0));
   }
+  if (options_.decimal != '.' && options_.decimal != ',') {
+    throw InputError("the decimal separator " + describe(options_.decimal) + " is not supported",
+                     "pass decimal \".\" (the default) or \",\"", at(0));
+  }
   layout_.dialect.quote = options_.quote;
-  layout_.dialect.delimiter = options_.delimiter
-                                  ? *options_.delimiter
-                                  : sniff_delimiter(body, got == file_.size(), options_.quote);
+  layout_.dialect.decimal = options_.decimal;
+  layout_.dialect.delimiter =
+      options_.delimiter
+          ? *options_.delimiter
+          : sniff_delimiter(body, got == file_.size(), options_.quote, options_.decimal);
   const char d = layout_.dialect.delimiter;
+  if (d == options_.decimal) {
+    throw InputError("the delimiter " + describe(d) + " is also the decimal separator",
+                     "pass the file's field separator as delimiter (often \";\" when numbers "
+                     "are written 12,5)",
+                     at(0));
+  }
   if (d == '\n' || d == '\r' || d == '\0' || (options_.quote != '\0' && d == options_.quote)) {
     throw InputError("the delimiter " + describe(d) + " cannot be used",
                      "choose a delimiter other than the quote character or a line break", at(0));

@@ -220,7 +220,9 @@ class RangeParser {
   template <class T, class Fast, class Parse>
   void parse_typed(ColumnBuilder& column, std::size_t c, Fast fast, Parse&& parse) {
     const FieldSpan* spans = batch_.column(c);
-    const bool use_fast = !context_.nulls.may_spell_number();  // "-999" may be a null
+    // "-999" may be a null, and the fast path reads '.' decimals only.
+    const bool use_fast =
+        !context_.nulls.may_spell_number() && context_.layout.dialect.decimal == '.';
     for (std::size_t r = 0, rows = batch_.rows(); r < rows; ++r) {
       if constexpr (!std::is_null_pointer_v<Fast>) {
         if (use_fast) r += append_fast_run<T>(column, spans + r, rows - r, fast);
@@ -235,10 +237,12 @@ class RangeParser {
         column.append_null();
         continue;
       }
-      if (const char* why = parse(text)) {
+      const std::string_view number_text =
+          with_decimal_point(text, context_.layout.dialect.decimal, scratch_);
+      if (const char* why = parse(number_text)) {
         coerce(column, c, r, text, why);
       } else if (guess_ != nullptr) {
-        check_guess(c, text);
+        check_guess(c, number_text);
       }
     }
   }
@@ -354,6 +358,8 @@ class RangeParser {
   std::vector<ColumnType> types_;
   std::int64_t batch_row_;
   ReadReport report_;
+  //! Where with_decimal_point() puts a text it rewrites.
+  std::string scratch_;
 };
 
 }  // namespace

@@ -82,6 +82,8 @@ class SegmentScanner {
   FieldBatch batch_;
   SegmentResult result_;
   ChunkRange current_;
+  //! Where with_decimal_point() puts a text it rewrites.
+  std::string scratch_;
   bool done_ = false;
 };
 
@@ -187,7 +189,8 @@ void SegmentScanner::classify_column(std::size_t k) {
   ColumnState& state = result_.states[k];
   const FieldSpan* spans = batch_.column(k);
   const char quote = dialect_.quote;
-  const bool fast_numbers = !nulls_.may_spell_number();
+  // The fast path reads '.' decimals only, and "-999" may be a null.
+  const bool fast_numbers = !nulls_.may_spell_number() && dialect_.decimal == '.';
   std::uint8_t candidates = state.candidates;
   bool seen = false;
   for (std::size_t r = 0, rows = batch_.rows(); r < rows && candidates != 0; ++r) {
@@ -207,7 +210,8 @@ void SegmentScanner::classify_column(std::size_t k) {
     if (nulls_.contains(text)) continue;
     seen = true;
     bool overflow = false;
-    candidates = classify(text, candidates, overflow);
+    candidates =
+        classify(with_decimal_point(text, dialect_.decimal, scratch_), candidates, overflow);
     if (overflow && !state.overflow) {
       state.overflow = true;
       state.overflow_line = batch_.line(r);

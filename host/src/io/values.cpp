@@ -57,6 +57,27 @@ std::uint8_t classify(std::string_view text, std::uint8_t candidates, bool& int_
   return 0;
 }
 
+std::string_view with_decimal_point(std::string_view text, char decimal, std::string& scratch) {
+  if (decimal == '.') return text;
+  bool separator = false;
+  for (const char c : text) {
+    const bool number_character = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e' ||
+                                  c == 'E' || c == '.' || c == decimal;
+    if (!number_character) return text;
+    separator = separator || c == '.' || c == decimal;
+  }
+  if (!separator) return text;
+  scratch.assign(text);
+  for (char& c : scratch) {
+    if (c == decimal) {
+      c = '.';
+    } else if (c == '.') {
+      c = decimal;
+    }
+  }
+  return scratch;
+}
+
 NullSpellings::NullSpellings(const std::vector<std::string>& spellings) {
   for (const std::string& spelling : spellings) {
     if (spelling.empty()) continue;

@@ -60,6 +60,10 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
   if (source.contains("delimiter")) csv.delimiter = csv_character(source, "delimiter");
   if (source.contains("quote")) csv.quote = csv_character(source, "quote");
   csv.header = source.value("header", true);
+  if (source.contains("decimal")) csv.decimal = csv_character(source, "decimal");
+  if (source.contains("null_values")) {
+    csv.null_values = source["null_values"].get<std::vector<std::string>>();
+  }
   csv.column_types = column_types(source);
   csv.chunk_bytes = chunk_bytes;
   csv.sample_typing_min_bytes = environment.sample_typing_min_bytes;
@@ -103,6 +107,10 @@ const json& source_properties() {
     "quote": {"type": "string", "maxLength": 1,
               "description": "CSV quote character (default \"); \"\" turns quoting off, so quotes are read as ordinary text (a stray 5\" in a field)."},
     "header": {"type": "boolean", "description": "CSV: the first row names the columns (default true)."},
+    "decimal": {"type": "string", "enum": [".", ","],
+                "description": "CSV decimal separator (default \".\"). \",\" reads European numbers such as 1234,5 (then 1.234 is text, and the delimiter is usually \";\")."},
+    "null_values": {"type": "array", "items": {"type": "string"}, "maxItems": 100,
+                    "description": "CSV: texts read as null, replacing the defaults NA, N/A, null, NULL (the empty field is always null), e.g. [\"-\", \"n/a\", \"-999\"]."},
     "table": {"type": "string", "description": "SQLite: the table or view to read."},
     "query": {"type": "string", "description": "SQLite: one read-only SELECT statement to read instead of a table."},
     "column_types": {"type": "object",

@@ -11,7 +11,9 @@
 
 #include <fast_float/fast_float.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
@@ -131,6 +133,65 @@ TEST_F(CsvReaderTest, ATruncatedRowMayHaveOneFieldMoreThanTheColumnLimitButNoMor
   const std::string error = error_of(dir.write("two_more.csv", "a,b,c\n1,2,3,4,5\n"), options);
   EXPECT_TRUE(contains(error, "limits.max_columns (3)")) << error;
   EXPECT_TRUE(contains(error, ":2:")) << error;
+}
+
+TEST_F(CsvReaderTest, DecimalCommaFileReadsTheValuesOfItsDecimalPointTwin) {
+  // The same random table written twice: "," between fields and "." in numbers, and ";"
+  // between fields and "," in numbers. Both must read to the same rows and types, whether
+  // typed by a full scan or from a sample; a time's fractional second keeps its '.'.
+  std::mt19937 random(11);
+  std::uniform_real_distribution<double> real(-5000, 5000);
+  std::string point = "id,price,ratio,big,at\n";
+  std::string comma = "id;price;ratio;big;at\n";
+  for (int r = 0; r < 3000; ++r) {
+    char price[32], ratio[32], big[32];
+    std::snprintf(price, sizeof price, "%.2f", real(random));
+    std::snprintf(ratio, sizeof ratio, "%.6f", real(random) / 5000);
+    std::snprintf(big, sizeof big, "%.3e", real(random) * 1e6);
+    const std::string at = "2024-03-0" + std::to_string(1 + r % 9) + " 10:00:0" +
+                           std::to_string(r % 10) + "." + std::to_string(r % 7);
+    std::string fields[] = {std::to_string(r), price, ratio, r % 97 == 5 ? "NA" : big, at};
+    for (int f = 0; f < 5; ++f) {
+      point += fields[f] + (f < 4 ? "," : "\n");
+      std::replace(fields[f].begin(), fields[f].end(), '.', f < 4 ? ',' : '.');
+      comma += fields[f] + (f < 4 ? ";" : "\n");
+    }
+  }
+  const auto point_path = dir.write("point.csv", point);
+  const auto comma_path = dir.write("comma.csv", comma);
+  CsvReader expected_reader(point_path);
+  const Rows expected = read_rows(expected_reader);
+  ASSERT_EQ(expected.size(), 3000U);
+  for (const std::uint64_t sample_from : {std::uint64_t{0}, std::uint64_t{1}}) {
+    CsvOptions options;
+    options.decimal = ',';
+    options.sample_typing_min_bytes = sample_from;
+    options.chunk_bytes = 16 << 10;
+    CsvReader reader(comma_path, options);
+    EXPECT_EQ(reader.scanned_on_open(), sample_from == 0);
+    EXPECT_EQ(testing::types_of(reader.schema()),
+              (std::vector{ColumnType::kInt64, ColumnType::kFloat64, ColumnType::kFloat64,
+                           ColumnType::kFloat64, ColumnType::kTimestamp}));
+    EXPECT_EQ(read_rows(reader), expected) << sample_from;
+  }
+}
+
+TEST_F(CsvReaderTest, WithDecimalCommaADotIsNoDecimalPointAndCommaIsNoDelimiter) {
+  const auto path = dir.write("dots.csv", "a;b;c\n1.234;1,5;x,y\n2.5;-0,25;z\n");
+  CsvOptions options;
+  options.decimal = ',';
+  CsvReader reader(path, options);
+  EXPECT_EQ(testing::types_of(reader.schema()),
+            (std::vector{ColumnType::kString, ColumnType::kFloat64, ColumnType::kString}));
+  EXPECT_EQ(read_rows(reader), (Rows{{"1.234", "1.5", "x,y"}, {"2.5", "-0.25", "z"}}));
+
+  options.delimiter = ',';
+  const std::string clash = error_of(path, options);
+  EXPECT_TRUE(contains(clash, "also the decimal separator")) << clash;
+  options.delimiter.reset();
+  options.decimal = ';';
+  const std::string odd = error_of(path, options);
+  EXPECT_TRUE(contains(odd, "decimal separator ';' is not supported")) << odd;
 }
 
 TEST_F(CsvReaderTest, EmptyFileIsAClearError) {

@@ -76,6 +76,10 @@ struct CsvOptions {
   //! Types by column name, overriding inference. Values that do not fit become null and are
   //! counted in the report with examples.
   std::map<std::string, ColumnType, std::less<>> column_types;
+  //! Decimal separator of numbers: '.' or ','. With ',' (European files), 1234,5 is a number
+  //! and '.' is not a decimal point (1.234 is text); the delimiter must then be another
+  //! character, and is not detected as ','.
+  char decimal = '.';
   //! Texts read as null (the empty field is always null).
   std::vector<std::string> null_values{"NA", "N/A", "null", "NULL"};
   //! Rows per chunk; 0 = size chunks by `chunk_bytes` only.

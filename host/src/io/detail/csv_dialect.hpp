@@ -14,8 +14,10 @@ namespace quarry::io::detail {
 
 //! The delimiter among , TAB ; | that splits the sample's records most consistently into more
 //! than one field (ties: more fields, then that order); ',' when none does. `sample` must be
-//! readable to size + 64; `whole_file` says the sample is the entire file.
-[[nodiscard]] char sniff_delimiter(std::string_view sample, bool whole_file, char quote);
+//! readable to size + 64; `whole_file` says the sample is the entire file. The decimal
+//! separator `decimal` is never chosen (';' is the fallback when it is ',').
+[[nodiscard]] char sniff_delimiter(std::string_view sample, bool whole_file, char quote,
+                                   char decimal = '.');
 
 //! True when the sample has CR line breaks but no LF at all (classic Mac line endings).
 [[nodiscard]] bool has_only_cr_line_breaks(std::string_view sample) noexcept;

@@ -33,6 +33,8 @@ struct Dialect {
   char delimiter = ',';
   //! '\0' disables quoting.
   char quote = '"';
+  //! The decimal separator of numbers ('.' or ','); typing reads it, the scanner does not.
+  char decimal = '.';
 };
 
 //! One field: [begin, end) in the scanned bytes, quotes included.

@@ -127,6 +127,13 @@ enum class IntParse : std::uint8_t { kOk, kNotInteger, kOverflow };
   return false;
 }
 
+//! `text` as the number parsers read it when the file writes numbers with `decimal` as the
+//! decimal separator: unchanged for '.'; for ',' a text of number characters (digits, signs,
+//! 'e', ',' and '.') has its ',' and '.' swapped into `scratch`, so that 12,5 reads as 12.5
+//! and 1.234 reads as no number. Other texts (dates, times, words) are returned unchanged.
+[[nodiscard]] std::string_view with_decimal_point(std::string_view text, char decimal,
+                                                  std::string& scratch);
+
 //! The classes (within `candidates`) that `text` (trimmed, not null) belongs to. Sets
 //! `int_overflow` when `text` is an integer beyond int64 (then classed as float only).
 [[nodiscard]] std::uint8_t classify(std::string_view text, std::uint8_t candidates,
