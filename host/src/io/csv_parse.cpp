@@ -127,6 +127,16 @@ class RangeParser {
   }
 
   void on_record(const Record& record) {
+    if (filter_.is_plain_row(record)) [[likely]] {
+      batch_.add_full_row(record.fields, record.line);
+      if (batch_.full()) flush();
+      return;
+    }
+    on_other_record(record);
+  }
+
+  //! on_record() for a record that is not a plain row: blank, ragged, or after blank lines.
+  [[gnu::noinline]] void on_other_record(const Record& record) {
     const RecordFilter::Decision decision = filter_.decide(record);
     if (guess_ != nullptr && decision.action != RecordFilter::Action::kIgnore &&
         (decision.action != RecordFilter::Action::kRow || decision.reshaped)) {

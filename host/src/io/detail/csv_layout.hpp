@@ -144,6 +144,12 @@ class RecordFilter {
 
   RecordFilter(std::size_t columns, RaggedRowPolicy policy) : columns_(columns), policy_(policy) {}
 
+  //! True when decide() would take `record` as a row of all its fields with no null rows
+  //! before it (almost every record): callers skip decide() for those.
+  [[nodiscard]] bool is_plain_row(const Record& record) const noexcept {
+    return record.size == columns_ && !record.blank && pending_blank_ == 0;
+  }
+
   [[nodiscard]] Decision decide(const Record& record) noexcept {
     Decision d;
     if (record.blank && columns_ != 1) return d;

@@ -44,6 +44,12 @@ class FieldBatch {
     }
     lines_[rows_++] = line;
   }
+  //! add_row() for a record with every column (no check per field).
+  void add_full_row(const FieldSpan* fields, std::uint64_t line) noexcept {
+    FieldSpan* slot = spans_.get() + rows_;
+    for (std::size_t k = 0; k < picks_.size(); ++k) slot[k * capacity_] = fields[picks_[k]];
+    lines_[rows_++] = line;
+  }
   //! The spans of picked column `c`, rows() of them.
   [[nodiscard]] const FieldSpan* column(std::size_t c) const noexcept {
     return spans_.get() + c * capacity_;
