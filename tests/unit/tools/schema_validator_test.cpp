@@ -54,6 +54,12 @@ TEST(SchemaValidator, AnUnknownArgumentNamesTheNearestAndTheOthersAreStillChecke
   EXPECT_EQ(violations[1].message, "expected an integer, got the string \"5\"");
   // Nothing near: no guess.
   EXPECT_EQ(messages({{"path", "a.csv"}, {"zzzzzz", 1}}).find("did you mean"), std::string::npos);
+  // A name of four characters is guessed one edit off only: "pats" gives "path", but "tips",
+  // two edits from "top", is likely another word and gets no guess.
+  EXPECT_NE(messages({{"path", "a.csv"}, {"pats", 1}}).find("did you mean 'path'"),
+            std::string::npos);
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"tips", 1}}).find("did you mean"), std::string::npos)
+      << messages({{"path", "a.csv"}, {"tips", 1}});
 }
 
 TEST(SchemaValidator, AnOpenSchemaTakesOtherArguments) {

@@ -32,10 +32,12 @@ inline std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 //! The name in `known` nearest to `name` within `max_distance` edits (the first on a tie),
-//! or nullopt when none is that near.
+//! or nullopt when none is that near. A name of four characters or fewer may be one edit off
+//! at most: two edits turn a short word into an unrelated one ("keys" into "keep").
 inline std::optional<std::string> nearest_name(std::string_view name,
                                                std::span<const std::string> known,
                                                std::size_t max_distance = 2) {
+  if (name.size() <= 4) max_distance = std::min<std::size_t>(max_distance, 1);
   std::optional<std::string> best;
   std::size_t best_distance = max_distance + 1;
   for (const std::string& candidate : known) {
