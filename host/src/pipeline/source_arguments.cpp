@@ -60,7 +60,7 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
   if (source.contains("delimiter")) csv.delimiter = csv_character(source, "delimiter");
   if (source.contains("quote")) csv.quote = csv_character(source, "quote");
   csv.header = source.value("header", true);
-  if (source.contains("decimal")) csv.decimal = csv_character(source, "decimal");
+  csv.decimal = source.value("decimal", ".") == "," ? ',' : '.';  // the schema allows only these
   if (source.contains("null_values")) {
     csv.null_values = source["null_values"].get<std::vector<std::string>>();
   }

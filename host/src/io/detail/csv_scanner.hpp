@@ -126,14 +126,41 @@ class CsvScanner {
     x ^= x << 32;
     return x;
   }
+  //! Where scan() is in its input: the record being read and the lines it counts.
+  struct Cursor {
+    //! The start of the input.
+    const char* data;
+    const char* record_start;
+    const char* field_start;
+    //! The physical line of the next byte.
+    std::uint64_t line;
+    //! The line the current record starts on.
+    std::uint64_t record_line;
+    //! The line after the last complete record (where a later scan resumes).
+    std::uint64_t committed_line;
+    //! Bytes of complete records.
+    std::size_t consumed;
+  };
   //! scan()'s loop over one block's structure when no line break in it is quoted: each line
   //! break ends a record, and the delimiters before it are pushed in a tight loop (no
   //! per-field test for the kind of byte or for quoted line breaks).
   template <class OnRecord>
   void scan_records(const char* block, std::uint64_t structure, std::uint64_t breaks,
-                    const char* data, OnRecord& on_record, std::uint64_t& line,
-                    std::uint64_t& record_line, std::uint64_t& committed_line,
-                    const char*& record_start, const char*& field_start, std::size_t& consumed);
+                    Cursor& cursor, OnRecord& on_record);
+  //! Ends the current record at `stop` (its line break, or the end of the input; a CR before
+  //! it is dropped), passes it to `on_record`, and moves the cursor to `next` on `next_line`.
+  template <class OnRecord>
+  void end_record(const char* stop, const char* next, std::uint64_t next_line, Cursor& cursor,
+                  OnRecord& on_record) {
+    const char* end = (stop > cursor.field_start && stop[-1] == '\r') ? stop - 1 : stop;
+    const bool blank = count_ == 0 && end == cursor.field_start;
+    push_field(cursor.field_start, end, cursor.record_start, cursor.record_line);
+    on_record(Record{fields_.data(), count_, cursor.record_line, next, next_line, blank});
+    count_ = 0;
+    cursor.line = cursor.record_line = cursor.committed_line = next_line;
+    cursor.record_start = cursor.field_start = next;
+    cursor.consumed = static_cast<std::size_t>(next - cursor.data);
+  }
   void push_field(const char* begin, const char* end, const char* record, std::uint64_t line) {
     if (static_cast<std::size_t>(end - begin) > max_cell_) {
       throw ScanError{ScanError::Kind::kCellTooLarge, line, record, count_};
@@ -190,10 +217,7 @@ inline CsvScanner::Masks CsvScanner::masks(const char* block, std::size_t valid)
 
 template <class OnRecord>
 void CsvScanner::scan_records(const char* block, std::uint64_t structure, std::uint64_t breaks,
-                              const char* data, OnRecord& on_record, std::uint64_t& line,
-                              std::uint64_t& record_line, std::uint64_t& committed_line,
-                              const char*& record_start, const char*& field_start,
-                              std::size_t& consumed) {
+                              Cursor& cursor, OnRecord& on_record) {
   FieldSpan* fields = fields_.data();
   std::size_t count = count_;
   std::size_t capacity = fields_.size();
@@ -203,6 +227,7 @@ void CsvScanner::scan_records(const char* block, std::uint64_t structure, std::u
         breaks != 0 ? (breaks & (~breaks + 1)) - 1 : ~std::uint64_t{0};
     std::uint64_t delimiters = structure & before_break;
     structure &= ~before_break;
+    const char* field_start = cursor.field_start;
     // A block has at most 64 delimiters, and only a field that started before it can be
     // longer than 64 bytes: with that much room, no field here needs a limit checked.
     if (count + 64 <= std::min(capacity, max_fields_) &&
@@ -219,7 +244,7 @@ void CsvScanner::scan_records(const char* block, std::uint64_t structure, std::u
       delimiters &= delimiters - 1;
       if (count == capacity || static_cast<std::size_t>(at - field_start) > max_cell_) {
         count_ = count;  // growing, or beyond a limit: push_field grows or throws
-        push_field(field_start, at, record_start, record_line);
+        push_field(field_start, at, cursor.record_start, cursor.record_line);
         fields = fields_.data();
         count = count_;
         capacity = fields_.size();
@@ -228,34 +253,23 @@ void CsvScanner::scan_records(const char* block, std::uint64_t structure, std::u
       }
       field_start = at + 1;
     }
+    cursor.field_start = field_start;
     count_ = count;
     if (breaks == 0) return;
     const char* at = block + std::countr_zero(breaks);
     breaks &= breaks - 1;
     structure &= structure - 1;
-    const char* end = (at > field_start && at[-1] == '\r') ? at - 1 : at;
-    const bool blank = count_ == 0 && end == field_start;
-    push_field(field_start, end, record_start, record_line);
-    on_record(Record{fields_.data(), count_, record_line, at + 1, line + 1, blank});
+    end_record(at, at + 1, cursor.line + 1, cursor, on_record);
     fields = fields_.data();
     capacity = fields_.size();
-    count = count_ = 0;
-    line += 1;
-    record_line = committed_line = line;
-    record_start = field_start = at + 1;
-    consumed = static_cast<std::size_t>(at + 1 - data);
+    count = 0;
   }
 }
 
 template <class OnRecord>
 std::size_t CsvScanner::scan(const char* data, std::size_t size, bool at_eof,
                              OnRecord&& on_record) {
-  std::uint64_t line = line_;
-  std::uint64_t record_line = line_;
-  std::uint64_t committed_line = line_;
-  const char* record_start = data;
-  const char* field_start = data;
-  std::size_t consumed = 0;
+  Cursor c{data, data, data, line_, line_, line_, 0};
   std::uint64_t inside_carry = 0;
   // The line of a stray quote whose region is still open at the end of the last block
   // (0: none); it is an error as soon as the region takes in a delimiter or line break.
@@ -270,7 +284,7 @@ std::size_t CsvScanner::scan(const char* data, std::size_t size, bool at_eof,
       // A region a stray quote opened in an earlier block runs to this block's first quote.
       const std::uint64_t first_quote = m.quote & (~m.quote + 1);
       if ((swallowable & (first_quote != 0 ? first_quote - 1 : ~std::uint64_t{0})) != 0) {
-        throw ScanError{ScanError::Kind::kStrayQuote, open_stray_line, record_start};
+        throw ScanError{ScanError::Kind::kStrayQuote, open_stray_line, c.record_start};
       }
       if (first_quote != 0) open_stray_line = 0;
     }
@@ -284,10 +298,10 @@ std::size_t CsvScanner::scan(const char* data, std::size_t size, bool at_eof,
         const std::uint64_t closing = m.quote & after & (~(m.quote & after) + 1);
         const std::uint64_t region = closing != 0 ? after & (closing - 1) : after;
         const std::uint64_t stray_line =
-            line +
+            c.line +
             static_cast<std::uint64_t>(std::popcount(m.newline & ((std::uint64_t{1} << at) - 1)));
         if ((swallowable & region) != 0) {
-          throw ScanError{ScanError::Kind::kStrayQuote, stray_line, record_start};
+          throw ScanError{ScanError::Kind::kStrayQuote, stray_line, c.record_start};
         }
         if (closing == 0) open_stray_line = stray_line;
       }
@@ -297,8 +311,7 @@ std::size_t CsvScanner::scan(const char* data, std::size_t size, bool at_eof,
     std::uint64_t quoted_newlines = m.newline & inside;
     if (quoted_newlines == 0) {
       // The common block: every line break ends a record, so lines count records.
-      scan_records(block, structure, m.newline & structure, data, on_record, line, record_line,
-                   committed_line, record_start, field_start, consumed);
+      scan_records(block, structure, m.newline & structure, c, on_record);
       continue;
     }
     while (structure != 0) {
@@ -307,42 +320,28 @@ std::size_t CsvScanner::scan(const char* data, std::size_t size, bool at_eof,
       const char* at = block + bit;
       if (quoted_newlines != 0) {
         const std::uint64_t before = quoted_newlines & ((std::uint64_t{1} << bit) - 1);
-        line += static_cast<std::uint64_t>(std::popcount(before));
+        c.line += static_cast<std::uint64_t>(std::popcount(before));
         quoted_newlines &= ~before;
       }
       if (((m.newline >> bit) & 1U) == 0) {
-        push_field(field_start, at, record_start, record_line);
-        field_start = at + 1;
+        push_field(c.field_start, at, c.record_start, c.record_line);
+        c.field_start = at + 1;
         continue;
       }
-      const char* end = (at > field_start && at[-1] == '\r') ? at - 1 : at;
-      const bool blank = count_ == 0 && end == field_start;
-      push_field(field_start, end, record_start, record_line);
-      on_record(Record{fields_.data(), count_, record_line, at + 1, line + 1, blank});
-      count_ = 0;
-      line += 1;
-      record_line = committed_line = line;
-      record_start = field_start = at + 1;
-      consumed = static_cast<std::size_t>(at + 1 - data);
+      end_record(at, at + 1, c.line + 1, c, on_record);
     }
-    if (quoted_newlines != 0) line += static_cast<std::uint64_t>(std::popcount(quoted_newlines));
+    if (quoted_newlines != 0) c.line += static_cast<std::uint64_t>(std::popcount(quoted_newlines));
   }
-  if (at_eof && consumed < size) {
+  if (at_eof && c.consumed < size) {
     if (inside_carry != 0)
-      throw ScanError{ScanError::Kind::kUnterminatedQuote, record_line, record_start};
-    const char* stop = data + size;
-    const char* end = (stop > field_start && stop[-1] == '\r') ? stop - 1 : stop;
-    const bool blank = count_ == 0 && end == field_start;
-    push_field(field_start, end, record_start, record_line);
-    on_record(Record{fields_.data(), count_, record_line, stop, line, blank});
-    consumed = size;
-    committed_line = line;
+      throw ScanError{ScanError::Kind::kUnterminatedQuote, c.record_line, c.record_start};
+    end_record(data + size, data + size, c.line, c, on_record);
   }
-  pending_bytes_ = consumed < size ? static_cast<std::size_t>(data + size - field_start) : 0;
-  pending_quoted_ = consumed < size && inside_carry != 0;
+  pending_bytes_ = c.consumed < size ? static_cast<std::size_t>(data + size - c.field_start) : 0;
+  pending_quoted_ = c.consumed < size && inside_carry != 0;
   count_ = 0;
-  line_ = committed_line;
-  return consumed;
+  line_ = c.committed_line;
+  return c.consumed;
 }
 
 }  // namespace quarry::io::detail
