@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "detail/key_index.hpp"
+
 namespace quarry::stats {
 
 //! Hash for string keys that also accepts std::string_view lookups.
@@ -31,7 +33,7 @@ struct StringHash {
 //! A string → count table with string_view lookups.
 using CountTable = std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>>;
 
-//! Approximate bytes one table entry costs (node, hash slot, string header).
+//! Approximate bytes one table entry costs (entry with its string header, index slots).
 inline constexpr std::size_t kEntryOverhead = 80;
 
 //! HyperLogLog with 2^14 registers: distinct counts within about ±0.8% (one standard error).
@@ -45,7 +47,16 @@ class HyperLogLog {
   HyperLogLog() : registers_(std::size_t{1} << kPrecision, 0) {}
 
   //! Adds a label.
-  void add(std::string_view label) noexcept { add_hash(mix(std::hash<std::string_view>{}(label))); }
+  void add(std::string_view label) noexcept { add_hash(KeyIndex::hash(label)); }
+
+  //! Adds a label by its KeyIndex::hash (remixed: the register index takes the top bits).
+  void add_hash(std::uint64_t label_hash) noexcept {
+    const std::uint64_t h = mix(label_hash);
+    const auto index = static_cast<std::size_t>(h >> (64 - kPrecision));
+    const std::uint64_t rest = (h << kPrecision) | (std::uint64_t{1} << (kPrecision - 1));
+    const auto rank = static_cast<std::uint8_t>(std::countl_zero(rest) + 1);
+    registers_[index] = std::max(registers_[index], rank);
+  }
 
   //! Folds `other` in.
   void merge(const HyperLogLog& other) noexcept {
@@ -76,17 +87,14 @@ class HyperLogLog {
     x *= 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
   }
-  void add_hash(std::uint64_t h) noexcept {
-    const auto index = static_cast<std::size_t>(h >> (64 - kPrecision));
-    const std::uint64_t rest = (h << kPrecision) | (std::uint64_t{1} << (kPrecision - 1));
-    const auto rank = static_cast<std::uint8_t>(std::countl_zero(rest) + 1);
-    registers_[index] = std::max(registers_[index], rank);
-  }
-
   std::vector<std::uint8_t> registers_;
 };
 
 //! Counts of labels: exact until to_summary(), then a Misra–Gries summary + HyperLogLog.
+//!
+//! Labels and counts live in one vector, found through a KeyIndex (open addressing over the
+//! labels' hashes): describe counts every row of a text column here, and a node-based map's
+//! allocation, std::hash and out-of-line compare per row cost more than the rest of the row.
 class CategoryCounter {
  public:
   //! Counters kept by the summary; counts are then at most total() / (kCapacity + 1) low.
@@ -95,15 +103,16 @@ class CategoryCounter {
   //! Counts `label` `count` times.
   void add(std::string_view label, std::int64_t count = 1) {
     total_ += count;
-    if (hll_) hll_->add(label);
-    auto it = table_.find(label);
-    if (it != table_.end()) {
-      it->second += count;
+    const std::uint64_t h = KeyIndex::hash(label);
+    if (hll_) hll_->add_hash(h);
+    const std::uint32_t found = index_.find(
+        label, h, [this](std::uint32_t id) -> std::string_view { return entries_[id].label; });
+    if (found != KeyIndex::kAbsent) {
+      entries_[found].count += count;
       return;
     }
-    table_.emplace(std::string(label), count);
-    bytes_ += label.size() + kEntryOverhead;
-    if (summary_ && table_.size() > 2 * kCapacity) prune(kCapacity);
+    insert(std::string(label), h, count);
+    if (summary_ && entries_.size() > 2 * kCapacity) prune(kCapacity);
   }
 
   //! Folds `other` in; the caller made both exact or both summaries.
@@ -115,12 +124,17 @@ class CategoryCounter {
       error_ += other.error_;
     }
     total_ += other.total_;
-    for (auto& [label, count] : other.table_) {
-      auto [it, inserted] = table_.try_emplace(label, 0);
-      it->second += count;
-      if (inserted) bytes_ += label.size() + kEntryOverhead;
+    for (Entry& entry : other.entries_) {
+      const std::uint32_t found =
+          index_.find(entry.label, entry.hash,
+                      [this](std::uint32_t id) -> std::string_view { return entries_[id].label; });
+      if (found != KeyIndex::kAbsent) {
+        entries_[found].count += entry.count;
+      } else {
+        insert(std::move(entry.label), entry.hash, entry.count);
+      }
     }
-    if (summary_ && table_.size() > kCapacity) prune(kCapacity);
+    if (summary_ && entries_.size() > kCapacity) prune(kCapacity);
   }
 
   //! Switches to the bounded summary (idempotent).
@@ -128,8 +142,8 @@ class CategoryCounter {
     if (summary_) return;
     summary_ = true;
     hll_.emplace();
-    for (const auto& entry : table_) hll_->add(entry.first);
-    if (table_.size() > kCapacity) prune(kCapacity);
+    for (const Entry& entry : entries_) hll_->add_hash(entry.hash);
+    if (entries_.size() > kCapacity) prune(kCapacity);
   }
 
   //! True while counts and the distinct count are exact.
@@ -142,14 +156,14 @@ class CategoryCounter {
   [[nodiscard]] std::int64_t count_error() const noexcept { return error_; }
   //! The number of distinct labels (an estimate once summarised).
   [[nodiscard]] double distinct() const noexcept {
-    return hll_ ? std::round(hll_->estimate()) : static_cast<double>(table_.size());
+    return hll_ ? std::round(hll_->estimate()) : static_cast<double>(entries_.size());
   }
-  //! The exact table (complete only while exact()).
-  [[nodiscard]] const CountTable& table() const noexcept { return table_; }
 
   //! The `k` most frequent labels, by count (descending) then label.
   [[nodiscard]] std::vector<std::pair<std::string, std::int64_t>> top(std::size_t k) const {
-    std::vector<std::pair<std::string, std::int64_t>> items(table_.begin(), table_.end());
+    std::vector<std::pair<std::string_view, std::int64_t>> items;
+    items.reserve(entries_.size());
+    for (const Entry& entry : entries_) items.emplace_back(entry.label, entry.count);
     auto order = [](const auto& a, const auto& b) {
       return a.second != b.second ? a.second > b.second : a.first < b.first;
     };
@@ -160,32 +174,52 @@ class CategoryCounter {
     } else {
       std::sort(items.begin(), items.end(), order);
     }
-    return items;
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    out.reserve(items.size());
+    for (const auto& [label, count] : items) out.emplace_back(std::string(label), count);
+    return out;
   }
 
  private:
+  struct Entry {
+    std::string label;
+    std::uint64_t hash;
+    std::int64_t count;
+  };
+
+  void insert(std::string label, std::uint64_t h, std::int64_t count) {
+    bytes_ += label.size() + kEntryOverhead;
+    index_.insert(h, static_cast<std::uint32_t>(entries_.size()));
+    entries_.push_back({std::move(label), h, count});
+  }
+
   // Misra–Gries: subtract the (capacity+1)-th largest count from every counter and drop
   // those left at zero; that amount bounds how much any count is too low.
   void prune(std::size_t capacity) {
     std::vector<std::int64_t> counts;
-    counts.reserve(table_.size());
-    for (const auto& entry : table_) counts.push_back(entry.second);
+    counts.reserve(entries_.size());
+    for (const Entry& entry : entries_) counts.push_back(entry.count);
     std::nth_element(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(capacity),
                      counts.end(), std::greater<>());
     const std::int64_t cut = counts[capacity];
-    for (auto it = table_.begin(); it != table_.end();) {
-      it->second -= cut;
-      if (it->second <= 0) {
-        bytes_ -= it->first.size() + kEntryOverhead;
-        it = table_.erase(it);
-      } else {
-        ++it;
+    std::vector<Entry> kept;
+    kept.reserve(capacity);
+    bytes_ = 0;
+    index_ = KeyIndex();
+    for (Entry& entry : entries_) {
+      entry.count -= cut;
+      if (entry.count > 0) {
+        bytes_ += entry.label.size() + kEntryOverhead;
+        index_.insert(entry.hash, static_cast<std::uint32_t>(kept.size()));
+        kept.push_back(std::move(entry));
       }
     }
+    entries_.swap(kept);
     error_ += cut;
   }
 
-  CountTable table_;
+  std::vector<Entry> entries_;
+  KeyIndex index_;                  // label hash -> position in entries_
   std::optional<HyperLogLog> hll_;  // from to_summary() on
   bool summary_ = false;
   std::int64_t total_ = 0;

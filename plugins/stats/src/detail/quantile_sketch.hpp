@@ -235,8 +235,9 @@ class QuantileSketch {
 
   // Spreads the values over two buckets per value with an order-preserving map that follows
   // their density, then sorts each bucket: most hold a value or none, so this is a few linear
-  // passes. The map is piecewise linear: a coarse histogram over [min, max] gives each of its
-  // bins as many buckets as twice the values it holds, spread evenly across the bin, so
+  // passes. The map is piecewise linear: a coarse histogram over [min, max] (of a sample, for
+  // long spans) gives each of its bins twice as many buckets as the values it holds, spread
+  // evenly across the bin, so
   // skewed data (lognormal) does not crowd into a handful of buckets as it would with one
   // linear map. A bucket that still collects many values (a far outlier stretches the range,
   // so the bulk shares a bin) is sorted the same way over its own range, a few levels deep,
@@ -253,37 +254,47 @@ class QuantileSketch {
       if (low != high) radix_sort(values, n);
       return;
     }
-    SortScratch& scratch = sort_scratch();
+    // Coarse histogram of a sample (every kSampleStride-th value of a long span), then each
+    // bin's first bucket and buckets per unit of value: a bin gets two buckets per value the
+    // sample stands for, plus one, so a value the sample missed still has a bucket.
+    const std::size_t stride = n >= kSampledSpan ? kSampleStride : 1;
+    const double bin_width = (high - low) / static_cast<double>(kDensityBins);
+    if (!std::isfinite(static_cast<double>(2 * stride * n + 1) / bin_width)) {
+      radix_sort(values, n);  // a range so narrow that bucket widths underflow
+      return;
+    }
+    // (signed, not size_t: converting a double to an unsigned 64-bit integer takes a branch)
     const auto bin_of = [&](double v) {
-      return std::min(static_cast<std::size_t>((v - low) * bin_scale), kDensityBins - 1);
+      return std::min(static_cast<int>((v - low) * bin_scale), kLastBin);
     };
-    // Coarse histogram, then each bin's first bucket and buckets per unit of value.
     std::uint32_t bin_count[kDensityBins] = {};
-    for (std::size_t i = 0; i < n; ++i) ++bin_count[bin_of(values[i])];
+    for (std::size_t i = 0; i < n; i += stride) ++bin_count[bin_of(values[i])];
     double bin_low[kDensityBins];
     double bucket_scale[kDensityBins];
-    std::uint32_t bin_first[kDensityBins + 1];
-    const double bin_width = (high - low) / static_cast<double>(kDensityBins);
+    std::int64_t bin_first[kDensityBins + 1];
+    std::int64_t bin_last[kDensityBins];
     bin_first[0] = 0;
     for (std::size_t b = 0; b < kDensityBins; ++b) {
+      const auto here = static_cast<std::int64_t>(2 * stride * bin_count[b] + 1);
       bin_low[b] = low + static_cast<double>(b) * bin_width;
-      bucket_scale[b] = 2.0 * bin_count[b] / bin_width;
-      bin_first[b + 1] = bin_first[b] + 2 * bin_count[b];
+      bucket_scale[b] = static_cast<double>(here) / bin_width;
+      bin_first[b + 1] = bin_first[b] + here;
+      bin_last[b] = here - 1;
     }
     // The bucket of each value (kept, so the scatter does not recompute it), and the counts.
     // Within a bin the offset is clamped to the bin's buckets: rounding may put a value a
     // hair outside its bin's range, and clamping keeps the map monotonic.
-    const std::size_t buckets = 2 * n;
+    const auto buckets = static_cast<std::size_t>(bin_first[kDensityBins]);
+    SortScratch& scratch = sort_scratch();
     scratch.bucket.resize(n);
     std::vector<std::uint32_t>& starts = scratch.starts;
     starts.assign(buckets + 1, 0);
     for (std::size_t i = 0; i < n; ++i) {
       const double v = values[i];
-      const std::size_t b = bin_of(v);
-      const double offset = std::max(0.0, (v - bin_low[b]) * bucket_scale[b]);
-      const std::uint32_t within = std::min(
-          static_cast<std::uint32_t>(std::min(offset, 4294967295.0)), 2 * bin_count[b] - 1);
-      const std::uint32_t bucket = bin_first[b] + within;
+      const int b = bin_of(v);
+      const auto within = static_cast<std::int64_t>((v - bin_low[b]) * bucket_scale[b]);
+      const auto bucket = static_cast<std::uint32_t>(
+          bin_first[b] + std::clamp<std::int64_t>(within, 0, bin_last[b]));
       scratch.bucket[i] = bucket;
       ++starts[bucket + 1];
     }
@@ -392,6 +403,10 @@ class QuantileSketch {
   static constexpr std::size_t kMaxRuns = 8;
   // Bins of bucket_sort's coarse histogram (its tables stay in L1).
   static constexpr std::size_t kDensityBins = 256;
+  static constexpr int kLastBin = static_cast<int>(kDensityBins) - 1;
+  // Spans of at least this many values build the histogram from every kSampleStride-th one.
+  static constexpr std::size_t kSampledSpan = 2048;
+  static constexpr std::size_t kSampleStride = 4;
   // Buckets of up to this many values are finished by insertion sort.
   static constexpr std::uint32_t kSmallBucket = 32;
   // How many times sort_span refines a crowded bucket before leaving it to std::sort.

@@ -194,6 +194,43 @@ TEST(StatsSketch, SkewedDataWithTiesAndOutliersStaysWithinTheBound) {
   }
 }
 
+// With the default capacity, level 0's density map is drawn from every fourth value. Here the
+// values the sample sees are spread wide and the others crowd into narrow clusters it never
+// sees (or the reverse), so whole clusters fall into one bucket and take the refining sort.
+TEST(StatsSketch, ValuesTheDensitySampleMissesStillSortIntoPlace) {
+  const std::size_t n = 300000;
+  for (std::size_t seen : {0, 1}) {
+    std::vector<double> data(n);
+    std::mt19937_64 rng(29);
+    std::uniform_real_distribution<double> wide(-1e6, 1e6);
+    std::normal_distribution<double> narrow(0.0, 1e-3);
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool sampled = i % 4 == 0;
+      data[i] =
+          sampled == (seen == 1) ? wide(rng) : 1000.0 * static_cast<double>(i % 3) + narrow(rng);
+    }
+    std::vector<double> sorted = data;
+    std::sort(sorted.begin(), sorted.end());
+    stats::QuantileSketch s;
+    for (std::size_t i = 0; i < n; i += 8192)
+      s.add(data.data() + i, std::min<std::size_t>(8192, n - i));
+    ASSERT_GT(s.rank_error(), 0.0);
+    for (double q : {0.01, 0.2, 0.3, 0.5, 0.6, 0.8, 0.99}) {
+      const double v = s.quantile(q);
+      const auto below = std::lower_bound(sorted.begin(), sorted.end(), v) - sorted.begin();
+      const auto through = std::upper_bound(sorted.begin(), sorted.end(), v) - sorted.begin();
+      const double target = q * static_cast<double>(n - 1);
+      EXPECT_LE(static_cast<double>(below), target + s.rank_error() + 1) << q << " " << seen;
+      EXPECT_GE(static_cast<double>(through), target - s.rank_error() - 1) << q << " " << seen;
+    }
+    for (double probe : {-5e5, -0.001, 0.0, 0.001, 999.999, 1000.0, 2000.0, 5e5}) {
+      const double truth = static_cast<double>(
+          std::lower_bound(sorted.begin(), sorted.end(), probe) - sorted.begin());
+      EXPECT_LE(std::fabs(s.rank_below(probe) - truth), s.rank_error()) << probe << " " << seen;
+    }
+  }
+}
+
 TEST(StatsSketch, SmallInputsAreExact) {
   stats::QuantileSketch s(64);
   const std::vector<double> v = {5, 1, 4, 2, 3};
