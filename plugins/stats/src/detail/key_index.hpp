@@ -88,12 +88,18 @@ class KeyIndex {
   }
 
   void grow() {
-    std::vector<Slot> old(slots_.empty() ? 64 : slots_.size() * 2);
+    std::vector<Slot> old(slots_.empty() ? kFirstSlots : slots_.size() * 2);
     old.swap(slots_);
     for (const Slot& s : old) {
       if (s.id != kAbsent) place(s.hash, s.id);
     }
   }
+
+  // Slots of a new table (16 KiB). Most group-bys and label counts see a few dozen keys; in 64
+  // slots, where the table started before, 9 of the benchmark's 20 labels shared a first slot,
+  // and each lookup of a displaced one mispredicted the probe loop (a later stats_groupby of
+  // 10M rows: 0.13 s with 64, 0.10 s with 1024).
+  static constexpr std::size_t kFirstSlots = 1024;
 
   std::vector<Slot> slots_;
   std::size_t size_ = 0;
