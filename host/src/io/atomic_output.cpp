@@ -15,6 +15,8 @@ namespace quarry::io::detail {
 namespace {
 
 constexpr std::size_t kFlushBytes = 1ULL << 20;
+// Written bytes after which the kernel is asked to start writing them to disk.
+constexpr std::uint64_t kWritebackBytes = 8ULL << 20;
 
 [[noreturn]] void fail(const std::string& what, const std::filesystem::path& file, int error) {
   throw OutputError(what + " " + file.string() + ": " + std::strerror(error));
@@ -89,7 +91,18 @@ void AtomicOutput::write_all(std::string_view bytes) {
     if (n < 0) fail("cannot write", temp_, errno);
     data += n;
     left -= static_cast<std::size_t>(n);
+    written_ += static_cast<std::uint64_t>(n);
   }
+  start_writeback();
+}
+
+void AtomicOutput::start_writeback() {
+  if (written_ - writeback_from_ < kWritebackBytes) return;
+  // Best effort (an error here shows again at commit's fsync): the pages go to disk while the
+  // rest of the file is computed, instead of all at once in fsync at the end.
+  ::sync_file_range(fd_, static_cast<off64_t>(writeback_from_),
+                    static_cast<off64_t>(written_ - writeback_from_), SYNC_FILE_RANGE_WRITE);
+  writeback_from_ = written_;
 }
 
 void AtomicOutput::close_descriptor() {

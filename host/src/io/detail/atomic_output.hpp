@@ -3,6 +3,7 @@
 //! A temporary file beside a destination that becomes the destination only on commit().
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -10,7 +11,8 @@ namespace quarry::io::detail {
 
 //! Creates ".NAME.XXXXXX.partial" in the destination's directory. Writes are buffered.
 //! commit() flushes, fsyncs, renames (without replacing unless `overwrite`) and fsyncs the
-//! directory; the destructor removes the temporary file unless committed.
+//! directory; the destructor removes the temporary file unless committed. Every few MiB
+//! written, writeback to disk is started, so that commit's fsync has little left to wait for.
 class AtomicOutput {
  public:
   //! Throws OutputError when the destination exists (and !overwrite) or the temporary file
@@ -36,6 +38,8 @@ class AtomicOutput {
   //! Writes all of `bytes` to the temporary file. Throws OutputError.
   void write_all(std::string_view bytes);
   void rename_into_place();
+  //! Starts writeback of what was written since the last start, once that is kWritebackBytes.
+  void start_writeback();
 
   std::filesystem::path destination_;
   std::filesystem::path temp_;
@@ -43,6 +47,8 @@ class AtomicOutput {
   int fd_ = -1;
   bool committed_ = false;
   std::string buffer_;
+  std::uint64_t written_ = 0;         //!< bytes written to fd_
+  std::uint64_t writeback_from_ = 0;  //!< offset writeback was last started from
 };
 
 //! Throws OutputError unless `destination` is free to write (or `overwrite`) and its directory
