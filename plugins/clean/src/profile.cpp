@@ -31,7 +31,7 @@ constexpr const char* kOutputSchema =
     R"("count":{"type":"integer"}}},)"
     R"("suggestion":{"type":"object","required":["tool","columns","parses","of"],)"
     R"("properties":{"tool":{"type":"string"},"columns":{"type":"object"},)"
-    R"("parses":{"type":"integer"},"of":{"type":"integer"}}},)"
+    R"("parses":{"type":"integer"},"of":{"type":"integer"},"read_with":{"type":"object"}}},)"
     R"("storage":{"type":"object","required":["current","smallest","current_bytes",)"
     R"("smallest_bytes"],"properties":{"current":{"type":"string"},"smallest":{"type":"string"},)"
     R"("current_bytes":{"type":"integer"},"smallest_bytes":{"type":"integer"},)"
@@ -46,8 +46,9 @@ constexpr const char* kDescription =
     "float64 -> float32 when lossless, text -> numbers or category) with the memory saved "
     "for the whole file. A text column that is mostly numbers written for people ($1,234.50, "
     "1.234,5) or dates in other formats (03/15/2024, 15.03.2024) gets a suggestion: the "
-    "clean_normalize columns argument that parses it. Use it before cleaning to decide what to "
-    "fix.";
+    "clean_normalize columns argument that parses it; a column of plain decimal-comma numbers "
+    "(12,5) also gets read_with {\"decimal\": \",\"}, the input argument that reads the file's "
+    "numbers as numbers. Use it before cleaning to decide what to fix.";
 
 }  // namespace
 

@@ -99,6 +99,9 @@ struct ColumnProfile {
   // Text clean_normalize would parse: numbers written for people ("$1,234.50"), the same with
   // a decimal comma ("1.234,5"), and dates per the detected format that reads them first.
   std::int64_t as_people_number = 0, as_decimal_comma = 0, as_some_date = 0;
+  // Of those with a decimal comma, the ones with nothing else ("12,5", "-3"): a column of only
+  // these reads as numbers when the file is read with decimal ",".
+  std::int64_t as_plain_decimal_comma = 0;
   std::vector<std::int64_t> date_formats;  // counts by index into detected_formats()
   // Distinct texts with their sizes while few (for the categorical estimate).
   std::set<std::string> categories;
@@ -159,11 +162,28 @@ struct ColumnProfile {
     // A plain number is one written for people too (no separators to check).
     as_people_number += finite || reads_as_grouped_number(s, ',', '.') ? 1 : 0;
     as_decimal_comma += reads_as_grouped_number(s, '.', ',') ? 1 : 0;
+    as_plain_decimal_comma += is_plain_decimal_comma(s) ? 1 : 0;
     note_date_formats(s);
     if (categories_complete && categories.size() <= kCategoryLimit) {
       if (categories.emplace(s).second) categories_bytes += python_str_bytes(s);
       if (categories.size() > kCategoryLimit) drop_categories();
     }
+  }
+
+  // [+-]digits[,digits]: a number as files with a decimal comma write it, and nothing else.
+  static bool is_plain_decimal_comma(std::string_view s) {
+    std::size_t at = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+    const auto digits = [&] {
+      const std::size_t from = at;
+      while (at < s.size() && s[at] >= '0' && s[at] <= '9') ++at;
+      return at > from;
+    };
+    if (!digits()) return false;
+    if (at < s.size() && s[at] == ',') {
+      ++at;
+      if (!digits()) return false;
+    }
+    return at == s.size();
   }
 
   // A number clean_normalize reads with `thousands` and `decimal` whose thousands separators
@@ -325,6 +345,7 @@ struct ColumnProfile {
     as_time += o.as_time;
     as_people_number += o.as_people_number;
     as_decimal_comma += o.as_decimal_comma;
+    as_plain_decimal_comma += o.as_plain_decimal_comma;
     as_some_date += o.as_some_date;
     if (date_formats.size() < o.date_formats.size()) date_formats.resize(o.date_formats.size());
     for (std::size_t f = 0; f < o.date_formats.size(); ++f) date_formats[f] += o.date_formats[f];
@@ -388,10 +409,16 @@ inline json ColumnProfile::normalize_suggestion(std::int64_t count) const {
     }
   }
   if (2 * parses <= count) return nullptr;
-  return {{"tool", "clean_normalize"},
-          {"columns", {{ref.name, operations}}},
-          {"parses", parses},
-          {"of", count}};
+  json suggestion = {{"tool", "clean_normalize"},
+                     {"columns", {{ref.name, operations}}},
+                     {"parses", parses},
+                     {"of", count}};
+  // Every value a plain decimal-comma number: the file was written that way, and reading it
+  // with decimal "," types the column as numbers with no step in between.
+  if (operations.contains("decimal") && as_plain_decimal_comma == count) {
+    suggestion["read_with"] = {{"decimal", ","}};
+  }
+  return suggestion;
 }
 
 inline json ColumnProfile::render() const {
@@ -616,7 +643,10 @@ class ProfileStage {
       const json& hint = c["suggestion"];
       text += c["name"].get<std::string>() + ": clean_normalize with columns " +
               hint["columns"].dump() + " parses " + hint["parses"].dump() + " of its " +
-              hint["of"].dump() + " values\n";
+              hint["of"].dump() + " values" +
+              (hint.contains("read_with") ? "; or read the input with " + hint["read_with"].dump()
+                                          : std::string()) +
+              "\n";
     }
     return sdk::Result::structured(std::move(data), std::move(text));
   }

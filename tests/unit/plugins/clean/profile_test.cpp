@@ -107,6 +107,7 @@ TEST(CleanProfile, TextThatCleanNormalizeWouldParseGetsTheArgumentThatDoes) {
   const Table t = make_table(
       {{"price", {"$1,234.50", "(12)", "99", "\u20ac3"}, sdk::ColumnType::utf8},
        {"wert", {"1.234,5", "2,25", "7", std::nullopt}, sdk::ColumnType::utf8},
+       {"preis", {"12,5", "-3", "0,25", std::nullopt}, sdk::ColumnType::utf8},
        {"tag", {"1,5", "a", "b", "c"}, sdk::ColumnType::utf8},  // "1,5" is not 15: a bad group
        {"day_first", {"01/02/2024", "15/03/2024", "31/12/2023", "x"}, sdk::ColumnType::utf8},
        {"mixed", {"2024-01-05", "March 3, 2024", "03.02.2024", "?"}, sdk::ColumnType::utf8},
@@ -119,6 +120,13 @@ TEST(CleanProfile, TextThatCleanNormalizeWouldParseGetsTheArgumentThatDoes) {
   EXPECT_EQ(column(out, "wert")["suggestion"]["columns"]["wert"],
             (json{{"parse", "number"}, {"thousands", "."}, {"decimal", ","}}));
   EXPECT_EQ(column(out, "wert")["suggestion"]["of"], 3);
+  // "1.234,5" needs clean_normalize; a column of plain decimal-comma numbers can instead be
+  // read as numbers with the input argument decimal ",".
+  EXPECT_FALSE(column(out, "wert")["suggestion"].contains("read_with"));
+  EXPECT_EQ(column(out, "preis")["suggestion"]["read_with"], (json{{"decimal", ","}}));
+  EXPECT_NE(out.text.find("preis: clean_normalize with columns"), std::string::npos);
+  EXPECT_NE(out.text.find("or read the input with {\"decimal\":\",\"}"), std::string::npos)
+      << out.text;
   EXPECT_FALSE(column(out, "tag").contains("suggestion"));
   EXPECT_FALSE(column(out, "word").contains("suggestion"));
   // One format for the whole column when one reads most of it: day-first, since 15/03 and
