@@ -115,7 +115,8 @@ class CategoryCounter {
     if (summary_ && entries_.size() > 2 * kCapacity) prune(kCapacity);
   }
 
-  //! Folds `other` in; the caller made both exact or both summaries.
+  //! Folds `other` in (its labels move here; it is left for destruction). The caller made both
+  //! exact or both summaries.
   void merge(CategoryCounter& other) {
     if (other.summary_) to_summary();
     if (summary_) {
