@@ -258,22 +258,8 @@ class GroupByStage {
 
   //! True when the encoded one-column key `key` holds `text`.
   static bool holds_text(const std::string& key, std::string_view text) noexcept {
-    if (key.size() != text.size() + kTextHeaderBytes || key[0] != key_tag::kText) return false;
-    const char* a = key.data() + kTextHeaderBytes;
-    const char* b = text.data();
-    std::size_t n = text.size();
-    // Word compares inline: category labels are short, and a libc memcmp call per row
-    // cost more than the lookup around it.
-    for (; n >= 8; n -= 8, a += 8, b += 8) {
-      std::uint64_t x, y;
-      std::memcpy(&x, a, 8);
-      std::memcpy(&y, b, 8);
-      if (x != y) return false;
-    }
-    for (; n > 0; --n) {
-      if (*a++ != *b++) return false;
-    }
-    return true;
+    return key.size() == text.size() + kTextHeaderBytes && key[0] == key_tag::kText &&
+           KeyIndex::same_bytes(std::string_view(key).substr(kTextHeaderBytes), text);
   }
 
   void assign_groups(const sdk::ChunkView& chunk) {

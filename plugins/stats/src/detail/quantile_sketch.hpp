@@ -242,7 +242,7 @@ class QuantileSketch {
   // linear map. A bucket that still collects many values (a far outlier stretches the range,
   // so the bulk shares a bin) is sorted the same way over its own range, a few levels deep,
   // then by std::sort.
-  void sort_span(double* values, std::size_t n, int depth) {
+  static void sort_span(double* values, std::size_t n, int depth) {
     if (n < 2) return;
     double low = values[0], high = values[0];
     for (std::size_t i = 0; i < n; ++i) {  // (min/max, not minmax_element: branch-free)
@@ -378,14 +378,33 @@ class QuantileSketch {
     }
   }
 
+  // Every item with its weight, in value order: each level sorted on its own (a bucket sort),
+  // then the levels merged pairwise. (One std::sort of all the pairs took ~1.5 ms a column, run
+  // serially at the end of a describe of many columns.)
   [[nodiscard]] std::vector<Item> weighted() const {
-    std::vector<Item> items;
+    std::vector<std::vector<Item>> runs;
+    std::vector<double> values;
     for (std::size_t h = 0; h < levels_.size(); ++h) {
+      if (levels_[h].empty()) continue;
+      values.assign(levels_[h].begin(), levels_[h].end());
+      sort_span(values.data(), values.size(), 0);
       const double w = std::ldexp(1.0, static_cast<int>(h));
-      for (double x : levels_[h]) items.emplace_back(x, w);
+      std::vector<Item>& run = runs.emplace_back();
+      run.reserve(values.size());
+      for (double x : values) run.emplace_back(x, w);
     }
-    std::sort(items.begin(), items.end());
-    return items;
+    const auto by_value = [](const Item& a, const Item& b) { return a.first < b.first; };
+    while (runs.size() > 1) {
+      std::vector<std::vector<Item>> next;
+      for (std::size_t r = 0; r + 1 < runs.size(); r += 2) {
+        std::vector<Item>& merged = next.emplace_back(runs[r].size() + runs[r + 1].size());
+        std::merge(runs[r].begin(), runs[r].end(), runs[r + 1].begin(), runs[r + 1].end(),
+                   merged.begin(), by_value);
+      }
+      if (runs.size() % 2 == 1) next.push_back(std::move(runs.back()));
+      runs.swap(next);
+    }
+    return runs.empty() ? std::vector<Item>{} : std::move(runs.front());
   }
 
   [[nodiscard]] double pick(const std::vector<Item>& items, double q) const {
