@@ -5,6 +5,7 @@
 #include "mcp_process.hpp"
 
 #include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 
@@ -96,6 +97,43 @@ TEST_F(BatchTest, WritesEachFilesRowsUnderTheOutputDirectory) {
   std::string first;
   std::getline(in, first);
   EXPECT_EQ(json::parse(first), json::parse(R"({"x":4,"y":40})"));
+}
+
+TEST_F(BatchTest, DecimalCommaOutputsWriteEuropeanCsvAndRefuseWhatCannotHoldIt) {
+  write(data_.path() / "eu/2024-04.csv", "x,y\n1.5,2\n-0.25,3\n");
+  auto server = serve();
+  const json batch = call(server, {{"files", "eu/*.csv"},
+                                   {"stages", {{{"tool", "stats_describe"}}}},
+                                   {"output_dir", "eu-out"},
+                                   {"output_decimal", ","}});
+  ASSERT_EQ(batch["structuredContent"]["succeeded"], 1) << batch.dump();
+  std::ifstream batch_file(out_.path() / "eu-out/eu/2024-04.csv");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(batch_file), {}), "x;y\n1,5;2\n-0,25;3\n");
+
+  const json refused = call(server, {{"files", "eu/*.csv"},
+                                     {"stages", {{{"tool", "stats_describe"}}}},
+                                     {"output_dir", "eu-jsonl"},
+                                     {"output_format", "jsonl"},
+                                     {"output_decimal", ","}});
+  EXPECT_TRUE(refused.value("isError", false)) << refused.dump();
+  EXPECT_NE(refused.dump().find("applies to csv and tsv outputs"), std::string::npos)
+      << refused.dump();
+
+  const auto pipeline = [&](const json& output) {
+    return server->request("tools/call", {{"name", "pipeline_run"},
+                                          {"arguments",
+                                           {{"input", {{"path", "eu/2024-04.csv"}}},
+                                            {"stages", {{{"tool", "stats_describe"}}}},
+                                            {"output", output}}}})["result"];
+  };
+  const json piped = pipeline({{"path", "piped.csv"}, {"decimal", ","}, {"delimiter", "|"}});
+  EXPECT_FALSE(piped.value("isError", false)) << piped.dump();
+  std::ifstream piped_file(out_.path() / "piped.csv");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(piped_file), {}), "x|y\n1,5|2\n-0,25|3\n");
+  const json clash = pipeline({{"path", "clash.csv"}, {"decimal", ","}, {"delimiter", ","}});
+  EXPECT_TRUE(clash.value("isError", false)) << clash.dump();
+  EXPECT_NE(clash.dump().find("are both ','"), std::string::npos) << clash.dump();
+  EXPECT_FALSE(fs::exists(out_.path() / "clash.csv"));
 }
 
 TEST_F(BatchTest, StopOnErrorSkipsTheFilesAfterTheFirstFailure) {

@@ -41,7 +41,7 @@ struct BlockCells {
 //! then the rows are joined with fixed-size copies into text sized once per block.
 class CsvEncoder final : public ChunkEncoder {
  public:
-  explicit CsvEncoder(char delimiter) : delimiter_(delimiter) {}
+  CsvEncoder(char delimiter, char decimal) : delimiter_(delimiter), decimal_(decimal) {}
 
   [[nodiscard]] EncodedChunk encode(const Chunk& chunk) const override {
     EncodedChunk encoded;
@@ -87,15 +87,18 @@ class CsvEncoder final : public ChunkEncoder {
     }
   }
 
-  static std::size_t format_fixed(const Column& column, std::int64_t r, char* slot) {
+  std::size_t format_fixed(const Column& column, std::int64_t r, char* slot) const {
     const auto row = static_cast<std::size_t>(r);
     switch (column.type()) {
       case ColumnType::kInt64: {
         const std::int64_t value = column.int64_values()[row];
         return static_cast<std::size_t>(std::to_chars(slot, slot + kSlotBytes, value).ptr - slot);
       }
-      case ColumnType::kFloat64:
-        return detail::format_float64(column.float64_values()[row], true, slot);
+      case ColumnType::kFloat64: {
+        const std::size_t size = detail::format_float64(column.float64_values()[row], true, slot);
+        if (decimal_ != '.') std::replace(slot, slot + size, '.', decimal_);
+        return size;
+      }
       case ColumnType::kBool:
         if (column.bool_value(r)) {
           std::memcpy(slot, "true", 4);
@@ -147,13 +150,14 @@ class CsvEncoder final : public ChunkEncoder {
   }
 
   char delimiter_;
+  char decimal_;
 };
 
 class CsvSink final : public Sink {
  public:
   CsvSink(const std::filesystem::path& destination, Schema schema, SinkOptions options)
       : schema_(std::move(schema)),
-        encoder_(options.delimiter),
+        encoder_(options.delimiter, options.decimal),
         output_(destination, options.overwrite) {
     std::string header;
     for (std::size_t c = 0; c < schema_.size(); ++c) {
@@ -194,8 +198,8 @@ std::unique_ptr<Sink> make_csv_sink(const std::filesystem::path& destination, Sc
   return std::make_unique<CsvSink>(destination, std::move(schema), std::move(options));
 }
 
-std::unique_ptr<ChunkEncoder> detail::make_csv_encoder(char delimiter) {
-  return std::make_unique<CsvEncoder>(delimiter);
+std::unique_ptr<ChunkEncoder> detail::make_csv_encoder(char delimiter, char decimal) {
+  return std::make_unique<CsvEncoder>(delimiter, decimal);
 }
 
 }  // namespace quarry::io

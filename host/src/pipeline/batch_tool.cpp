@@ -50,6 +50,13 @@ json input_schema() {
                "the output root, mirroring the input's path below its data root."}}},
             {"output_format",
              {{"type", "string"}, {"enum", {"csv", "tsv", "jsonl", "sqlite"}}, {"default", "csv"}}},
+            {"output_decimal",
+             {{"type", "string"},
+              {"enum", {".", ","}},
+              {"default", "."},
+              {"description",
+               "Decimal point of floats in csv/tsv outputs (',' writes 12,5 and ';' between "
+               "csv fields)."}}},
             {"overwrite", {{"type", "boolean"}, {"default", false}}},
             {"max_concurrency",
              {{"type", "integer"},
@@ -152,6 +159,7 @@ class BatchTool final : public tools::Tool {
     std::vector<std::shared_ptr<exec::Stage>> stages;
     std::vector<fs::path> files;
     try {
+      check_output_decimal(arguments);
       stages = source_stages(arguments.value("input", json::object()));
       auto tools = build_stages(*plugins_, stage_specs(arguments), environment);
       stages.insert(stages.end(), tools.begin(), tools.end());
@@ -185,6 +193,15 @@ class BatchTool final : public tools::Tool {
                                                         : std::thread::hardware_concurrency();
     environment.run.threads = std::max(1u, cores / concurrency);
     return environment;
+  }
+
+  //! A decimal comma is for text outputs: refused for jsonl and sqlite before any file runs.
+  static void check_output_decimal(const json& arguments) {
+    const std::string format = arguments.value("output_format", "csv");
+    if (arguments.value("output_decimal", ".") == "," && format != "csv" && format != "tsv") {
+      throw std::invalid_argument("output_decimal ',' applies to csv and tsv outputs; " + format +
+                                  " stores numbers as numbers (leave output_decimal out)");
+    }
   }
 
   static json stage_specs(const json& arguments) {
@@ -303,7 +320,8 @@ class BatchTool final : public tools::Tool {
     fs::path relative = display_path(file);
     relative.replace_extension(extension_of(arguments.value("output_format", "csv")));
     return {{"path", (fs::path(arguments.value("output_dir", "")) / relative).string()},
-            {"overwrite", arguments.value("overwrite", false)}};
+            {"overwrite", arguments.value("overwrite", false)},
+            {"decimal", arguments.value("output_decimal", ".")}};
   }
 
   tools::ToolResult render(const json& arguments, std::size_t matched, std::vector<json> entries,

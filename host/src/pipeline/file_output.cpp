@@ -14,7 +14,20 @@ nlohmann::json output_property(std::string_view purpose) {
                        purpose)},
           {"properties",
            {{"path", {{"type", "string"}, {"minLength", 1}}},
-            {"overwrite", {{"type", "boolean"}, {"default", false}}}}},
+            {"overwrite", {{"type", "boolean"}, {"default", false}}},
+            {"delimiter",
+             {{"type", "string"},
+              {"minLength", 1},
+              {"maxLength", 1},
+              {"description",
+               "CSV field separator; default ',' (TAB for .tsv, ';' when decimal is ',')"}}},
+            {"decimal",
+             {{"type", "string"},
+              {"enum", {".", ","}},
+              {"default", "."},
+              {"description",
+               "decimal point of floats in CSV/TSV output: ',' writes 12,5 (European "
+               "spreadsheets); JSON Lines and SQLite store numbers as numbers"}}}}},
           {"required", {"path"}},
           {"additionalProperties", false}};
 }
@@ -25,6 +38,23 @@ FileOutput::FileOutput(const nlohmann::json& output, const Environment& environm
       destination_(environment.sandbox.resolve_output(requested_path_)),
       fallback_(std::move(fallback)) {
   options_.overwrite = output.value("overwrite", false);
+  options_.decimal = output.value("decimal", ".") == "," ? ',' : '.';
+  if (output.contains("delimiter")) {
+    const std::string delimiter = output.at("delimiter").get<std::string>();
+    if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\n" || delimiter == "\r") {
+      throw io::OutputError(fmt::format(
+          "output.delimiter {} cannot separate fields; use one ASCII character other than a "
+          "quote or a line break, e.g. \",\", \";\" or \"\\t\"",
+          output.at("delimiter").dump()));
+    }
+    if (delimiter[0] == options_.decimal) {
+      throw io::OutputError(
+          fmt::format("output.delimiter and output.decimal are both '{}'; use \";\" as the "
+                      "delimiter with decimal \",\"",
+                      delimiter));
+    }
+    options_.delimiter = delimiter[0];
+  }
   if (!options_.overwrite && std::filesystem::exists(destination_)) {
     throw io::OutputError(
         fmt::format("{} already exists; set output.overwrite to true to replace it, or choose "

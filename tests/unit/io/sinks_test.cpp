@@ -55,6 +55,19 @@ std::shared_ptr<const Chunk> sample() {
   return builder.finish(0);
 }
 
+//! Expects `reader`'s first chunk to hold sample()'s cells.
+void expect_sample_read_back(CsvReader& reader) {
+  auto chunk = reader.next();
+  ASSERT_NE(chunk, nullptr);
+  const auto original = sample();
+  for (std::size_t c = 0; c < 5; ++c) {
+    for (std::int64_t r = 0; r < 3; ++r) {
+      EXPECT_EQ(testing::cell_text(chunk->column(c), r), testing::cell_text(original->column(c), r))
+          << c << "," << r;
+    }
+  }
+}
+
 //! Files in `dir` other than `keep`.
 std::vector<std::string> stray_files(const fs::path& dir) {
   std::vector<std::string> names;
@@ -88,15 +101,7 @@ TEST_F(SinksTest, CsvRoundTripKeepsValuesAndTypes) {
   sink->commit();
   CsvReader reader(out);
   EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64, kFloat64, kBool, kString, kTimestamp}));
-  auto chunk = reader.next();
-  ASSERT_NE(chunk, nullptr);
-  const auto original = sample();
-  for (std::size_t c = 0; c < 5; ++c) {
-    for (std::int64_t r = 0; r < 3; ++r) {
-      EXPECT_EQ(testing::cell_text(chunk->column(c), r), testing::cell_text(original->column(c), r))
-          << c << "," << r;
-    }
-  }
+  expect_sample_read_back(reader);
 }
 
 TEST_F(SinksTest, CsvDistinguishesEmptyStringsAndNullSpellingsFromNulls) {
@@ -323,6 +328,60 @@ TEST_F(SinksTest, RejectsChunksOfAnotherSchemaAndUnknownExtensions) {
   EXPECT_THROW(sink->write(*sample()), std::invalid_argument);
   EXPECT_THROW((void)open_sink(dir.path() / "x.xlsx", five_types()), OutputError);
   EXPECT_THROW((void)open_sink(dir.path() / "missing-dir" / "x.csv", five_types()), OutputError);
+}
+
+TEST_F(SinksTest, DecimalCommaWritesCommaPointsBetweenSemicolonsAndReadsBack) {
+  SinkOptions options;
+  options.decimal = ',';
+  const fs::path out = dir.path() / "eu.csv";
+  auto sink = open_sink(out, five_types(), options);
+  sink->write(*sample());
+  sink->commit();
+  // Floats only: the timestamp keeps its '.', the text its ','.
+  EXPECT_EQ(read_file(out),
+            "i;f;b;s;t\n"
+            "-42;2,0;true;plain;2024-01-31T12:34:56.5Z\n"
+            "9223372036854775807;0,1;false;\"a,\"\"b\"\"\nc\";1970-01-01T00:00:00Z\n"
+            ";;;;\n");
+  // The encoder a pipeline formats chunks with ahead of the write gives the same rows.
+  const std::string text = read_file(out);
+  EXPECT_EQ(open_encoder(out, options)->encode(*sample()).bytes, text.substr(text.find('\n') + 1));
+  CsvOptions read_options;
+  read_options.decimal = ',';
+  CsvReader reader(out, read_options);
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64, kFloat64, kBool, kString, kTimestamp}));
+  expect_sample_read_back(reader);
+}
+
+TEST_F(SinksTest, DecimalCommaKeepsAGivenDelimiterAndIsRefusedWhereNumbersAreNotText) {
+  SinkOptions options;
+  options.decimal = ',';
+  const Schema schema({{"x", kFloat64}, {"y", kFloat64}});
+  ChunkBuilder builder(std::make_shared<const Schema>(schema), 1);
+  builder.column(0).append_float64(-1.5e20);
+  builder.column(1).append_float64(0.000125);
+  const auto chunk = builder.finish(0);
+  auto tsv = open_sink(dir.path() / "eu.tsv", schema, options);
+  tsv->write(*chunk);
+  tsv->commit();
+  EXPECT_EQ(read_file(dir.path() / "eu.tsv"), "x\ty\n-1,5e+20\t0,000125\n");
+  options.delimiter = '|';
+  auto piped = open_sink(dir.path() / "eu.txt", schema, options);
+  piped->write(*chunk);
+  piped->commit();
+  EXPECT_EQ(read_file(dir.path() / "eu.txt"), "x|y\n-1,5e+20|0,000125\n");
+  for (const char* name : {"eu.jsonl", "eu.sqlite"}) {
+    try {
+      (void)open_sink(dir.path() / name, schema, options);
+      ADD_FAILURE() << name << " took decimal ','";
+    } catch (const OutputError& e) {
+      EXPECT_NE(std::string(e.what()).find("applies to .csv, .tsv and .txt"), std::string::npos)
+          << e.what();
+    }
+  }
+  options.decimal = ';';
+  EXPECT_THROW((void)open_encoder(dir.path() / "odd.csv", options), OutputError);
+  EXPECT_FALSE(fs::exists(dir.path() / "eu.jsonl"));
 }
 
 TEST_F(SinksTest, TsvSinkUsesTabs) {

@@ -12,7 +12,8 @@
 //! Value formats: CSV quotes a field only when needed (delimiter, quote, CR or LF inside, an
 //! empty string, or text spelling a null), writes null as an empty field, floats in shortest
 //! round-trip form (with ".0" on integral values so they read back as floats; nan, inf, -inf),
-//! timestamps as ISO 8601 UTC ("2024-01-31T12:34:56.5Z"), bools as true/false. JSON Lines
+//! timestamps as ISO 8601 UTC ("2024-01-31T12:34:56.5Z"), bools as true/false; with
+//! SinkOptions::decimal ',' a float's decimal point is a comma ("12,5", "3,0"). JSON Lines
 //! writes one object per row with nulls as null, NaN and infinities as null (counted in
 //! notes()), timestamps as ISO 8601 strings. SQLite writes one table in one transaction with
 //! a prepared INSERT: INTEGER, REAL, BOOLEAN (0/1), TEXT, and TIMESTAMP columns holding
@@ -70,8 +71,10 @@ class Sink {
 struct SinkOptions {
   //! Replace an existing destination.
   bool overwrite = false;
-  //! CSV field separator.
+  //! CSV field separator (open_sink and open_encoder use TAB for a .tsv left at ',').
   char delimiter = ',';
+  //! CSV decimal separator of floats: '.' or ',' (timestamps keep '.' in their seconds).
+  char decimal = '.';
   //! SQLite table name.
   std::string table = "data";
 };

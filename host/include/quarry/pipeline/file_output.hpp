@@ -1,7 +1,8 @@
 #pragma once
 //! \file
 //! Writing a run's final stream to a file under the output root: the `output`
-//! argument ({path, overwrite?}) of `pipeline_run` and of transforming tools.
+//! argument ({path, overwrite?, delimiter?, decimal?}) of `pipeline_run` and of transforming
+//! tools.
 
 #include "quarry/exec/executor.hpp"
 #include "quarry/io/sink.hpp"
@@ -22,9 +23,10 @@ namespace quarry::pipeline {
 //! input's after transforming stages. A run that fails leaves no file behind.
 class FileOutput final : public exec::ChunkSink {
  public:
-  //! Resolves `output` ({path, overwrite?}) under the output root; throws
-  //! sandbox::SandboxError or io::OutputError (the file exists and overwrite is
-  //! not set) with a message for the user, before any data is read.
+  //! Resolves `output` ({path, overwrite?, delimiter?, decimal?}) under the output root;
+  //! throws sandbox::SandboxError or io::OutputError (the file exists and overwrite is not
+  //! set, a delimiter that cannot be one, decimal ',' for a format without text numbers) with
+  //! a message for the user, before any data is read.
   FileOutput(const nlohmann::json& output, const Environment& environment, io::Schema fallback);
 
   [[nodiscard]] std::shared_ptr<const io::EncodedChunk> encode(

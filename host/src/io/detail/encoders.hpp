@@ -9,8 +9,8 @@
 
 namespace quarry::io::detail {
 
-//! Encodes rows as CSV lines with `delimiter` (no header).
-[[nodiscard]] std::unique_ptr<ChunkEncoder> make_csv_encoder(char delimiter);
+//! Encodes rows as CSV lines with `delimiter`, floats with `decimal` as their point (no header).
+[[nodiscard]] std::unique_ptr<ChunkEncoder> make_csv_encoder(char delimiter, char decimal);
 
 //! Encodes rows as JSON Lines objects keyed by the chunk's column names.
 [[nodiscard]] std::unique_ptr<ChunkEncoder> make_jsonl_encoder();
