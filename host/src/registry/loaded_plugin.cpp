@@ -64,7 +64,11 @@ void LoadedPlugin::ensure_loaded() {
 
 fs::path LoadedPlugin::stage_copy() const {
   const fs::path copy = loaded_dir_ / fmt::format("{:016x}-{}", hash_, source_.filename().string());
-  if (has_complete_copy(copy, source_)) return copy;
+  if (has_complete_copy(copy, source_)) {
+    std::error_code ignored;  // marks the use (best effort: a read-only cache still works)
+    fs::last_write_time(copy, fs::file_time_type::clock::now(), ignored);
+    return copy;
+  }
   fs::create_directories(loaded_dir_);
   copy_file_atomically(source_, copy);
   if (!has_hash(copy, hash_))
@@ -72,7 +76,27 @@ fs::path LoadedPlugin::stage_copy() const {
         fmt::format("{} changed on disk since it was scanned; the tool list will "
                     "be refreshed on the next rescan",
                     source_.string()));
+  remove_stale_copies(copy);
   return copy;
+}
+
+void LoadedPlugin::remove_stale_copies(const fs::path& keep) const {
+  const std::string suffix = "-" + source_.filename().string();
+  const auto cutoff = fs::file_time_type::clock::now() - kStaleCopyAge;
+  std::error_code ec;
+  for (fs::directory_iterator it(loaded_dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path& path = it->path();
+    const std::string name = path.filename().string();
+    // "<16 hex digits>-<file name>": a copy of this file name (temporaries have other names).
+    if (path == keep || name.size() != 16 + suffix.size() || !name.ends_with(suffix) ||
+        name.find_first_not_of("0123456789abcdef") != 16) {
+      continue;
+    }
+    std::error_code stat_error;
+    const auto used = fs::last_write_time(path, stat_error);
+    if (stat_error || used > cutoff) continue;
+    if (fs::remove(path, stat_error)) spdlog::info("removed unused plugin copy {}", path.string());
+  }
 }
 
 void LoadedPlugin::load() {

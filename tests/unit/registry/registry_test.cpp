@@ -6,6 +6,8 @@
 #include "test_support.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <fstream>
 #include <thread>
 
 namespace quarry::registry::test {
@@ -72,6 +74,39 @@ TEST_F(Registry, LoadsFromAContentAddressedCopy) {
   ASSERT_EQ(copies.size(), 1u);
   EXPECT_TRUE(copies[0].string().ends_with("-good.so")) << copies[0];
   EXPECT_EQ(copies[0].string().size(), 16 + 1 + 7u);
+}
+
+TEST_F(Registry, MakingACopyRemovesThisPluginsCopiesUnusedForADay) {
+  install(Plugins::good(), "good.so");
+  const fs::path loaded = cache_dir() / "loaded";
+  fs::create_directories(loaded);
+  const auto now = fs::file_time_type::clock::now();
+  const auto plant = [&](const std::string& name, std::chrono::hours age) {
+    std::ofstream(loaded / name) << "an older build";
+    fs::last_write_time(loaded / name, now - age);
+  };
+  plant("0000000000000001-good.so", std::chrono::hours(48));   // stale: removed
+  plant("0000000000000002-good.so", std::chrono::hours(1));    // used an hour ago: kept
+  plant("0000000000000003-other.so", std::chrono::hours(48));  // another plugin's: kept
+  plant(".good.so.tmp-1", std::chrono::hours(48));             // not a copy: kept
+  PluginRegistry registry(options());
+  ASSERT_FALSE(call(find_tool(registry, "echo")).is_error);
+  EXPECT_FALSE(fs::exists(loaded / "0000000000000001-good.so"));
+  EXPECT_TRUE(fs::exists(loaded / "0000000000000002-good.so"));
+  EXPECT_TRUE(fs::exists(loaded / "0000000000000003-other.so"));
+  EXPECT_TRUE(fs::exists(loaded / ".good.so.tmp-1"));
+
+  // Loading from an existing copy marks it used, so another process's pruning keeps it.
+  fs::path copy;
+  for (const auto& file : fs::directory_iterator(loaded)) {
+    const std::string name = file.path().filename().string();
+    if (name.ends_with("-good.so") && !name.starts_with("000000000000000")) copy = file.path();
+  }
+  ASSERT_FALSE(copy.empty());
+  fs::last_write_time(copy, now - std::chrono::hours(48));
+  PluginRegistry second(options());
+  ASSERT_FALSE(call(find_tool(second, "echo")).is_error);
+  EXPECT_GT(fs::last_write_time(copy), now - std::chrono::hours(1));
 }
 
 TEST_F(Registry, InitialisesOnceWhenFirstCallsRace) {

@@ -6,6 +6,7 @@
 #include <quarry/plugin.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
@@ -18,7 +19,9 @@ namespace quarry::registry::detail {
 //! A plugin file version (identified by its content hash). The library is loaded at
 //! most once, on the first bind(), from a content-addressed copy
 //! `<loaded_dir>/<hash>-<file name>` (dlopen of a replaced path would return the old
-//! library), and never unloaded.
+//! library), and never unloaded. A copy's modification time is its last use: making a new
+//! copy removes the copies of the same file name unused for kStaleCopyAge, so rebuilding a
+//! plugin again and again does not fill the cache with its old versions.
 class LoadedPlugin {
  public:
   //! What a tool call needs.
@@ -40,10 +43,17 @@ class LoadedPlugin {
   //! The file the plugin was found as.
   [[nodiscard]] const std::filesystem::path& source() const { return source_; }
 
+  //! How long a copy of an older version stays after its last use. A process that still
+  //! runs it keeps its mapping (removing a file does not unmap it); one that has not loaded
+  //! it yet finds its source changed and refreshes the tool list, as without the copy.
+  static constexpr std::chrono::hours kStaleCopyAge{24};
+
  private:
   void ensure_loaded();
   void load();
   [[nodiscard]] std::filesystem::path stage_copy() const;
+  //! Removes other copies of this file name unused for kStaleCopyAge (best effort).
+  void remove_stale_copies(const std::filesystem::path& keep) const;
 
   std::filesystem::path source_;
   std::uint64_t hash_;
