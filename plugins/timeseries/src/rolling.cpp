@@ -9,6 +9,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "detail/format.hpp"
@@ -26,8 +27,12 @@ namespace quarry::ts {
 namespace {
 
 constexpr const char* kInputSchema =
-    R"({"type":"object","x-quarry-reads":["column","time_column"],"required":["column"],"properties":{)" QUARRY_TS_COLUMN
+    R"({"type":"object","x-quarry-reads":["column","time_column","group_column"],"required":["column"],"properties":{)" QUARRY_TS_COLUMN
     R"(,)"
+    R"("group_column":{"type":"string","description":"Roll within each value of this column )"
+    R"((pandas groupby(group).rolling(...), ewm per group): every )"
+    R"(group has its own window, and for time windows its rows must be in time order (the )"
+    R"(groups may interleave). Rows with no group get nulls."},)"
     R"("window":{"anyOf":[{"type":"integer","minimum":1,"maximum":10000000},)"
     R"({"type":"string","pattern":"^[0-9]*[a-zA-Z]+$"}],"description":"The window: a number )"
     R"(of rows (e.g. 60), or a time span (e.g. \"60s\", \"5min\", \"1h\", \"1D\") over )"
@@ -52,7 +57,7 @@ constexpr const char* kOutputSchema =
     R"({"type":"object","required":["column","rows","outputs","notes"],"properties":{)"
     R"("column":{"type":"string"},"rows":{"type":"integer"},)"
     R"("window":{"type":["integer","string","null"]},"min_periods":{"type":["integer","null"]},)"
-    R"("input_missing":{"type":"integer"},)"
+    R"("input_missing":{"type":"integer"},"groups":{"type":"integer"},)"
     R"("outputs":{"type":"array","items":{"type":"object","required":["name","statistic",)"
     R"("values","nulls"],"properties":{"name":{"type":"string"},"statistic":{"type":"string"},)"
     R"("values":{"type":"integer"},"nulls":{"type":"integer"},"last":)" QUARRY_TS_NUM
@@ -65,7 +70,9 @@ constexpr const char* kDescription =
     "span over a time column. Streams in order with the window carried across chunks; writes "
     "the rows with the added columns when called with output, otherwise reports per added "
     "column how many values and nulls it produced. Nulls/NaN in the input count as missing "
-    "(as pandas); a result needs min_periods values in the window.";
+    "(as pandas); a result needs min_periods values in the window. With group_column, each "
+    "group (e.g. each sensor of a file of many) rolls on its own, as pandas "
+    "groupby(group).rolling(...).";
 
 enum class Stat { mean, sum, std, var, min, max, median };
 
@@ -95,13 +102,23 @@ std::string name_number(double v) {
   return stats::exact_text(v);
 }
 
+//! The running state of one series: the whole input, or one group of it.
+struct Series {
+  SlidingWindow window;
+  std::optional<Ewma> ewma;
+  std::optional<std::int64_t> last_time;  // for the time-order check of time windows
+};
+
 class RollingStage {
  public:
   static constexpr sdk::StageMode mode = sdk::StageMode::ordered;
 
-  RollingStage(sdk::Call&, const sdk::Args& args, const sdk::SchemaView& input)
-      : value_(input, args.get<std::string>("column")), window_(WindowNeeds{}) {
+  RollingStage(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
+      : value_(input, args.get<std::string>("column")),
+        series_{SlidingWindow(WindowNeeds{}), std::nullopt, std::nullopt},
+        budget_bytes_(call.memory_budget_bytes()) {
     if (args.has("time_column")) time_.emplace(input, args.get<std::string>("time_column"));
+    if (args.has("group_column")) group_.emplace(input, args.get<std::string>("group_column"));
     parse_window(args);
     parse_ewm(args);
     if (outputs_.empty()) {
@@ -123,6 +140,7 @@ class RollingStage {
     call.throw_if_cancelled();
     value_.read(chunk, values_);
     if (time_) time_->read(chunk, times_);
+    if (group_) group_->read(chunk, group_keys_);
     copy_input_columns(builder_, chunk, passed_);
     const std::size_t n = values_.size();
     std::vector<sdk::Float64Builder*> outs;
@@ -134,32 +152,40 @@ class RollingStage {
     }
     for (std::size_t i = 0; i < n; ++i) {
       const double x = values_[i];
-      bool in_window = true;
+      const std::int64_t row = rows_ + static_cast<std::int64_t>(i);
+      Series* series = &series_;
+      if (group_) {
+        series = group_keys_[i] ? &group_series(*group_keys_[i]) : nullptr;
+        no_group_ += series == nullptr ? 1 : 0;
+      }
+      bool in_window = series != nullptr;
       if (time_) {
         const auto& t = times_[i];
         if (t) order_.add(*t);
-        if (span_ > 0) {
+        if (span_ > 0 && series != nullptr) {
           if (!t) {
             in_window = false;
             ++no_time_;
           } else {
-            require_sorted(*t, rows_ + static_cast<std::int64_t>(i));
-            window_.drop_until(*t - span_);
-            window_.push(*t, x);
+            require_sorted(*series, *t, row, group_ ? group_keys_[i] : std::nullopt);
+            series->window.drop_until(*t - span_);
+            series->window.push(*t, x);
           }
         }
       }
-      if (rows_window_ > 0) {
-        window_.push(0, x);
-        window_.keep_last(static_cast<std::size_t>(rows_window_));
+      if (rows_window_ > 0 && series != nullptr) {
+        series->window.push(0, x);
+        series->window.keep_last(static_cast<std::size_t>(rows_window_));
       }
       for (std::size_t k = 0; k < outputs_.size(); ++k) {
         Output& o = outputs_[k];
         double r = std::numeric_limits<double>::quiet_NaN();
-        if (!o.stat) {
-          r = ewma_->next(x);
+        if (series == nullptr) {
+          // no group: null, as pandas leaves rows of a NaN group out
+        } else if (!o.stat) {
+          r = series->ewma->next(x);
         } else if (in_window) {
-          r = statistic(*o.stat);
+          r = statistic(series->window, *o.stat);
         }
         if (std::isnan(r)) {
           outs[k]->append_null();
@@ -192,12 +218,16 @@ class RollingStage {
                       "' had no usable value (null, NaN, infinite or text); they count as "
                       "missing inside windows, as pandas treats NaN");
     }
+    if (no_group_ > 0) {
+      notes.push_back(std::to_string(no_group_) + " rows had no '" + group_->name() +
+                      "' (null) and got null rolling values");
+    }
     if (no_time_ > 0) {
       notes.push_back(std::to_string(no_time_) +
                       " rows without a time got null rolling values and were left out of the "
                       "time windows");
     }
-    if (rows_window_ > 0 && rows_ > 0 && rows_ < rows_window_) {
+    if (rows_window_ > 0 && rows_ > 0 && rows_ < rows_window_ && !group_) {
       notes.push_back("the window (" + std::to_string(rows_window_) +
                       " rows) is larger than the series (" + std::to_string(rows_) +
                       " rows): every rolling value is null");
@@ -209,6 +239,7 @@ class RollingStage {
                 {"input_missing", value_.missing()},
                 {"outputs", outputs},
                 {"notes", notes}};
+    if (group_) out["groups"] = groups_.size();
     if (time_) {
       out["time_order"] = order_.to_json(
           span_ > 0 ? "time windows need rows in time order (the run fails otherwise); "
@@ -264,7 +295,7 @@ class RollingStage {
       needs.median = needs.median || stat == Stat::median;
       outputs_.push_back({value_.ref().name + "_rolling_" + s + "_" + label, s, stat});
     }
-    window_ = SlidingWindow(needs);
+    series_.window = SlidingWindow(needs);
   }
 
   void parse_ewm(const sdk::Args& args) {
@@ -304,40 +335,63 @@ class RollingStage {
           "ewm needs exactly one of span, alpha, com, halflife (got " + std::to_string(given) +
           ")");
     }
-    ewma_.emplace(1.0 / (1.0 + com), ewm.get_or("adjust", true), ewm.get_or("ignore_na", false),
-                  ewm.get_or<std::int64_t>("min_periods", 0));
+    series_.ewma.emplace(1.0 / (1.0 + com), ewm.get_or("adjust", true),
+                         ewm.get_or("ignore_na", false),
+                         ewm.get_or<std::int64_t>("min_periods", 0));
     outputs_.push_back({value_.ref().name + "_ewm_mean_" + label, "ewm_mean", std::nullopt});
   }
 
-  void require_sorted(std::int64_t t, std::int64_t row) {
-    if (last_time_ && t < *last_time_) {
+  void require_sorted(Series& series, std::int64_t t, std::int64_t row,
+                      const std::optional<std::string>& group) {
+    if (series.last_time && t < *series.last_time) {
+      const std::string rows_of =
+          group ? "rows of " + group_->name() + " '" + *group + "'" : "rows";
       throw sdk::Error::invalid_argument(
-          "time windows need rows sorted by '" + time_->ref().name + "', but row " +
-          std::to_string(row + 1) + " steps back from " + iso_text(*last_time_) + " to " +
+          "time windows need " + rows_of + " sorted by '" + time_->ref().name + "', but row " +
+          std::to_string(row + 1) + " steps back from " + iso_text(*series.last_time) + " to " +
           iso_text(t) + "; sort the file by time first, or use a window in rows");
     }
-    last_time_ = t;
+    series.last_time = t;
   }
 
-  double statistic(Stat stat) const {
-    const std::int64_t n = window_.count();
+  //! The running state of group `key`, made (a copy of the empty series) on its first row.
+  Series& group_series(const std::string& key) {
+    if (auto it = groups_.find(key); it != groups_.end()) return it->second;
+    // Each group keeps a window: a bound on how many, from the budget, instead of running
+    // out of memory on a column of row ids.
+    const std::size_t per_group =
+        kGroupOverheadBytes + key.size() +
+        (rows_window_ > 0 ? static_cast<std::size_t>(rows_window_) * kWindowBytesPerValue : 0);
+    if (budget_bytes_ > 0 && (groups_.size() + 1) * per_group > budget_bytes_) {
+      throw sdk::Error::out_of_memory(
+          "ts_rolling: " + std::to_string(groups_.size() + 1) + " groups of '" + group_->name() +
+          "' with a window each need more than this call's memory budget (" +
+          std::to_string(budget_bytes_ >> 20) +
+          " MiB); group by a coarser column, filter the rows (where), or raise "
+          "memory.budget_mb");
+    }
+    return groups_.emplace(key, series_).first->second;
+  }
+
+  double statistic(const SlidingWindow& window, Stat stat) const {
+    const std::int64_t n = window.count();
     const double nan = std::numeric_limits<double>::quiet_NaN();
     if (n < min_periods_) return nan;
     switch (stat) {
       case Stat::sum:
-        return window_.sum();  // pandas: 0 for an empty window when min_periods is 0
+        return window.sum();  // pandas: 0 for an empty window when min_periods is 0
       case Stat::mean:
-        return window_.mean();
+        return window.mean();
       case Stat::var:
-        return window_.var();
+        return window.var();
       case Stat::std:
-        return std::sqrt(window_.var());
+        return std::sqrt(window.var());
       case Stat::min:
-        return window_.min();
+        return window.min();
       case Stat::max:
-        return window_.max();
+        return window.max();
       default:
-        return window_.median();
+        return window.median();
     }
   }
 
@@ -359,10 +413,17 @@ class RollingStage {
     return text;
   }
 
+  // Bytes a group costs besides its window's values (hash node, window rings, Ewma), and a
+  // window value (the value and its time, with the ring's slack).
+  static constexpr std::size_t kGroupOverheadBytes = 512;
+  static constexpr std::size_t kWindowBytesPerValue = 32;
+
   ValueColumn value_;
   std::optional<TimeColumn> time_;
-  SlidingWindow window_;
-  std::optional<Ewma> ewma_;
+  std::optional<GroupColumn> group_;
+  Series series_;  // the whole input's; without group_column the only one, else each group's start
+  std::unordered_map<std::string, Series> groups_;
+  std::uint64_t budget_bytes_;
   std::vector<Output> outputs_;
   bool has_window_ = false;
   std::int64_t rows_window_ = 0;  // > 0: a window of rows
@@ -372,10 +433,10 @@ class RollingStage {
   sdk::ChunkBuilder builder_;
   std::int64_t passed_ = 0;
   OrderCheck order_;
-  std::optional<std::int64_t> last_time_;
-  std::int64_t rows_ = 0, no_time_ = 0;
+  std::int64_t rows_ = 0, no_time_ = 0, no_group_ = 0;
   std::vector<double> values_;
   std::vector<std::optional<std::int64_t>> times_;
+  std::vector<std::optional<std::string>> group_keys_;
 };
 
 }  // namespace

@@ -46,6 +46,36 @@ class ValueColumn {
   stats::ValueCounts counts_;
 };
 
+//! A column whose values name groups (ts_rolling's group_column): text, integers, booleans,
+//! timestamps or floats, each value read as its label.
+class GroupColumn {
+ public:
+  //! Column `name` of `schema`.
+  GroupColumn(const sdk::SchemaView& schema, const std::string& name)
+      : ref_(stats::require_column(schema, name, stats::Need::category, "group_column")) {}
+
+  //! Reads the rows of `chunk` into `out`: the row's label, or nullopt when it has none (null,
+  //! NaN).
+  void read(const sdk::ChunkView& chunk, std::vector<std::optional<std::string>>& out) const {
+    stats::LabelReader reader(chunk, ref_);
+    out.resize(static_cast<std::size_t>(chunk.rows()));
+    for (std::int64_t i = 0; i < chunk.rows(); ++i) {
+      auto& key = out[static_cast<std::size_t>(i)];
+      if (reader.valid(i)) {
+        key.emplace(reader.label(i));
+      } else {
+        key.reset();
+      }
+    }
+  }
+
+  //! The column's name.
+  [[nodiscard]] const std::string& name() const noexcept { return ref_.name; }
+
+ private:
+  stats::ColumnRef ref_;
+};
+
 //! The memory a whole-series tool may keep: half of the call's budget (one serial state;
 //! the host's chunks in flight use the rest), 512 MiB when the host sets none.
 class SeriesBudget {

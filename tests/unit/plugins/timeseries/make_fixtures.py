@@ -124,6 +124,25 @@ def rolling_refs(df, events):
     for stat in ["mean", "sum", "std", "min", "max", "median"]:
         ref(f"events_5min_{stat}", f'events.rolling("5min", on="time")["value"].{stat}()',
             arr(getattr(ev.rolling("5min", on="time")["value"], stat)()))
+    # Per sensor (rows interleaved), back in the file's row order.
+    def in_row_order(series):
+        return arr(series.reset_index(level=0, drop=True).sort_index())
+    by = ev.groupby("sensor")
+    for stat in ["mean", "std", "median"]:
+        ref(f"events_by_sensor_rows3_{stat}",
+            f'events.groupby("sensor")["value"].rolling(3).{stat}()  # in row order',
+            in_row_order(getattr(by["value"].rolling(3), stat)()))
+    for stat in ["mean", "max"]:
+        # (groupby(...).rolling(on="time") indexes its result by time, whose ties across sensors
+        # have no row order: each sensor's rolling keeps the rows' own index instead)
+        ref(f"events_by_sensor_5min_{stat}",
+            f'pd.concat(s.rolling("5min", on="time")["value"].{stat}() '
+            f'for _, s in events.groupby("sensor")).sort_index()',
+            arr(pd.concat(getattr(s.rolling("5min", on="time")["value"], stat)()
+                          for _, s in by).sort_index()))
+    ref("events_by_sensor_ewm_span5",
+        'events.groupby("sensor")["value"].transform(lambda s: s.ewm(span=5).mean())',
+        arr(by["value"].transform(lambda s: s.ewm(span=5).mean())))
 
 
 def acf_refs(df):

@@ -128,6 +128,93 @@ TEST(TsRolling, LargeOffsetsKeepTheirDigits) {
   }
 }
 
+TEST(TsRolling, GroupsRollOnTheirOwnAsPandasGroupbyRolling) {
+  // ts_events.csv interleaves three sensors in one time-sorted file.
+  const json rows3 = {{"column", "value"},
+                      {"window", 3},
+                      {"statistics", {"mean", "std", "median"}},
+                      {"group_column", "sensor"}};
+  const json span = {{"column", "value"},
+                     {"window", "5min"},
+                     {"time_column", "time"},
+                     {"statistics", {"mean", "max"}},
+                     {"group_column", "sensor"}};
+  const json ewm = {{"column", "value"}, {"ewm", {{"span", 5}}}, {"group_column", "sensor"}};
+  struct Case {
+    const json& args;
+    std::string reference_prefix, column_suffix;
+    std::vector<std::string> stats;
+  };
+  const Case cases[] = {{rows3, "events_by_sensor_rows3_", "_3", {"mean", "std", "median"}},
+                        {span, "events_by_sensor_5min_", "_5min", {"mean", "max"}}};
+  for (std::int64_t chunk : kChunks) {
+    SCOPED_TRACE("chunk rows " + std::to_string(chunk));
+    for (const Case& c : cases) {
+      const TransformOutcome out =
+          run_transform("ts_rolling", c.args, ts_fixture("ts_events.csv"), chunk);
+      ASSERT_EQ(out.outcome.status, QUARRY_OK) << out.outcome.error;
+      EXPECT_EQ(out.outcome.data()["groups"], 3);
+      for (const std::string& stat : c.stats) {
+        const json& r = reference(c.reference_prefix + stat);
+        EXPECT_TRUE(matches(out.float_columns.at("value_rolling_" + stat + c.column_suffix),
+                            r["values"], r["call"]));
+      }
+    }
+    const TransformOutcome by_ewm =
+        run_transform("ts_rolling", ewm, ts_fixture("ts_events.csv"), chunk);
+    ASSERT_EQ(by_ewm.outcome.status, QUARRY_OK) << by_ewm.outcome.error;
+    const json& r = reference("events_by_sensor_ewm_span5");
+    EXPECT_TRUE(matches(by_ewm.float_columns.at("value_ewm_mean_span5"), r["values"], r["call"]));
+  }
+}
+
+TEST(TsRolling, GroupsNeedTimeOrderOnlyWithinThemselvesAndTheirNumberIsBounded) {
+  // Sensor b's rows come before a's in time, but each sensor is in order: allowed. A row
+  // without a sensor gets nulls; a step back within one sensor fails naming it.
+  const Table interleaved = make_table(
+      {text_column("time", {"2024-01-01T00:00:05Z", "2024-01-01T00:00:01Z", "2024-01-01T00:00:06Z",
+                            "2024-01-01T00:00:02Z", "2024-01-01T00:00:07Z"}),
+       text_column("sensor", {"a", "b", "a", std::nullopt, "b"}),
+       float_column("v", {1, 10, 2, 99, 30})});
+  const json args = {{"column", "v"},
+                     {"window", "10s"},
+                     {"time_column", "time"},
+                     {"statistics", {"sum"}},
+                     {"group_column", "sensor"}};
+  const TransformOutcome ok = run_transform("ts_rolling", args, interleaved);
+  ASSERT_EQ(ok.outcome.status, QUARRY_OK) << ok.outcome.error;
+  EXPECT_EQ(ok.float_columns.at("v_rolling_sum_10s"), (Values{1, 10, 3, std::nullopt, 40}));
+  EXPECT_EQ(ok.outcome.data()["groups"], 2);
+  EXPECT_NE(ok.outcome.data()["notes"].dump().find("1 rows had no 'sensor'"), std::string::npos)
+      << ok.outcome.data()["notes"].dump();
+
+  const Table stepping_back =
+      make_table({text_column("time", {"2024-01-01T00:00:05Z", "2024-01-01T00:00:09Z",
+                                       "2024-01-01T00:00:04Z"}),
+                  text_column("sensor", {"a", "b", "a"}), float_column("v", {1, 2, 3})});
+  const Outcome back = run_transform("ts_rolling", args, stepping_back).outcome;
+  EXPECT_EQ(back.status, QUARRY_INVALID_ARGUMENT);
+  EXPECT_NE(back.error.find("rows of sensor 'a' sorted by 'time', but row 3 steps back"),
+            std::string::npos)
+      << back.error;
+
+  // A group per row and a long window each: refused within the budget, naming what to do.
+  std::vector<std::optional<std::string>> ids;
+  std::vector<double> values;
+  for (int i = 0; i < 5000; ++i) {
+    ids.push_back("row-" + std::to_string(i));
+    values.push_back(i);
+  }
+  const Table ids_table = make_table({text_column("id", ids), float_column("v", values)});
+  const Outcome too_many =
+      run_transform("ts_rolling", {{"column", "v"}, {"window", 1000}, {"group_column", "id"}},
+                    ids_table, 0, 64ULL << 20)
+          .outcome;
+  EXPECT_EQ(too_many.status, QUARRY_OUT_OF_MEMORY) << too_many.error;
+  EXPECT_NE(too_many.error.find("groups of 'id'"), std::string::npos) << too_many.error;
+  EXPECT_NE(too_many.error.find("memory.budget_mb"), std::string::npos) << too_many.error;
+}
+
 TEST(TsRolling, BadInputGetsClearErrors) {
   const Table& t = ts_fixture();
   auto error_of = [&](const json& args) { return run_transform("ts_rolling", args, t).outcome; };
