@@ -55,7 +55,7 @@ TEST_F(LifecycleTest, StrayStdoutWritesWithoutPluginsNeverReachTheStream) {
   McpProcess server({"serve"}, {"HOME=" + home_.path().string(),
                                 std::string("LD_PRELOAD=") + QUARRY_NOISE_PRELOAD});
   server.initialize();
-  std::this_thread::sleep_for(600ms);  // the preloaded library prints after 300 ms
+  std::this_thread::sleep_for(600ms);  // the preloaded library prints once fd 1 is redirected
   EXPECT_TRUE(server.request("ping").contains("result"));
   server.close_stdin();
   EXPECT_EQ(server.wait_exit(5s), 0);
