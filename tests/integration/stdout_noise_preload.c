@@ -14,10 +14,14 @@ static int same_file(const struct stat* a, const struct stat* b) {
   return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
+/* What fd 1 was when the process started, taken in the constructor: the thread may first run
+ * after quarry has already redirected it. */
+static struct stat initial;
+static int have_initial;
+
 static void* print_noise(void* unused) {
   (void)unused;
-  struct stat initial;
-  if (fstat(1, &initial) == 0) {
+  if (have_initial) {
     for (int waited_ms = 0; waited_ms < 5000; waited_ms += 10) {
       struct stat now;
       if (fstat(1, &now) != 0 || !same_file(&now, &initial)) break;
@@ -32,6 +36,7 @@ static void* print_noise(void* unused) {
 }
 
 __attribute__((constructor)) static void start_noise(void) {
+  have_initial = fstat(1, &initial) == 0;
   pthread_t thread;
   if (pthread_create(&thread, NULL, print_noise, NULL) == 0) pthread_detach(thread);
 }
