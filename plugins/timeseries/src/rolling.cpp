@@ -167,7 +167,7 @@ class RollingStage {
             in_window = false;
             ++no_time_;
           } else {
-            require_sorted(*series, *t, row, group_ ? group_keys_[i] : std::nullopt);
+            require_sorted(*series, *t, row, group_ ? &*group_keys_[i] : nullptr);
             series->window.drop_until(*t - span_);
             series->window.push(*t, x);
           }
@@ -341,8 +341,7 @@ class RollingStage {
     outputs_.push_back({value_.ref().name + "_ewm_mean_" + label, "ewm_mean", std::nullopt});
   }
 
-  void require_sorted(Series& series, std::int64_t t, std::int64_t row,
-                      const std::optional<std::string>& group) {
+  void require_sorted(Series& series, std::int64_t t, std::int64_t row, const std::string* group) {
     if (series.last_time && t < *series.last_time) {
       const std::string rows_of =
           group ? "rows of " + group_->name() + " '" + *group + "'" : "rows";
