@@ -132,13 +132,18 @@ class ValueStore {
   }
 
   //! The quantiles at fractions `qs` (exact: by selection, after gathering the kept values
-  //! into one block and reordering them).
+  //! into one block and reordering them; in ascending order of fraction, each selection
+  //! searches only above the previous one).
   [[nodiscard]] std::vector<double> quantiles(const std::vector<double>& qs) {
     if (sketch_) return sketch_->quantiles(qs);
     gather();
-    std::vector<double> out;
-    out.reserve(qs.size());
-    for (double q : qs) out.push_back(select_quantile(q));
+    std::vector<std::size_t> order(qs.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return qs[a] < qs[b]; });
+    std::vector<double> out(qs.size());
+    std::size_t from = 0;
+    for (std::size_t i : order) out[i] = select_quantile(qs[i], from);
     return out;
   }
 
@@ -213,13 +218,18 @@ class ValueStore {
 
   // sorted_quantile() without sorting: nth_element for the lower neighbour, then the
   // smallest value above it for the upper one (O(n) per quantile). gather() came first.
-  double select_quantile(double q) {
+  // Positions before `from` hold values no larger than the rest (an earlier selection at
+  // `from`, fractions taken in ascending order), so the search starts there; it moves `from`
+  // to this selection's position.
+  double select_quantile(double q, std::size_t& from) {
     if (kept_ == 0) return std::numeric_limits<double>::quiet_NaN();
     Block& values = blocks_.front();
     const double h = q * static_cast<double>(values.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const auto lo = std::max(from, static_cast<std::size_t>(std::floor(h)));
     const auto begin = values.begin();
-    std::nth_element(begin, begin + static_cast<std::ptrdiff_t>(lo), values.end());
+    std::nth_element(begin + static_cast<std::ptrdiff_t>(from),
+                     begin + static_cast<std::ptrdiff_t>(lo), values.end());
+    from = lo;
     const double a = values[lo];
     const double b =
         lo + 1 < values.size()

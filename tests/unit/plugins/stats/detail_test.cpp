@@ -285,6 +285,13 @@ TEST(StatsQuantiles, BlockedValuesGiveExactQuantilesAndForetellTheirBytes) {
     EXPECT_EQ(a[i], stats::sorted_quantile(sorted, qs[i])) << qs[i];
     EXPECT_EQ(b[i], a[i]) << qs[i];
   }
+  // Fractions in any order, repeated: each selection searches above the previous one in
+  // ascending order, whatever order they were asked in.
+  const std::vector<double> shuffled = {0.9, 0.1, 0.5, 0.5, 0.75, 0.0, 0.3333, 1.0};
+  const std::vector<double> c = whole.quantiles(shuffled);
+  for (std::size_t i = 0; i < shuffled.size(); ++i) {
+    EXPECT_EQ(c[i], stats::sorted_quantile(sorted, shuffled[i])) << shuffled[i];
+  }
 }
 
 TEST(StatsMoments, MergingMatchesOnePassAndKeepsDigitsFarFromZero) {
