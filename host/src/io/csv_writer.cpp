@@ -6,6 +6,7 @@
 #include "io/detail/encoders.hpp"
 #include "io/detail/timestamp.hpp"
 #include "io/detail/value_format.hpp"
+#include "quarry/io/error.hpp"
 
 #include <algorithm>
 #include <array>
@@ -41,7 +42,11 @@ struct BlockCells {
 //! then the rows are joined with fixed-size copies into text sized once per block.
 class CsvEncoder final : public ChunkEncoder {
  public:
-  CsvEncoder(char delimiter, char decimal) : delimiter_(delimiter), decimal_(decimal) {}
+  //! Throws OutputError for a delimiter or decimal separator a CSV file cannot have.
+  explicit CsvEncoder(const SinkOptions& options)
+      : delimiter_(delimiter_of(options)), decimal_(options.decimal) {}
+
+  [[nodiscard]] char delimiter() const noexcept { return delimiter_; }
 
   [[nodiscard]] EncodedChunk encode(const Chunk& chunk) const override {
     EncodedChunk encoded;
@@ -149,6 +154,25 @@ class CsvEncoder final : public ChunkEncoder {
     out.resize(start + bytes);
   }
 
+  //! `options`' delimiter, defaulted: ',' or, with decimal ',', ';'.
+  static char delimiter_of(const SinkOptions& options) {
+    if (options.decimal != '.' && options.decimal != ',') {
+      throw OutputError("the decimal separator '" + std::string(1, options.decimal) +
+                        "' cannot be written; use '.' or ','");
+    }
+    const char delimiter = options.delimiter.value_or(options.decimal == ',' ? ';' : ',');
+    if (delimiter == '"' || delimiter == '\n' || delimiter == '\r' || delimiter == '\0') {
+      throw OutputError(
+          "a CSV field separator cannot be a quote or a line break; use e.g. ',', "
+          "';', '|' or a TAB");
+    }
+    if (delimiter == options.decimal) {
+      throw OutputError("the field separator and the decimal separator are both '" +
+                        std::string(1, delimiter) + "'; use ';' as the separator with decimal ','");
+    }
+    return delimiter;
+  }
+
   char delimiter_;
   char decimal_;
 };
@@ -156,13 +180,11 @@ class CsvEncoder final : public ChunkEncoder {
 class CsvSink final : public Sink {
  public:
   CsvSink(const std::filesystem::path& destination, Schema schema, SinkOptions options)
-      : schema_(std::move(schema)),
-        encoder_(options.delimiter, options.decimal),
-        output_(destination, options.overwrite) {
+      : schema_(std::move(schema)), encoder_(options), output_(destination, options.overwrite) {
     std::string header;
     for (std::size_t c = 0; c < schema_.size(); ++c) {
-      if (c != 0) header += options.delimiter;
-      detail::append_csv_field(header, schema_[c].name, options.delimiter);
+      if (c != 0) header += encoder_.delimiter();
+      detail::append_csv_field(header, schema_[c].name, encoder_.delimiter());
     }
     header += '\n';
     output_.write(header);
@@ -198,8 +220,8 @@ std::unique_ptr<Sink> make_csv_sink(const std::filesystem::path& destination, Sc
   return std::make_unique<CsvSink>(destination, std::move(schema), std::move(options));
 }
 
-std::unique_ptr<ChunkEncoder> detail::make_csv_encoder(char delimiter, char decimal) {
-  return std::make_unique<CsvEncoder>(delimiter, decimal);
+std::unique_ptr<ChunkEncoder> detail::make_csv_encoder(const SinkOptions& options) {
+  return std::make_unique<CsvEncoder>(options);
 }
 
 }  // namespace quarry::io

@@ -13,15 +13,14 @@ namespace {
 
 enum class Format { kCsv, kJsonl, kSqlite };
 
-//! The format for `destination`'s extension. A delimiter left at ',' becomes TAB for a .tsv
-//! and ';' when the decimal separator is ','.
+//! The format for `destination`'s extension; a .tsv without a delimiter gets TAB in `options`.
 Format format_of(const std::filesystem::path& destination, SinkOptions& options) {
   std::string extension = destination.extension().string();
   std::transform(extension.begin(), extension.end(), extension.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   Format format = Format::kCsv;
   if (extension == ".tsv") {
-    if (options.delimiter == ',') options.delimiter = '\t';
+    if (!options.delimiter) options.delimiter = '\t';
   } else if (extension == ".jsonl" || extension == ".ndjson") {
     format = Format::kJsonl;
   } else if (extension == ".sqlite" || extension == ".sqlite3" || extension == ".db") {
@@ -31,15 +30,11 @@ Format format_of(const std::filesystem::path& destination, SinkOptions& options)
         "cannot write '" + destination.string() +
         "': unknown file type; use .csv, .tsv, .txt, .jsonl, .ndjson, .sqlite, .sqlite3 or .db");
   }
-  if (options.decimal != '.' && options.decimal != ',') {
-    throw OutputError("a decimal separator must be '.' or ','");
-  }
   if (format != Format::kCsv && options.decimal != '.') {
     throw OutputError("cannot write '" + destination.string() +
                       "' with decimal ',': it applies to .csv, .tsv and .txt files (JSON Lines "
                       "and SQLite store numbers as numbers)");
   }
-  if (options.decimal == ',' && options.delimiter == ',') options.delimiter = ';';
   return format;
 }
 
@@ -67,7 +62,7 @@ std::unique_ptr<ChunkEncoder> open_encoder(const std::filesystem::path& destinat
   SinkOptions adjusted = options;
   switch (format_of(destination, adjusted)) {
     case Format::kCsv:
-      return detail::make_csv_encoder(adjusted.delimiter, adjusted.decimal);
+      return detail::make_csv_encoder(adjusted);
     case Format::kJsonl:
       return detail::make_jsonl_encoder();
     case Format::kSqlite:

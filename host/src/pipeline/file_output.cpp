@@ -41,19 +41,12 @@ FileOutput::FileOutput(const nlohmann::json& output, const Environment& environm
   options_.decimal = output.value("decimal", ".") == "," ? ',' : '.';
   if (output.contains("delimiter")) {
     const std::string delimiter = output.at("delimiter").get<std::string>();
-    if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\n" || delimiter == "\r") {
+    if (delimiter.size() != 1) {
       throw io::OutputError(fmt::format(
-          "output.delimiter {} cannot separate fields; use one ASCII character other than a "
-          "quote or a line break, e.g. \",\", \";\" or \"\\t\"",
+          "output.delimiter {} is not a single-byte character; use e.g. \",\", \";\" or \"\\t\"",
           output.at("delimiter").dump()));
     }
-    if (delimiter[0] == options_.decimal) {
-      throw io::OutputError(
-          fmt::format("output.delimiter and output.decimal are both '{}'; use \";\" as the "
-                      "delimiter with decimal \",\"",
-                      delimiter));
-    }
-    options_.delimiter = delimiter[0];
+    options_.delimiter = delimiter[0];  // the CSV writer checks that it can separate fields
   }
   if (!options_.overwrite && std::filesystem::exists(destination_)) {
     throw io::OutputError(

@@ -6,12 +6,16 @@
 
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "detail/categories.hpp"
 #include "detail/format.hpp"
 #include "quarry/sdk.hpp"
 #include "quarry/sdk/text_table.hpp"
@@ -140,7 +144,8 @@ class RollingStage {
     call.throw_if_cancelled();
     value_.read(chunk, values_);
     if (time_) time_->read(chunk, times_);
-    if (group_) group_->read(chunk, group_keys_);
+    std::optional<stats::LabelReader> groups;
+    if (group_) groups.emplace(group_->reader(chunk));
     copy_input_columns(builder_, chunk, passed_);
     const std::size_t n = values_.size();
     std::vector<sdk::Float64Builder*> outs;
@@ -154,9 +159,17 @@ class RollingStage {
       const double x = values_[i];
       const std::int64_t row = rows_ + static_cast<std::int64_t>(i);
       Series* series = &series_;
-      if (group_) {
-        series = group_keys_[i] ? &group_series(*group_keys_[i]) : nullptr;
-        no_group_ += series == nullptr ? 1 : 0;
+      const std::string* group = nullptr;  // the row's group, for messages
+      if (groups) {
+        const auto row_in_chunk = static_cast<std::int64_t>(i);
+        if (groups->valid(row_in_chunk)) {
+          auto& [key, state] = group_series(groups->label(row_in_chunk));
+          group = &key;
+          series = &state;
+        } else {
+          series = nullptr;
+          ++no_group_;
+        }
       }
       bool in_window = series != nullptr;
       if (time_) {
@@ -167,7 +180,7 @@ class RollingStage {
             in_window = false;
             ++no_time_;
           } else {
-            require_sorted(*series, *t, row, group_ ? &*group_keys_[i] : nullptr);
+            require_sorted(*series, *t, row, group);
             series->window.drop_until(*t - span_);
             series->window.push(*t, x);
           }
@@ -353,9 +366,9 @@ class RollingStage {
     series.last_time = t;
   }
 
-  //! The running state of group `key`, made (a copy of the empty series) on its first row.
-  Series& group_series(const std::string& key) {
-    if (auto it = groups_.find(key); it != groups_.end()) return it->second;
+  //! Group `key` and its running state, made (a copy of the empty series) on its first row.
+  std::pair<const std::string, Series>& group_series(std::string_view key) {
+    if (auto it = groups_.find(key); it != groups_.end()) return *it;
     // Each group keeps a window: a bound on how many, from the budget, instead of running
     // out of memory on a column of row ids.
     const std::size_t per_group =
@@ -369,7 +382,7 @@ class RollingStage {
           " MiB); group by a coarser column, filter the rows (where), or raise "
           "memory.budget_mb");
     }
-    return groups_.emplace(key, series_).first->second;
+    return *groups_.emplace(std::string(key), series_).first;
   }
 
   double statistic(const SlidingWindow& window, Stat stat) const {
@@ -421,7 +434,8 @@ class RollingStage {
   std::optional<TimeColumn> time_;
   std::optional<GroupColumn> group_;
   Series series_;  // the whole input's; without group_column the only one, else each group's start
-  std::unordered_map<std::string, Series> groups_;
+  // (looked up by the row's label as it is: no string made per row)
+  std::unordered_map<std::string, Series, stats::StringHash, std::equal_to<>> groups_;
   std::uint64_t budget_bytes_;
   std::vector<Output> outputs_;
   bool has_window_ = false;
@@ -435,7 +449,6 @@ class RollingStage {
   std::int64_t rows_ = 0, no_time_ = 0, no_group_ = 0;
   std::vector<double> values_;
   std::vector<std::optional<std::int64_t>> times_;
-  std::vector<std::optional<std::string>> group_keys_;
 };
 
 }  // namespace

@@ -379,9 +379,19 @@ TEST_F(SinksTest, DecimalCommaKeepsAGivenDelimiterAndIsRefusedWhereNumbersAreNot
           << e.what();
     }
   }
+  // What a CSV file cannot have is refused by the writer itself, whoever asks for it.
   options.decimal = ';';
   EXPECT_THROW((void)open_encoder(dir.path() / "odd.csv", options), OutputError);
-  EXPECT_FALSE(fs::exists(dir.path() / "eu.jsonl"));
+  options.decimal = ',';
+  options.delimiter = ',';
+  EXPECT_THROW((void)make_csv_sink(dir.path() / "clash.csv", schema, options), OutputError);
+  options.decimal = '.';
+  options.delimiter = '"';
+  EXPECT_THROW((void)make_csv_sink(dir.path() / "quote.csv", schema, options), OutputError);
+  options.delimiter = ',';
+  // A given delimiter is kept, even for a .tsv (only a missing one becomes TAB).
+  EXPECT_EQ(open_encoder(dir.path() / "comma.tsv", options)->encode(*chunk).bytes,
+            "-1.5e+20,0.000125\n");
 }
 
 TEST_F(SinksTest, TsvSinkUsesTabs) {

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,8 +72,9 @@ class Sink {
 struct SinkOptions {
   //! Replace an existing destination.
   bool overwrite = false;
-  //! CSV field separator (open_sink and open_encoder use TAB for a .tsv left at ',').
-  char delimiter = ',';
+  //! CSV field separator; unset: ',', or ';' when `decimal` is ',' (open_sink and open_encoder
+  //! use TAB for a .tsv). A quote, a line break or the decimal separator is refused.
+  std::optional<char> delimiter;
   //! CSV decimal separator of floats: '.' or ',' (timestamps keep '.' in their seconds).
   char decimal = '.';
   //! SQLite table name.

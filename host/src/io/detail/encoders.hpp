@@ -9,8 +9,9 @@
 
 namespace quarry::io::detail {
 
-//! Encodes rows as CSV lines with `delimiter`, floats with `decimal` as their point (no header).
-[[nodiscard]] std::unique_ptr<ChunkEncoder> make_csv_encoder(char delimiter, char decimal);
+//! Encodes rows as CSV lines (no header) with `options`' delimiter and decimal separator.
+//! Throws OutputError for a delimiter or decimal separator a CSV file cannot have.
+[[nodiscard]] std::unique_ptr<ChunkEncoder> make_csv_encoder(const SinkOptions& options);
 
 //! Encodes rows as JSON Lines objects keyed by the chunk's column names.
 [[nodiscard]] std::unique_ptr<ChunkEncoder> make_jsonl_encoder();

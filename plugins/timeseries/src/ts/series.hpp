@@ -54,19 +54,9 @@ class GroupColumn {
   GroupColumn(const sdk::SchemaView& schema, const std::string& name)
       : ref_(stats::require_column(schema, name, stats::Need::category, "group_column")) {}
 
-  //! Reads the rows of `chunk` into `out`: the row's label, or nullopt when it has none (null,
-  //! NaN).
-  void read(const sdk::ChunkView& chunk, std::vector<std::optional<std::string>>& out) const {
-    stats::LabelReader reader(chunk, ref_);
-    out.resize(static_cast<std::size_t>(chunk.rows()));
-    for (std::int64_t i = 0; i < chunk.rows(); ++i) {
-      auto& key = out[static_cast<std::size_t>(i)];
-      if (reader.valid(i)) {
-        key.emplace(reader.label(i));
-      } else {
-        key.reset();
-      }
-    }
+  //! A reader of `chunk`'s labels in this column (valid(i), label(i)).
+  [[nodiscard]] stats::LabelReader reader(const sdk::ChunkView& chunk) const {
+    return stats::LabelReader(chunk, ref_);
   }
 
   //! The column's name.
