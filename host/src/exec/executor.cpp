@@ -1,5 +1,6 @@
 #include "quarry/exec/executor.hpp"
 
+#include "exec/detail/ordered_merge.hpp"
 #include "exec/detail/run_state.hpp"
 #include "quarry/io/chunk_spill.hpp"
 #include "quarry/io/error.hpp"
@@ -28,8 +29,10 @@ using detail::RunState;
 
 // ---- stage nodes -------------------------------------------------------------------
 
-// The instances of one stage for a run: one for serial modes, one per worker thread
-// for mergeable stages (combined at the end), one per chunk for stateless stages.
+// The instances of one stage for a run: one for serial modes, one per chunk for mergeable
+// stages (folded in chunk order, so the result does not depend on which worker took which
+// chunk: a quantile sketch fed in a different order gives different quantiles, a sum in
+// floating point different last bits), one per worker thread for stateless stages.
 class StageRunner {
  public:
   // Opens the first instance right away, so argument and schema errors surface
@@ -50,26 +53,25 @@ class StageRunner {
       if (!serial_) serial_ = take_spare_or_open();
       return serial_->process(message.chunk, message.final_chunk);
     }
+    if (stage_->mode() == StageMode::kMergeable) {
+      auto instance = take_spare_or_open();
+      auto out = instance->process(message.chunk, message.final_chunk);
+      partials_.add(message.sequence, std::move(instance));
+      return out;
+    }
     auto& instance = per_thread_.local();
     if (!instance) instance = take_spare_or_open();
     return instance->process(message.chunk, message.final_chunk);
   }
 
-  // Merges per-thread partial states (mergeable) and finishes the stage.
+  // Merges the partial states (mergeable) and finishes the stage.
   tools::ToolResult finish() { return merged()->finish(); }
 
-  // The one instance left after merging per-thread partial states (mergeable).
+  // The one instance left after merging the partial states (mergeable).
   std::unique_ptr<StageInstance> merged() {
-    std::unique_ptr<StageInstance> combined = serial_ ? std::move(serial_) : take_spare_or_open();
-    for (auto& instance : per_thread_) {
-      if (!instance) continue;
-      if (!combined) {
-        combined = std::move(instance);
-      } else if (stage_->mode() == StageMode::kMergeable) {
-        combined->merge(*instance);
-      }
-    }
-    return combined;
+    if (serial_) return std::move(serial_);
+    if (auto combined = partials_.take_combined()) return std::move(*combined);
+    return take_spare_or_open();  // (a stateless stage's result comes from any instance)
   }
 
  private:
@@ -80,8 +82,10 @@ class StageRunner {
 
   // The instance opened for validation is used first, so a serial stage opens once.
   std::unique_ptr<StageInstance> take_spare_or_open() {
-    std::lock_guard lock(spare_mutex_);
-    if (spare_) return std::move(spare_);
+    {
+      std::lock_guard lock(spare_mutex_);
+      if (spare_) return std::move(spare_);
+    }
     return open();
   }
 
@@ -93,6 +97,12 @@ class StageRunner {
   std::unique_ptr<StageInstance> spare_;
   std::unique_ptr<StageInstance> serial_;
   tbb::enumerable_thread_specific<std::unique_ptr<StageInstance>> per_thread_;
+  static void merge_into(std::unique_ptr<StageInstance>& into,
+                         std::unique_ptr<StageInstance>& from) {
+    into->merge(*from);
+  }
+  detail::OrderedMerge<std::unique_ptr<StageInstance>, decltype(&merge_into)> partials_{
+      &merge_into};
 };
 
 std::size_t concurrency_of(StageMode mode) {
@@ -361,11 +371,15 @@ FlowPlan plan_flow(std::uint64_t memory_budget_bytes, unsigned threads, std::uin
   // Chunks of a couple of megabytes keep a chunk's columns in cache between stages and
   // keep ordered stages busy while later chunks parse (8 MiB chunks made a 1M-row rolling
   // + ACF run 40% slower); larger ones gained nothing on 10M-row files.
+  // The chunk size does not depend on the thread count: chunk boundaries decide how partial
+  // states merge (a sketch's quantiles, the last bits of a sum), and a result must not change
+  // with the machine. It is sized for three chunks in flight (two workers and one parsing).
   constexpr std::uint64_t kMinChunk = 256u << 10;
   constexpr std::uint64_t kMaxChunk = 2u << 20;
+  constexpr std::uint64_t kSizedForInFlight = 3;
   FlowPlan plan;
   const std::uint64_t wanted_in_flight = std::max<unsigned>(2, threads + 1);
-  const std::uint64_t per_chunk_budget = memory_budget_bytes / 2 / (3 * wanted_in_flight);
+  const std::uint64_t per_chunk_budget = memory_budget_bytes / 2 / (3 * kSizedForInFlight);
   plan.chunk_bytes =
       chunk_bytes != 0 ? chunk_bytes : std::clamp(per_chunk_budget, kMinChunk, kMaxChunk);
   plan.max_chunks_in_flight = static_cast<std::size_t>(std::clamp<std::uint64_t>(

@@ -29,8 +29,11 @@ constexpr std::uint64_t kGuessHeadBytes = 1ULL << 20;
 constexpr std::uint64_t kGuessProbes = 8;
 constexpr std::uint64_t kGuessProbeBytes = 64ULL << 10;
 constexpr std::size_t kHeaderBufferBytes = 64ULL << 10;
-//! Segments per thread, so a slow segment does not leave the other threads idle.
-constexpr std::uint64_t kSegmentsPerThread = 4;
+//! Segments a file is scanned in (fewer when they would be smaller than two chunks): enough
+//! for four per thread on 16 threads, so a slow segment does not leave the others idle. Not
+//! derived from the thread count: a segment starts a new chunk, and chunk boundaries (which
+//! decide how partial results merge) must not depend on the machine.
+constexpr std::uint64_t kSegments = 64;
 
 std::string describe(char c) {
   if (c == '\t') return "TAB";
@@ -258,15 +261,15 @@ std::vector<std::uint32_t> InferencePass::picked_columns(
 
 bool InferencePass::worth_splitting(std::uint64_t segment_bytes) const {
   // One-column files keep blank lines as null rows, which a segment cannot know the end of.
-  return options_.threads > 1 && layout_.shape.file_names.size() > 1 &&
+  return layout_.shape.file_names.size() > 1 &&
          file_.size() - layout_.data_begin >= 2 * segment_bytes;
 }
 
 std::vector<SegmentResult> InferencePass::scan_rows() {
   const std::uint64_t data_bytes = file_.size() - layout_.data_begin;
-  // About kSegmentsPerThread segments per thread, but never smaller than two chunks.
-  const std::uint64_t even_share =
-      data_bytes / (std::uint64_t{options_.threads} * kSegmentsPerThread + 1);
+  // About kSegments segments, but never smaller than two chunks; split the same way on one
+  // thread (scanned one after another) as on many.
+  const std::uint64_t even_share = data_bytes / (kSegments + 1);
   const std::uint64_t segment_bytes =
       std::max<std::uint64_t>({even_share, 2 * std::uint64_t{options_.chunk_bytes}, 64ULL << 10});
   if (!worth_splitting(segment_bytes)) return scan_serially();
@@ -402,7 +405,7 @@ std::vector<SegmentResult> InferencePass::scan_in_parallel(std::uint64_t segment
     --running;
     finished.notify_all();
   };
-  const unsigned threads = std::min<unsigned>(options_.threads, static_cast<unsigned>(count));
+  const unsigned threads = std::clamp<unsigned>(options_.threads, 1, static_cast<unsigned>(count));
   std::vector<std::jthread> workers;
   running = threads;
   for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work);

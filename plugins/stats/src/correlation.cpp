@@ -97,16 +97,16 @@ class CorrelationStage {
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
     call.throw_if_cancelled();
     const std::size_t k = columns_.size();
-    values_.resize(k);
+    std::vector<std::vector<double>>& values = chunk_scratch(k);
     std::vector<const double*> rows(k);
     for (std::size_t i = 0; i < k; ++i) {
       const std::int64_t before = counts_[i].usable();
-      read_numbers(chunk.column(columns_[i].index), values_[i], counts_[i]);
+      read_numbers(chunk.column(columns_[i].index), values[i], counts_[i]);
       complete_[i] = complete_[i] && counts_[i].usable() - before == chunk.rows();
-      rows[i] = values_[i].data();
+      rows[i] = values[i].data();
     }
     pairs_.add(rows, static_cast<std::size_t>(chunk.rows()));
-    if (spearman_) keep_rows();
+    if (spearman_) keep_rows(values);
   }
 
   void merge(CorrelationStage& other, sdk::Call&) {
@@ -166,9 +166,10 @@ class CorrelationStage {
   }
 
  private:
-  void keep_rows() {
+  // Appends this chunk's columns (`values`, read by consume) to the rows kept for ranks.
+  void keep_rows(const std::vector<std::vector<double>>& values) {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
-      kept_[i].insert(kept_[i].end(), values_[i].begin(), values_[i].end());
+      kept_[i].insert(kept_[i].end(), values[i].begin(), values[i].end());
     }
     check_kept();
   }
@@ -287,8 +288,7 @@ class CorrelationStage {
   bool spearman_ = false;
   bool covariance_ = false;
   bool skip_non_numeric_ = false;
-  std::vector<std::vector<double>> kept_;    // spearman: every row, NaN where missing
-  std::vector<std::vector<double>> values_;  // scratch: this chunk's columns
+  std::vector<std::vector<double>> kept_;  // spearman: every row, NaN where missing
 };
 
 }  // namespace

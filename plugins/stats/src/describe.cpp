@@ -82,6 +82,7 @@ struct NumericSummary {
     keep_finite(row, kept);
     moments.add(kept.data(), kept.size());
     values.add(kept.data(), kept.size());
+    values.seal();  // sorted here, in parallel, rather than by the merge that folds chunks in
     if (ref.type == sdk::ColumnType::int64) {
       const auto v = column.int64s();
       for (std::int64_t i = 0; i < v.size(); ++i) {
@@ -392,12 +393,13 @@ class DescribeStage {
       sketch_values("the values exceed " + budget_.describe());
     }
     rows_ += chunk.rows();
+    std::vector<std::vector<double>>& scratch = chunk_scratch(2);  // a column's values, kept ones
     for (auto& summary : columns_) {
       std::visit(
           [&](auto& s) {
             using S = std::decay_t<decltype(s)>;
             if constexpr (std::is_same_v<S, NumericSummary>) {
-              s.consume(chunk.column(s.ref.index), row_, kept_);
+              s.consume(chunk.column(s.ref.index), scratch[0], scratch[1]);
             } else {
               s.consume(chunk.column(s.ref.index));
             }
@@ -408,8 +410,8 @@ class DescribeStage {
   }
 
   void merge(DescribeStage& other, sdk::Call&) {
+    // (An exact `other` merges straight into this sketch: no sketch of its own first.)
     if (other.values_sketched_) sketch_values(other.values_why_);
-    if (values_sketched_) other.sketch_values(values_why_);
     if (other.labels_summarised_) summarise_labels();
     if (labels_summarised_) other.summarise_labels();
     rows_ += other.rows_;
@@ -530,7 +532,6 @@ class DescribeStage {
   std::string values_why_;
   //! Text columns' label counts are summaries (Misra–Gries + HyperLogLog).
   bool labels_summarised_ = false;
-  std::vector<double> row_, kept_;  // scratch
 };
 
 }  // namespace

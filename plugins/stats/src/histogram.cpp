@@ -196,12 +196,14 @@ class HistogramStage {
   }
 
   void count_numbers(const sdk::ChunkView& chunk) {
-    read_numbers(chunk.column(column_.index), row_, counts_);
-    keep_finite(row_, kept_);
+    std::vector<std::vector<double>>& scratch = chunk_scratch(2);
+    std::vector<double>& kept = scratch[1];
+    read_numbers(chunk.column(column_.index), scratch[0], counts_);
+    keep_finite(scratch[0], kept);
     if (!streamed_.empty()) {
       const double norm =
           static_cast<double>(stream_bins_.count) / (stream_bins_.last - stream_bins_.first);
-      for (double x : kept_) {
+      for (double x : kept) {
         if (x < stream_bins_.first) {
           ++below_;
         } else if (x > stream_bins_.last) {
@@ -213,15 +215,16 @@ class HistogramStage {
       return;
     }
     if (range_) {  // only values in the range shape the bins (numpy filters first)
-      std::erase_if(kept_, [&](double x) {
+      std::erase_if(kept, [&](double x) {
         const bool out = x < range_->first || x > range_->second;
         below_ += x < range_->first ? 1 : 0;
         above_ += x > range_->second ? 1 : 0;
         return out;
       });
     }
-    moments_.add(kept_.data(), kept_.size());
-    values_.add(kept_.data(), kept_.size());
+    moments_.add(kept.data(), kept.size());
+    values_.add(kept.data(), kept.size());
+    values_.seal();  // sorted here, in parallel, rather than by the merge that folds chunks in
   }
 
   void enforce_budget() {
@@ -450,7 +453,6 @@ class HistogramStage {
   std::int64_t nulls_ = 0;  // category mode
   std::int64_t below_ = 0, above_ = 0;
   bool summarised_ = false;
-  std::vector<double> row_, kept_;  // scratch
 };
 
 }  // namespace

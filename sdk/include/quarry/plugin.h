@@ -96,8 +96,7 @@ typedef struct quarry_call_v1 {
   int32_t (*is_cancelled)(void* call_data);
   /* Reports progress: `done` of `total` units (total < 0 when unknown), with an
    * optional message (`message` may be NULL; borrowed; `size` bytes). */
-  void (*progress)(void* call_data, double done, double total, const char* message,
-                   uint64_t size);
+  void (*progress)(void* call_data, double done, double total, const char* message, uint64_t size);
   /* Sends a log message to the client. `json_data` is any JSON value (borrowed,
    * `size` bytes); a plain string must be JSON-quoted. */
   void (*log)(void* call_data, quarry_log_level level, const char* json_data, uint64_t size);
@@ -129,7 +128,7 @@ typedef struct quarry_call_v1 {
 /* How a streaming stage may be scheduled by the executor. */
 typedef int32_t quarry_stage_mode;
 #define QUARRY_STAGE_STATELESS 0  /* each chunk alone; chunks run in parallel */
-#define QUARRY_STAGE_MERGEABLE 1  /* per-thread partial states, merged at the end */
+#define QUARRY_STAGE_MERGEABLE 1  /* partial states in parallel, merged at the end */
 #define QUARRY_STAGE_ORDERED 2    /* one state, chunks in sequence order */
 #define QUARRY_STAGE_ACCUMULATE 3 /* needs whole columns; the host enforces the budget */
 
@@ -139,10 +138,13 @@ typedef int32_t quarry_stage_mode;
 typedef struct quarry_stage_v1 {
   uint32_t struct_size;
   quarry_stage_mode mode;
-  /* Creates a state for one run (or one worker, for MERGEABLE). `args_json`
-   * (borrowed) was validated against the tool's input schema; `input` (borrowed,
-   * a struct-typed schema with one child per column) describes the chunks to
-   * come. On success *state is the plugin's until close(). */
+  /* Creates a state for one run. MERGEABLE stages get several (one per
+   * chunk), which the host merges in an order fixed by the chunks' positions,
+   * never by timing, so a run gives the same result every time.
+   * `args_json` (borrowed) was validated against the tool's input schema;
+   * `input` (borrowed, a struct-typed schema with one child per column)
+   * describes the chunks to come. On success *state is the plugin's until
+   * close(). */
   quarry_status (*open)(void* plugin_data, const quarry_call_v1* call, const char* args_json,
                         uint64_t args_size, const struct ArrowSchema* input, void** state);
   /* Consumes one chunk. `chunk` is borrowed: it stays owned by the host and is
@@ -179,8 +181,8 @@ typedef struct quarry_stage_v1 {
    * worker) may read it at the same time: treat it as read-only. */
   quarry_status (*open_second_pass)(void* plugin_data, const quarry_call_v1* call,
                                     const char* args_json, uint64_t args_size,
-                                    const struct ArrowSchema* input,
-                                    const void* first_pass_state, void** state);
+                                    const struct ArrowSchema* input, const void* first_pass_state,
+                                    void** state);
   /* Since 1.1, optional (NULL: the first pass always runs). Whether a call with
    * these arguments (`args_json`, borrowed, validated) needs the first pass;
    * non-zero when it does. When it returns 0 the host skips the extra read and

@@ -131,6 +131,7 @@ class LambdaStage final : public Stage {
       auto& o = dynamic_cast<Instance&>(other);
       sum += o.sum;
       count += o.count;
+      firsts.insert(firsts.end(), o.firsts.begin(), o.firsts.end());
     }
     tools::ToolResult finish() override {
       tools::ToolResult result;
@@ -207,6 +208,32 @@ TEST(Executor, MergeableStageSeesEveryRowOnceWhateverTheThreadCount) {
     EXPECT_EQ(result.chunks_read, 100u);
     EXPECT_EQ(result.chunks_retired, 100u);
     EXPECT_EQ(result.rows, std::uint64_t(n));
+  }
+}
+
+// A state that lists its chunks in the order it saw them (merge appends the other's list)
+// comes out in chunk order only if the executor merges partial states in chunk order,
+// whichever worker took which chunk and whenever it finished.
+TEST(Executor, MergeableStatesAreMergedInChunkOrderWhateverTheTiming) {
+  for (unsigned threads : {1u, 2u}) {
+    ParallelSource source(150, 20);
+    NullContext context;
+    auto list = std::make_shared<LambdaStage>("list", StageMode::kMergeable);
+    std::atomic<int> seen{0};
+    list->on_chunk = [&seen](const io::Chunk&) {  // uneven delays shuffle the finishing order
+      const int k = seen++;
+      if (k % 7 == 3) std::this_thread::sleep_for(std::chrono::microseconds(300));
+      if (k % 5 == 1) std::this_thread::yield();
+    };
+    const auto result = run(source, {list}, context, 64ull << 20, threads);
+    ASSERT_TRUE(result.complete()) << result.failure_message;
+    const auto firsts =
+        result.outcomes.at(0).result->structured->at("firsts").get<std::vector<std::int64_t>>();
+    ASSERT_EQ(firsts.size(), 150u) << threads << " threads";
+    for (std::size_t i = 0; i < firsts.size(); ++i) {
+      ASSERT_EQ(firsts[i], static_cast<std::int64_t>(i) * 20)
+          << "chunk " << i << ", " << threads << " threads";
+    }
   }
 }
 

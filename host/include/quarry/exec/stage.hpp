@@ -14,7 +14,7 @@ namespace quarry::exec {
 //! How a stage may be scheduled (DESIGN.md "Stage modes").
 enum class StageMode {
   kStateless,   //!< each chunk alone; chunks run in parallel
-  kMergeable,   //!< per-thread partial states merged at the end
+  kMergeable,   //!< partial states (one per chunk) merged in chunk order at the end
   kOrdered,     //!< one state, chunks in sequence order
   kAccumulate,  //!< needs whole columns; one state, in order, within the memory budget
 };
@@ -22,7 +22,7 @@ enum class StageMode {
 //! "stateless", "mergeable", "ordered" or "accumulate".
 [[nodiscard]] std::string_view to_string(StageMode mode);
 
-//! A stage's working state for one run (or one worker thread, for kMergeable).
+//! A stage's working state for one run (or one chunk, for kMergeable).
 //! Methods are called from one thread at a time.
 class StageInstance {
  public:

@@ -217,6 +217,16 @@ inline void store(double x, double* out, ValueCounts& c) noexcept {
 
 }  // namespace detail
 
+//! Scratch columns of doubles for the chunk a stage is consuming, one set per thread and
+//! reused from chunk to chunk: the host opens a mergeable stage's state per chunk, so scratch
+//! kept in the state would be allocated and zeroed again for every chunk. Valid until the
+//! thread's next call; a consume call must not hold it across chunks.
+inline std::vector<std::vector<double>>& chunk_scratch(std::size_t columns) {
+  thread_local std::vector<std::vector<double>> scratch;
+  if (scratch.size() < columns) scratch.resize(columns);
+  return scratch;
+}
+
 //! Reads every row of `col` into out[0..rows): the value, or NaN when it is null, NaN,
 //! infinite or text that is not a number (each counted in `c`).
 inline void read_numbers(const sdk::ColumnView& col, std::vector<double>& out, ValueCounts& c) {

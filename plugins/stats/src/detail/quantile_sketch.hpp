@@ -43,8 +43,10 @@ class QuantileSketch {
   explicit QuantileSketch(std::size_t capacity = kDefaultCapacity)
       : capacity_(std::max<std::size_t>(8, capacity & ~std::size_t{1})) {}
 
-  //! Adds `count` finite values.
+  //! Adds `count` finite values. A sorted run of at least a level's capacity (a sealed
+  //! state's values) is compacted straight into the levels, without a copy or a sort.
   void add(const double* x, std::size_t count) {
+    if (count >= capacity_ && std::is_sorted(x, x + count)) return add_sorted(x, count);
     for (std::size_t i = 0; i < count;) {
       if (levels_.empty()) grow(1);
       std::vector<double>& base = levels_[0];
@@ -74,6 +76,16 @@ class QuantileSketch {
     max_ = std::max(max_, other.max_);
     settle();
   }
+
+  //! Sorts level 0 in place (a sort of the values added since the last compaction). A state
+  //! that seals its sketch after each chunk, on the chunk's worker, hands sorted runs to
+  //! whoever merges it, and merging sorted runs is linear (merge() would otherwise sort them).
+  void seal() {
+    if (!levels_.empty()) sort_level(levels_[0]);
+  }
+
+  //! Sorts `n` values in place (the bucket sort level 0 uses; NaN-free input).
+  static void sort(double* values, std::size_t n) { sort_span(values, n, 0); }
 
   //! The number of values added.
   [[nodiscard]] std::int64_t count() const noexcept { return n_; }
@@ -148,7 +160,7 @@ class QuantileSketch {
     for (std::size_t m = levels_[0].size(); m > capacity_; m /= 2) ++height;
     grow(height + 1);
     std::vector<double>& run = levels_[0];
-    bucket_sort(run);
+    sort_level(run);  // (sealed states merged in are a few sorted runs)
     std::optional<double> odd_at_base;
     for (std::size_t h = 0; h < height; ++h) {
       if (run.size() % 2 == 1) {
@@ -170,6 +182,31 @@ class QuantileSketch {
     if (odd_at_base) run.push_back(*odd_at_base);
   }
 
+  // compact_batch() for a sorted run given from outside (count >= capacity_): the first
+  // halving reads it where it is, the rest work in run_.
+  void add_sorted(const double* x, std::size_t count) {
+    std::size_t height = 0;
+    for (std::size_t m = count; m > capacity_; m /= 2) ++height;
+    grow(height + 1);
+    min_ = std::min(min_, x[0]);
+    max_ = std::max(max_, x[count - 1]);
+    n_ += static_cast<std::int64_t>(count);
+    run_.resize(count / 2 + 1);
+    const double* from = x;
+    std::size_t size = count;
+    for (std::size_t h = 0; h < height; ++h) {
+      if (size % 2 == 1) levels_[h].push_back(from[--size]);  // the odd value out stays
+      std::size_t kept = 0;
+      for (std::size_t i = parity_[h]; i < size; i += 2) run_[kept++] = from[i];
+      from = run_.data();
+      size = kept;
+      parity_[h] ^= 1U;
+      error_ += std::ldexp(1.0, static_cast<int>(h));
+    }
+    levels_[height].insert(levels_[height].end(), from, from + size);
+    settle();
+  }
+
   void compact(std::size_t h) {
     if (h + 1 >= levels_.size()) grow(h + 2);
     std::vector<double>& level = levels_[h];
@@ -188,8 +225,9 @@ class QuantileSketch {
     if (odd) level.push_back(leftover);
   }
 
-  // Sorts a level. Upper levels are a few sorted runs (one per compaction below), merged in
-  // linear time; anything else (level 0's raw values) is bucket-sorted.
+  // Sorts a level. Upper levels are a few sorted runs (one per compaction below), and so is
+  // level 0 when sealed states were merged into it: those are merged in linear time; anything
+  // else (raw values) is bucket-sorted.
   void sort_level(std::vector<double>& level) {
     std::vector<std::size_t> starts = {0};
     for (std::size_t i = 1; i < level.size() && starts.size() <= kMaxRuns; ++i) {

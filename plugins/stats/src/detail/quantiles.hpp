@@ -58,6 +58,19 @@ class ValueStore {
     }
   }
 
+  //! Sorts what was added since the last seal (kept values, or the sketch's level 0), so that
+  //! whoever merges this store later, perhaps into a sketch, merges sorted runs in linear time
+  //! instead of sorting: call it after each chunk, on the chunk's worker.
+  void seal() {
+    if (sketch_) return sketch_->seal();
+    for (std::size_t b = sealed_block_; b < blocks_.size(); ++b) {
+      Block& block = blocks_[b];
+      const std::size_t from = b == sealed_block_ ? sealed_values_ : 0;
+      QuantileSketch::sort(block.data() + from, block.size() - from);
+    }
+    mark_sealed();
+  }
+
   //! Folds `other` in (it is left empty); the caller made both exact or both sketches.
   void merge(ValueStore& other) {
     if (sketch_ && other.sketch_) {
@@ -73,9 +86,11 @@ class ValueStore {
       blocks_.insert(at, std::make_move_iterator(other.blocks_.begin()),
                      std::make_move_iterator(other.blocks_.end()));
       kept_ += other.kept_;
+      mark_sealed();  // (sorting is only ever a head start: what was merged stays as it was)
     }
     other.blocks_.clear();
     other.kept_ = 0;
+    other.mark_sealed();
   }
 
   //! Switches to a sketch (idempotent), releasing the kept values.
@@ -85,6 +100,7 @@ class ValueStore {
     for (const Block& block : blocks_) sketch_->add(block.data(), block.size());
     blocks_.clear();
     kept_ = 0;
+    mark_sealed();
   }
 
   //! True while quantiles are exact.
@@ -214,6 +230,13 @@ class ValueStore {
     }
     blocks_.clear();
     blocks_.push_back(std::move(all));
+    mark_sealed();
+  }
+
+  //! Records that every value kept so far counts as sealed.
+  void mark_sealed() noexcept {
+    sealed_block_ = blocks_.empty() ? 0 : blocks_.size() - 1;
+    sealed_values_ = blocks_.empty() ? 0 : blocks_.back().size();
   }
 
   // sorted_quantile() without sorting: nth_element for the lower neighbour, then the
@@ -242,6 +265,9 @@ class ValueStore {
   std::vector<Block> blocks_;
   //! Values held in blocks_.
   std::size_t kept_ = 0;
+  //! Values before blocks_[sealed_block_][sealed_values_] were sorted by seal() (in runs).
+  std::size_t sealed_block_ = 0;
+  std::size_t sealed_values_ = 0;
   std::optional<QuantileSketch> sketch_;
 };
 

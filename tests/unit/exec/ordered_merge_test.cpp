@@ -1,0 +1,140 @@
+// OrderedMerge (host/src/exec/detail/ordered_merge.hpp): the combined state depends only on
+// the set of chunks, never on the order or the threads that added them, and the states left
+// waiting stay bounded.
+#include "exec/detail/ordered_merge.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <numeric>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace quarry::exec::detail {
+namespace {
+
+// A state is the bracketed record of its merges, e.g. "((0 1) 2)": equal strings mean the
+// same merges with the same operands in the same order.
+void bracket(std::string& into, std::string& from) {
+  into = "(" + into + " " + from + ")";
+}
+using Fold = OrderedMerge<std::string, decltype(&bracket)>;
+
+std::string combine(const std::vector<std::uint64_t>& order) {
+  Fold fold(&bracket, order.size());
+  for (std::uint64_t sequence : order) fold.add(sequence, std::to_string(sequence));
+  return fold.take_combined().value_or("");
+}
+
+TEST(OrderedMerge, FoldsStatesInSequenceOrder) {
+  EXPECT_EQ(combine({0, 1, 2, 3}), "(((0 1) 2) 3)");
+  EXPECT_EQ(combine({0}), "0");
+  EXPECT_EQ(combine({}), "");
+}
+
+TEST(OrderedMerge, GivesTheSameMergesWhateverOrderTheStatesArriveIn) {
+  std::vector<std::uint64_t> order(37);
+  std::iota(order.begin(), order.end(), 0U);
+  const std::string in_order = combine(order);
+  std::mt19937 random(7);
+  for (int round = 0; round < 20; ++round) {
+    std::shuffle(order.begin(), order.end(), random);
+    EXPECT_EQ(combine(order), in_order) << "round " << round;
+  }
+}
+
+TEST(OrderedMerge, FoldsWhatComesAfterAMissingChunkAtTheEnd) {
+  Fold fold(&bracket);
+  for (std::uint64_t sequence : {0, 1, 3, 4}) fold.add(sequence, std::to_string(sequence));
+  EXPECT_EQ(fold.take_combined().value_or(""), "(((0 1) 3) 4)");
+}
+
+TEST(OrderedMerge, GivesTheSameMergesWhenThreadsAddConcurrently) {
+  constexpr std::uint64_t kChunks = 400;
+  std::vector<std::uint64_t> order(kChunks);
+  std::iota(order.begin(), order.end(), 0U);
+  const std::string in_order = combine(order);
+  for (int round = 0; round < 5; ++round) {
+    Fold fold(&bracket, 4);
+    std::atomic<std::uint64_t> next{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&fold, &next] {
+        for (std::uint64_t s = next++; s < kChunks; s = next++) fold.add(s, std::to_string(s));
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(fold.take_combined().value_or(""), in_order) << "round " << round;
+  }
+}
+
+// A state that counts how many states exist at once (the fold's peak memory, in states).
+class Counted {
+ public:
+  struct Census {
+    std::atomic<int> alive{0};
+    std::atomic<int> most{0};
+  };
+  explicit Counted(Census& census) : census_(&census) {
+    const int now = ++census.alive;
+    int most = census.most.load();
+    while (now > most && !census.most.compare_exchange_weak(most, now)) {
+    }
+  }
+  Counted(Counted&& other) noexcept
+      : census_(std::exchange(other.census_, nullptr)), chunks_(other.chunks_) {}
+  Counted& operator=(Counted&& other) noexcept {
+    release();
+    census_ = std::exchange(other.census_, nullptr);
+    chunks_ = other.chunks_;
+    return *this;
+  }
+  Counted(const Counted&) = delete;
+  Counted& operator=(const Counted&) = delete;
+  ~Counted() { release(); }
+
+  void absorb(Counted& other) {
+    chunks_ += other.chunks_;
+    other.release();
+  }
+  int chunks() const { return chunks_; }
+
+ private:
+  void release() {
+    if (census_ != nullptr) --census_->alive;
+    census_ = nullptr;
+  }
+  Census* census_;
+  int chunks_ = 1;
+};
+
+TEST(OrderedMerge, KeepsTheWaitingStatesBoundedWhenMergingIsSlowerThanAdding) {
+  Counted::Census census;
+  auto slow_merge = [](Counted& into, Counted& from) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    into.absorb(from);
+  };
+  OrderedMerge<Counted, decltype(slow_merge)> fold(slow_merge, 4);
+  std::atomic<std::uint64_t> next{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {  // three threads add as fast as they can
+    threads.emplace_back([&] {
+      for (std::uint64_t s = next++; s < 300; s = next++) fold.add(s, Counted(census));
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const auto combined = fold.take_combined();
+  ASSERT_TRUE(combined.has_value());
+  EXPECT_EQ(combined->chunks(), 300);
+  // The combined state, one being merged, at most 4 waiting, and one per adding thread that
+  // is past the limit's check; without the limit the waiting ones grow to about 200.
+  EXPECT_LE(census.most.load(), 1 + 1 + 4 + 3);
+}
+
+}  // namespace
+}  // namespace quarry::exec::detail
