@@ -97,6 +97,21 @@ TEST_F(SourceArgumentsTest, EuropeanNumbersReadWithDecimalCommaAndTheFilesNullSp
   EXPECT_NE(text_of(clash).find("also the decimal separator"), std::string::npos) << text_of(clash);
 }
 
+TEST_F(SourceArgumentsTest, DecimalCommaNumbersReadWithTheDefaultPointCarryAHintInTheText) {
+  write("preise.csv", "artikel;preis\nBrot;2,49\nMilch;1,19\n");
+  auto server = serve();
+  const json result = call(*server, "stats_describe", {{"path", "preise.csv"}});
+  ASSERT_FALSE(result.value("isError", false)) << result.dump();
+  const std::string text = result["content"].back()["text"];
+  EXPECT_NE(text.find("column 'preis': every value looks like a number written with a decimal "
+                      "comma (first on line 2)"),
+            std::string::npos)
+      << text;
+  const json read = call(*server, "stats_describe", {{"path", "preise.csv"}, {"decimal", ","}});
+  EXPECT_NEAR(read["structuredContent"]["columns"][1].value("mean", 0.0), 1.84, 1e-12)
+      << read.dump();
+}
+
 TEST_F(SourceArgumentsTest, RaggedRowsReadWithTheOnBadRowsTheErrorNames) {
   write("ragged.csv", "x,y\n1,2\n3\n4,5\n");
   auto server = serve();
@@ -108,6 +123,11 @@ TEST_F(SourceArgumentsTest, RaggedRowsReadWithTheOnBadRowsTheErrorNames) {
       call(*server, "stats_describe", {{"path", "ragged.csv"}, {"on_bad_rows", "skip"}});
   ASSERT_FALSE(skipped.value("isError", false)) << skipped.dump();
   EXPECT_EQ(skipped["structuredContent"]["columns"][0]["count"], 2);  // x: 1 and 4
+  // A client that shows the model only the text still learns that a row was dropped.
+  const json& last_text = skipped["content"].back();
+  EXPECT_NE(last_text["text"].get<std::string>().find("Input notes:\n- 1 malformed row skipped"),
+            std::string::npos)
+      << skipped.dump();
   const json padded =
       call(*server, "stats_describe", {{"path", "ragged.csv"}, {"on_bad_rows", "pad"}});
   ASSERT_FALSE(padded.value("isError", false)) << padded.dump();

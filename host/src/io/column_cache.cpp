@@ -32,6 +32,10 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr int kFormat = 1;
+//! The CSV reader's revision as far as the cache is concerned: bumped whenever what it infers
+//! (types, names) or reports (notes) changes, so that entries an older reader wrote are not
+//! reused after an upgrade. 2: the decimal-comma hint.
+constexpr int kReaderRevision = 2;
 constexpr std::array<char, 8> kMagic = {'Q', 'C', 'O', 'L', 'E', 'N', 'D', '1'};
 
 //! Length-prefixed, so that no two different values render alike.
@@ -171,6 +175,7 @@ std::string cache_identity(const InputFile& file, const fs::path& path, const Cs
   std::error_code error;
   const fs::path absolute = fs::weakly_canonical(fs::absolute(path), error);
   std::string id = "quarry column cache " + std::to_string(kFormat) + "\n";
+  add_field(id, "reader", std::to_string(kReaderRevision));
   add_field(id, "path", error ? fs::absolute(path).string() : absolute.string());
   add_field(id, "device", std::to_string(st.st_dev));
   add_field(id, "inode", std::to_string(st.st_ino));

@@ -109,6 +109,14 @@ ColumnReport column_report(const Field& field, const ColumnState& state) {
                            std::to_string(state.overflow_line) +
                            ") made the column float64, which keeps about 15-17 significant digits");
   }
+  if (field.type == ColumnType::kString && looks_comma_decimal(state)) {
+    column.notes.push_back(
+        "every value looks like a number written with a decimal comma (first "
+        "on line " +
+        std::to_string(state.comma_decimal_line) +
+        "), so the column was read as text; pass decimal \",\" to read "
+        "such numbers");
+  }
   return column;
 }
 
@@ -491,6 +499,10 @@ void InferencePass::merge_segment(SegmentResult& segment, std::uint64_t line_off
       states[k].overflow = true;
       states[k].overflow_line = part.overflow_line + line_offset;
     }
+    if (part.comma_decimal_line > 0 && states[k].comma_decimal_line == 0) {
+      states[k].comma_decimal_line = part.comma_decimal_line + line_offset;
+    }
+    states[k].not_comma_decimal = states[k].not_comma_decimal || part.not_comma_decimal;
     states[k].candidates &= part.candidates;
     states[k].seen = states[k].seen || part.seen;
   }

@@ -69,6 +69,10 @@ class SegmentScanner {
   void on_ragged(const Record& record, RecordFilter::Action action);
   void classify_batch();
   void classify_column(std::size_t k);
+  //! True while column values may all be numbers with a decimal comma (see ColumnState).
+  [[nodiscard]] bool watches_comma_decimals(const ColumnState& state) const noexcept;
+  void watch_comma_decimal(ColumnState& state, std::string_view text,
+                           std::uint64_t line) const noexcept;
   void close_chunk(std::uint64_t end, std::uint64_t next_line);
 
   const InputFile& file_;
@@ -180,9 +184,29 @@ void SegmentScanner::on_ragged(const Record& record, RecordFilter::Action action
 void SegmentScanner::classify_batch() {
   if (batch_.empty()) return;
   for (std::size_t k = 0; k < result_.states.size(); ++k) {
-    if (result_.states[k].candidates != 0) classify_column(k);
+    const ColumnState& state = result_.states[k];
+    if (state.candidates != 0 || watches_comma_decimals(state)) classify_column(k);
   }
   batch_.clear();
+}
+
+bool SegmentScanner::watches_comma_decimals(const ColumnState& state) const noexcept {
+  // Only where the fix, decimal ",", is possible: not in a comma-delimited file.
+  return dialect_.decimal == '.' && dialect_.delimiter != ',' && !state.not_comma_decimal;
+}
+
+void SegmentScanner::watch_comma_decimal(ColumnState& state, std::string_view text,
+                                         std::uint64_t line) const noexcept {
+  switch (read_comma_decimal(text)) {
+    case CommaDecimal::kYes:
+      if (state.comma_decimal_line == 0) state.comma_decimal_line = line;
+      break;
+    case CommaDecimal::kPlainInteger:
+      break;
+    case CommaDecimal::kNo:
+      state.not_comma_decimal = true;
+      break;
+  }
 }
 
 void SegmentScanner::classify_column(std::size_t k) {
@@ -192,8 +216,9 @@ void SegmentScanner::classify_column(std::size_t k) {
   // The fast path reads '.' decimals only, and "-999" may be a null.
   const bool fast_numbers = !nulls_.may_spell_number() && dialect_.decimal == '.';
   std::uint8_t candidates = state.candidates;
+  bool watch = watches_comma_decimals(state);
   bool seen = false;
-  for (std::size_t r = 0, rows = batch_.rows(); r < rows && candidates != 0; ++r) {
+  for (std::size_t r = 0, rows = batch_.rows(); r < rows && (candidates != 0 || watch); ++r) {
     if (spans[r].begin == nullptr) continue;
     if (fast_numbers && (candidates & (kClassInt | kClassFloat)) != 0) {
       // Plain numbers straight from the field: no quotes or spaces to strip, never null.
@@ -203,12 +228,20 @@ void SegmentScanner::classify_column(std::size_t k) {
         seen = true;
         candidates &=
             number.kind == ShortNumber::Kind::kInteger ? kClassInt | kClassFloat : kClassFloat;
+        if (number.kind != ShortNumber::Kind::kInteger && watch) {
+          state.not_comma_decimal = true;
+          watch = false;
+        }
         continue;
       }
     }
     const std::string_view text = typed_text(spans[r], quote);
     if (nulls_.contains(text)) continue;
     seen = true;
+    if (watch) {
+      watch_comma_decimal(state, text, batch_.line(r));
+      watch = !state.not_comma_decimal;
+    }
     bool overflow = false;
     candidates =
         classify(with_decimal_point(text, dialect_.decimal, scratch_), candidates, overflow);

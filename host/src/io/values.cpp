@@ -57,6 +57,21 @@ std::uint8_t classify(std::string_view text, std::uint8_t candidates, bool& int_
   return 0;
 }
 
+CommaDecimal read_comma_decimal(std::string_view text) noexcept {
+  std::size_t i = 0;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  const auto digits = [&] {
+    const std::size_t from = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i - from;
+  };
+  if (digits() == 0) return CommaDecimal::kNo;
+  if (i == text.size()) return CommaDecimal::kPlainInteger;
+  if (text[i] != ',') return CommaDecimal::kNo;
+  ++i;
+  return digits() > 0 && i == text.size() ? CommaDecimal::kYes : CommaDecimal::kNo;
+}
+
 std::string_view with_decimal_point(std::string_view text, char decimal, std::string& scratch) {
   if (decimal == '.') return text;
   bool separator = false;

@@ -82,6 +82,7 @@ class PipelineTool final : public tools::Tool {
                               "stream recorded by the pass before).",
                               run.rows, run.passes, run.replayed_passes);
     json stages = describe_outcomes(run, text);
+    if (const std::string notes = input_notes_text(input); !notes.empty()) text += "\n\n" + notes;
     json data = {{"input", std::move(input)},
                  {"stages", std::move(stages)},
                  {"complete", run.complete()},

@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace quarry::pipeline {
 namespace {
@@ -186,6 +188,51 @@ json describe_input(const std::string& path, const io::Source& source, std::uint
     out["rows_padded_or_truncated"] = report.rows_padded_or_truncated;
   if (!report.notes.empty()) out["notes"] = report.notes;
   return out;
+}
+
+std::string input_notes_text(const json& input, std::size_t max_items) {
+  std::vector<std::string> items;
+  const auto count = [&](const char* key) { return input.value(key, std::uint64_t{0}); };
+  if (const auto skipped = count("malformed_rows_skipped"); skipped > 0) {
+    items.push_back(fmt::format("{} malformed row{} skipped", skipped, skipped == 1 ? "" : "s"));
+  }
+  if (const auto fitted = count("rows_padded_or_truncated"); fitted > 0) {
+    items.push_back(fmt::format("{} row{} padded or truncated to the header's width", fitted,
+                                fitted == 1 ? "" : "s"));
+  }
+  for (const auto& note : input.value("notes", json::array())) items.push_back(note);
+  for (const auto& column : input.value("coerced", json::array())) {
+    const std::string name = column.value("column", "");
+    if (const auto nulls = column.value("coerced_to_null", std::uint64_t{0}); nulls > 0) {
+      std::string item =
+          fmt::format("column '{}': {} value{} read as null", name, nulls, nulls == 1 ? "" : "s");
+      const json examples = column.value("examples", json::array());
+      if (!examples.empty()) {
+        const json& first = examples.front();
+        item += fmt::format(" (first: {}{})", first.value("reason", ""),
+                            first.value("line", 0) > 0
+                                ? fmt::format(" on line {}", first.value("line", 0))
+                                : std::string());
+      }
+      items.push_back(std::move(item));
+    }
+    if (const auto replaced = column.value("invalid_utf8_replaced", std::uint64_t{0});
+        replaced > 0) {
+      items.push_back(fmt::format("column '{}': {} invalid UTF-8 sequence{} replaced by U+FFFD",
+                                  name, replaced, replaced == 1 ? "" : "s"));
+    }
+    for (const auto& note : column.value("notes", json::array())) {
+      items.push_back(fmt::format("column '{}': {}", name, note.get<std::string>()));
+    }
+  }
+  if (items.empty()) return {};
+  std::string text = "Input notes:";
+  const std::size_t shown = std::min(items.size(), max_items);
+  for (std::size_t i = 0; i < shown; ++i) text += "\n- " + items[i];
+  if (shown < items.size()) {
+    text += fmt::format("\n- … {} more in the structured result's \"input\"", items.size() - shown);
+  }
+  return text;
 }
 
 }  // namespace quarry::pipeline

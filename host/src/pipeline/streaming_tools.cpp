@@ -127,6 +127,7 @@ tools::ToolResult compose_run_result(const std::string& tool, const exec::RunRes
                                      json input, const Environment& environment,
                                      const FileOutput* output) {
   const exec::StageOutcome* outcome = run.outcomes.empty() ? nullptr : &run.outcomes.front();
+  const std::string input_notes = input_notes_text(input);
   if (outcome == nullptr && run.complete()) {
     // A transforming tool without a report of its own: say what was read and written.
     tools::ToolResult result;
@@ -137,6 +138,7 @@ tools::ToolResult compose_run_result(const std::string& tool, const exec::RunRes
       text += fmt::format(" Wrote {} rows to {}.", output->rows(),
                           data["output"]["path"].get<std::string>());
     }
+    if (!input_notes.empty()) text += "\n" + input_notes;
     return tools::ToolResult::structured_with_text(std::move(data), std::move(text));
   }
   if (outcome == nullptr || !outcome->result) {
@@ -158,6 +160,7 @@ tools::ToolResult compose_run_result(const std::string& tool, const exec::RunRes
                               {"text", fmt::format("Wrote {} rows to {}.", output->rows(),
                                                    written["path"].get<std::string>())}});
   }
+  if (!input_notes.empty()) result.content.push_back({{"type", "text"}, {"text", input_notes}});
   if (!run.complete()) {
     result.is_error = true;
     const json error = {{"kind", exec::to_string(run.failure)},

@@ -194,6 +194,44 @@ TEST_F(CsvReaderTest, WithDecimalCommaADotIsNoDecimalPointAndCommaIsNoDelimiter)
   EXPECT_TRUE(contains(odd, "decimal separator ';' is not supported")) << odd;
 }
 
+TEST_F(CsvReaderTest, AColumnOfDecimalCommaNumbersReadWithDecimalPointGetsAHint) {
+  // Wide enough for the sample-typed path as well as the whole-file scan.
+  std::string text = "price;label;ratio;count\n";
+  for (int r = 0; r < 4000; ++r) {
+    text += std::to_string(r) + "," + std::to_string(r % 10) + ";name" + std::to_string(r) + ";" +
+            std::to_string(r) + ".5;" + std::to_string(r) + "\n";
+  }
+  const auto path = dir.write("semicolon.csv", text);
+  for (const std::uint64_t sample_from : {std::uint64_t{0}, std::uint64_t{1}}) {
+    CsvOptions options;
+    options.sample_typing_min_bytes = sample_from;
+    options.chunk_bytes = 8 << 10;
+    CsvReader reader(path, options);
+    EXPECT_EQ(testing::types_of(reader.schema()),
+              (std::vector{ColumnType::kString, ColumnType::kString, ColumnType::kFloat64,
+                           ColumnType::kInt64}));
+    const ReadReport report = reader.report();
+    const auto& notes = report.column("price")->notes;
+    ASSERT_EQ(notes.size(), 1U) << sample_from;
+    EXPECT_TRUE(contains(notes[0], "decimal comma (first on line 2)")) << notes[0];
+    EXPECT_TRUE(contains(notes[0], "pass decimal \",\"")) << notes[0];
+    for (const char* other : {"label", "ratio", "count"}) {
+      EXPECT_TRUE(report.column(other)->notes.empty()) << other;
+    }
+  }
+}
+
+TEST_F(CsvReaderTest, NoDecimalCommaHintForMixedTextOrWhereTheDelimiterIsAComma) {
+  // A later value that is not such a number rules the hint out; so does a comma delimiter
+  // (decimal "," would clash with it), even for quoted "1,5".
+  const auto mixed = dir.write("mixed.csv", "a;b\n1,5;x\n2,5;y\n3 apples;z\n");
+  CsvReader mixed_reader(mixed);
+  EXPECT_TRUE(mixed_reader.report().column("a")->notes.empty());
+  const auto quoted = dir.write("quoted.csv", "a,b\n\"1,5\",x\n\"2,5\",y\n");
+  CsvReader quoted_reader(quoted);
+  EXPECT_TRUE(quoted_reader.report().column("a")->notes.empty());
+}
+
 TEST_F(CsvReaderTest, EmptyFileIsAClearError) {
   const std::string error = error_of(dir.write("empty.csv", ""));
   EXPECT_TRUE(contains(error, "empty.csv")) << error;

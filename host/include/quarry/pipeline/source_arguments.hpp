@@ -45,4 +45,10 @@ struct SplitArguments {
 [[nodiscard]] nlohmann::json describe_input(const std::string& path, const io::Source& source,
                                             std::uint64_t rows);
 
+//! What describe_input() says the reader changed or left out (rows skipped or padded, values
+//! read as null, renamed columns, hints such as a decimal comma), as a few lines for a
+//! result's text, so a reader of the text alone learns of it too; empty when there is nothing.
+//! At most `max_items` items, then a count of the rest.
+[[nodiscard]] std::string input_notes_text(const nlohmann::json& input, std::size_t max_items = 6);
+
 }  // namespace quarry::pipeline

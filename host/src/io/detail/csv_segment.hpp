@@ -26,7 +26,18 @@ struct ColumnState {
   bool overflow = false;
   //! Line of the first such integer.
   std::uint64_t overflow_line = 0;
+  //! For a hint when the decimal separator is '.': the line of the first value that reads as a
+  //! number written with a decimal comma ("1,5"; 0: none yet), and whether any
+  //! other non-null value, one neither that nor a plain integer, was seen.
+  std::uint64_t comma_decimal_line = 0;
+  bool not_comma_decimal = false;
 };
+
+//! True when `state` says every value of a column typed string is a number written with a
+//! decimal comma.
+[[nodiscard]] inline bool looks_comma_decimal(const ColumnState& state) noexcept {
+  return state.comma_decimal_line > 0 && !state.not_comma_decimal;
+}
 
 //! The type a column gets from its state (string when no value, or no type, fits all).
 [[nodiscard]] ColumnType type_from(const ColumnState& state) noexcept;

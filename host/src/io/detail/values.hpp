@@ -134,6 +134,16 @@ enum class IntParse : std::uint8_t { kOk, kNotInteger, kOverflow };
 [[nodiscard]] std::string_view with_decimal_point(std::string_view text, char decimal,
                                                   std::string& scratch);
 
+//! How a text reads as a number written with a decimal comma, as the reader with decimal ","
+//! would read it: [+-]digits,digits ("1,5", "-0,25").
+enum class CommaDecimal : std::uint8_t {
+  kNo,
+  //! [+-]digits only: fits either separator.
+  kPlainInteger,
+  kYes,
+};
+[[nodiscard]] CommaDecimal read_comma_decimal(std::string_view text) noexcept;
+
 //! The classes (within `candidates`) that `text` (trimmed, not null) belongs to. Sets
 //! `int_overflow` when `text` is an integer beyond int64 (then classed as float only).
 [[nodiscard]] std::uint8_t classify(std::string_view text, std::uint8_t candidates,
