@@ -34,7 +34,7 @@ using nlohmann::json;
 constexpr int kFormat = 1;
 //! The CSV reader's revision as far as the cache is concerned: bumped whenever what it infers
 //! (types, names) or reports (notes) changes, so that entries an older reader wrote are not
-//! reused after an upgrade. 2: the decimal-comma hint.
+//! reused after an upgrade. 2: the decimal-comma hint, the projection kept out of the notes.
 constexpr int kReaderRevision = 2;
 constexpr std::array<char, 8> kMagic = {'Q', 'C', 'O', 'L', 'E', 'N', 'D', '1'};
 
@@ -249,11 +249,8 @@ std::unique_ptr<CachedColumns> CachedColumns::open(const ColumnCacheOptions& opt
     out->report_.rows_padded_or_truncated =
         report.at("rows_padded_or_truncated").get<std::uint64_t>();
     out->report_.notes = report.at("notes").get<std::vector<std::string>>();
-    if (picks.size() < names.size()) {  // this read's own projection note, where a parse puts it
-      const auto at =
-          std::min(report.at("projection_note_at").get<std::size_t>(), out->report_.notes.size());
-      out->report_.notes.insert(out->report_.notes.begin() + static_cast<std::ptrdiff_t>(at),
-                                projection_note(picks.size(), names.size()));
+    if (picks.size() < names.size()) {  // this read's own projection
+      out->report_.projection = projection_note(picks.size(), names.size());
     }
     std::vector<Field> fields;
     for (const std::size_t n : picks) {
@@ -525,13 +522,6 @@ void ColumnRecorder::commit(const ReadReport& report) {
   }
   const fs::path layout_path = entry_ / "layout.json";
   if (!read_json_file(layout_path)) {
-    // The file-level notes without the note on which columns this read took.
-    std::vector<std::string> notes = report.notes;
-    const std::size_t projection_at = std::min(layout_->header_notes, notes.size());
-    if (layout_->shape.picks.size() < layout_->shape.file_names.size() &&
-        projection_at < notes.size()) {
-      notes.erase(notes.begin() + static_cast<std::ptrdiff_t>(projection_at));
-    }
     json layout = {{"format", kFormat},
                    {"identity", identity_},
                    {"columns", layout_->shape.file_names},
@@ -541,8 +531,7 @@ void ColumnRecorder::commit(const ReadReport& report) {
                    {"report",
                     {{"malformed_rows_skipped", report.malformed_rows_skipped},
                      {"rows_padded_or_truncated", report.rows_padded_or_truncated},
-                     {"notes", notes},
-                     {"projection_note_at", projection_at}}}};
+                     {"notes", report.notes}}}};
     for (std::size_t k = 0; k < layout_->chunks.size(); ++k) {
       const ChunkRange& range = layout_->chunks[k];
       layout["chunks"].push_back(json::array({rows_[k], range.end - range.begin}));

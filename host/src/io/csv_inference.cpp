@@ -233,9 +233,8 @@ void InferencePass::apply_header(const HeaderRecord& header) {
     fields.push_back(std::move(field));
   }
   layout_.schema = std::make_shared<const Schema>(std::move(fields));
-  layout_.header_notes = layout_.report.notes.size();
   if (layout_.shape.picks.size() < count) {
-    layout_.report.notes.push_back(projection_note(layout_.shape.picks.size(), count));
+    layout_.report.projection = projection_note(layout_.shape.picks.size(), count);
   }
   layout_.data_begin = options_.header ? header.end : header.begin;
   layout_.data_line = options_.header ? header.next_line : header.line;

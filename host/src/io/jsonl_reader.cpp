@@ -272,7 +272,7 @@ class JsonlInference {
       fields.push_back(field_of(states_[i], i));
     }
     if (picks.size() < states_.size()) {
-      layout_.report.notes.push_back(detail::projection_note(picks.size(), states_.size()));
+      layout_.report.projection = detail::projection_note(picks.size(), states_.size());
     }
     if (replaced_ != 0) {
       std::string lines;

@@ -37,6 +37,7 @@ void ReadReport::merge(const ReadReport& other) {
   rows_padded_or_truncated += other.rows_padded_or_truncated;
   bytes_read += other.bytes_read;
   notes.insert(notes.end(), other.notes.begin(), other.notes.end());
+  if (projection.empty()) projection = other.projection;
 }
 
 const ColumnReport* ReadReport::column(std::string_view name) const {

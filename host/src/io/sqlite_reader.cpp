@@ -259,9 +259,9 @@ struct SqliteReader::Impl {
       return;  // read every column rather than fail on a rewrite of the user's query
     }
     statement.reset(raw);
-    report.notes.push_back("read " + std::to_string(wanted.size()) + " of the " +
-                           std::to_string(names.size()) +
-                           " columns (those the tools use); the others were not read");
+    report.projection = "read " + std::to_string(wanted.size()) + " of the " +
+                        std::to_string(names.size()) +
+                        " columns (those the tools use); the others were not read";
   }
 
   void step_check(int rc) const {

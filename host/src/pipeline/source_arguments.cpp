@@ -187,6 +187,7 @@ json describe_input(const std::string& path, const io::Source& source, std::uint
   if (report.rows_padded_or_truncated > 0)
     out["rows_padded_or_truncated"] = report.rows_padded_or_truncated;
   if (!report.notes.empty()) out["notes"] = report.notes;
+  if (!report.projection.empty()) out["projection"] = report.projection;
   return out;
 }
 

@@ -776,10 +776,9 @@ TEST_F(CsvReaderTest, OnlyColumnsReadsJustThoseInFileOrder) {
   EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64, kFloat64}));
   EXPECT_EQ(read_rows(reader), (Rows{{"1", "1.5"}, {"2", "2.5"}}));
   EXPECT_EQ(reader.report().columns.size(), 2u);
-  EXPECT_EQ(
-      reader.report().notes,
-      std::vector<std::string>{
-          "read 2 of the 4 columns (those the tools use); the others were not typed or parsed"});
+  EXPECT_TRUE(reader.report().notes.empty());
+  EXPECT_EQ(reader.report().projection,
+            "read 2 of the 4 columns (those the tools use); the others were not typed or parsed");
 }
 
 TEST_F(CsvReaderTest, OnlyColumnsStillChecksEveryRecordsShape) {

@@ -59,6 +59,10 @@ struct ReadReport {
   std::uint64_t bytes_read = 0;
   //! File-level remarks: renamed header names, examples of skipped lines, …
   std::vector<std::string> notes;
+  //! Which columns the read took when it took only some ("read 2 of the 6 columns (those the
+  //! tools use); …"); empty when it took them all. Kept apart from `notes`: it describes the
+  //! request, not the data.
+  std::string projection;
 
   //! Adds `other`'s counts and examples (same columns, in the same order) into this one.
   void merge(const ReadReport& other);

@@ -69,9 +69,6 @@ struct CsvLayout {
   std::uint64_t data_begin = 0;
   //! Names, types, notes and skipped-row counts; chunk reports are merged into it.
   ReadReport report;
-  //! How many of the report's notes are about the header; the note on a projection
-  //! (projection_note) follows them, then the notes about rows.
-  std::size_t header_notes = 0;
   //! Line number of the first data byte.
   std::uint64_t data_line = 1;
   //! Set when the types are a guess from a sample (chunks then have no row counts).
