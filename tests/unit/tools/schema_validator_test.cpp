@@ -60,6 +60,10 @@ TEST(SchemaValidator, AnUnknownArgumentNamesTheNearestAndTheOthersAreStillChecke
             std::string::npos);
   EXPECT_EQ(messages({{"path", "a.csv"}, {"tips", 1}}).find("did you mean"), std::string::npos)
       << messages({{"path", "a.csv"}, {"tips", 1}});
+  // An abbreviation too far in edits names what it abbreviates: "meth" is "method".
+  EXPECT_NE(messages({{"path", "a.csv"}, {"meth", 1}}).find("did you mean 'method'"),
+            std::string::npos)
+      << messages({{"path", "a.csv"}, {"meth", 1}});
 }
 
 TEST(SchemaValidator, AnOpenSchemaTakesOtherArguments) {

@@ -31,9 +31,29 @@ inline std::size_t edit_distance(std::string_view a, std::string_view b) {
   return d[a.size()][b.size()];
 }
 
+//! The shortest name in `known` that `name` abbreviates ("freq" for "frequency"; three
+//! characters at least), or nullopt when there is none or two are equally short.
+inline std::optional<std::string> expanded_name(std::string_view name,
+                                                std::span<const std::string> known) {
+  if (name.size() < 3) return std::nullopt;
+  std::optional<std::string> best;
+  bool tie = false;
+  for (const std::string& candidate : known) {
+    if (candidate.size() <= name.size() || candidate.compare(0, name.size(), name) != 0) continue;
+    if (!best || candidate.size() < best->size()) {
+      best = candidate;
+      tie = false;
+    } else if (candidate.size() == best->size()) {
+      tie = true;
+    }
+  }
+  return tie ? std::nullopt : best;
+}
+
 //! The name in `known` nearest to `name` within `max_distance` edits (the first on a tie),
-//! or nullopt when none is that near. A name of four characters or fewer may be one edit off
-//! at most: two edits turn a short word into an unrelated one ("keys" into "keep").
+//! else the one `name` abbreviates (expanded_name), or nullopt when none is that near. A name
+//! of four characters or fewer may be one edit off at most: two edits turn a short word into
+//! an unrelated one ("keys" into "keep").
 inline std::optional<std::string> nearest_name(std::string_view name,
                                                std::span<const std::string> known,
                                                std::size_t max_distance = 2) {
@@ -47,7 +67,7 @@ inline std::optional<std::string> nearest_name(std::string_view name,
       best_distance = distance;
     }
   }
-  return best;
+  return best ? best : expanded_name(name, known);
 }
 
 }  // namespace quarry::text

@@ -97,9 +97,9 @@ inline ColumnRef require_column(const sdk::SchemaView& schema, std::string_view 
   return ref;
 }
 
-//! The columns chosen by argument `key`: a list of names, or one of the selectors
-//! "all", "numeric", "string", "bool", "timestamp" (`fallback` when absent). Throws
-//! Error(QUARRY_INVALID_ARGUMENT) for unknown names and empty selections.
+//! The columns chosen by argument `key`: a list of names, one of the selectors "all",
+//! "numeric", "string", "bool", "timestamp" (`fallback` when absent), or any other text as one
+//! name. Throws Error(QUARRY_INVALID_ARGUMENT) for unknown names and empty selections.
 inline std::vector<ColumnRef> select_columns(const sdk::Args& args, std::string_view key,
                                              const sdk::SchemaView& schema,
                                              std::string_view fallback, Need need) {
@@ -115,9 +115,7 @@ inline std::vector<ColumnRef> select_columns(const sdk::Args& args, std::string_
   const std::string selector = value.is_string() ? value.get<std::string>() : std::string(fallback);
   if (selector != "all" && selector != "numeric" && selector != "string" && selector != "bool" &&
       selector != "timestamp") {
-    throw sdk::Error::invalid_argument(
-        "'" + std::string(key) + "' must be a list of column names or one of \"all\", " +
-        "\"numeric\", \"string\", \"bool\", \"timestamp\"; got \"" + selector + "\"");
+    return {require_column(schema, selector, need, key)};  // one column by name
   }
   for (std::int64_t i = 0; i < schema.columns(); ++i) {
     if (detail::selector_matches(selector, schema.field(i).type(), need)) {

@@ -6,11 +6,13 @@
 //! A number or null (statistics that may be undefined).
 #define QUARRY_STATS_NUM R"({"type":["number","null"]})"
 
-//! A column selection: a list of names or a type selector.
-#define QUARRY_STATS_COLUMNS(description)                                                                  \
-  R"({"anyOf":[{"type":"array","items":{"type":"string"},"minItems":1},)"                                  \
-  R"({"type":"string","enum":["all","numeric","string","bool","timestamp"]}],"description":")" description \
-  R"("})"
+//! A column selection: a list of names, a type selector, or one name (a column named like a
+//! selector is chosen in a list).
+#define QUARRY_STATS_COLUMNS(description)                                            \
+  R"({"anyOf":[{"type":"array","items":{"type":"string"},"minItems":1},)"            \
+  R"({"type":"string","enum":["all","numeric","string","bool","timestamp"]},)"       \
+  R"({"type":"string","minLength":1}],"description":")" description R"( A list of )" \
+  R"(column names, one name, or a type selector: all, numeric, string, bool, timestamp."})"
 
 //! One column name.
 #define QUARRY_STATS_COLUMN(description) \

@@ -242,6 +242,15 @@ TEST(StatsDescribe, SelectsColumnsByType) {
   EXPECT_EQ(text.data().at("columns").size(), 3U);  // category, group2, text_num
 }
 
+TEST(StatsDescribe, OneColumnMayBeNamedWithoutAList) {
+  const Outcome out = run_ok("stats_describe", {{"columns", "skewed"}}, fixture());
+  ASSERT_EQ(out.data().at("columns").size(), 1U);
+  EXPECT_EQ(out.data().at("columns")[0].at("name"), "skewed");
+  const Outcome missing = run("stats_describe", {{"columns", "skewd"}}, fixture());
+  EXPECT_EQ(missing.status, QUARRY_INVALID_ARGUMENT);
+  EXPECT_NE(missing.error.find("no column named 'skewd'"), std::string::npos) << missing.error;
+}
+
 TEST(StatsDescribe, TextColumnsReportLengthsAndTopValues) {
   const Outcome out = run_ok("stats_describe", {{"columns", {"category"}}, {"top", 2}}, fixture());
   const json& c = column_of(out.data(), "category");
