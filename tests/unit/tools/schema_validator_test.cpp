@@ -19,7 +19,7 @@ const json& schema() {
       "columns": {"anyOf": [{"type": "array", "items": {"type": "string"}},
                             {"type": "string", "enum": ["all", "numeric"]}]},
       "top": {"type": "integer", "minimum": 1},
-      "method": {"type": "string", "enum": ["pearson", "spearman"]},
+      "method": {"type": "string", "enum": ["pearson", "spearman"], "description": "How."},
       "rules": {"type": "array", "items": {"type": "object", "required": ["check"],
                 "additionalProperties": false,
                 "properties": {"check": {"type": "string"}, "pattern": {"type": "string"}}}}
@@ -82,11 +82,18 @@ TEST(SchemaValidator, WrongTypesAndChoicesSayWhatIsExpectedAndWhatWasGiven) {
             "at /rules: expected an array of objects, got an object");
 }
 
+TEST(SchemaValidator, AMissingArgumentSaysWhatItTakesAndWhatItIs) {
+  json with_method = schema();
+  with_method["required"].push_back("method");
+  EXPECT_EQ(describe(SchemaValidator(with_method).validate({{"path", "a.csv"}})),
+            "at /: missing required property 'method' (one of \"pearson\", \"spearman\"): How.");
+}
+
 TEST(SchemaValidator, NestedMistakesAreNamedWithoutTheEnclosingWrappers) {
   const std::string text = messages({{"path", "a.csv"}, {"rules", {{{"regex", "x"}}}}});
   EXPECT_EQ(text,
             "at /rules/0/regex: unknown property 'regex'; the properties are check, pattern; "
-            "at /rules/0: Missing required property 'check'.")
+            "at /rules/0: missing required property 'check' (a string)")
       << text;
   EXPECT_EQ(messages({{"path", "a.csv"}, {"top", 0}}).find("Failed to validate"),
             std::string::npos);

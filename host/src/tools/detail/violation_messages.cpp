@@ -151,6 +151,26 @@ bool wrapper(std::string_view message) {
          starts_with(message, "Failed to validate item #");
 }
 
+//! "missing required property 'test' (one of \"a\", \"b\"): what it is" for a property of
+//! the object schema `node`: what it takes and its description, so the fix needs no schema.
+std::string missing_message(const std::string& name, const json& node) {
+  std::string message = "missing required property '" + name + "'";
+  const json* property = nullptr;
+  if (const auto properties = node.find("properties");
+      properties != node.end() && properties->is_object() && properties->contains(name)) {
+    property = &(*properties)[name];
+  }
+  if (property == nullptr) return message;
+  if (const std::string expected = expected_text(*property); !expected.empty()) {
+    message += " (" + expected + ")";
+  }
+  if (const auto description = property->find("description");
+      description != property->end() && description->is_string()) {
+    message += ": " + description->get<std::string>();
+  }
+  return message;
+}
+
 }  // namespace
 
 std::string unknown_name_message(const std::string& what, const std::string& name,
@@ -165,6 +185,7 @@ std::string unknown_name_message(const std::string& what, const std::string& nam
 
 std::vector<SchemaViolation> explain_violations(const std::vector<SchemaViolation>& raw,
                                                 const json& schema, const json& instance) {
+  static constexpr std::string_view kMissing = "Missing required property '";
   static constexpr std::string_view kUnknown =
       "Object contains a property that could not be validated using 'properties' or "
       "'additionalProperties' constraints: '";
@@ -181,6 +202,12 @@ std::vector<SchemaViolation> explain_violations(const std::vector<SchemaViolatio
       for (const auto& [key, ignored] : (*node)["properties"].items()) known.push_back(key);
       const std::string at = v.path == "/" ? "/" + name : v.path + "/" + name;
       out.push_back({at, unknown_name_message("property", name, known)});
+      continue;
+    }
+    if (starts_with(v.message, kMissing) && node != nullptr) {
+      const std::size_t end = v.message.find('\'', kMissing.size());
+      const std::string name = v.message.substr(kMissing.size(), end - kMissing.size());
+      out.push_back({v.path, missing_message(name, *node)});
       continue;
     }
     if (about_type_or_choice(v.message) && node != nullptr && given != nullptr) {
