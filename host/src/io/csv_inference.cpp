@@ -126,6 +126,7 @@ std::uint64_t InferencePass::detect_dialect() {
   AlignedBuffer sample(size + 64);
   const std::size_t got = file_.read_at(0, sample.as<char>(), size);
   const std::string_view head(sample.as<char>(), got);
+  refuse_wide_unicode(head, file_.name());
   const std::size_t bom = bom_size(head);
   const std::string_view body = head.substr(bom);
   if (has_only_cr_line_breaks(body)) {

@@ -170,9 +170,10 @@ class JsonlInference {
       : file_(file), options_(options) {}
 
   JsonlLayout run() {
-    char head[3] = {};
-    const std::size_t got = file_.read_at(0, head, 3);
-    layout_.data_begin = got == 3 && std::memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    char head[512] = {};
+    const std::size_t got = file_.read_at(0, head, sizeof head);
+    detail::refuse_wide_unicode(std::string_view(head, got), file_.name());
+    layout_.data_begin = got >= 3 && std::memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     current_ = ChunkRange{layout_.data_begin, layout_.data_begin, 1, 0, 0};
     for_each_line(file_, layout_.data_begin, file_.size(), 1, options_.limits.max_cell_bytes,
                   &options_.hooks, [this](const Line& line) { on_line(line); });

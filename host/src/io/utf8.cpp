@@ -1,5 +1,10 @@
 #include "io/detail/utf8.hpp"
 
+#include "quarry/io/error.hpp"
+
+#include <algorithm>
+#include <string>
+
 namespace quarry::io::detail {
 namespace {
 
@@ -80,6 +85,46 @@ std::string repaired_utf8(std::string_view in_text, std::uint64_t* replaced) {
   out.resize(repair_utf8(in_text, out.data(), count));
   if (replaced != nullptr) *replaced += count;
   return out;
+}
+
+std::string_view wide_unicode_encoding(std::string_view head) noexcept {
+  const auto starts = [&](std::string_view mark) { return head.substr(0, mark.size()) == mark; };
+  using namespace std::string_view_literals;
+  if (starts("\xFF\xFE\0\0"sv)) return "UTF-32LE";
+  if (starts("\0\0\xFE\xFF"sv)) return "UTF-32BE";
+  if (starts("\xFF\xFE"sv)) return "UTF-16LE";
+  if (starts("\xFE\xFF"sv)) return "UTF-16BE";
+  // No mark: ASCII text in a wide encoding has NUL in the high bytes of every code unit.
+  const std::size_t n = std::min<std::size_t>(head.size(), 512) & ~std::size_t{3};
+  if (n < 8) return {};
+  std::size_t nul_at[4] = {};
+  for (std::size_t i = 0; i < n; ++i) nul_at[i % 4] += head[i] == '\0' ? 1 : 0;
+  const std::size_t quarter = n / 4;
+  const auto mostly = [&](std::size_t count) { return count * 10 >= quarter * 9; };
+  const auto rarely = [&](std::size_t count) { return count * 10 <= quarter; };
+  if (mostly(nul_at[1]) && mostly(nul_at[2]) && mostly(nul_at[3]) && rarely(nul_at[0])) {
+    return "UTF-32LE";
+  }
+  if (mostly(nul_at[0]) && mostly(nul_at[1]) && mostly(nul_at[2]) && rarely(nul_at[3])) {
+    return "UTF-32BE";
+  }
+  if (mostly(nul_at[1]) && mostly(nul_at[3]) && rarely(nul_at[0]) && rarely(nul_at[2])) {
+    return "UTF-16LE";
+  }
+  if (mostly(nul_at[0]) && mostly(nul_at[2]) && rarely(nul_at[1]) && rarely(nul_at[3])) {
+    return "UTF-16BE";
+  }
+  return {};
+}
+
+void refuse_wide_unicode(std::string_view head, const std::string& name) {
+  const std::string_view encoding = wide_unicode_encoding(head);
+  if (encoding.empty()) return;
+  throw InputError("the file is encoded as " + std::string(encoding) +
+                       " (as spreadsheets save \"Unicode text\"); Quarry reads UTF-8",
+                   "convert it to UTF-8, e.g. `iconv -f " + std::string(encoding) +
+                       " -t UTF-8 FILE > FILE.utf8`, or save it from the spreadsheet as CSV UTF-8",
+                   ErrorLocation{name, 0, {}});
 }
 
 }  // namespace quarry::io::detail

@@ -219,8 +219,10 @@ std::string input_notes_text(const json& input, std::size_t max_items) {
     }
     if (const auto replaced = column.value("invalid_utf8_replaced", std::uint64_t{0});
         replaced > 0) {
-      items.push_back(fmt::format("column '{}': {} invalid UTF-8 sequence{} replaced by U+FFFD",
-                                  name, replaced, replaced == 1 ? "" : "s"));
+      items.push_back(fmt::format(
+          "column '{}': {} invalid UTF-8 sequence{} replaced by U+FFFD (if the file is in another "
+          "encoding, such as Windows-1252, convert it: iconv -f WINDOWS-1252 -t UTF-8)",
+          name, replaced, replaced == 1 ? "" : "s"));
     }
     for (const auto& note : column.value("notes", json::array())) {
       items.push_back(fmt::format("column '{}': {}", name, note.get<std::string>()));

@@ -232,6 +232,33 @@ TEST_F(CsvReaderTest, NoDecimalCommaHintForMixedTextOrWhereTheDelimiterIsAComma)
   EXPECT_TRUE(quoted_reader.report().column("a")->notes.empty());
 }
 
+TEST_F(CsvReaderTest, WideUnicodeFilesAreRefusedNamingTheEncodingAndTheConversion) {
+  const std::u16string text = u"name\tvalue\nA\t1.5\nB\t2.5\n";
+  std::string little;  // UTF-16LE, as spreadsheets save "Unicode text"
+  std::string big;
+  for (const char16_t unit : text) {
+    little += static_cast<char>(unit & 0xFF);
+    little += static_cast<char>(unit >> 8);
+    big += static_cast<char>(unit >> 8);
+    big += static_cast<char>(unit & 0xFF);
+  }
+  const struct {
+    std::string name, bytes, encoding;
+  } cases[] = {{"bom_le.txt", "\xFF\xFE" + little, "UTF-16LE"},
+               {"bare_le.txt", little, "UTF-16LE"},
+               {"bom_be.txt", "\xFE\xFF" + big, "UTF-16BE"},
+               {"bare_be.txt", big, "UTF-16BE"},
+               {"utf32.txt", std::string("\xFF\xFE\0\0a\0\0\0", 8), "UTF-32LE"}};
+  for (const auto& c : cases) {
+    const std::string error = error_of(dir.write(c.name, c.bytes));
+    EXPECT_TRUE(contains(error, "encoded as " + c.encoding)) << c.name << ": " << error;
+    EXPECT_TRUE(contains(error, "iconv -f " + c.encoding + " -t UTF-8")) << error;
+  }
+  // Latin-1 text is not mistaken for a wide encoding: it is read, with replacements.
+  CsvReader latin(dir.write("latin1.csv", "stadt,wert\nM\xFCnchen,1\nK\xF6ln,2\n"));
+  EXPECT_EQ(read_rows(latin).size(), 2U);
+}
+
 TEST_F(CsvReaderTest, EmptyFileIsAClearError) {
   const std::string error = error_of(dir.write("empty.csv", ""));
   EXPECT_TRUE(contains(error, "empty.csv")) << error;

@@ -104,6 +104,16 @@ TEST_F(JsonlReaderTest, IntegersBeyondInt64WidenToFloatWithANote) {
   EXPECT_EQ(reader.report().column("v")->notes.size(), 1U);
 }
 
+TEST_F(JsonlReaderTest, AUtf16FileIsRefusedNamingTheEncoding) {
+  std::string wide = "\xFF\xFE";
+  for (const char c : std::string("{\"a\": 1}\n{\"a\": 2}\n")) {
+    wide += c;
+    wide += '\0';
+  }
+  const std::string error = error_of(dir.write("wide.jsonl", wide));
+  EXPECT_TRUE(contains(error, "encoded as UTF-16LE")) << error;
+}
+
 TEST_F(JsonlReaderTest, ALineThatIsNotAnObjectIsAnErrorNamingTheLine) {
   const auto path = dir.write("bad.jsonl", "{\"a\":1}\n\n[1,2]\n{\"a\":2}\n");
   const std::string error = error_of(path);

@@ -38,4 +38,13 @@ std::size_t repair_utf8(std::string_view in, char* out, std::uint64_t& replaced)
 //! `in` with invalid sequences replaced by U+FFFD.
 [[nodiscard]] std::string repaired_utf8(std::string_view in, std::uint64_t* replaced = nullptr);
 
+//! The name of the UTF-16 or UTF-32 encoding a file starting with `head` is in ("UTF-16LE",
+//! …), by its byte-order mark or, without one, by NUL bytes in every other (or every fourth)
+//! position of text; empty for anything else. Spreadsheets save "Unicode text" this way.
+[[nodiscard]] std::string_view wide_unicode_encoding(std::string_view head) noexcept;
+
+//! Throws InputError naming the encoding and the conversion when `head`, the start of the
+//! file `name`, is UTF-16 or UTF-32 (wide_unicode_encoding), which the readers do not read.
+void refuse_wide_unicode(std::string_view head, const std::string& name);
+
 }  // namespace quarry::io::detail
