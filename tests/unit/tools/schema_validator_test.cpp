@@ -82,6 +82,14 @@ TEST(SchemaValidator, WrongTypesAndChoicesSayWhatIsExpectedAndWhatWasGiven) {
             "at /rules: expected an array of objects, got an object");
 }
 
+TEST(SchemaValidator, AValueGivenUnderTheWrongNameNamesTheArgumentItBelongsTo) {
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"columns", "spearman"}}),
+            "at /columns: expected an array of strings, or one of \"all\", \"numeric\", got the "
+            "string \"spearman\" (\"spearman\" is a value of 'method')");
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"method", "kendall"}}),
+            "at /method: expected one of \"pearson\", \"spearman\", got the string \"kendall\"");
+}
+
 TEST(SchemaValidator, AMissingArgumentSaysWhatItTakesAndWhatItIs) {
   json with_method = schema();
   with_method["required"].push_back("method");

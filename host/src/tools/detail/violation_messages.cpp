@@ -151,6 +151,41 @@ bool wrapper(std::string_view message) {
          starts_with(message, "Failed to validate item #");
 }
 
+//! True when `node` (or one of its anyOf/oneOf alternatives) lists `value` in an enum.
+bool enumerates(const json& node, const json& value) {
+  if (!node.is_object()) return false;
+  if (const auto values = node.find("enum");
+      values != node.end() && values->is_array() &&
+      std::find(values->begin(), values->end(), value) != values->end()) {
+    return true;
+  }
+  for (const char* alternatives : {"anyOf", "oneOf"}) {
+    const auto found = node.find(alternatives);
+    if (found == node.end() || !found->is_array()) continue;
+    for (const json& alternative : *found) {
+      if (enumerates(alternative, value)) return true;
+    }
+  }
+  return false;
+}
+
+//! " (\"svg\" is a value of 'picture')" when a string given at `segments` is one of the
+//! choices of another property of the same object: the value was put under the wrong name.
+std::string value_of_another_property(const json& root, std::vector<std::string> segments,
+                                      const json& given) {
+  if (!given.is_string() || segments.empty()) return "";
+  const std::string name = segments.back();
+  segments.pop_back();
+  const json* parent = schema_at(root, segments);
+  if (parent == nullptr || !parent->contains("properties")) return "";
+  for (const auto& [other, node] : (*parent)["properties"].items()) {
+    if (other != name && enumerates(node, given)) {
+      return " (" + given.dump() + " is a value of '" + other + "')";
+    }
+  }
+  return "";
+}
+
 //! "missing required property 'test' (one of \"a\", \"b\"): what it is" for a property of
 //! the object schema `node`: what it takes and its description, so the fix needs no schema.
 std::string missing_message(const std::string& name, const json& node) {
@@ -214,7 +249,8 @@ std::vector<SchemaViolation> explain_violations(const std::vector<SchemaViolatio
       if (std::find(explained.begin(), explained.end(), v.path) != explained.end()) continue;
       if (const std::string expected = expected_text(*node); !expected.empty()) {
         explained.push_back(v.path);
-        out.push_back({v.path, "expected " + expected + ", got " + given_text(*given)});
+        out.push_back({v.path, "expected " + expected + ", got " + given_text(*given) +
+                                   value_of_another_property(schema, segments, *given)});
         continue;
       }
     }
