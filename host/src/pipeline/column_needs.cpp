@@ -1,35 +1,13 @@
 #include "quarry/pipeline/column_needs.hpp"
 
 #include "quarry/filter/row_filter.hpp"
+#include "quarry/tools/schema_validator.hpp"
 
 #include <algorithm>
 
 namespace quarry::pipeline {
 
 using nlohmann::json;
-
-namespace {
-
-//! True when `value` is one of the `declared` argument's enum values (directly or in an
-//! anyOf/oneOf branch): a keyword such as "numeric", not a column name.
-bool is_keyword(const json& declared, const json& value) {
-  if (!declared.is_object()) return false;
-  const auto values = declared.find("enum");
-  if (values != declared.end() && values->is_array() &&
-      std::find(values->begin(), values->end(), value) != values->end()) {
-    return true;
-  }
-  for (const char* combinator : {"anyOf", "oneOf"}) {
-    const auto branches = declared.find(combinator);
-    if (branches == declared.end() || !branches->is_array()) continue;
-    for (const json& branch : *branches) {
-      if (is_keyword(branch, value)) return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
 
 void ColumnNeeds::add_tool(const json& input_schema, const json& arguments) {
   const auto reads = input_schema.find(tools::kReadsKeyword);
@@ -43,7 +21,8 @@ void ColumnNeeds::add_tool(const json& input_schema, const json& arguments) {
       if (declared.value("type", "") == "string") continue;  // an optional single column
       return add_every_column();
     }
-    if (is_keyword(declared, *value)) return add_every_column();  // e.g. "columns": "numeric"
+    if (tools::schema_enumerates(declared, *value))
+      return add_every_column();  // e.g. "columns": "numeric"
     if (value->is_string()) {
       add_name(value->get<std::string>());
     } else if (value->is_array() && !value->empty()) {

@@ -53,6 +53,23 @@ SchemaValidator::~SchemaValidator() = default;
 SchemaValidator::SchemaValidator(SchemaValidator&&) noexcept = default;
 SchemaValidator& SchemaValidator::operator=(SchemaValidator&&) noexcept = default;
 
+bool schema_enumerates(const nlohmann::json& node, const nlohmann::json& value) {
+  if (!node.is_object()) return false;
+  const auto choices = node.find("enum");
+  if (choices != node.end() && choices->is_array() &&
+      std::find(choices->begin(), choices->end(), value) != choices->end()) {
+    return true;
+  }
+  for (const char* alternatives : {"anyOf", "oneOf"}) {
+    const auto found = node.find(alternatives);
+    if (found == node.end() || !found->is_array()) continue;
+    for (const nlohmann::json& alternative : *found) {
+      if (schema_enumerates(alternative, value)) return true;
+    }
+  }
+  return false;
+}
+
 std::vector<SchemaViolation> SchemaValidator::validate(const nlohmann::json& instance) const {
   std::vector<SchemaViolation> violations;
   // Unknown arguments are reported here, with the nearest name, and left out of what valijson

@@ -23,6 +23,10 @@ struct SchemaViolation {
   std::string message;  //!< What the schema expected.
 };
 
+//! True when the schema `node` lists `value` among its choices: in its `enum`, or in that of
+//! one of its anyOf/oneOf alternatives (e.g. "numeric" for a column-selection argument).
+[[nodiscard]] bool schema_enumerates(const nlohmann::json& node, const nlohmann::json& value);
+
 //! A compiled schema, reusable from many threads.
 class SchemaValidator {
  public:

@@ -1,6 +1,7 @@
 #include "tools/detail/violation_messages.hpp"
 
 #include "quarry/text/nearest_name.hpp"
+#include "quarry/tools/schema_validator.hpp"
 
 #include <algorithm>
 #include <string_view>
@@ -151,24 +152,6 @@ bool wrapper(std::string_view message) {
          starts_with(message, "Failed to validate item #");
 }
 
-//! True when `node` (or one of its anyOf/oneOf alternatives) lists `value` in an enum.
-bool enumerates(const json& node, const json& value) {
-  if (!node.is_object()) return false;
-  if (const auto values = node.find("enum");
-      values != node.end() && values->is_array() &&
-      std::find(values->begin(), values->end(), value) != values->end()) {
-    return true;
-  }
-  for (const char* alternatives : {"anyOf", "oneOf"}) {
-    const auto found = node.find(alternatives);
-    if (found == node.end() || !found->is_array()) continue;
-    for (const json& alternative : *found) {
-      if (enumerates(alternative, value)) return true;
-    }
-  }
-  return false;
-}
-
 //! " (\"svg\" is a value of 'picture')" when a string given at `segments` is one of the
 //! choices of another property of the same object: the value was put under the wrong name.
 std::string value_of_another_property(const json& root, std::vector<std::string> segments,
@@ -179,7 +162,7 @@ std::string value_of_another_property(const json& root, std::vector<std::string>
   const json* parent = schema_at(root, segments);
   if (parent == nullptr || !parent->contains("properties")) return "";
   for (const auto& [other, node] : (*parent)["properties"].items()) {
-    if (other != name && enumerates(node, given)) {
+    if (other != name && schema_enumerates(node, given)) {
       return " (" + given.dump() + " is a value of '" + other + "')";
     }
   }
