@@ -583,6 +583,21 @@ std::string ragged_counts(std::size_t fields, std::size_t expected, const CsvOpt
          (options.header ? " (as in the header)" : " (as in the first row)");
 }
 
+std::string ragged_row_problem(const Record& record, std::size_t expected,
+                               const CsvOptions* options) {
+  std::string problem =
+      "the row has " + (options != nullptr ? ragged_counts(record.size, expected, *options)
+                                           : std::to_string(record.size) + " fields, expected " +
+                                                 std::to_string(expected));
+  const FieldSpan& last = record.fields[record.size - 1];
+  if (record.size == expected + 1 && last.begin == last.end) {
+    problem +=
+        "; the extra field is empty: the line ends with a delimiter (on_bad_rows \"pad\" "
+        "drops such empty trailing fields)";
+  }
+  return problem;
+}
+
 void throw_scan_error(const ScanError& error, const std::string& file, const char* buffer_end,
                       char quote, const ReadLimits& limits, const std::vector<std::string>* names) {
   switch (error.kind) {

@@ -143,8 +143,7 @@ class RangeParser {
       contradict("a row with " + std::to_string(record.size) + " fields");
     }
     if (decision.action == RecordFilter::Action::kRaggedError) {
-      throw InputError("the row has " + std::to_string(record.size) + " fields, expected " +
-                           std::to_string(context_.layout.shape.file_names.size()),
+      throw InputError(ragged_row_problem(record, context_.layout.shape.file_names.size(), nullptr),
                        kRaggedRowFix, ErrorLocation{context_.file, record.line, {}});
     }
     if (decision.action != RecordFilter::Action::kRow) return;

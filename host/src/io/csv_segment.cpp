@@ -172,9 +172,8 @@ void SegmentScanner::on_row(const Record& record, std::uint64_t end) {
 
 void SegmentScanner::on_ragged(const Record& record, RecordFilter::Action action) {
   if (action == RecordFilter::Action::kRaggedError) {
-    throw InputError(
-        "the row has " + ragged_counts(record.size, shape_.file_names.size(), options_),
-        kRaggedRowFix, at(record.line));
+    throw InputError(ragged_row_problem(record, shape_.file_names.size(), &options_), kRaggedRowFix,
+                     at(record.line));
   }
   if (++result_.skipped_rows <= kMaxRaggedNotes) {
     result_.ragged.push_back(RaggedRow{true, record.line, record.size});

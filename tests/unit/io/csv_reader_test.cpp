@@ -102,6 +102,23 @@ TEST_F(CsvReaderTest, RaggedRowIsAnErrorNamingTheLineAndBothCounts) {
   EXPECT_TRUE(contains(error, "Fix: fix the row, or pass on_bad_rows \"skip\"")) << error;
 }
 
+TEST_F(CsvReaderTest, AnEmptyExtraFieldIsNamedAsATrailingDelimiterThatPadReads) {
+  const auto path = dir.write("trailing.csv", "a,b\n1,2,\n3,4,\n");
+  const std::string error = error_of(path);
+  EXPECT_TRUE(contains(error,
+                       "trailing.csv:2: the row has 3 fields, expected 2 (as in the "
+                       "header); the extra field is empty: the line ends with a delimiter"))
+      << error;
+  CsvOptions pad;
+  pad.on_ragged_row = RaggedRowPolicy::kPadOrTruncate;
+  CsvReader reader(path, pad);
+  EXPECT_EQ(read_rows(reader), (Rows{{"1", "2"}, {"3", "4"}}));
+  // A non-empty extra field is only counted.
+  const std::string other = error_of(dir.write("extra.csv", "a,b\n1,2,x\n"));
+  EXPECT_TRUE(contains(other, "3 fields, expected 2")) << other;
+  EXPECT_FALSE(contains(other, "extra field is empty")) << other;
+}
+
 TEST_F(CsvReaderTest, RaggedRowsCanBeSkippedAndCounted) {
   const auto path = dir.write("ragged.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n");
   CsvOptions options;

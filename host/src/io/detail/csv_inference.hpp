@@ -43,6 +43,12 @@ inline constexpr const char* kRaggedRowFix =
 [[nodiscard]] std::string ragged_counts(std::size_t fields, std::size_t expected,
                                         const CsvOptions& options);
 
+//! "the row has N fields, expected M (as in the header)" for a ragged `record`, adding, when
+//! its one field too many is empty, that a delimiter ends its line (a common export habit
+//! that on_bad_rows "pad" reads). `options` null: where M comes from goes unsaid.
+[[nodiscard]] std::string ragged_row_problem(const Record& record, std::size_t expected,
+                                             const CsvOptions* options);
+
 //! Turns a scanner error into an InputError for `file`, naming the column from the file's
 //! column `names` when known (null before the header is read).
 [[noreturn]] void throw_scan_error(const ScanError& error, const std::string& file,
