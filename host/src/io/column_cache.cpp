@@ -189,6 +189,7 @@ std::string cache_identity(const InputFile& file, const fs::path& path, const Cs
   add_field(id, "quote", std::string(1, options.quote));
   add_field(id, "decimal", std::string(1, options.decimal));
   add_field(id, "header", options.header ? "1" : "0");
+  add_field(id, "skip_lines", std::to_string(options.skip_lines));
   for (const auto& [name, type] : options.column_types)
     add_field(id, "type " + name, to_string(type));
   for (const auto& spelling : options.null_values) add_field(id, "null", spelling);

@@ -56,7 +56,7 @@ class InferencePass {
       : file_(file), options_(options), nulls_(options.null_values) {}
 
   CsvLayout run(bool may_guess) {
-    const std::uint64_t start = detect_dialect();
+    const FirstRecord start = detect_dialect();
     const HeaderRecord header = read_header(start);
     apply_header(header);
     if (may_guess && guess_types()) return std::move(layout_);
@@ -70,8 +70,15 @@ class InferencePass {
     return ErrorLocation{file_.name(), line, std::move(column)};
   }
 
-  std::uint64_t detect_dialect();
-  HeaderRecord read_header(std::uint64_t start) const;
+  //! Where the header (or first row) may start: past the byte-order mark and skip_lines.
+  struct FirstRecord {
+    std::uint64_t offset = 0;
+    std::uint64_t line = 1;
+  };
+  FirstRecord detect_dialect();
+  //! Offset and line past options_.skip_lines lines of `body` (which starts at `offset`).
+  FirstRecord skip_lines(std::string_view body, std::uint64_t offset) const;
+  HeaderRecord read_header(FirstRecord start) const;
   void apply_header(const HeaderRecord& header);
   void check_forced_names(const std::vector<std::string>& names) const;
   std::vector<std::uint32_t> picked_columns(const std::vector<std::string>& names) const;
@@ -120,15 +127,44 @@ ColumnReport column_report(const Field& field, const ColumnState& state) {
   return column;
 }
 
-std::uint64_t InferencePass::detect_dialect() {
+InferencePass::FirstRecord InferencePass::skip_lines(std::string_view body,
+                                                     std::uint64_t offset) const {
+  FirstRecord first{offset, 1};
+  if (options_.skip_lines > CsvOptions::kMaxSkipLines) {
+    throw InputError("skip_lines " + std::to_string(options_.skip_lines) + " is over " +
+                         std::to_string(CsvOptions::kMaxSkipLines),
+                     "skip at most " + std::to_string(CsvOptions::kMaxSkipLines) + " lines", at(0));
+  }
+  std::size_t at_byte = 0;
+  for (std::uint32_t skipped = 0; skipped < options_.skip_lines; ++skipped) {
+    const std::size_t end = body.find('\n', at_byte);
+    if (end == std::string_view::npos) {
+      const bool whole_file = offset + body.size() >= file_.size();
+      throw InputError(whole_file
+                           ? "skip_lines " + std::to_string(options_.skip_lines) +
+                                 " passes over every line of the file (it has " +
+                                 std::to_string(skipped + (at_byte < body.size() ? 1 : 0)) + ")"
+                           : "skip_lines " + std::to_string(options_.skip_lines) +
+                                 " reaches past the first " + std::to_string(body.size() >> 10) +
+                                 " KiB of the file",
+                       "pass the number of lines above the header", at(0));
+    }
+    at_byte = end + 1;
+  }
+  first.offset += at_byte;
+  first.line += options_.skip_lines;
+  return first;
+}
+
+InferencePass::FirstRecord InferencePass::detect_dialect() {
   const std::size_t size =
       static_cast<std::size_t>(std::min<std::uint64_t>(file_.size(), kSampleBytes));
   AlignedBuffer sample(size + 64);
   const std::size_t got = file_.read_at(0, sample.as<char>(), size);
   const std::string_view head(sample.as<char>(), got);
   refuse_wide_unicode(head, file_.name());
-  const std::size_t bom = bom_size(head);
-  const std::string_view body = head.substr(bom);
+  const FirstRecord first = skip_lines(head.substr(bom_size(head)), bom_size(head));
+  const std::string_view body = head.substr(first.offset);
   if (has_only_cr_line_breaks(body)) {
     throw InputError(
         "lines end with a bare CR (classic Mac line endings), which Quarry does not read",
@@ -159,10 +195,11 @@ std::uint64_t InferencePass::detect_dialect() {
     throw InputError("the quote character cannot be a line break",
                      "pass quote \"\\\"\" (the default) or \"\" (no quoting)", at(0));
   }
-  return bom;
+  return first;
 }
 
-HeaderRecord InferencePass::read_header(std::uint64_t start) const {
+HeaderRecord InferencePass::read_header(FirstRecord first) const {
+  const std::uint64_t start = first.offset;
   std::size_t capacity = static_cast<std::size_t>(
       std::clamp<std::uint64_t>(file_.size() - start, 64, kHeaderBufferBytes));
   for (;;) {
@@ -172,6 +209,7 @@ HeaderRecord InferencePass::read_header(std::uint64_t start) const {
     const bool eof = start + have >= file_.size();
     CsvScanner scanner(layout_.dialect, options_.limits.max_columns + 1,
                        options_.limits.max_cell_bytes);
+    scanner.set_line(first.line);
     std::optional<HeaderRecord> header;
     try {
       scanner.scan(data, have, eof, [&](const Record& record) {

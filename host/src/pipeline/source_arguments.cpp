@@ -62,6 +62,7 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
   if (source.contains("delimiter")) csv.delimiter = csv_character(source, "delimiter");
   if (source.contains("quote")) csv.quote = csv_character(source, "quote");
   csv.header = source.value("header", true);
+  csv.skip_lines = source.value("skip_lines", std::uint32_t{0});
   csv.decimal = source.value("decimal", ".") == "," ? ',' : '.';  // the schema allows only these
   if (source.contains("null_values")) {
     csv.null_values = source["null_values"].get<std::vector<std::string>>();
@@ -109,6 +110,8 @@ const json& source_properties() {
     "quote": {"type": "string", "maxLength": 1,
               "description": "CSV quote character (default \"); \"\" turns quoting off, so quotes are read as ordinary text (a stray 5\" in a field)."},
     "header": {"type": "boolean", "description": "CSV: the first row names the columns (default true)."},
+    "skip_lines": {"type": "integer", "minimum": 0, "maximum": 1000,
+                   "description": "CSV: lines above the header to pass over (a title, notes, export metadata); default 0."},
     "decimal": {"type": "string", "enum": [".", ","],
                 "description": "CSV decimal separator (default \".\"). \",\" reads European numbers such as 1234,5 (then 1.234 is text, and the delimiter is usually \";\")."},
     "null_values": {"type": "array", "items": {"type": "string"}, "maxItems": 100,

@@ -119,6 +119,32 @@ TEST_F(CsvReaderTest, AnEmptyExtraFieldIsNamedAsATrailingDelimiterThatPadReads) 
   EXPECT_FALSE(contains(other, "extra field is empty")) << other;
 }
 
+TEST_F(CsvReaderTest, SkipLinesPassesOverAPreambleAndKeepsPhysicalLineNumbers) {
+  // A title and export notes above the header, as bank and instrument exports write them;
+  // the notes have commas and semicolons that must not sway the delimiter.
+  const auto path = dir.write("export.csv",
+                              "\xEF\xBB\xBF"
+                              "Account statement; exported 2024-05-01\nnote: a, b, c, d\n\n"
+                              "date;amount\n2024-04-01;12.5\n2024-04-02;x\n");
+  CsvOptions options;
+  options.skip_lines = 3;
+  CsvReader reader(path, options);
+  EXPECT_EQ(names_of(reader.schema()), (std::vector<std::string>{"date", "amount"}));
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kTimestamp, kString}));
+  EXPECT_EQ(read_rows(reader).size(), 2U);
+  CsvOptions typed = options;
+  typed.column_types = {{"amount", kFloat64}};
+  CsvReader coerced(path, typed);
+  read_rows(coerced);
+  ASSERT_EQ(coerced.report().column("amount")->examples.size(), 1U);
+  EXPECT_EQ(coerced.report().column("amount")->examples[0].line, 6U);  // physical line
+
+  options.skip_lines = 9;
+  const std::string error = error_of(path, options);
+  EXPECT_TRUE(contains(error, "skip_lines 9 passes over every line of the file (it has 6)"))
+      << error;
+}
+
 TEST_F(CsvReaderTest, RaggedRowsCanBeSkippedAndCounted) {
   const auto path = dir.write("ragged.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n");
   CsvOptions options;

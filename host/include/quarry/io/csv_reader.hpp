@@ -73,6 +73,12 @@ struct CsvOptions {
   char quote = '"';
   //! The first record names the columns; else they are named col_1, col_2, ….
   bool header = true;
+  //! Lines at the top of the file to pass over before the header (or first row): a title,
+  //! notes, export metadata. Physical lines, ended by LF; they are not parsed. At most
+  //! kMaxSkipLines, within the first MiB.
+  std::uint32_t skip_lines = 0;
+  //! The most lines skip_lines may pass over.
+  static constexpr std::uint32_t kMaxSkipLines = 1000;
   //! Types by column name, overriding inference. Values that do not fit become null and are
   //! counted in the report with examples.
   std::map<std::string, ColumnType, std::less<>> column_types;
