@@ -632,6 +632,11 @@ std::string ragged_row_problem(const Record& record, std::size_t expected,
     problem +=
         "; the extra field is empty: the line ends with a delimiter (on_bad_rows \"pad\" "
         "drops such empty trailing fields)";
+  } else if (expected == 1 && record.size > 1 && options != nullptr && options->header &&
+             options->skip_lines == 0) {
+    problem +=
+        "; the header has one field: if a title or note comes before the real header, "
+        "pass skip_lines (the number of lines above it)";
   }
   return problem;
 }

@@ -139,6 +139,11 @@ TEST_F(CsvReaderTest, SkipLinesPassesOverAPreambleAndKeepsPhysicalLineNumbers) {
   ASSERT_EQ(coerced.report().column("amount")->examples.size(), 1U);
   EXPECT_EQ(coerced.report().column("amount")->examples[0].line, 6U);  // physical line
 
+  // Without skip_lines, a one-field title read as the header gets the hint.
+  const std::string titled = error_of(dir.write("titled.csv", "Sales 2024\nregion,units\nEU,3\n"));
+  EXPECT_TRUE(contains(titled, "if a title or note comes before the real header, pass skip_lines"))
+      << titled;
+
   options.skip_lines = 9;
   const std::string error = error_of(path, options);
   EXPECT_TRUE(contains(error, "skip_lines 9 passes over every line of the file (it has 6)"))

@@ -45,7 +45,8 @@ inline constexpr const char* kRaggedRowFix =
 
 //! "the row has N fields, expected M (as in the header)" for a ragged `record`, adding, when
 //! its one field too many is empty, that a delimiter ends its line (a common export habit
-//! that on_bad_rows "pad" reads). `options` null: where M comes from goes unsaid.
+//! that on_bad_rows "pad" reads), or, when the header has one field, that it may be a title
+//! (skip_lines). `options` null: where M comes from goes unsaid.
 [[nodiscard]] std::string ragged_row_problem(const Record& record, std::size_t expected,
                                              const CsvOptions* options);
 
