@@ -108,6 +108,7 @@ TEST_F(SourceArgumentsTest, DecimalCommaNumbersReadWithTheDefaultPointCarryAHint
             std::string::npos)
       << text;
   const json read = call(*server, "stats_describe", {{"path", "preise.csv"}, {"decimal", ","}});
+  // (2.49 + 1.19) / 2, the numbers of the file read with decimal ","
   EXPECT_NEAR(read["structuredContent"]["columns"][1].value("mean", 0.0), 1.84, 1e-12)
       << read.dump();
 }

@@ -118,42 +118,39 @@ ColumnReport column_report(const Field& field, const ColumnState& state) {
   }
   if (field.type == ColumnType::kString && looks_comma_decimal(state)) {
     column.notes.push_back(
-        "every value looks like a number written with a decimal comma (first "
-        "on line " +
+        "every value looks like a number written with a decimal comma (first on "
+        "line " +
         std::to_string(state.comma_decimal_line) +
-        "), so the column was read as text; pass decimal \",\" to read "
-        "such numbers");
+        "), so the column was read as text; pass decimal \",\" to read them");
   }
   return column;
 }
 
 InferencePass::FirstRecord InferencePass::skip_lines(std::string_view body,
                                                      std::uint64_t offset) const {
-  FirstRecord first{offset, 1};
+  const std::string count = std::to_string(options_.skip_lines);
   if (options_.skip_lines > CsvOptions::kMaxSkipLines) {
-    throw InputError("skip_lines " + std::to_string(options_.skip_lines) + " is over " +
-                         std::to_string(CsvOptions::kMaxSkipLines),
-                     "skip at most " + std::to_string(CsvOptions::kMaxSkipLines) + " lines", at(0));
+    throw InputError(
+        "skip_lines " + count + " is over " + std::to_string(CsvOptions::kMaxSkipLines),
+        "skip at most " + std::to_string(CsvOptions::kMaxSkipLines) + " lines", at(0));
   }
+  if (options_.skip_lines == 0) return FirstRecord{offset, 1};
   std::size_t at_byte = 0;
-  for (std::uint32_t skipped = 0; skipped < options_.skip_lines; ++skipped) {
+  std::uint32_t skipped = 0;
+  for (; skipped < options_.skip_lines && at_byte < body.size(); ++skipped) {
     const std::size_t end = body.find('\n', at_byte);
-    if (end == std::string_view::npos) {
-      const bool whole_file = offset + body.size() >= file_.size();
-      throw InputError(whole_file
-                           ? "skip_lines " + std::to_string(options_.skip_lines) +
-                                 " passes over every line of the file (it has " +
-                                 std::to_string(skipped + (at_byte < body.size() ? 1 : 0)) + ")"
-                           : "skip_lines " + std::to_string(options_.skip_lines) +
-                                 " reaches past the first " + std::to_string(body.size() >> 10) +
-                                 " KiB of the file",
-                       "pass the number of lines above the header", at(0));
-    }
-    at_byte = end + 1;
+    at_byte = end == std::string_view::npos ? body.size() : end + 1;
   }
-  first.offset += at_byte;
-  first.line += options_.skip_lines;
-  return first;
+  if (at_byte >= body.size()) {  // nothing left of the sample to read the header from
+    const bool whole_file = offset + body.size() >= file_.size();
+    throw InputError(whole_file
+                         ? "skip_lines " + count + " passes over every line of the file (it has " +
+                               std::to_string(skipped) + ")"
+                         : "skip_lines " + count + " reaches past the first " +
+                               std::to_string(body.size() >> 10) + " KiB of the file",
+                     "pass the number of lines above the header", at(0));
+  }
+  return FirstRecord{offset + at_byte, 1 + std::uint64_t{options_.skip_lines}};
 }
 
 InferencePass::FirstRecord InferencePass::detect_dialect() {
@@ -564,7 +561,7 @@ void InferencePass::add_ragged_notes(const std::vector<RaggedRow>& ragged) {
     } else if (row.skipped && ++skipped <= kMaxRaggedNotes) {
       layout_.report.notes.push_back(
           line +
-          " skipped: " + ragged_counts(row.fields, layout_.shape.file_names.size(), options_));
+          " skipped: " + ragged_counts(row.fields, layout_.shape.file_names.size(), &options_));
     }
   }
 }
@@ -616,19 +613,19 @@ void throw_if_field_too_large(const CsvScanner& scanner, const ReadLimits& limit
                    "raise limits.max_cell_bytes", where);
 }
 
-std::string ragged_counts(std::size_t fields, std::size_t expected, const CsvOptions& options) {
-  return std::to_string(fields) + " fields, expected " + std::to_string(expected) +
-         (options.header ? " (as in the header)" : " (as in the first row)");
+std::string ragged_counts(std::size_t fields, std::size_t expected, const CsvOptions* options) {
+  std::string counts = std::to_string(fields) + " fields, expected " + std::to_string(expected);
+  if (options != nullptr)
+    counts += options->header ? " (as in the header)" : " (as in the first row)";
+  return counts;
 }
 
 std::string ragged_row_problem(const Record& record, std::size_t expected,
                                const CsvOptions* options) {
-  std::string problem =
-      "the row has " + (options != nullptr ? ragged_counts(record.size, expected, *options)
-                                           : std::to_string(record.size) + " fields, expected " +
-                                                 std::to_string(expected));
-  const FieldSpan& last = record.fields[record.size - 1];
-  if (record.size == expected + 1 && last.begin == last.end) {
+  std::string problem = "the row has " + ragged_counts(record.size, expected, options);
+  const bool empty_extra =
+      record.size == expected + 1 && record.fields[expected].begin == record.fields[expected].end;
+  if (empty_extra) {
     problem +=
         "; the extra field is empty: the line ends with a delimiter (on_bad_rows \"pad\" "
         "drops such empty trailing fields)";

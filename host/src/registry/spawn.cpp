@@ -25,8 +25,10 @@ using Clock = std::chrono::steady_clock;
   throw std::system_error(error, std::generic_category(), what);
 }
 
+//! Rounded up: poll takes whole milliseconds, and a rounded-down wait would end before the
+//! deadline.
 int remaining_ms(Clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
   return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 1 << 30));
 }
 
@@ -86,6 +88,7 @@ void read_output(int fd, Clock::time_point deadline, std::size_t max, ChildOutco
     pollfd poll_fd{fd, POLLIN, 0};
     const int ready = ::poll(&poll_fd, 1, remaining_ms(deadline));
     if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0 && Clock::now() < deadline) continue;  // woke a little early
     if (ready == 0) out.timed_out = true;
     if (ready <= 0) return;
     const ssize_t n = ::read(fd, buffer, sizeof buffer);

@@ -94,7 +94,7 @@ TEST(SchemaValidator, AMissingArgumentSaysWhatItTakesAndWhatItIs) {
   json with_method = schema();
   with_method["required"].push_back("method");
   EXPECT_EQ(describe(SchemaValidator(with_method).validate({{"path", "a.csv"}})),
-            "at /: missing required property 'method' (one of \"pearson\", \"spearman\"): How.");
+            "at /: missing required argument 'method' (one of \"pearson\", \"spearman\"): How.");
 }
 
 TEST(SchemaValidator, NestedMistakesAreNamedWithoutTheEnclosingWrappers) {

@@ -75,7 +75,7 @@ struct CsvOptions {
   bool header = true;
   //! Lines at the top of the file to pass over before the header (or first row): a title,
   //! notes, export metadata. Physical lines, ended by LF; they are not parsed. At most
-  //! kMaxSkipLines, within the first MiB.
+  //! kMaxSkipLines, within the first 256 KiB.
   std::uint32_t skip_lines = 0;
   //! The most lines skip_lines may pass over.
   static constexpr std::uint32_t kMaxSkipLines = 1000;

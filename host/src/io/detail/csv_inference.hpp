@@ -39,9 +39,10 @@ inline constexpr const char* kRaggedRowFix =
     "fix the row, or pass on_bad_rows \"skip\" (drop such rows) or \"pad\" (pad or cut them to "
     "the header's columns) to read past it";
 
-//! "N fields, expected M (as in the header)" for ragged-row messages.
+//! "N fields, expected M (as in the header)" for ragged-row messages (`options` null: where M
+//! comes from goes unsaid).
 [[nodiscard]] std::string ragged_counts(std::size_t fields, std::size_t expected,
-                                        const CsvOptions& options);
+                                        const CsvOptions* options);
 
 //! "the row has N fields, expected M (as in the header)" for a ragged `record`, adding, when
 //! its one field too many is empty, that a delimiter ends its line (a common export habit

@@ -169,10 +169,11 @@ std::string value_of_another_property(const json& root, std::vector<std::string>
   return "";
 }
 
-//! "missing required property 'test' (one of \"a\", \"b\"): what it is" for a property of
-//! the object schema `node`: what it takes and its description, so the fix needs no schema.
-std::string missing_message(const std::string& name, const json& node) {
-  std::string message = "missing required property '" + name + "'";
+//! "missing required argument 'test' (one of \"a\", \"b\"): what it is" for a property of
+//! the object schema `node` (`what`: "argument" at the top, "property" inside): what it takes
+//! and its description, so the fix needs no schema.
+std::string missing_message(const std::string& what, const std::string& name, const json& node) {
+  std::string message = "missing required " + what + " '" + name + "'";
   const json* property = nullptr;
   if (const auto properties = node.find("properties");
       properties != node.end() && properties->is_object() && properties->contains(name)) {
@@ -225,7 +226,8 @@ std::vector<SchemaViolation> explain_violations(const std::vector<SchemaViolatio
     if (starts_with(v.message, kMissing) && node != nullptr) {
       const std::size_t end = v.message.find('\'', kMissing.size());
       const std::string name = v.message.substr(kMissing.size(), end - kMissing.size());
-      out.push_back({v.path, missing_message(name, *node)});
+      out.push_back(
+          {v.path, missing_message(v.path == "/" ? "argument" : "property", name, *node)});
       continue;
     }
     if (about_type_or_choice(v.message) && node != nullptr && given != nullptr) {

@@ -12,10 +12,11 @@
 namespace quarry::stats {
 
 //! Memory a stats state may keep, derived from quarry_call_v1::memory_budget_bytes (the
-//! stage's share of memory.budget_mb). The executor keeps a partial state per chunk and
-//! merges neighbours as they finish; the ones waiting cover disjoint, mostly halving stretches
-//! of the input, so together they hold about twice the largest, and merging briefly holds two
-//! more: each state keeps at most a quarter of it (256 MiB when the host sets no budget).
+//! stage's share of memory.budget_mb). The executor opens a partial state per chunk and folds
+//! them into one in chunk order: besides the combined state, the one being folded in and a
+//! few waiting (each a chunk's worth) are alive at once, and a switch to a sketch briefly
+//! holds more, so each state keeps at most a quarter of it (256 MiB when the host sets no
+//! budget).
 class Budget {
  public:
   //! The limit used when the host gives no budget.
