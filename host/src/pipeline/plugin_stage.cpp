@@ -42,17 +42,28 @@ std::string first_text(const tools::ToolResult& result) {
   return "the plugin reported no message";
 }
 
+//! `directory` as a string once it exists (created if need be), else empty: a plugin is
+//! offered only a directory it can use.
+std::string usable_directory(const std::filesystem::path& directory) {
+  if (directory.empty()) return {};
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (error || !std::filesystem::is_directory(directory, error)) return {};
+  return directory.string();
+}
+
 class PluginStageInstance;
 
 class PluginStage final : public exec::Stage, public std::enable_shared_from_this<PluginStage> {
  public:
   PluginStage(std::string tool, tools::StageBinding binding, nlohmann::json arguments,
-              std::uint64_t memory_budget)
+              StageResources resources)
       : tool_(std::move(tool)),
         binding_(std::move(binding)),
         arguments_(arguments.dump()),
         mode_(to_stage_mode(binding_.stage->mode)),
-        memory_budget_(memory_budget) {}
+        resources_(std::move(resources)),
+        scratch_(usable_directory(resources_.scratch_directory)) {}
 
   const std::string& name() const override { return tool_; }
   exec::StageMode mode() const override { return mode_; }
@@ -69,7 +80,8 @@ class PluginStage final : public exec::Stage, public std::enable_shared_from_thi
   template <typename Entry>
   tools::ToolResult invoke(tools::CallContext& context, std::string_view what, Entry&& entry,
                            std::uint32_t flags = 0, bool optional_result = false) const {
-    registry::detail::CallAdapter adapter(context, binding_.plugin_name, memory_budget_);
+    registry::detail::CallAdapter adapter(context, binding_.plugin_name, resources_.memory_budget,
+                                          scratch_.empty() ? nullptr : scratch_.c_str());
     adapter.set_flags(flags);
     const quarry_status status = entry(adapter.abi());
     if (status == QUARRY_OK && optional_result && !adapter.has_result()) return {};
@@ -85,7 +97,8 @@ class PluginStage final : public exec::Stage, public std::enable_shared_from_thi
   tools::StageBinding binding_;
   std::string arguments_;
   exec::StageMode mode_;
-  std::uint64_t memory_budget_;
+  StageResources resources_;
+  std::string scratch_;  // resources_.scratch_directory once created; empty: none
 };
 
 class PluginStageInstance final : public exec::StageInstance {
@@ -197,7 +210,7 @@ std::shared_ptr<exec::Stage> PluginStage::first_pass() const {
   tools::StageBinding binding = binding_;
   binding.stage = binding_.stage->first_pass;
   return std::make_shared<PluginStage>(tool_ + " (first pass)", std::move(binding),
-                                       nlohmann::json::parse(arguments_), memory_budget_);
+                                       nlohmann::json::parse(arguments_), resources_);
 }
 
 std::unique_ptr<exec::StageInstance> PluginStage::open_second_pass(
@@ -239,10 +252,9 @@ exec::StageMode to_stage_mode(quarry_stage_mode mode) {
 }
 
 std::shared_ptr<exec::Stage> make_plugin_stage(std::string tool, tools::StageBinding binding,
-                                               nlohmann::json arguments,
-                                               std::uint64_t memory_budget) {
+                                               nlohmann::json arguments, StageResources resources) {
   return std::make_shared<PluginStage>(std::move(tool), std::move(binding), std::move(arguments),
-                                       memory_budget);
+                                       std::move(resources));
 }
 
 }  // namespace quarry::pipeline

@@ -84,7 +84,7 @@ std::vector<std::shared_ptr<exec::Stage>> build_stages(const tools::ToolProvider
                       i + 1, name, tools::describe(violations)));
     }
     stages.push_back(make_plugin_stage(name, streaming->bind_stage(), arguments,
-                                       environment.stage_budget(specs.size())));
+                                       environment.stage_resources(specs.size())));
   }
   return stages;
 }

@@ -90,7 +90,7 @@ class FileTool final : public tools::Tool {
     }
     auto* streaming = dynamic_cast<tools::StreamingTool*>(inner_.get());
     stages.push_back(make_plugin_stage(descriptor_.name, streaming->bind_stage(), split.tool,
-                                       environment_->stage_budget(1)));
+                                       environment_->stage_resources(1)));
     TwoPassProgress progress(context, *source);
     const auto run = exec::run_pipeline(*source, stages, output.get(), environment_->run, progress);
     auto result = compose_run_result(

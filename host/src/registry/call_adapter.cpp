@@ -51,9 +51,10 @@ std::optional<tools::ToolResult> parse_tool_result(std::string_view text, std::s
 }
 
 CallAdapter::CallAdapter(tools::CallContext& context, std::string logger,
-                         std::uint64_t memory_budget_bytes)
+                         std::uint64_t memory_budget_bytes, const char* scratch_directory)
     : context_(context), logger_(std::move(logger)) {
   call_.memory_budget_bytes = memory_budget_bytes;
+  call_.scratch_directory = scratch_directory;
   call_.struct_size = sizeof(quarry_call_v1);
   call_.call_data = this;
   call_.is_cancelled = &CallAdapter::is_cancelled;

@@ -6,11 +6,14 @@
 //! Rows are identified by a 128-bit hash of their key values (detail/row_hash.hpp) kept in
 //! an open-addressing table: for n distinct keys the chance that two of them share a hash
 //! (and one is wrongly dropped) is at most n^2 / 2^129, about 1.5e-21 for a billion keys,
-//! assuming the hash behaves as a random function. keep=first streams in order; keep=last
-//! runs a first pass recording the last row of every key, then keeps exactly those rows.
-//! Past the memory budget the call fails naming it, unless on_budget is "approximate":
-//! then the table turns into a Bloom filter of the budget's size and the report states the
-//! expected number of unique rows wrongly dropped.
+//! assuming the hash behaves as a random function. keep=first streams in order in one pass.
+//! keep=last, and on_budget "spill", run a first pass that finds the row kept for every key
+//! and ends with one bit per row; the main pass then keeps exactly those rows. Past the
+//! memory budget the call fails naming it, unless on_budget says otherwise: "spill" moves
+//! the row hashes to disk in hash partitions and resolves them one at a time (exact; the
+//! memory stays within the budget whatever the file's size), "approximate" turns the table
+//! into a Bloom filter of the budget's size and the report states the expected number of
+//! unique rows wrongly dropped.
 
 #include <cstdint>
 #include <cstdio>
@@ -22,17 +25,21 @@
 #include "detail/columns.hpp"
 #include "detail/copy.hpp"
 #include "detail/format.hpp"
+#include "detail/hashed_row_spill.hpp"
 #include "detail/row_hash.hpp"
 #include "quarry/sdk.hpp"
 
 namespace quarry::clean {
+
+//! What to do when the distinct keys outgrow the memory budget (argument on_budget).
+enum class PastBudget { kFail, kSpill, kApproximate };
 
 //! The parsed arguments of clean_dedup.
 struct DedupPlan {
   std::vector<std::int64_t> key;  //!< key column indices
   json key_names = json::array();
   bool keep_last = false;
-  bool approximate_past_budget = false;
+  PastBudget past_budget = PastBudget::kFail;
 
   //! Reads columns (the key; default all), keep and on_budget.
   DedupPlan(const sdk::Args& args, const sdk::SchemaView& schema) {
@@ -50,73 +57,169 @@ struct DedupPlan {
                                          "\"");
     }
     keep_last = keep == "last";
-    const std::string on_budget = args.get_or("on_budget", "error");
-    if (on_budget != "error" && on_budget != "approximate") {
-      throw sdk::Error::invalid_argument("on_budget must be \"error\" or \"approximate\", got \"" +
-                                         on_budget + "\"");
-    }
-    approximate_past_budget = on_budget == "approximate";
-    if (keep_last && approximate_past_budget) {
+    past_budget = read_past_budget(args);
+    if (keep_last && past_budget == PastBudget::kApproximate) {
       throw sdk::Error::invalid_argument(
-          "on_budget \"approximate\" works with keep \"first\" only (keep \"last\" must know every "
-          "key's last row exactly)");
+          "on_budget \"approximate\" works with keep \"first\" only (keep \"last\" must know "
+          "every key's last row exactly); pass on_budget \"spill\" to stay within the budget");
     }
+  }
+
+  //! Whether the kept rows are found by a first pass: keep last, or spilling allowed.
+  static bool runs_first_pass(const sdk::Args& args) {
+    return args.get_or("keep", "first") == "last" || args.get_or("on_budget", "error") == "spill";
+  }
+
+ private:
+  static PastBudget read_past_budget(const sdk::Args& args) {
+    const std::string on_budget = args.get_or("on_budget", "error");
+    if (on_budget == "error") return PastBudget::kFail;
+    if (on_budget == "spill") return PastBudget::kSpill;
+    if (on_budget == "approximate") return PastBudget::kApproximate;
+    throw sdk::Error::invalid_argument(
+        "on_budget must be \"error\", \"spill\" or \"approximate\", got \"" + on_budget + "\"");
   }
 };
 
-//! The first pass of keep=last: the last row number of every key (ordered, consume-only).
-//! With keep=first it does nothing.
-class DedupLastRows {
+//! The first pass of keep=last and on_budget "spill" (ordered, consume-only): which rows are
+//! kept, one bit per row. Each key's first (or last) row goes into a table of row hashes;
+//! with on_budget "spill", past the budget the table and every later row go to disk in hash
+//! partitions instead, each resolved in memory on its own at the end.
+class DedupKeptRows {
  public:
   static constexpr sdk::StageMode mode = sdk::StageMode::ordered;
 
   //! Parses the same arguments as the main pass.
-  DedupLastRows(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
-      : plan_(args, input), budget_(call, sdk::StageMode::ordered), table_(true, budget_.limit()) {}
+  DedupKeptRows(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
+      : plan_(args, input),
+        budget_(call, sdk::StageMode::ordered),
+        active_(DedupPlan::runs_first_pass(args)),
+        scratch_(call.scratch_directory()),
+        table_(true, budget_.limit()) {}
 
-  //! Records the rows of one chunk.
+  //! Records the rows of one chunk (nothing when the call needs no first pass).
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
-    if (!plan_.keep_last) return;
+    if (!active_) return;
     call.throw_if_cancelled();
     hash_rows(chunk, plan_.key, hashes_);
     for (std::size_t i = 0; i < hashes_.size(); ++i) {
-      budget_.check(table_.bytes_after_insert(), "the row-hash table of clean_dedup (keep last)",
-                    "deduplicate on fewer rows (e.g. split the file)");
-      std::int64_t* existing = nullptr;
-      const std::int64_t row = rows_ + static_cast<std::int64_t>(i);
-      if (!table_.insert(hashes_[i], row, &existing)) *existing = row;
+      const HashedRow row{hashes_[i], rows_ + static_cast<std::int64_t>(i)};
+      if (!spill_ && table_.bytes_after_insert() > budget_.limit()) start_spill(call);
+      if (spill_) {
+        spill_->add(row);
+      } else {
+        record(table_, row);
+      }
     }
     rows_ += chunk.rows();
   }
 
-  //! The last row of `h`'s key, or nullptr.
-  [[nodiscard]] const std::int64_t* last_row(Hash128 h) const { return table_.find(h); }
+  //! Turns what was recorded into one bit per row (resolving the spilled partitions).
+  void finish(sdk::Call& call) {
+    if (!active_) return;
+    const std::uint64_t words = (static_cast<std::uint64_t>(rows_) + 63) / 64;
+    budget_.check(words * 8, "the kept-row bits of clean_dedup (one per row)");
+    kept_.assign(words, 0);
+    if (!spill_) {
+      mark_kept(table_);
+      table_.clear();
+      return;
+    }
+    spilled_bytes_ = spill_->bytes();
+    RowHashTable partition(true, budget_.limit());
+    auto resolve = [&](auto& read) {
+      call.throw_if_cancelled();
+      bool fits = true;
+      read([&](std::span<const HashedRow> rows) {
+        for (const HashedRow& row : rows) {
+          if (!fits || partition.bytes_after_insert() + words * 8 > budget_.limit()) {
+            fits = false;
+            return;
+          }
+          record(partition, row);
+        }
+      });
+      if (fits) mark_kept(partition);
+      partition.clear();
+      return fits;
+    };
+    spill_->resolve_each(resolve);
+    spill_.reset();
+  }
+
+  //! Whether row `row` (0-based, in input order) is the one kept of its key.
+  [[nodiscard]] bool kept(std::int64_t row) const {
+    const auto r = static_cast<std::uint64_t>(row);
+    return (kept_[r >> 6] >> (r & 63)) & 1U;
+  }
+
+  //! Bytes of row hashes that went to disk (0 when everything fitted the budget).
+  [[nodiscard]] std::uint64_t spilled_bytes() const noexcept { return spilled_bytes_; }
 
  private:
+  // Keeps the first (smallest) or last (largest) row of the key.
+  void record(RowHashTable& table, const HashedRow& row) const {
+    std::int64_t* existing = nullptr;
+    if (table.insert(row.hash, row.row, &existing)) return;
+    *existing = plan_.keep_last ? std::max(*existing, row.row) : std::min(*existing, row.row);
+  }
+
+  void mark_kept(const RowHashTable& table) {
+    table.for_each_entry([this](const Hash128&, std::int64_t row) {
+      const auto r = static_cast<std::uint64_t>(row);
+      kept_[r >> 6] |= std::uint64_t{1} << (r & 63);
+    });
+  }
+
+  void start_spill(const sdk::Call& call) {
+    const std::string what = plan_.keep_last ? "the row-hash table of clean_dedup (keep last)"
+                                             : "the row-hash table of clean_dedup";
+    if (plan_.past_budget != PastBudget::kSpill) {
+      budget_.check(table_.bytes_after_insert(), what,
+                    "pass \"on_budget\": \"spill\" to go on with the hashes on disk (exact)");
+    }
+    if (scratch_.empty()) {
+      budget_.check(table_.bytes_after_insert(), what,
+                    "use a host that offers plugins a scratch directory (Quarry 1.2 or later) "
+                    "for on_budget \"spill\"");
+    }
+    call.log(sdk::LogLevel::info, "clean_dedup: the row hashes outgrew the memory budget after " +
+                                      std::to_string(rows_) +
+                                      " rows; going on with them on disk (exact)");
+    spill_.emplace(scratch_, 0);
+    table_.for_each_entry([this](const Hash128& hash, std::int64_t row) {
+      spill_->add(HashedRow{hash, row});
+    });
+    table_.clear();
+  }
+
   DedupPlan plan_;
   Budget budget_;
+  bool active_;
+  std::string scratch_;
   RowHashTable table_;
+  std::optional<HashedRowSpill> spill_;
   std::vector<Hash128> hashes_;
+  std::vector<std::uint64_t> kept_;
   std::int64_t rows_ = 0;
+  std::uint64_t spilled_bytes_ = 0;
 };
 
 //! The main pass: keeps the first (or last) row of every key, in order.
 class DedupStage {
  public:
   static constexpr sdk::StageMode mode = sdk::StageMode::ordered;
-  using FirstPass = DedupLastRows;
+  using FirstPass = DedupKeptRows;
 
-  //! Only keep=last needs to know, before the first row, where each key last occurs.
-  static bool needs_first_pass(const sdk::Args& args) {
-    return args.get_or("keep", "first") == "last";
-  }
+  //! keep=last and on_budget "spill" find the kept rows before the first row is written.
+  static bool needs_first_pass(const sdk::Args& args) { return DedupPlan::runs_first_pass(args); }
 
-  //! Opens with the first pass (used only for keep=last).
+  //! Opens with the first pass (keep=last or on_budget "spill"; unused otherwise).
   DedupStage(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input,
-             const DedupLastRows& last)
+             const DedupKeptRows& first)
       : plan_(args, input),
         budget_(call, sdk::StageMode::ordered),
-        last_(&last),
+        first_(DedupPlan::runs_first_pass(args) ? &first : nullptr),
         builder_(sdk::ChunkBuilder::like(input)),
         seen_(false, budget_.limit()) {}
 
@@ -124,27 +227,32 @@ class DedupStage {
   DedupStage(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
       : plan_(args, input),
         budget_(call, sdk::StageMode::ordered),
-        last_(nullptr),
+        first_(nullptr),
         builder_(sdk::ChunkBuilder::like(input)),
         seen_(false, budget_.limit()) {
-    if (plan_.keep_last) {
+    if (DedupPlan::runs_first_pass(args)) {
       throw sdk::Error::unsupported(
-          "keep \"last\" needs a host that runs two-pass stages (plugin ABI 1.1); use keep "
-          "\"first\" or update Quarry");
+          "keep \"last\" and on_budget \"spill\" need a host that runs two-pass stages (plugin "
+          "ABI 1.1); use keep \"first\" or update Quarry");
     }
   }
 
   //! Emits the rows of one chunk that are kept.
   sdk::OwnedChunk transform(sdk::Call& call, const sdk::ChunkView& chunk) {
     call.throw_if_cancelled();
-    hash_rows(chunk, plan_.key, hashes_);
     kept_.clear();
-    // The table outgrows the caches: load each key's slot a few rows ahead.
-    constexpr std::size_t kAhead = 8;
-    for (std::size_t i = 0; i < hashes_.size(); ++i) {
-      if (i + kAhead < hashes_.size() && !bloom_) seen_.prefetch(hashes_[i + kAhead]);
-      if (keep(hashes_[i], rows_ + static_cast<std::int64_t>(i)))
-        kept_.push_back(static_cast<std::int64_t>(i));
+    if (first_ != nullptr) {
+      for (std::int64_t i = 0; i < chunk.rows(); ++i) {
+        if (first_->kept(rows_ + i)) kept_.push_back(i);
+      }
+    } else {
+      hash_rows(chunk, plan_.key, hashes_);
+      // The table outgrows the caches: load each key's slot a few rows ahead.
+      constexpr std::size_t kAhead = 8;
+      for (std::size_t i = 0; i < hashes_.size(); ++i) {
+        if (i + kAhead < hashes_.size() && !bloom_) seen_.prefetch(hashes_[i + kAhead]);
+        if (keep_first(hashes_[i])) kept_.push_back(static_cast<std::int64_t>(i));
+      }
     }
     rows_ += chunk.rows();
     kept_total_ += static_cast<std::int64_t>(kept_.size());
@@ -181,12 +289,18 @@ class DedupStage {
                     static_cast<long long>(rows_ - checked_approximately_), fpr, expected_wrong);
       text += buf;
     }
+    if (first_ != nullptr && first_->spilled_bytes() > 0) {
+      data["spilled_bytes"] = first_->spilled_bytes();
+      text += "\nnote: the row hashes outgrew the memory budget; " +
+              Budget::mib(first_->spilled_bytes()) +
+              " of them went to disk in hash partitions (the result is exact)";
+    }
     return sdk::Result::structured(std::move(data), text + "\n");
   }
 
  private:
   [[nodiscard]] std::int64_t distinct_keys() const {
-    return plan_.keep_last ? kept_total_ : static_cast<std::int64_t>(seen_.size());
+    return first_ != nullptr ? kept_total_ : static_cast<std::int64_t>(seen_.size());
   }
 
   // n^2 / 2^129: the chance that two of n distinct keys share a 128-bit hash.
@@ -195,20 +309,19 @@ class DedupStage {
     return n * n / 6.80564733841877e38;
   }
 
-  bool keep(Hash128 h, std::int64_t row) {
-    if (plan_.keep_last) {
-      const std::int64_t* last = last_->last_row(h);
-      return last != nullptr && *last == row;
-    }
+  // Whether `h` is new (keep=first in one pass), within the budget or past it.
+  bool keep_first(Hash128 h) {
     if (bloom_) {
       ++checked_approximately_;
       return !bloom_->insert(h);
     }
     if (seen_.bytes_after_insert() > budget_.limit()) {
-      if (!plan_.approximate_past_budget) {
+      if (plan_.past_budget != PastBudget::kApproximate) {
         budget_.check(seen_.bytes_after_insert(), "the row-hash table of clean_dedup",
-                      "pass \"on_budget\": \"approximate\" to continue with a Bloom filter (a "
-                      "few unique rows may then be dropped; the report says how many to expect)");
+                      "pass \"on_budget\": \"spill\" to go on with the hashes on disk (exact, "
+                      "reads the input twice) or \"approximate\" to go on with a Bloom filter "
+                      "(a few unique rows may then be dropped; the report says how many to "
+                      "expect)");
       }
       to_bloom();
       ++checked_approximately_;
@@ -225,7 +338,7 @@ class DedupStage {
 
   DedupPlan plan_;
   Budget budget_;
-  const DedupLastRows* last_;
+  const DedupKeptRows* first_;  // the first pass, when it ran
   sdk::ChunkBuilder builder_;
   RowHashTable seen_;
   std::optional<BlockedBloom> bloom_;

@@ -43,7 +43,7 @@ extern "C" {
 #endif
 
 #define QUARRY_ABI_MAJOR 1
-#define QUARRY_ABI_MINOR 1
+#define QUARRY_ABI_MINOR 2
 /* Packs a version as returned by quarry_plugin_abi_version(). */
 #define QUARRY_ABI_PACK(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)&0xffffu))
 #define QUARRY_ABI_VERSION QUARRY_ABI_PACK(QUARRY_ABI_MAJOR, QUARRY_ABI_MINOR)
@@ -115,6 +115,11 @@ typedef struct quarry_call_v1 {
   uint64_t memory_budget_bytes;
   /* Since 1.1: QUARRY_CALL_* bits describing this call; 0 when none apply. */
   uint32_t flags;
+  /* Since 1.2: an existing directory where the call may put temporary files
+   * (a stage that spills past its memory budget), NUL-terminated, borrowed for
+   * the entry point; NULL when the host offers none. The host removes nothing
+   * there: create files without a name (O_TMPFILE) or unlink them at once. */
+  const char* scratch_directory;
 } quarry_call_v1;
 
 /* quarry_call_v1.flags bits (since 1.1). */

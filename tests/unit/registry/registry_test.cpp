@@ -5,6 +5,8 @@
 
 #include "test_support.hpp"
 
+#include <quarry/plugin.h>
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -224,7 +226,7 @@ TEST_F(Registry, ListsBadPluginsWithTheirReasons) {
   PluginRegistry registry(options());
   EXPECT_EQ(tool_names(registry), (std::vector<std::string>{"echo", "count"}));
   EXPECT_EQ(entry(registry, "wrong_major.so").reason,
-            "built for plugin ABI 2.0; this host speaks 1.1");
+            "built for plugin ABI 2.0; this host speaks 1." + std::to_string(QUARRY_ABI_MINOR));
   EXPECT_TRUE(contains(entry(registry, "no_init.so").reason, "quarry_plugin_init_v1"));
   EXPECT_TRUE(contains(entry(registry, "init_fails.so").reason, "license file missing"));
   EXPECT_TRUE(contains(entry(registry, "invalid_schema.so").reason, "input_schema"));
@@ -248,7 +250,8 @@ TEST_F(Registry, RemembersABadPluginUntilItsFileChanges) {
   no_probe.probe_executable = "/bin/false";
   {
     PluginRegistry second(no_probe);
-    EXPECT_EQ(entry(second, "x.so").reason, "built for plugin ABI 2.0; this host speaks 1.1");
+    EXPECT_EQ(entry(second, "x.so").reason,
+              "built for plugin ABI 2.0; this host speaks 1." + std::to_string(QUARRY_ABI_MINOR));
   }
   install(Plugins::good(), "x.so");
   PluginRegistry third(options());

@@ -558,6 +558,16 @@ TEST(SdkCall, MemoryBudgetIsReadOnlyWhenTheHostStructHasIt) {
   EXPECT_EQ(sdk::Call(nullptr).memory_budget_bytes(), 0U);
 }
 
+TEST(SdkCall, ScratchDirectoryIsReadOnlyWhenTheHostStructHasIt) {
+  FakeCall call;
+  EXPECT_EQ(sdk::Call(&call.raw).scratch_directory(), "");  // offered none
+  call.raw.scratch_directory = "/var/tmp/quarry";
+  EXPECT_EQ(sdk::Call(&call.raw).scratch_directory(), "/var/tmp/quarry");
+  call.raw.struct_size = offsetof(quarry_call_v1, scratch_directory);  // a 1.1 host
+  EXPECT_EQ(sdk::Call(&call.raw).scratch_directory(), "");
+  EXPECT_EQ(sdk::Call(nullptr).scratch_directory(), "");
+}
+
 TEST(SdkCall, OlderHostStructsHideCallbacksPastTheirSize) {
   FakeCall call;
   call.raw.struct_size = offsetof(quarry_call_v1, progress);  // no progress/log/set_*

@@ -6,6 +6,7 @@
 #include "quarry/exec/executor.hpp"
 #include "quarry/io/csv_reader.hpp"
 #include "quarry/io/read_options.hpp"
+#include "quarry/pipeline/plugin_stage.hpp"
 #include "quarry/pipeline/result_budget.hpp"
 #include "quarry/sandbox/sandbox.hpp"
 
@@ -33,6 +34,12 @@ struct Environment {
   //! for chunks in flight), shared equally.
   [[nodiscard]] std::uint64_t stage_budget(std::size_t stages) const {
     return run.memory_budget_bytes / 2 / std::max<std::size_t>(1, stages);
+  }
+
+  //! What each of `stages` plugin stages gets: stage_budget() and the spill directory for
+  //! temporary files.
+  [[nodiscard]] StageResources stage_resources(std::size_t stages) const {
+    return {stage_budget(stages), run.spill_directory};
   }
 
   //! Writes a full (un-truncated) result atomically under the output root

@@ -8,15 +8,26 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <filesystem>
+
 namespace quarry::pipeline {
 
+//! What the host lends a plugin stage for a run.
+struct StageResources {
+  //! Bytes of state the plugin may keep (quarry_call_v1::memory_budget_bytes; 0: none stated).
+  std::uint64_t memory_budget = 0;
+  //! Where it may put temporary files (quarry_call_v1::scratch_directory), created when the
+  //! stage is built; empty, or a directory that cannot be created: none is offered.
+  std::filesystem::path scratch_directory;
+};
+
 //! Builds a stage running `tool` with `arguments` (the tool's own arguments,
-//! already validated against its schema); the plugin is told it may keep
-//! `memory_budget` bytes of state.
+//! already validated against its schema) and `resources`.
 [[nodiscard]] std::shared_ptr<exec::Stage> make_plugin_stage(std::string tool,
                                                              tools::StageBinding binding,
                                                              nlohmann::json arguments,
-                                                             std::uint64_t memory_budget);
+                                                             StageResources resources);
 
 //! The executor's mode for a quarry_stage_mode value; throws std::invalid_argument for unknown
 //! ones.

@@ -17,9 +17,10 @@ namespace quarry::registry::detail {
 class CallAdapter {
  public:
   //! `logger` names the plugin in log messages sent to the client.
-  //! `memory_budget_bytes` is what the plugin may use (0: no budget stated).
+  //! `memory_budget_bytes` is what the plugin may use (0: no budget stated);
+  //! `scratch_directory` (borrowed, may be null) where it may put temporary files.
   CallAdapter(tools::CallContext& context, std::string logger,
-              std::uint64_t memory_budget_bytes = 0);
+              std::uint64_t memory_budget_bytes = 0, const char* scratch_directory = nullptr);
   CallAdapter(const CallAdapter&) = delete;
   CallAdapter& operator=(const CallAdapter&) = delete;
 

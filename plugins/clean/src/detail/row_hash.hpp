@@ -128,6 +128,13 @@ class RowHashTable {
       if (!is_empty(i)) fn(keys_[i]);
     }
   }
+  //! Calls fn(hash, value) for every key (value 0 in a table without values).
+  template <class Fn>
+  void for_each_entry(Fn fn) const {
+    for (std::size_t i = 0; i < slots_; ++i) {
+      if (!is_empty(i)) fn(keys_[i], with_values_ ? values_[i] : std::int64_t{0});
+    }
+  }
   //! Frees everything.
   void clear() {
     key_memory_ = ReservedMemory();

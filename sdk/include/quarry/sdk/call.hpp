@@ -118,6 +118,16 @@ class Call {
     return raw_->memory_budget_bytes;
   }
 
+  //! A directory where this call may put temporary files (without a name, or unlinked at
+  //! once: nobody removes them), or empty when the host offers none (hosts before ABI 1.2).
+  [[nodiscard]] std::string_view scratch_directory() const noexcept {
+    if (raw_ == nullptr ||
+        !present(offsetof(quarry_call_v1, scratch_directory), raw_->scratch_directory)) {
+      return {};
+    }
+    return raw_->scratch_directory;
+  }
+
   //! True on the consume/transform call of the input's last chunk (hosts before
   //! ABI 1.1 never say so). Ordered and accumulate stages see it on their last
   //! call: a transforming stage that holds rows back emits them then.

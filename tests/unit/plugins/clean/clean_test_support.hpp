@@ -62,12 +62,15 @@ inline const json& expected() {
 
 // ---- Calls --------------------------------------------------------------------------------
 
-//! A fake quarry_call_v1 carrying a memory budget; records results and errors.
+//! A fake quarry_call_v1 carrying a memory budget and a scratch directory (empty: none);
+//! records results and errors.
 struct FakeCall {
   quarry_call_v1 raw{};
   std::string result;
   std::string error;
-  explicit FakeCall(std::uint64_t budget = 0) {
+  std::string scratch;
+  explicit FakeCall(std::uint64_t budget = 0, std::string scratch_directory = {})
+      : scratch(std::move(scratch_directory)) {
     raw.struct_size = sizeof(quarry_call_v1);
     raw.call_data = this;
     raw.is_cancelled = [](void*) -> int32_t { return 0; };
@@ -81,6 +84,7 @@ struct FakeCall {
       static_cast<FakeCall*>(d)->error.assign(msg, size);
     };
     raw.memory_budget_bytes = budget;
+    raw.scratch_directory = scratch.empty() ? nullptr : scratch.c_str();
   }
   FakeCall(const FakeCall&) = delete;
   FakeCall& operator=(const FakeCall&) = delete;
@@ -91,6 +95,8 @@ struct RunOptions {
   std::int64_t chunk_rows = 0;  //!< rows per chunk; 0 = one chunk
   int workers = 1;              //!< states of mergeable stages (chunks dealt round-robin)
   std::uint64_t budget = 0;     //!< memory_budget_bytes
+  //! scratch_directory (empty: none offered)
+  std::string scratch_directory = ::testing::TempDir();
 };
 
 //! The output of a run: the rows as text cells (null = nullopt), the column names and
@@ -242,7 +248,7 @@ std::unique_ptr<P> run_pass(const Table& table, const sdk::Args& args, const Run
 //! output rows and finish() result. Throws sdk::Error on failure.
 template <class S>
 Output run_stage(const Table& table, const json& arguments, const RunOptions& o = {}) {
-  FakeCall fake(o.budget);
+  FakeCall fake(o.budget, o.scratch_directory);
   sdk::Call call(&fake.raw);
   const sdk::Args args(arguments);
   const sdk::SchemaView schema(&table.chunk.schema());

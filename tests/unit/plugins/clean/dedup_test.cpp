@@ -4,6 +4,9 @@
 #include "dedup.hpp"
 #include "clean_test_support.hpp"
 
+#include <algorithm>
+#include <map>
+
 using namespace clean_test;
 using quarry::clean::DedupStage;
 
@@ -84,6 +87,77 @@ TEST(CleanDedup, PastTheBudgetFailsOrGoesApproximate) {
             expected()["dedup"]["all_first"]["rows"].size());
   EXPECT_LT(a["expected_unique_rows_dropped"].get<double>(), 1e-3);
   EXPECT_EQ(output_errors("clean_dedup", approx.data), "");
+}
+
+TEST(CleanDedup, PastTheBudgetTheErrorNamesSpillAndApproximate) {
+  const std::string error = run_error<DedupStage>(fixture(), json::object(), {0, 1, 4096});
+  EXPECT_NE(error.find("\"on_budget\": \"spill\""), std::string::npos) << error;
+  EXPECT_NE(error.find("\"approximate\""), std::string::npos) << error;
+  const std::string last = run_error<DedupStage>(fixture(), {{"keep", "last"}}, {0, 1, 4096});
+  EXPECT_NE(last.find("\"on_budget\": \"spill\""), std::string::npos) << last;
+}
+
+TEST(CleanDedup, SpillPastTheBudgetStaysExactAndMatchesPandas) {
+  // 40 KiB: the first pass's table stops at 1,024 slots (716 keys) and the fixture has
+  // 1,100 distinct rows, so the hashes go to disk; each of the 64 partitions then fits.
+  const json& ref = expected().at("dedup");
+  for (RunOptions o : splits()) {
+    SCOPED_TRACE(o.chunk_rows);
+    o.budget = 40 << 10;
+    const Output first = run_stage<DedupStage>(fixture(), {{"on_budget", "spill"}}, o);
+    expect_rows(first, ref["all_first"]["rows"]);  // df.drop_duplicates(keep='first').index
+    EXPECT_TRUE(first.data["exact"].get<bool>());
+    EXPECT_GT(first.data.value("spilled_bytes", 0), 0) << first.data.dump();
+    EXPECT_NE(first.text.find("went to disk"), std::string::npos) << first.text;
+    EXPECT_EQ(output_errors("clean_dedup", first.data), "");
+    const Output last =
+        run_stage<DedupStage>(fixture(), {{"on_budget", "spill"}, {"keep", "last"}}, o);
+    expect_rows(last, ref["all_last"]["rows"]);  // df.drop_duplicates(keep='last').index
+    // df.drop_duplicates(subset=['g','b'], keep='last').index: few keys, nothing spilled.
+    const Output subset = run_stage<DedupStage>(
+        fixture(), {{"on_budget", "spill"}, {"keep", "last"}, {"columns", {"g", "b"}}}, o);
+    expect_rows(subset, ref["g_b_last"]["rows"]);
+    EXPECT_FALSE(subset.data.contains("spilled_bytes"));
+  }
+}
+
+TEST(CleanDedup, SpillSplitsAPartitionThatStillOutgrowsTheBudget) {
+  // 60,000 rows of 50,000 distinct values: about 780 keys a partition, more than the 716 a
+  // 48 KiB budget holds next to the kept-row bits, so partitions are split again by the next
+  // hash bits. The reference is the first (or last) row of each value, found here directly.
+  constexpr int kRows = 60000, kDistinct = 50000;
+  TextColumn x{"x", {}, sdk::ColumnType::int64};
+  std::map<std::string, std::pair<int, int>> first_last;
+  for (int i = 0; i < kRows; ++i) {
+    const std::string value = std::to_string((i * 7919LL) % kDistinct);
+    x.cells.emplace_back(value);
+    auto [at, inserted] = first_last.try_emplace(value, i, i);
+    at->second.second = i;
+  }
+  const Table table = make_table({x});
+  for (const bool keep_last : {false, true}) {
+    std::vector<int> want;
+    for (const auto& [value, rows] : first_last)
+      want.push_back(keep_last ? rows.second : rows.first);
+    std::sort(want.begin(), want.end());
+    const Output out = run_stage<DedupStage>(
+        table, {{"on_budget", "spill"}, {"keep", keep_last ? "last" : "first"}},
+        {4096, 1, 48 << 10});
+    const auto got = out.column("x");
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t k = 0; k < want.size(); ++k) {
+      ASSERT_EQ(got[k], x.cells[static_cast<std::size_t>(want[k])]) << "output row " << k;
+    }
+    EXPECT_EQ(out.data["duplicates_dropped"], kRows - kDistinct);
+  }
+}
+
+TEST(CleanDedup, SpillWithoutAScratchDirectoryNamesTheBudget) {
+  RunOptions o{0, 1, 40 << 10};
+  o.scratch_directory.clear();
+  const std::string error = run_error<DedupStage>(fixture(), {{"on_budget", "spill"}}, o);
+  EXPECT_NE(error.find("memory.budget_mb"), std::string::npos) << error;
+  EXPECT_NE(error.find("scratch directory"), std::string::npos) << error;
 }
 
 TEST(CleanDedup, BadArguments) {

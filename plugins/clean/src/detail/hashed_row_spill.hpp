@@ -1,0 +1,183 @@
+#pragma once
+//! \file
+//! (row hash, row number) pairs kept on disk in partitions by the hash's top bits, for when
+//! the distinct keys of a file outgrow the memory budget: each partition holds about 1/64 of
+//! the keys and is resolved in memory on its own (and split again by the next bits when even
+//! that is too much). The files have no name, so they vanish with the call, whatever happens.
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "detail/hash.hpp"
+#include "quarry/sdk.hpp"
+
+namespace quarry::clean {
+
+//! One row's key hash and its row number in the input.
+struct HashedRow {
+  Hash128 hash;      //!< the key's 128-bit hash
+  std::int64_t row;  //!< 0-based row of the input
+};
+
+//! An anonymous file for reading and writing, closed (and so gone) on destruction.
+class ScratchFile {
+ public:
+  //! A new empty file under `directory`; throws sdk::Error::io naming the directory.
+  explicit ScratchFile(std::string_view directory) : fd_(open_anonymous(std::string(directory))) {}
+  ScratchFile(const ScratchFile&) = delete;
+  ScratchFile& operator=(const ScratchFile&) = delete;
+  ~ScratchFile() { ::close(fd_); }
+
+  //! Appends `bytes`; throws sdk::Error::io when the disk is full or failing.
+  void append(std::span<const std::byte> bytes) {
+    while (!bytes.empty()) {
+      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw failure("cannot write a temporary file of clean_dedup");
+      bytes = bytes.subspan(static_cast<std::size_t>(n));
+      size_ += static_cast<std::uint64_t>(n);
+    }
+  }
+
+  //! Bytes written.
+  [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
+
+  //! Reads `out.size()` bytes from `offset`.
+  void read(std::uint64_t offset, std::span<std::byte> out) const {
+    while (!out.empty()) {
+      const ssize_t n = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw failure("cannot read back a temporary file of clean_dedup");
+      out = out.subspan(static_cast<std::size_t>(n));
+      offset += static_cast<std::uint64_t>(n);
+    }
+  }
+
+ private:
+  static sdk::Error failure(const std::string& what) {
+    return sdk::Error::io(what + ": " + std::strerror(errno) +
+                          " (free some disk space under the Quarry cache directory, or raise "
+                          "memory.budget_mb so the keys fit in memory)");
+  }
+
+  // O_TMPFILE where the file system has it; else a named file unlinked at once.
+  static int open_anonymous(const std::string& directory) {
+    int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) return fd;
+    std::string name = directory + "/quarry-dedup-XXXXXX";
+    fd = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd < 0) throw failure("cannot create a temporary file under " + directory);
+    ::unlink(name.c_str());
+    return fd;
+  }
+
+  int fd_;
+  std::uint64_t size_ = 0;
+};
+
+//! HashedRows spread over 64 files by 6 bits of the hash (`level` 0: the top 6 bits of
+//! `hi`, level 1 the next 6, and so on), buffered in memory a few thousand rows at a time.
+class HashedRowSpill {
+ public:
+  //! Partitions split by the hash bits of `level`, as files under `directory`.
+  HashedRowSpill(std::string_view directory, unsigned level)
+      : directory_(directory), shift_(64 - kBits * (level + 1)), level_(level) {}
+
+  //! Bits of the hash a level uses.
+  static constexpr unsigned kBits = 6;
+  //! Rows each partition buffers before writing them out.
+  static constexpr std::size_t kBufferRows = 2048;
+  //! Levels the 64 bits of `hi` allow.
+  static constexpr unsigned kLevels = 64 / kBits;
+  //! Memory the buffers take: what a spill needs besides its files.
+  static constexpr std::uint64_t kBufferBytes = (1ULL << kBits) * kBufferRows * sizeof(HashedRow);
+
+  //! Adds one row.
+  void add(const HashedRow& row) {
+    Partition& p = partitions_[(row.hash.hi >> shift_) & ((1ULL << kBits) - 1)];
+    if (!p.buffer) p.buffer = std::make_unique<std::array<HashedRow, kBufferRows>>();
+    (*p.buffer)[p.buffered++] = row;
+    if (p.buffered == kBufferRows) flush(p);
+  }
+
+  //! Bytes on disk and in buffers.
+  [[nodiscard]] std::uint64_t bytes() const noexcept {
+    std::uint64_t total = 0;
+    for (const Partition& p : partitions_) {
+      total += p.buffered * sizeof(HashedRow) + (p.file ? p.file->size() : 0);
+    }
+    return total;
+  }
+
+  //! Calls read(partition) for each non-empty partition in turn, where `read(fn)` calls
+  //! fn(span of HashedRow) for its rows a block at a time; buffers are written out first.
+  //! `resolve` returns false when the partition was too large to handle; its rows are
+  //! then split by the next level's bits and handed over again, part by part.
+  template <class Resolve>
+  void resolve_each(Resolve& resolve) {
+    for (Partition& p : partitions_) {
+      if (p.buffered == 0 && !p.file) continue;
+      flush(p);
+      p.buffer.reset();
+      const ScratchFile& file = *p.file;
+      auto read = [&file](auto&& fn) { read_blocks(file, fn); };
+      if (!resolve(read)) {
+        if (level_ + 1 >= kLevels) {
+          throw sdk::Error::out_of_memory(
+              "clean_dedup cannot split its keys finely enough to fit the memory budget; raise "
+              "memory.budget_mb");
+        }
+        HashedRowSpill finer(directory_, level_ + 1);
+        read([&finer](std::span<const HashedRow> rows) {
+          for (const HashedRow& row : rows) finer.add(row);
+        });
+        p.file.reset();
+        finer.resolve_each(resolve);
+      }
+      p.file.reset();
+    }
+  }
+
+ private:
+  struct Partition {
+    std::unique_ptr<std::array<HashedRow, kBufferRows>> buffer;
+    std::size_t buffered = 0;
+    std::unique_ptr<ScratchFile> file;
+  };
+
+  void flush(Partition& p) {
+    if (!p.file) p.file = std::make_unique<ScratchFile>(directory_);
+    if (p.buffered == 0) return;
+    p.file->append(std::as_bytes(std::span(p.buffer->data(), p.buffered)));
+    p.buffered = 0;
+  }
+
+  template <class Fn>
+  static void read_blocks(const ScratchFile& file, Fn& fn) {
+    std::vector<HashedRow> block(kBufferRows * 8);
+    const std::uint64_t rows = file.size() / sizeof(HashedRow);
+    for (std::uint64_t at = 0; at < rows; at += block.size()) {
+      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(block.size(), rows - at));
+      file.read(at * sizeof(HashedRow), std::as_writable_bytes(std::span(block.data(), n)));
+      fn(std::span<const HashedRow>(block.data(), n));
+    }
+  }
+
+  std::string directory_;
+  unsigned shift_;
+  unsigned level_;
+  std::array<Partition, (1U << kBits)> partitions_;
+};
+
+}  // namespace quarry::clean
