@@ -153,6 +153,9 @@ class DedupKeptRows {
     return (kept_[r >> 6] >> (r & 63)) & 1U;
   }
 
+  //! Rows the pass saw.
+  [[nodiscard]] std::int64_t rows() const noexcept { return rows_; }
+
   //! Bytes of row hashes that went to disk (0 when everything fitted the budget).
   [[nodiscard]] std::uint64_t spilled_bytes() const noexcept { return spilled_bytes_; }
 
@@ -242,6 +245,11 @@ class DedupStage {
     call.throw_if_cancelled();
     kept_.clear();
     if (first_ != nullptr) {
+      if (rows_ + chunk.rows() > first_->rows()) {
+        throw sdk::Error::io("the input has more rows than in clean_dedup's first pass (" +
+                             std::to_string(first_->rows()) +
+                             "): it changed during the call; run it again");
+      }
       for (std::int64_t i = 0; i < chunk.rows(); ++i) {
         if (first_->kept(rows_ + i)) kept_.push_back(i);
       }
