@@ -26,6 +26,7 @@
 #include "detail/format.hpp"
 #include "detail/missing.hpp"
 #include "detail/parse.hpp"
+#include "detail/spillable_values.hpp"
 #include "quarry/sdk.hpp"
 
 namespace quarry::clean {
@@ -222,7 +223,7 @@ struct RunEnds {
 struct ColumnStats {
   ExactSum sum;
   std::int64_t count = 0;
-  std::vector<double> values;                           //!< for the median
+  SpillableValues values;                               //!< for the median
   std::unordered_map<double, std::int64_t> num_counts;  //!< for modes of float64
   std::unordered_map<std::int64_t, std::int64_t> int_counts;
   std::unordered_map<std::string, std::int64_t> text_counts;
@@ -239,21 +240,30 @@ class FillStats {
 
   //! Parses the same arguments as the fill.
   FillStats(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
-      : plan_(args, input), budget_(call, sdk::StageMode::ordered), stats_(plan_.specs.size()) {}
+      : plan_(args, input),
+        budget_(call, sdk::StageMode::ordered),
+        scratch_(call.scratch_directory()),
+        stats_(plan_.specs.size()) {}
 
   //! Reads one chunk in order.
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
     call.throw_if_cancelled();
     plan_.drop.kept_rows(chunk, kept_);
-    std::uint64_t total = 0;
     for (std::size_t s = 0; s < plan_.specs.size(); ++s) {
       const FillSpec& spec = plan_.specs[s];
       if (!spec.needs_stats()) continue;
       consume_column(spec, chunk.column(spec.ref.index), stats_[s]);
-      total += stats_[s].bytes + stats_[s].runs.bytes;
     }
     rows_ += static_cast<std::int64_t>(kept_.size());
-    budget_.check(total,
+    // Past the budget the values for medians move to the scratch directory, if there is one.
+    if (bytes_kept() > budget_.limit() && !scratch_.empty()) {
+      // Buffers in front of the files: half the budget, shared.
+      const std::uint64_t buffer = budget_.limit() / 2 / std::max<std::size_t>(1, stats_.size());
+      for (ColumnStats& st : stats_) {
+        if (!st.values.empty()) st.values.spill(scratch_, buffer);
+      }
+    }
+    budget_.check(bytes_kept(),
                   "clean_fill_missing's first pass (values for medians, counts for modes, "
                   "run ends for bfill/interpolate)",
                   "fill fewer columns at once");
@@ -270,9 +280,15 @@ class FillStats {
         spec.value = c;
       } else if (spec.method == FillMethod::median && !st.values.empty()) {
         Cell c;
-        c.number = median(st.values);
+        c.number = st.values.spilled()
+                       ? median_by_rank(st.values.size(),
+                                        [&](std::uint64_t k) {
+                                          return st.values.kth(
+                                              k, [](double x) { return x; }, budget_.limit());
+                                        })
+                       : median(st.values.in_memory());
         spec.value = c;
-        std::vector<double>().swap(st.values);
+        st.values.clear();
       } else if (spec.method == FillMethod::mode) {
         spec.value = mode_of(spec, st);
       }
@@ -297,6 +313,14 @@ class FillStats {
   }
 
  private:
+  // Bytes of memory the statistics take.
+  [[nodiscard]] std::uint64_t bytes_kept() const noexcept {
+    std::uint64_t total = 0;
+    for (const ColumnStats& st : stats_)
+      total += st.bytes + st.runs.bytes + st.values.memory_bytes();
+    return total;
+  }
+
   void consume_column(const FillSpec& spec, const sdk::ColumnView& col, ColumnStats& st) {
     const bool want_runs =
         spec.method == FillMethod::bfill || spec.method == FillMethod::interpolate;
@@ -316,7 +340,6 @@ class FillStats {
           break;
         case FillMethod::median:
           st.values.push_back(*col.number(i));
-          st.bytes += sizeof(double);
           break;
         case FillMethod::mode:
           count_mode(spec, col, i, st);
@@ -416,6 +439,7 @@ class FillStats {
 
   FillPlan plan_;
   Budget budget_;
+  std::string scratch_;  // where values for medians go past the budget; empty: nowhere
   std::vector<ColumnStats> stats_;
   std::vector<std::int64_t> kept_;
   std::int64_t rows_ = 0;

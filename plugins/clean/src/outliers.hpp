@@ -6,12 +6,14 @@
 //!
 //! Two passes run as one pipeline: OutlierStats (mergeable, FirstPass) gathers the exact
 //! sums (mean, std) or the values (exact median, MAD, quartiles, like pandas) over the
-//! whole input; OutlierStage then transforms chunks in parallel (row-wise, mergeable only
-//! for its counts).
+//! whole input — in memory, or past the memory budget in the host's scratch directory
+//! (detail/spillable_values.hpp); OutlierStage then transforms chunks in parallel
+//! (row-wise, mergeable only for its counts).
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +23,7 @@
 #include "detail/copy.hpp"
 #include "detail/exact_sum.hpp"
 #include "detail/format.hpp"
+#include "detail/spillable_values.hpp"
 #include "quarry/sdk.hpp"
 
 namespace quarry::clean {
@@ -29,26 +32,6 @@ namespace quarry::clean {
 enum class OutlierMethod { zscore, modified_zscore, iqr };
 //! What is done with them.
 enum class OutlierAction { flag, drop, clip };
-
-//! The q-quantile of sorted values, linear between closest ranks (pandas' default;
-//! NumPy's _lerp, computed from the nearer end).
-inline double sorted_quantile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return std::nan("");
-  const double h = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  const double t = h - static_cast<double>(lo);
-  const double a = sorted[lo];
-  const double b = sorted[hi];
-  return t >= 0.5 ? b - (b - a) * (1.0 - t) : a + (b - a) * t;
-}
-
-//! The median of sorted values (numpy.median: the mean of the middle two when even).
-inline double sorted_median(const std::vector<double>& sorted) {
-  const std::size_t n = sorted.size();
-  if (n == 0) return std::nan("");
-  return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-}
 
 //! The parsed arguments of clean_outliers.
 struct OutlierPlan {
@@ -122,7 +105,7 @@ struct OutlierPlan {
 //! The statistics of one column and the rule derived from them.
 struct OutlierRule {
   ExactMoments moments;
-  std::vector<double> values;  // for median / quartiles
+  SpillableValues values;  // for median / quartiles
   std::int64_t infinite = 0;
   // Set by finish():
   double center = std::nan("");  // mean or median
@@ -155,13 +138,13 @@ class OutlierStats {
   OutlierStats(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
       : plan_(args, input),
         budget_(call, sdk::StageMode::mergeable),
+        scratch_(call.scratch_directory()),
         rules_(plan_.columns.size()) {}
 
   //! Reads one chunk.
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
     call.throw_if_cancelled();
     const bool keep_values = plan_.method != OutlierMethod::zscore;
-    std::uint64_t bytes = 0;
     for (std::size_t c = 0; c < plan_.columns.size(); ++c) {
       const sdk::ColumnView col = chunk.column(plan_.columns[c].index);
       OutlierRule& r = rules_[c];
@@ -178,10 +161,8 @@ class OutlierStats {
           r.moments.add(*x);
         }
       }
-      bytes += r.values.capacity() * sizeof(double);
     }
-    budget_.check(bytes, "clean_outliers' values for exact medians/quartiles",
-                  "check fewer columns at once, or use method zscore (no values kept)");
+    keep_within_budget();
   }
 
   //! Folds another worker's statistics in.
@@ -190,10 +171,10 @@ class OutlierStats {
       OutlierRule& a = rules_[c];
       OutlierRule& b = other.rules_[c];
       a.moments.merge(b.moments);
-      a.values.insert(a.values.end(), b.values.begin(), b.values.end());
-      std::vector<double>().swap(b.values);
+      a.values.append(b.values);
       a.infinite += b.infinite;
     }
+    keep_within_budget();
   }
 
   //! Computes every column's rule (sorting the kept values).
@@ -208,39 +189,81 @@ class OutlierStats {
           r.high = r.center + plan_.threshold * r.scale;
           break;
         case OutlierMethod::modified_zscore: {
-          std::sort(r.values.begin(), r.values.end());
-          r.center = sorted_median(r.values);
-          std::vector<double> deviations;
-          deviations.reserve(r.values.size());
-          for (double x : r.values) deviations.push_back(std::fabs(x - r.center));
-          std::sort(deviations.begin(), deviations.end());
-          r.scale = sorted_median(deviations);
+          r.center = median_by_rank(r.values.size(), smallest(r.values));
+          r.scale = median_by_rank(r.values.size(), smallest_deviation(r.values, r.center));
           r.defined = !r.values.empty() && r.scale > 0;
           r.low = r.center - plan_.threshold * r.scale / 0.6745;
           r.high = r.center + plan_.threshold * r.scale / 0.6745;
           break;
         }
-        default:
-          std::sort(r.values.begin(), r.values.end());
-          r.q1 = sorted_quantile(r.values, 0.25);
-          r.q3 = sorted_quantile(r.values, 0.75);
+        default: {
+          const auto at = smallest(r.values);
+          r.q1 = quantile_by_rank(r.values.size(), 0.25, at);
+          r.q3 = quantile_by_rank(r.values.size(), 0.75, at);
           r.defined = !r.values.empty();
           r.low = r.q1 - plan_.threshold * (r.q3 - r.q1);
           r.high = r.q3 + plan_.threshold * (r.q3 - r.q1);
           break;
+        }
       }
-      std::vector<double>().swap(r.values);
+      r.values.clear();
     }
   }
 
   //! The plan.
   [[nodiscard]] const OutlierPlan& plan() const noexcept { return plan_; }
+
   //! The rule of checked column `c`.
   [[nodiscard]] const OutlierRule& rule(std::size_t c) const { return rules_[c]; }
 
  private:
+  // Past the budget the values move to the scratch directory, or the call fails when the
+  // host offers none.
+  void keep_within_budget() {
+    std::uint64_t bytes = 0;
+    for (const OutlierRule& r : rules_) bytes += r.values.memory_bytes();
+    if (bytes <= budget_.limit()) return;
+    if (!scratch_.empty()) {
+      // Buffers in front of the files: half the budget, shared.
+      const std::uint64_t buffer = budget_.limit() / 2 / std::max<std::size_t>(1, rules_.size());
+      for (OutlierRule& r : rules_) r.values.spill(scratch_, buffer);
+      return;
+    }
+    budget_.check(bytes, "clean_outliers' values for exact medians/quartiles",
+                  "check fewer columns at once, or use method zscore (no values kept)");
+  }
+
+  // i -> the i-th smallest value: sorted in place in memory, or selected from the file.
+  std::function<double(std::uint64_t)> smallest(SpillableValues& values) const {
+    if (!values.spilled()) std::sort(values.in_memory().begin(), values.in_memory().end());
+    return [&values, limit = budget_.limit()](std::uint64_t i) {
+      return values.spilled() ? values.kth(
+                                    i, [](double x) { return x; }, limit)
+                              : values.in_memory()[static_cast<std::size_t>(i)];
+    };
+  }
+
+  // i -> the i-th smallest |x - center| over `values` (a sorted copy in memory, as pandas
+  // computes the MAD, or selected from the file).
+  std::function<double(std::uint64_t)> smallest_deviation(SpillableValues& values,
+                                                          double center) const {
+    const auto deviation = [center](double x) { return std::fabs(x - center); };
+    std::vector<double> sorted;
+    if (!values.spilled()) {
+      sorted.reserve(values.in_memory().size());
+      for (double x : values.in_memory()) sorted.push_back(deviation(x));
+      std::sort(sorted.begin(), sorted.end());
+    }
+    return
+        [&values, deviation, limit = budget_.limit(), sorted = std::move(sorted)](std::uint64_t i) {
+          return values.spilled() ? values.kth(i, deviation, limit)
+                                  : sorted[static_cast<std::size_t>(i)];
+        };
+  }
+
   OutlierPlan plan_;
   Budget budget_;
+  std::string scratch_;  // where values go past the budget; empty: nowhere
   std::vector<OutlierRule> rules_;
 };
 

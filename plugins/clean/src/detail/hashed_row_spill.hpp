@@ -5,14 +5,8 @@
 //! the keys and is resolved in memory on its own (and split again by the next bits when even
 //! that is too much). The files have no name, so they vanish with the call, whatever happens.
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <array>
-#include <cerrno>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -20,6 +14,7 @@
 #include <vector>
 
 #include "detail/hash.hpp"
+#include "detail/scratch_file.hpp"
 #include "quarry/sdk.hpp"
 
 namespace quarry::clean {
@@ -28,62 +23,6 @@ namespace quarry::clean {
 struct HashedRow {
   Hash128 hash;      //!< the key's 128-bit hash
   std::int64_t row;  //!< 0-based row of the input
-};
-
-//! An anonymous file for reading and writing, closed (and so gone) on destruction.
-class ScratchFile {
- public:
-  //! A new empty file under `directory`; throws sdk::Error::io naming the directory.
-  explicit ScratchFile(std::string_view directory) : fd_(open_anonymous(std::string(directory))) {}
-  ScratchFile(const ScratchFile&) = delete;
-  ScratchFile& operator=(const ScratchFile&) = delete;
-  ~ScratchFile() { ::close(fd_); }
-
-  //! Appends `bytes`; throws sdk::Error::io when the disk is full or failing.
-  void append(std::span<const std::byte> bytes) {
-    while (!bytes.empty()) {
-      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) throw failure("cannot write a temporary file of clean_dedup");
-      bytes = bytes.subspan(static_cast<std::size_t>(n));
-      size_ += static_cast<std::uint64_t>(n);
-    }
-  }
-
-  //! Bytes written.
-  [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
-
-  //! Reads `out.size()` bytes from `offset`.
-  void read(std::uint64_t offset, std::span<std::byte> out) const {
-    while (!out.empty()) {
-      const ssize_t n = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) throw failure("cannot read back a temporary file of clean_dedup");
-      out = out.subspan(static_cast<std::size_t>(n));
-      offset += static_cast<std::uint64_t>(n);
-    }
-  }
-
- private:
-  static sdk::Error failure(const std::string& what) {
-    return sdk::Error::io(what + ": " + std::strerror(errno) +
-                          " (free some disk space under the Quarry cache directory, or raise "
-                          "memory.budget_mb so the keys fit in memory)");
-  }
-
-  // O_TMPFILE where the file system has it; else a named file unlinked at once.
-  static int open_anonymous(const std::string& directory) {
-    int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0) return fd;
-    std::string name = directory + "/quarry-dedup-XXXXXX";
-    fd = ::mkostemp(name.data(), O_CLOEXEC);
-    if (fd < 0) throw failure("cannot create a temporary file under " + directory);
-    ::unlink(name.c_str());
-    return fd;
-  }
-
-  int fd_;
-  std::uint64_t size_ = 0;
 };
 
 //! HashedRows spread over 64 files by 6 bits of the hash (`level` 0: the top 6 bits of

@@ -35,7 +35,12 @@ std::vector<double> numbers_of(const std::vector<std::optional<std::string>>& ce
 
 TEST(CleanFillMissing, MeanAndMedianMatchPandas) {
   const Output out = run_stage<FillStage>(fixture(), {{"fill", {{"a", "mean"}, {"b", "median"}}}});
-  // df.a.mean(), df.b.median()
+  // df.a.mean(), df.b.median(); with a 4 KiB budget the values for the median go to the
+  // scratch directory and the median is selected from there.
+  const Output spilled =
+      run_stage<FillStage>(fixture(), {{"fill", {{"b", "median"}}}}, {0, 1, 4096});
+  EXPECT_TRUE(near_rel(entry(spilled, "b").at("value").get<double>(),
+                       ref()["b_median"]["value"].get<double>(), 1e-15));
   EXPECT_TRUE(near_rel(entry(out, "a").at("value").get<double>(),
                        ref()["a_mean"]["value"].get<double>(), 1e-15));
   EXPECT_TRUE(near_rel(entry(out, "b").at("value").get<double>(),
@@ -156,7 +161,9 @@ TEST(CleanFillMissing, RefusesImpossibleFillsWithClearMessages) {
             std::string::npos);
   EXPECT_NE(run_error<FillStage>(fixture(), json::object()).find("nothing to do"),
             std::string::npos);
-  EXPECT_NE(run_error<FillStage>(fixture(), {{"fill", {{"a", "median"}}}}, {0, 1, 4096})
+  // Past the budget with no scratch directory to spill the values to.
+  EXPECT_NE(run_error<FillStage>(fixture(), {{"fill", {{"a", "median"}}}},
+                                 {0, 1, 4096, /*scratch_directory=*/""})
                 .find("memory.budget_mb"),
             std::string::npos);
 }

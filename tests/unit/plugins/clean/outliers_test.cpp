@@ -44,8 +44,14 @@ TEST(CleanOutliers, ZScoreMatchesPandas) {
   }
 }
 
-TEST(CleanOutliers, ModifiedZScoreAndIqrMatchPandas) {
-  for (const RunOptions& o : splits()) {
+TEST(CleanOutliers, ModifiedZScoreAndIqrMatchPandasInMemoryAndSpilled) {
+  std::vector<RunOptions> runs = splits();
+  for (RunOptions o : splits()) {
+    o.budget = 4096;  // a quarter, 1 KiB, per state: the values go to the scratch directory
+    runs.push_back(o);
+  }
+  for (const RunOptions& o : runs) {
+    SCOPED_TRACE(testing::Message() << o.chunk_rows << " rows a chunk, budget " << o.budget);
     const Output m =
         run_stage<OutlierStage>(fixture(), {{"columns", {"c"}}, {"method", "modified_zscore"}}, o);
     EXPECT_EQ(m.data["columns"][0]["median"].get<double>(),
