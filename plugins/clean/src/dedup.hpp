@@ -189,7 +189,7 @@ class DedupKeptRows {
     call.log(sdk::LogLevel::info, "clean_dedup: the row hashes outgrew the memory budget after " +
                                       std::to_string(rows_) +
                                       " rows; going on with them on disk (exact)");
-    spill_.emplace(scratch_, 0);
+    spill_.emplace(scratch_, 0, budget_.limit() / 4);  // buffers: the freed table's memory
     table_.for_each_entry([this](const Hash128& hash, std::int64_t row) {
       spill_->add(HashedRow{hash, row});
     });

@@ -5,6 +5,7 @@
 //! the keys and is resolved in memory on its own (and split again by the next bits when even
 //! that is too much). The files have no name, so they vanish with the call, whatever happens.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -26,58 +27,62 @@ struct HashedRow {
 };
 
 //! HashedRows spread over 64 files by 6 bits of the hash (`level` 0: the top 6 bits of
-//! `hi`, level 1 the next 6, and so on), buffered in memory a few thousand rows at a time.
+//! `hi`, level 1 the next 6, and so on), buffered in memory up to a few thousand rows each.
 class HashedRowSpill {
  public:
-  //! Partitions split by the hash bits of `level`, as files under `directory`.
-  HashedRowSpill(std::string_view directory, unsigned level)
-      : directory_(directory), shift_(64 - kBits * (level + 1)), level_(level) {}
+  //! Partitions split by the hash bits of `level`, as files under `directory`, buffered in
+  //! about `buffer_bytes` of memory together (16 to 2,048 rows each).
+  HashedRowSpill(std::string_view directory, unsigned level, std::uint64_t buffer_bytes)
+      : directory_(directory),
+        shift_(64 - kBits * (level + 1)),
+        level_(level),
+        buffer_rows_(static_cast<std::size_t>(std::clamp<std::uint64_t>(
+            buffer_bytes / (std::uint64_t{1} << kBits) / sizeof(HashedRow), 16, 2048))) {}
 
   //! Bits of the hash a level uses.
   static constexpr unsigned kBits = 6;
-  //! Rows each partition buffers before writing them out.
-  static constexpr std::size_t kBufferRows = 2048;
   //! Levels the 64 bits of `hi` allow.
   static constexpr unsigned kLevels = 64 / kBits;
-  //! Memory the buffers take: what a spill needs besides its files.
-  static constexpr std::uint64_t kBufferBytes = (1ULL << kBits) * kBufferRows * sizeof(HashedRow);
 
   //! Adds one row.
   void add(const HashedRow& row) {
     Partition& p = partitions_[(row.hash.hi >> shift_) & ((1ULL << kBits) - 1)];
-    if (!p.buffer) p.buffer = std::make_unique<std::array<HashedRow, kBufferRows>>();
-    (*p.buffer)[p.buffered++] = row;
-    if (p.buffered == kBufferRows) flush(p);
+    if (p.buffer.capacity() == 0) p.buffer.reserve(buffer_rows_);
+    p.buffer.push_back(row);
+    if (p.buffer.size() == buffer_rows_) flush(p);
   }
 
   //! Bytes on disk and in buffers.
   [[nodiscard]] std::uint64_t bytes() const noexcept {
     std::uint64_t total = 0;
     for (const Partition& p : partitions_) {
-      total += p.buffered * sizeof(HashedRow) + (p.file ? p.file->size() : 0);
+      total += p.buffer.size() * sizeof(HashedRow) + (p.file ? p.file->size() : 0);
     }
     return total;
   }
 
   //! Calls read(partition) for each non-empty partition in turn, where `read(fn)` calls
-  //! fn(span of HashedRow) for its rows a block at a time; buffers are written out first.
-  //! `resolve` returns false when the partition was too large to handle; its rows are
-  //! then split by the next level's bits and handed over again, part by part.
+  //! fn(span of HashedRow) for its rows a block at a time; every buffer is written out and
+  //! freed first. `resolve` returns false when the partition was too large to handle; its
+  //! rows are then split by the next level's bits and handed over again, part by part.
   template <class Resolve>
   void resolve_each(Resolve& resolve) {
     for (Partition& p : partitions_) {
-      if (p.buffered == 0 && !p.file) continue;
-      flush(p);
-      p.buffer.reset();
+      if (!p.buffer.empty()) flush(p);
+      std::vector<HashedRow>().swap(p.buffer);
+    }
+    for (Partition& p : partitions_) {
+      if (!p.file) continue;
       const ScratchFile& file = *p.file;
-      auto read = [&file](auto&& fn) { read_blocks(file, fn); };
+      auto read = [this, &file](auto&& fn) { read_blocks(file, fn); };
       if (!resolve(read)) {
         if (level_ + 1 >= kLevels) {
           throw sdk::Error::out_of_memory(
               "clean_dedup cannot split its keys finely enough to fit the memory budget; raise "
               "memory.budget_mb");
         }
-        HashedRowSpill finer(directory_, level_ + 1);
+        HashedRowSpill finer(directory_, level_ + 1,
+                             buffer_rows_ * (std::uint64_t{1} << kBits) * sizeof(HashedRow));
         read([&finer](std::span<const HashedRow> rows) {
           for (const HashedRow& row : rows) finer.add(row);
         });
@@ -90,21 +95,19 @@ class HashedRowSpill {
 
  private:
   struct Partition {
-    std::unique_ptr<std::array<HashedRow, kBufferRows>> buffer;
-    std::size_t buffered = 0;
+    std::vector<HashedRow> buffer;
     std::unique_ptr<ScratchFile> file;
   };
 
   void flush(Partition& p) {
     if (!p.file) p.file = std::make_unique<ScratchFile>(directory_);
-    if (p.buffered == 0) return;
-    p.file->append(std::as_bytes(std::span(p.buffer->data(), p.buffered)));
-    p.buffered = 0;
+    p.file->append(std::as_bytes(std::span<const HashedRow>(p.buffer)));
+    p.buffer.clear();
   }
 
   template <class Fn>
-  static void read_blocks(const ScratchFile& file, Fn& fn) {
-    std::vector<HashedRow> block(kBufferRows * 8);
+  void read_blocks(const ScratchFile& file, Fn& fn) const {
+    std::vector<HashedRow> block(buffer_rows_ * 8);
     const std::uint64_t rows = file.size() / sizeof(HashedRow);
     for (std::uint64_t at = 0; at < rows; at += block.size()) {
       const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(block.size(), rows - at));
@@ -116,6 +119,7 @@ class HashedRowSpill {
   std::string directory_;
   unsigned shift_;
   unsigned level_;
+  std::size_t buffer_rows_;
   std::array<Partition, (1U << kBits)> partitions_;
 };
 
