@@ -160,7 +160,8 @@ InferencePass::FirstRecord InferencePass::detect_dialect() {
   const std::size_t got = file_.read_at(0, sample.as<char>(), size);
   const std::string_view head(sample.as<char>(), got);
   refuse_wide_unicode(head, file_.name());
-  const FirstRecord first = skip_lines(head.substr(bom_size(head)), bom_size(head));
+  const std::size_t bom = bom_size(head);
+  const FirstRecord first = skip_lines(head.substr(bom), bom);
   const std::string_view body = head.substr(first.offset);
   if (has_only_cr_line_breaks(body)) {
     throw InputError(

@@ -42,14 +42,15 @@ std::string first_text(const tools::ToolResult& result) {
   return "the plugin reported no message";
 }
 
-//! `directory` as a string once it exists (created if need be), else empty: a plugin is
+//! `resources` with its scratch directory created, or cleared when that fails: a plugin is
 //! offered only a directory it can use.
-std::string usable_directory(const std::filesystem::path& directory) {
-  if (directory.empty()) return {};
+StageResources with_usable_scratch(StageResources resources) {
+  auto& directory = resources.scratch_directory;
+  if (directory.empty()) return resources;
   std::error_code error;
   std::filesystem::create_directories(directory, error);
-  if (error || !std::filesystem::is_directory(directory, error)) return {};
-  return directory.string();
+  if (error || !std::filesystem::is_directory(directory, error)) directory.clear();
+  return resources;
 }
 
 class PluginStageInstance;
@@ -62,8 +63,7 @@ class PluginStage final : public exec::Stage, public std::enable_shared_from_thi
         binding_(std::move(binding)),
         arguments_(arguments.dump()),
         mode_(to_stage_mode(binding_.stage->mode)),
-        resources_(std::move(resources)),
-        scratch_(usable_directory(resources_.scratch_directory)) {}
+        resources_(with_usable_scratch(std::move(resources))) {}
 
   const std::string& name() const override { return tool_; }
   exec::StageMode mode() const override { return mode_; }
@@ -80,8 +80,9 @@ class PluginStage final : public exec::Stage, public std::enable_shared_from_thi
   template <typename Entry>
   tools::ToolResult invoke(tools::CallContext& context, std::string_view what, Entry&& entry,
                            std::uint32_t flags = 0, bool optional_result = false) const {
+    const auto& scratch = resources_.scratch_directory;
     registry::detail::CallAdapter adapter(context, binding_.plugin_name, resources_.memory_budget,
-                                          scratch_.empty() ? nullptr : scratch_.c_str());
+                                          scratch.empty() ? nullptr : scratch.c_str());
     adapter.set_flags(flags);
     const quarry_status status = entry(adapter.abi());
     if (status == QUARRY_OK && optional_result && !adapter.has_result()) return {};
@@ -97,8 +98,7 @@ class PluginStage final : public exec::Stage, public std::enable_shared_from_thi
   tools::StageBinding binding_;
   std::string arguments_;
   exec::StageMode mode_;
-  StageResources resources_;
-  std::string scratch_;  // resources_.scratch_directory once created; empty: none
+  StageResources resources_;  // its scratch directory exists, or is empty
 };
 
 class PluginStageInstance final : public exec::StageInstance {

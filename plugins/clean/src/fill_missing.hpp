@@ -280,13 +280,8 @@ class FillStats {
         spec.value = c;
       } else if (spec.method == FillMethod::median && !st.values.empty()) {
         Cell c;
-        c.number = st.values.spilled()
-                       ? median_by_rank(st.values.size(),
-                                        [&](std::uint64_t k) {
-                                          return st.values.kth(
-                                              k, [](double x) { return x; }, budget_.limit());
-                                        })
-                       : median(st.values.in_memory());
+        c.number = median_by_rank(
+            st.values.size(), [&](std::uint64_t k) { return st.values.kth(k, budget_.limit()); });
         spec.value = c;
         st.values.clear();
       } else if (spec.method == FillMethod::mode) {
@@ -301,16 +296,6 @@ class FillStats {
   [[nodiscard]] const RunEnds& runs(std::size_t s) const { return stats_[s].runs; }
   //! Kept rows seen.
   [[nodiscard]] std::int64_t rows() const noexcept { return rows_; }
-
-  //! numpy.median: the middle value, or the mean of the two middle values.
-  static double median(std::vector<double>& v) {
-    const std::size_t mid = v.size() / 2;
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
-    const double hi = v[mid];
-    if (v.size() % 2 == 1) return hi;
-    const double lo = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
-    return (lo + hi) / 2;
-  }
 
  private:
   // Bytes of memory the statistics take.

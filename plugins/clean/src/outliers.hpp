@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -177,7 +176,7 @@ class OutlierStats {
     keep_within_budget();
   }
 
-  //! Computes every column's rule (sorting the kept values).
+  //! Computes every column's rule (selecting ranks of the kept values).
   void finish(sdk::Call&) {
     for (auto& r : rules_) {
       switch (plan_.method) {
@@ -189,15 +188,21 @@ class OutlierStats {
           r.high = r.center + plan_.threshold * r.scale;
           break;
         case OutlierMethod::modified_zscore: {
-          r.center = median_by_rank(r.values.size(), smallest(r.values));
-          r.scale = median_by_rank(r.values.size(), smallest_deviation(r.values, r.center));
+          const std::uint64_t limit = budget_.limit();
+          r.center = median_by_rank(r.values.size(),
+                                    [&](std::uint64_t k) { return r.values.kth(k, limit); });
+          const auto deviation = [center = r.center](double x) { return std::fabs(x - center); };
+          r.scale = median_by_rank(
+              r.values.size(), [&](std::uint64_t k) { return r.values.kth(k, deviation, limit); });
           r.defined = !r.values.empty() && r.scale > 0;
           r.low = r.center - plan_.threshold * r.scale / 0.6745;
           r.high = r.center + plan_.threshold * r.scale / 0.6745;
           break;
         }
         default: {
-          const auto at = smallest(r.values);
+          const auto at = [&r, limit = budget_.limit()](std::uint64_t k) {
+            return r.values.kth(k, limit);
+          };
           r.q1 = quantile_by_rank(r.values.size(), 0.25, at);
           r.q3 = quantile_by_rank(r.values.size(), 0.75, at);
           r.defined = !r.values.empty();
@@ -231,34 +236,6 @@ class OutlierStats {
     }
     budget_.check(bytes, "clean_outliers' values for exact medians/quartiles",
                   "check fewer columns at once, or use method zscore (no values kept)");
-  }
-
-  // i -> the i-th smallest value: sorted in place in memory, or selected from the file.
-  std::function<double(std::uint64_t)> smallest(SpillableValues& values) const {
-    if (!values.spilled()) std::sort(values.in_memory().begin(), values.in_memory().end());
-    return [&values, limit = budget_.limit()](std::uint64_t i) {
-      return values.spilled() ? values.kth(
-                                    i, [](double x) { return x; }, limit)
-                              : values.in_memory()[static_cast<std::size_t>(i)];
-    };
-  }
-
-  // i -> the i-th smallest |x - center| over `values` (a sorted copy in memory, as pandas
-  // computes the MAD, or selected from the file).
-  std::function<double(std::uint64_t)> smallest_deviation(SpillableValues& values,
-                                                          double center) const {
-    const auto deviation = [center](double x) { return std::fabs(x - center); };
-    std::vector<double> sorted;
-    if (!values.spilled()) {
-      sorted.reserve(values.in_memory().size());
-      for (double x : values.in_memory()) sorted.push_back(deviation(x));
-      std::sort(sorted.begin(), sorted.end());
-    }
-    return
-        [&values, deviation, limit = budget_.limit(), sorted = std::move(sorted)](std::uint64_t i) {
-          return values.spilled() ? values.kth(i, deviation, limit)
-                                  : sorted[static_cast<std::size_t>(i)];
-        };
   }
 
   OutlierPlan plan_;

@@ -2,7 +2,8 @@
 //! \file
 //! SpillableValues: the numbers kept for exact medians and quartiles, in memory until the
 //! memory budget says otherwise, then in a scratch file with a small buffer in front; and
-//! exact order statistics over them that hold only a bounded part of them at once.
+//! exact order statistics over them (nth_element in memory; from the file holding only a
+//! bounded part of them at once).
 //!
 //! The k-th smallest value of a spilled set is found by radix selection on the values'
 //! order-preserving 64-bit keys: one read of the file counts the values under each of the
@@ -67,9 +68,6 @@ class SpillableValues {
   }
   //! True once they live in a file.
   [[nodiscard]] bool spilled() const noexcept { return file_ != nullptr; }
-  //! The values, while not spilled (for sorting in place).
-  [[nodiscard]] std::vector<double>& in_memory() noexcept { return buffer_; }
-
   //! Moves the values to a new file under `directory`; later ones go there too, through a
   //! buffer of about `buffer_bytes` (64 bytes to 64 KiB).
   void spill(std::string_view directory, std::uint64_t buffer_bytes = 64 << 10) {
@@ -104,14 +102,34 @@ class SpillableValues {
     file_.reset();
   }
 
-  //! The k-th smallest (0-based) of f(x) over the values x, exactly, holding at most about
-  //! `max_memory` bytes of them at once (at least 64 KiB). f must not return NaN.
+  //! The k-th smallest (0-based) value, exactly (k < size()): selected in place while in
+  //! memory, else as kth(k, f, max_memory) below.
+  [[nodiscard]] double kth(std::uint64_t k, std::uint64_t max_memory) {
+    if (file_)
+      return kth(
+          k, [](double x) { return x; }, max_memory);
+    const auto nth = buffer_.begin() + static_cast<std::ptrdiff_t>(k);
+    std::nth_element(buffer_.begin(), nth, buffer_.end());
+    return *nth;
+  }
+
+  //! The k-th smallest (0-based) of f(x) over the values x, exactly (k < size()). In memory
+  //! from a copy of the f(x); from the file holding at most about `max_memory` bytes of them
+  //! at once (at least 64 KiB). f must not return NaN.
   template <class F>
   [[nodiscard]] double kth(std::uint64_t k, F f, std::uint64_t max_memory) const {
+    if (!file_) {
+      std::vector<double> mapped(buffer_.size());
+      std::transform(buffer_.begin(), buffer_.end(), mapped.begin(), f);
+      const auto nth = mapped.begin() + static_cast<std::ptrdiff_t>(k);
+      std::nth_element(mapped.begin(), nth, mapped.end());
+      return *nth;
+    }
     constexpr unsigned kStep = 16;
     const std::uint64_t fits = std::max<std::uint64_t>(max_memory, 64 << 10) / sizeof(double);
     std::uint64_t prefix = 0;  // the key's leading `bits` bits, fixed so far
     unsigned bits = 0;
+    std::uint64_t in_bucket = 0;
     std::vector<std::uint64_t> counts(std::size_t{1} << kStep);
     for (;;) {
       std::fill(counts.begin(), counts.end(), 0);
@@ -126,11 +144,12 @@ class SpillableValues {
       while (k >= counts[bucket]) k -= counts[bucket++];
       prefix = (prefix << kStep) | bucket;
       bits += kStep;
+      in_bucket = counts[bucket];
       if (bits == 64) return from_order_key(prefix);  // every value left is this one
-      if (counts[bucket] <= fits) break;
+      if (in_bucket <= fits) break;
     }
     std::vector<double> candidates;
-    candidates.reserve(static_cast<std::size_t>(fits));
+    candidates.reserve(static_cast<std::size_t>(in_bucket));
     for_each_block([&](std::span<const double> block) {
       for (double x : block) {
         const double y = f(x);

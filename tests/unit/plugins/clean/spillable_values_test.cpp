@@ -48,6 +48,20 @@ TEST(SpillableValues, SelectsEveryRankOfMixedSignsTiesAndHugeMagnitudes) {
   values.insert(values.end(), {-1e308, 1e308, 0.0, -0.0, 5e-324, -5e-324, 1e-300});
   std::shuffle(values.begin(), values.end(), random);
   expect_every_rank(values, 0);  // 64 KiB: the in-memory step needs a narrow bucket
+  // Never spilled: nth_element over the values, or over a copy of f(x).
+  SpillableValues in_memory;
+  for (double x : values) in_memory.push_back(x);
+  std::vector<double> sorted = values, magnitudes;
+  std::sort(sorted.begin(), sorted.end());
+  for (double x : values) magnitudes.push_back(std::fabs(x));
+  std::sort(magnitudes.begin(), magnitudes.end());
+  for (std::size_t k = 0; k < sorted.size(); k += 997) {
+    ASSERT_EQ(in_memory.kth(k, 0), sorted[k]) << "rank " << k;
+    ASSERT_EQ(in_memory.kth(
+                  k, [](double x) { return std::fabs(x); }, 0),
+              magnitudes[k]);
+  }
+  EXPECT_FALSE(in_memory.spilled());
 }
 
 TEST(SpillableValues, NarrowsBucketsThatStayLargeAndReturnsRepeatedValues) {
