@@ -1,6 +1,7 @@
 // Mergeable stages through the real binary: a result is the same every run, on one thread
 // or two, read from the CSV or from the column cache — also where quantiles come from the
-// sketch, whose summary depends on the order its partial states are merged in.
+// sketch, whose summary depends on the order its partial states are merged in, and where they
+// come from a second read.
 
 #include "mcp_process.hpp"
 
@@ -21,7 +22,7 @@ class MergeOrderTest : public ::testing::Test {
   static void SetUpTestSuite() {
     data_ = new TempDir();
     // 300,000 rows of two skewed columns: under an 8 MiB budget the values do not fit, so
-    // describe's quantiles come from the sketch; the file spans dozens of chunks.
+    // describe's one-pass quantiles come from the sketch; the file spans dozens of chunks.
     std::ofstream out(data_->path() / "skewed.csv");
     out << "g,x,y\n";
     std::mt19937_64 random(11);
@@ -79,13 +80,27 @@ class MergeOrderTest : public ::testing::Test {
 TempDir* MergeOrderTest::data_ = nullptr;
 
 TEST_F(MergeOrderTest, SketchedQuantilesAreTheSameEveryRun) {
-  const json arguments = {{"percentiles", {0.01, 0.5, 0.99}}};
+  const json arguments = {{"percentiles", {0.01, 0.5, 0.99}}, {"quantiles", "one_pass"}};
   const json result = call("stats_describe", arguments, {});
   ASSERT_TRUE(result.contains("columns")) << result.dump();
   for (const json& column : result["columns"]) {
     if (column["type"] == "float64") {
       EXPECT_FALSE(column.value("quantiles_exact", true))
           << "the fixture should be too large for exact quantiles: " << column.dump();
+    }
+  }
+  expect_identical_runs("stats_describe", arguments);
+}
+
+// By default quantiles take a second read and are exact under the same budget, on any
+// thread count, and whether the second read parses the CSV again or reads the column cache.
+TEST_F(MergeOrderTest, TwoPassQuantilesAreExactEveryRun) {
+  const json arguments = {{"percentiles", {0.01, 0.5, 0.99}}};
+  const json result = call("stats_describe", arguments, {});
+  ASSERT_TRUE(result.contains("columns")) << result.dump();
+  for (const json& column : result["columns"]) {
+    if (column["type"] == "float64") {
+      EXPECT_TRUE(column.value("quantiles_exact", false)) << column.dump();
     }
   }
   expect_identical_runs("stats_describe", arguments);

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -15,6 +17,8 @@
 #include "detail/format.hpp"
 #include "detail/moments.hpp"
 #include "detail/quantiles.hpp"
+#include "detail/rank_sample.hpp"
+#include "detail/rank_windows.hpp"
 #include "detail/schema.hpp"
 #include "quarry/sdk.hpp"
 #include "quarry/sdk/text_table.hpp"
@@ -32,9 +36,12 @@ constexpr const char* kInputSchema =
                 R"([0.25, 0.5, 0.75]. The median is always included."},)"
                 R"("top":{"type":"integer","minimum":0,"maximum":100,"default":5,)"
                 R"("description":"How many most frequent values to list for text columns."},)"
-                R"("quantiles":{"type":"string","enum":["auto","sketch"],"default":"auto",)"
-                R"("description":"auto: exact while the values fit the memory budget, else a sketch )"
-                R"(with a stated rank-error bound; sketch: always the sketch (less memory)."}}})";
+                R"("quantiles":{"type":"string","enum":["auto","one_pass","sketch"],)"
+                R"("default":"auto","description":"auto: exact at any size, reading the input )"
+                R"(twice (the first read samples each column, the second keeps only the values near )"
+                R"(each quantile; the column cache makes the second read cheap); one_pass: read once, )"
+                R"(exact while the values fit the memory budget, else a sketch with a stated )"
+                R"(rank-error bound; sketch: read once, always the sketch."}}})";
 
 constexpr const char* kOutputSchema =
     R"({"type":"object","required":["rows","columns","notes"],"properties":{)"
@@ -64,16 +71,41 @@ constexpr const char* kDescription =
     "max, quartiles and requested percentiles, skewness and excess kurtosis (bias-corrected, as "
     "pandas); for text the distinct count, most frequent values and min/max length; for "
     "booleans true/false counts; for timestamps min, max and span. NaN counts as missing; "
-    "infinities are left out and counted. Quantiles are exact while the values fit the memory "
-    "budget, else from a mergeable sketch whose rank-error bound is reported.";
+    "infinities are left out and counted. Quantiles are exact (a second read of the input "
+    "finds them; one_pass/sketch read once and may use a mergeable sketch whose rank-error "
+    "bound is reported).";
 
 // ---- Per-column summaries ----------------------------------------------------------------
+
+//! How stats_describe finds quantiles (argument "quantiles").
+enum class QuantileMethod {
+  two_pass,  //!< "auto": exact, from a sample (first read) and the values near each quantile
+  one_pass,  //!< exact while the values fit the budget, else a sketch
+  sketch,    //!< always a sketch
+};
+
+QuantileMethod quantile_method(const sdk::Args& args) {
+  const std::string method = args.get_or("quantiles", "auto");
+  if (method == "sketch") return QuantileMethod::sketch;
+  if (method == "one_pass") return QuantileMethod::one_pass;
+  return QuantileMethod::two_pass;
+}
+
+//! A column's quantiles, as rendered.
+struct QuantileValues {
+  std::vector<double> values;  //!< one per requested fraction
+  bool exact = true;
+  double rank_error = 0;  //!< a bound on the rank error, as a fraction of the count
+  std::string why_inexact;
+};
 
 struct NumericSummary {
   ColumnRef ref;
   ValueCounts counts;
   Moments moments;
-  ValueStore values;
+  ValueStore values;                 //!< one-pass methods: the values (or their sketch)
+  std::optional<RankSample> sample;  //!< two passes: the first pass's sample
+  RankWindows windows;               //!< two passes: where the second pass looks
   std::int64_t int_min = std::numeric_limits<std::int64_t>::max();
   std::int64_t int_max = std::numeric_limits<std::int64_t>::min();
 
@@ -81,8 +113,12 @@ struct NumericSummary {
     read_numbers(column, row, counts);
     keep_finite(row, kept);
     moments.add(kept.data(), kept.size());
-    values.add(kept.data(), kept.size());
-    values.seal();  // sorted here, in parallel, rather than by the merge that folds chunks in
+    if (sample) {
+      sample->add(kept.data(), kept.size());
+    } else {
+      values.add(kept.data(), kept.size());
+      values.seal();  // sorted here, in parallel, rather than by the merge that folds chunks in
+    }
     if (ref.type == sdk::ColumnType::int64) {
       const auto v = column.int64s();
       for (std::int64_t i = 0; i < v.size(); ++i) {
@@ -95,12 +131,37 @@ struct NumericSummary {
   void merge(NumericSummary& o) {
     counts.merge(o.counts);
     moments.merge(o.moments);
-    values.merge(o.values);
+    if (sample) {
+      sample->merge(*o.sample);
+    } else {
+      values.merge(o.values);
+    }
     int_min = std::min(int_min, o.int_min);
     int_max = std::max(int_max, o.int_max);
   }
   //! Bytes kept, once `more_rows` more rows are added (an upper bound: nulls are not kept).
-  std::size_t bytes(std::size_t more_rows) const { return values.bytes_with(more_rows); }
+  std::size_t bytes(std::size_t more_rows) const {
+    return sample ? sample->bytes() : values.bytes_with(more_rows);
+  }
+  //! Finds the second pass's windows from the sample (two passes only), freeing the sample.
+  void place_windows(const std::vector<double>& fractions) {
+    if (!sample) return;
+    const std::int64_t n = moments.count();
+    std::vector<std::int64_t> ranks;
+    if (n > 0) {
+      for (double q : fractions) {
+        const RankPair pair = ranks_for(q, n);
+        ranks.push_back(pair.low);
+        ranks.push_back(pair.high);
+      }
+    }
+    windows = RankWindows::around(sample->values(), n, ranks, moments.min(), moments.max());
+    sample->release();
+  }
+  //! The quantiles of the one-pass methods.
+  QuantileValues kept_quantiles(const std::vector<double>& fractions) {
+    return {values.quantiles(fractions), values.exact(), values.rank_error(), {}};
+  }
 };
 
 struct TextSummary {
@@ -238,7 +299,8 @@ struct Rendered {
   std::string text_line;              // one line for other types
 };
 
-Rendered render_numeric(NumericSummary& s, const std::vector<double>& qs) {
+Rendered render_numeric(const NumericSummary& s, const std::vector<double>& qs,
+                        const QuantileValues& quantiles) {
   const Moments& m = s.moments;
   const std::int64_t n = m.count();
   json notes = json::array();
@@ -256,12 +318,13 @@ Rendered render_numeric(NumericSummary& s, const std::vector<double>& qs) {
   c["std"] = num(m.stddev());
   c["min"] = integer ? json(s.int_min) : num(m.min());
   c["max"] = integer ? json(s.int_max) : num(m.max());
-  const std::vector<double> qv = s.values.quantiles(qs);
+  const std::vector<double>& qv = quantiles.values;
   json percentiles = json::object();
   for (std::size_t i = 0; i < qs.size(); ++i) percentiles[percentile_label(qs[i])] = num(qv[i]);
   c["percentiles"] = percentiles;
-  c["quantiles_exact"] = s.values.exact();
-  c["rank_error_bound"] = s.values.rank_error();
+  c["quantiles_exact"] = quantiles.exact;
+  c["rank_error_bound"] = quantiles.rank_error;
+  if (!quantiles.why_inexact.empty()) notes.push_back(quantiles.why_inexact);
   c["skewness"] = num(m.skewness());
   c["kurtosis"] = num(m.kurtosis());
   if (n == 0) {
@@ -290,7 +353,7 @@ Rendered render_numeric(NumericSummary& s, const std::vector<double>& qs) {
   return {c, row, {}};
 }
 
-Rendered render_text(TextSummary& s, std::size_t top) {
+Rendered render_text(const TextSummary& s, std::size_t top) {
   const std::int64_t count = s.rows - s.nulls;
   json c = {{"name", s.ref.name},
             {"type", "utf8"},
@@ -358,13 +421,21 @@ Rendered render_time(const TimeSummary& s) {
               " (" + c["span"].get<std::string>() + ")"};
 }
 
-// ---- The stage ---------------------------------------------------------------------------
+// ---- The first pass (or the only one) ----------------------------------------------------
 
-class DescribeStage {
+//! Every column's summary: the whole run for the one-pass methods; for "auto", the first
+//! pass (counts, moments, labels and a sample of each numeric column, then the windows the
+//! second pass looks in).
+class DescribeSummaries {
  public:
   static constexpr sdk::StageMode mode = sdk::StageMode::mergeable;
 
-  DescribeStage(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
+  DescribeSummaries(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
+      : DescribeSummaries(call, args, input, quantile_method(args)) {}
+
+  //! Summaries with quantiles found by `method`.
+  DescribeSummaries(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input,
+                    QuantileMethod method)
       : budget_(call) {
     for (const auto& ref : select_columns(args, "columns", input, "all", Need::any)) {
       columns_.push_back(make_summary(ref));
@@ -382,14 +453,15 @@ class DescribeStage {
     std::sort(percentiles_.begin(), percentiles_.end());
     percentiles_.erase(std::unique(percentiles_.begin(), percentiles_.end()), percentiles_.end());
     top_ = args.get_or<std::int64_t>("top", 5);
-    if (args.get_or("quantiles", "auto") == "sketch") sketch_values("the sketch was requested");
+    if (method == QuantileMethod::sketch) sketch_values("the sketch was requested");
+    if (method == QuantileMethod::two_pass) start_samples();
   }
 
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
     call.throw_if_cancelled();
     // Before the values are added: a column's next block would take the state past its
     // budget, so the sketch takes over first and the block is never allocated.
-    if (!values_sketched_ && kept_bytes(static_cast<std::size_t>(chunk.rows())) > budget_.limit()) {
+    if (keeps_values() && kept_bytes(static_cast<std::size_t>(chunk.rows())) > budget_.limit()) {
       sketch_values("the values exceed " + budget_.describe());
     }
     rows_ += chunk.rows();
@@ -409,7 +481,7 @@ class DescribeStage {
     enforce_budget();
   }
 
-  void merge(DescribeStage& other, sdk::Call&) {
+  void merge(DescribeSummaries& other, sdk::Call&) {
     // (An exact `other` merges straight into this sketch: no sketch of its own first.)
     if (other.values_sketched_) sketch_values(other.values_why_);
     if (other.labels_summarised_) summarise_labels();
@@ -422,16 +494,38 @@ class DescribeStage {
     enforce_budget();
   }
 
-  sdk::Result finish(sdk::Call&) {
+  //! Ends the first pass: the windows of the second (nothing for the one-pass methods).
+  void finish(sdk::Call&) {
+    for (auto& summary : columns_) {
+      if (auto* n = std::get_if<NumericSummary>(&summary)) n->place_windows(percentiles_);
+    }
+  }
+
+  //! The quantiles each numeric column kept (the one-pass methods), in column order.
+  std::vector<QuantileValues> kept_quantiles() {
+    std::vector<QuantileValues> out;
+    for (auto& summary : columns_) {
+      if (auto* n = std::get_if<NumericSummary>(&summary)) {
+        out.push_back(n->kept_quantiles(percentiles_));
+      }
+    }
+    return out;
+  }
+
+  //! The result, given each numeric column's quantiles (in column order).
+  sdk::Result render(std::vector<QuantileValues> quantiles) const {
     json columns = json::array();
     json notes = json::array();
     std::vector<std::vector<std::string>> table;
     std::vector<std::string> lines;
-    for (auto& summary : columns_) {
+    std::size_t numeric = 0;
+    for (const auto& summary : columns_) {
       Rendered r = std::visit(
-          [&](auto& s) -> Rendered {
+          [&](const auto& s) -> Rendered {
             using S = std::decay_t<decltype(s)>;
-            if constexpr (std::is_same_v<S, NumericSummary>) return render_numeric(s, percentiles_);
+            if constexpr (std::is_same_v<S, NumericSummary>) {
+              return render_numeric(s, percentiles_, quantiles.at(numeric++));
+            }
             if constexpr (std::is_same_v<S, TextSummary>) {
               return render_text(s, static_cast<std::size_t>(top_));
             }
@@ -449,7 +543,45 @@ class DescribeStage {
     return sdk::Result::structured(std::move(out), render_text_table(table, lines, notes));
   }
 
+  //! The numeric columns' summaries (after finish(): with their windows).
+  [[nodiscard]] std::vector<const NumericSummary*> numeric_columns() const {
+    std::vector<const NumericSummary*> out;
+    for (const auto& summary : columns_) {
+      if (const auto* n = std::get_if<NumericSummary>(&summary)) out.push_back(n);
+    }
+    return out;
+  }
+  //! The requested fractions, ascending (the median included).
+  [[nodiscard]] const std::vector<double>& percentiles() const noexcept { return percentiles_; }
+  //! The memory budget.
+  [[nodiscard]] const Budget& budget() const noexcept { return budget_; }
+
  private:
+  //! The largest sample a column keeps, whatever the budget (2 MiB).
+  static constexpr std::size_t kMaxSample = std::size_t{1} << 18;
+  //! The smallest, whatever the budget.
+  static constexpr std::size_t kMinSample = std::size_t{1} << 12;
+
+  //! Two passes: each numeric column samples its values; the samples share half the budget.
+  void start_samples() {
+    const std::size_t numeric = numeric_columns().size();
+    if (numeric == 0) return;
+    const std::size_t share = budget_.limit() / 2 / numeric / sizeof(double);
+    const std::size_t size = std::clamp(share, kMinSample, kMaxSample);
+    for (auto& summary : columns_) {
+      if (auto* n = std::get_if<NumericSummary>(&summary)) n->sample.emplace(size);
+    }
+  }
+
+  //! True when the numeric columns keep their values (exact, one pass).
+  bool keeps_values() const {
+    if (values_sketched_) return false;
+    for (const auto& summary : columns_) {
+      if (const auto* n = std::get_if<NumericSummary>(&summary)) return !n->sample.has_value();
+    }
+    return false;
+  }
+
   //! Bytes the state keeps, once `more_rows` more rows are added.
   std::size_t kept_bytes(std::size_t more_rows = 0) const {
     std::size_t total = 0;
@@ -463,10 +595,10 @@ class DescribeStage {
   //! label counts are summarised only if that is not enough and the label tables are a real
   //! share of the budget (summarising a few labels would not bring it back under, as the
   //! sketches' own fixed size may not), so a column of a few labels keeps exact counts
-  //! whatever the numeric columns hold.
+  //! whatever the numeric columns hold. (Samples are bounded on their own.)
   void enforce_budget() {
     if (kept_bytes() <= budget_.limit()) return;
-    if (!values_sketched_) sketch_values("the values exceed " + budget_.describe());
+    if (keeps_values()) sketch_values("the values exceed " + budget_.describe());
     if (kept_bytes() > budget_.limit() && label_bytes() > budget_.limit() / 4) summarise_labels();
   }
 
@@ -495,11 +627,7 @@ class DescribeStage {
     }
   }
 
-  bool has_numeric_column() const {
-    return std::any_of(columns_.begin(), columns_.end(), [](const Summary& summary) {
-      return std::holds_alternative<NumericSummary>(summary);
-    });
-  }
+  bool has_numeric_column() const { return !numeric_columns().empty(); }
 
   std::string sketch_note() const {
     return "quantiles come from a mergeable sketch because " + values_why_ +
@@ -532,6 +660,134 @@ class DescribeStage {
   std::string values_why_;
   //! Text columns' label counts are summaries (Misra–Gries + HyperLogLog).
   bool labels_summarised_ = false;
+};
+
+// ---- The second pass ---------------------------------------------------------------------
+
+//! stats_describe. With quantiles "auto" the host runs DescribeSummaries over the input
+//! first; this pass then reads the numeric columns again and keeps the values inside each
+//! column's windows, from which the quantiles are selected exactly. With "one_pass" or
+//! "sketch" (or a host without two-pass stages) it is DescribeSummaries alone.
+class DescribeStage {
+ public:
+  static constexpr sdk::StageMode mode = sdk::StageMode::mergeable;
+  using FirstPass = DescribeSummaries;
+
+  static bool needs_first_pass(const sdk::Args& args) {
+    return quantile_method(args) == QuantileMethod::two_pass;
+  }
+
+  //! One pass (a host without two-pass stages reads "auto" as "one_pass").
+  DescribeStage(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input) {
+    const QuantileMethod method = quantile_method(args);
+    own_ = std::make_unique<DescribeSummaries>(
+        call, args, input, method == QuantileMethod::two_pass ? QuantileMethod::one_pass : method);
+  }
+
+  //! The second pass, after `first`.
+  DescribeStage(sdk::Call&, const sdk::Args&, const sdk::SchemaView&,
+                const DescribeSummaries& first)
+      : first_(&first) {
+    for (const NumericSummary* n : first.numeric_columns()) collectors_.emplace_back(n->windows);
+  }
+
+  void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
+    if (own_) return own_->consume(call, chunk);
+    call.throw_if_cancelled();
+    std::vector<std::vector<double>>& scratch = chunk_scratch(2);
+    const std::vector<const NumericSummary*> numeric = first_->numeric_columns();
+    for (std::size_t i = 0; i < numeric.size(); ++i) {
+      ValueCounts ignored;  // (counted by the first pass)
+      read_numbers(chunk.column(numeric[i]->ref.index), scratch[0], ignored);
+      keep_finite(scratch[0], scratch[1]);
+      collectors_[i].add(scratch[1].data(), scratch[1].size());
+    }
+    enforce_budget();
+  }
+
+  void merge(DescribeStage& other, sdk::Call& call) {
+    if (own_) return own_->merge(*other.own_, call);
+    for (std::size_t i = 0; i < collectors_.size(); ++i) collectors_[i].merge(other.collectors_[i]);
+    enforce_budget();
+  }
+
+  sdk::Result finish(sdk::Call& call) {
+    if (own_) {
+      own_->finish(call);
+      return own_->render(own_->kept_quantiles());
+    }
+    const std::vector<const NumericSummary*> numeric = first_->numeric_columns();
+    std::vector<QuantileValues> quantiles;
+    for (std::size_t i = 0; i < numeric.size(); ++i) {
+      quantiles.push_back(selected_quantiles(*numeric[i], collectors_[i], first_->percentiles()));
+    }
+    return first_->render(std::move(quantiles));
+  }
+
+ private:
+  //! Past the budget, the column keeping the most values drops them (its quantiles become
+  //! the nearest window bounds, with their rank error stated) until the rest fit.
+  void enforce_budget() {
+    const std::size_t limit = first_->budget().limit();
+    for (;;) {
+      std::size_t total = 0;
+      RankCollector* largest = nullptr;
+      for (RankCollector& c : collectors_) {
+        total += c.bytes();
+        if (!c.dropped() && (largest == nullptr || c.bytes() > largest->bytes())) largest = &c;
+      }
+      if (total <= limit || largest == nullptr) return;
+      largest->drop_values();
+    }
+  }
+
+  //! Column `s`'s quantiles from what `collector` kept.
+  static QuantileValues selected_quantiles(const NumericSummary& s, RankCollector& collector,
+                                           const std::vector<double>& fractions) {
+    QuantileValues out;
+    const std::int64_t n = s.moments.count();
+    if (n == 0) {
+      out.values.assign(fractions.size(), std::numeric_limits<double>::quiet_NaN());
+      return out;
+    }
+    if (collector.count() != n) {
+      throw sdk::Error::invalid_argument(
+          "column '" + s.ref.name + "' had " + std::to_string(n) + " numbers on the first read " +
+          "of the input and " + std::to_string(collector.count()) +
+          " on the second: the input changed while it was being read; run the call again");
+    }
+    std::vector<RankPair> pairs;
+    std::vector<std::int64_t> ranks;
+    for (double q : fractions) {
+      pairs.push_back(ranks_for(q, n));
+      ranks.push_back(pairs.back().low);
+      ranks.push_back(pairs.back().high);
+    }
+    const std::vector<RankAnswer> answers = collector.answers(ranks);
+    std::int64_t worst = 0;
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      const RankAnswer& a = answers[2 * i];
+      const RankAnswer& b = answers[2 * i + 1];
+      out.values.push_back(interpolate(a.value, b.value, pairs[i].t));
+      worst = std::max({worst, a.rank_error, b.rank_error});
+    }
+    if (worst > 0) {
+      out.exact = false;
+      out.rank_error = static_cast<double>(worst) / static_cast<double>(n);
+      out.why_inexact =
+          "column '" + s.ref.name + "': " +
+          (collector.dropped() ? std::string("the values near its quantiles outgrew the memory "
+                                             "budget, so")
+                               : std::string("its sample was unrepresentative, so")) +
+          " some quantiles are the nearest value whose rank is known exactly; each is within "
+          "rank_error_bound (a fraction of the count) of the requested rank";
+    }
+    return out;
+  }
+
+  std::unique_ptr<DescribeSummaries> own_;  // one pass
+  const DescribeSummaries* first_ = nullptr;
+  std::vector<RankCollector> collectors_;  // one per numeric column of first_
 };
 
 }  // namespace

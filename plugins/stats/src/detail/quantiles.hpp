@@ -18,18 +18,35 @@
 
 namespace quarry::stats {
 
+//! The two neighbouring 0-based ranks (in ascending value order) that the quantile at
+//! fraction q of n values interpolates between, as numpy.percentile's "linear" method:
+//! h = q (n - 1), low = floor(h), high = low + 1 (clamped), weight t = h - low.
+struct RankPair {
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+  double t = 0;
+};
+
+//! The ranks quantile q of `n` values (n > 0) needs.
+inline RankPair ranks_for(double q, std::int64_t n) noexcept {
+  const double h = q * static_cast<double>(n - 1);
+  const auto low = std::min(static_cast<std::int64_t>(std::floor(h)), n - 1);
+  return {low, std::min(low + 1, n - 1), h - static_cast<double>(low)};
+}
+
+//! NumPy's _lerp between the values at the two ranks: a + (b - a) t, computed from the
+//! nearer end for t >= 0.5.
+inline double interpolate(double a, double b, double t) noexcept {
+  return t >= 0.5 ? b - (b - a) * (1.0 - t) : a + (b - a) * t;
+}
+
 //! The q-quantile (0..1) of sorted values by linear interpolation between closest ranks,
 //! as numpy.percentile / pandas.Series.quantile (method "linear"). NaN when empty.
 inline double sorted_quantile(const std::vector<double>& sorted, double q) noexcept {
   if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
-  const double h = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  const double t = h - static_cast<double>(lo);
-  const double a = sorted[lo];
-  const double b = sorted[hi];
-  // NumPy's _lerp: a + (b - a) t, computed from the nearer end for t >= 0.5.
-  return t >= 0.5 ? b - (b - a) * (1.0 - t) : a + (b - a) * t;
+  const RankPair ranks = ranks_for(q, static_cast<std::int64_t>(sorted.size()));
+  return interpolate(sorted[static_cast<std::size_t>(ranks.low)],
+                     sorted[static_cast<std::size_t>(ranks.high)], ranks.t);
 }
 
 //! The values of one column for quantiles: kept exactly until the owner decides they no
@@ -258,8 +275,7 @@ class ValueStore {
         lo + 1 < values.size()
             ? *std::min_element(begin + static_cast<std::ptrdiff_t>(lo) + 1, values.end())
             : a;
-    const double t = h - static_cast<double>(lo);
-    return t >= 0.5 ? b - (b - a) * (1.0 - t) : a + (b - a) * t;
+    return interpolate(a, b, h - static_cast<double>(lo));
   }
 
   std::vector<Block> blocks_;

@@ -10,9 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "detail/quantiles.hpp"
 #include "stats_test_support.hpp"
 
 using namespace stats_test;
+namespace stats = quarry::stats;
 
 namespace {
 
@@ -317,9 +319,9 @@ TEST(StatsDescribe, TimestampsGiveMinMaxAndSpan) {
   EXPECT_EQ(c.at("null_count"), 1);
 }
 
-// Past the budget the quantiles come from the sketch; each must lie within the stated
-// rank-error bound of the exact one, for every chunking and merge order.
-TEST(StatsDescribe, SketchQuantilesStayWithinTheirStatedBound) {
+// Read once ("one_pass"), past the budget the quantiles come from the sketch; each must lie
+// within the stated rank-error bound of the exact one, for every chunking and merge order.
+TEST(StatsDescribe, OnePassSketchQuantilesStayWithinTheirStatedBound) {
   std::mt19937_64 rng(7);
   std::lognormal_distribution<double> dist(0.0, 1.5);
   std::vector<double> values(300000);
@@ -328,7 +330,7 @@ TEST(StatsDescribe, SketchQuantilesStayWithinTheirStatedBound) {
   std::vector<double> sorted = values;
   std::sort(sorted.begin(), sorted.end());
   const std::vector<double> qs = {0.001, 0.01, 0.25, 0.5, 0.75, 0.99, 0.999};
-  const json args = {{"percentiles", qs}};
+  const json args = {{"percentiles", qs}, {"quantiles", "one_pass"}};
   std::vector<RunOptions> runs = {{0, 1, MergeOrder::left, 0, 1 << 20},
                                   {4096, 2, MergeOrder::left, 0, 1 << 20},
                                   {1000, 3, MergeOrder::tree, 5, 1 << 20},
@@ -362,6 +364,71 @@ TEST(StatsDescribe, SketchQuantilesStayWithinTheirStatedBound) {
   }
 }
 
+// By default quantiles take two reads and stay exact whatever the budget: a 1 MiB budget
+// that sends the one-pass method to its sketch still gives the values of a full sort, on
+// every chunking and merge order, with a column of heavy ties alongside.
+TEST(StatsDescribe, TwoPassQuantilesAreExactPastTheBudget) {
+  std::mt19937_64 rng(7);
+  std::lognormal_distribution<double> dist(0.0, 1.5);
+  std::vector<double> values(300000), ties(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    values[i] = dist(rng);
+    ties[i] = rng() % 4 == 0 ? dist(rng) : 0.0;  // three quarters zeros
+  }
+  const Table table = make_table({float_column("x", values), float_column("ties", ties)});
+  const std::vector<double> qs = {0.001, 0.01, 0.25, 0.5, 0.75, 0.99, 0.999};
+  const std::vector<RunOptions> runs = {{0, 1, MergeOrder::left, 0, 4 << 20},
+                                        {4096, 2, MergeOrder::left, 0, 4 << 20},
+                                        {1000, 3, MergeOrder::tree, 5, 4 << 20}};
+  for (const RunOptions& options : runs) {
+    const Outcome out = run_ok("stats_describe", {{"percentiles", qs}}, table, options);
+    for (const auto& [name, column] : {std::pair{"x", values}, std::pair{"ties", ties}}) {
+      SCOPED_TRACE(std::string(name) + ", chunk_rows " + std::to_string(options.chunk_rows));
+      std::vector<double> sorted = column;
+      std::sort(sorted.begin(), sorted.end());
+      const json& c = column_of(out.data(), name);
+      EXPECT_TRUE(c.at("quantiles_exact"));
+      EXPECT_EQ(c.at("rank_error_bound"), 0.0);
+      for (double q : qs) {
+        const double got =
+            c.at("percentiles").at(percentile_key("q" + std::to_string(q))).get<double>();
+        EXPECT_EQ(got, stats::sorted_quantile(sorted, q)) << "q " << q;  // numpy "linear"
+      }
+    }
+  }
+}
+
+// When the values near the quantiles outgrow the budget too (a 64 KiB budget), they are
+// dropped: each quantile is then a value whose rank is known exactly, within the stated
+// rank-error bound of the requested one, and a note says why.
+TEST(StatsDescribe, TwoPassQuantilesPastEvenTheirWindowsStateTheirBound) {
+  std::mt19937_64 rng(8);
+  std::normal_distribution<double> dist(0.0, 1.0);
+  std::vector<double> values(300000);
+  for (double& v : values) v = dist(rng);
+  std::vector<double> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  const Table table = make_table({float_column("x", values)});
+  const Outcome out =
+      run_ok("stats_describe", json::object(), table, {4096, 2, MergeOrder::left, 0, 64 << 10});
+  const json& c = column_of(out.data(), "x");
+  EXPECT_FALSE(c.at("quantiles_exact"));
+  const double bound = c.at("rank_error_bound").get<double>();
+  EXPECT_GT(bound, 0.0);
+  EXPECT_LT(bound, 0.05);
+  EXPECT_NE(out.data().at("notes").dump().find("outgrew the memory budget"), std::string::npos);
+  const double n = static_cast<double>(sorted.size());
+  for (double q : {0.25, 0.5, 0.75}) {
+    const double v = c.at("percentiles").at(percentile_key("q" + std::to_string(q))).get<double>();
+    const auto lo =
+        static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), v) - sorted.begin());
+    const auto hi =
+        static_cast<double>(std::upper_bound(sorted.begin(), sorted.end(), v) - sorted.begin());
+    EXPECT_LE(lo, q * (n - 1) + bound * n + 1) << "q " << q;
+    EXPECT_GE(hi, q * (n - 1) - bound * n) << "q " << q;
+  }
+}
+
 // Over budget the numeric values (the bulk) go to sketches; a text column of a few labels
 // keeps exact counts, and asking for the sketch concerns quantiles only.
 TEST(StatsDescribe, NumericValuesGoToTheSketchBeforeSmallLabelTablesDo) {
@@ -375,7 +442,7 @@ TEST(StatsDescribe, NumericValuesGoToTheSketchBeforeSmallLabelTablesDo) {
   }
   const Table table = make_table({float_column("x", values), text_column("kind", labels)});
   const std::vector<std::pair<json, RunOptions>> runs = {
-      {json::object(), {4096, 2, MergeOrder::left, 0, 1 << 20}},  // over a 1 MiB budget
+      {{{"quantiles", "one_pass"}}, {4096, 2, MergeOrder::left, 0, 1 << 20}},  // over 1 MiB
       {{{"quantiles", "sketch"}}, {0, 1, MergeOrder::left, 0, 0}}};
   for (const auto& [args, options] : runs) {
     const Outcome out = run_ok("stats_describe", args, table, options);

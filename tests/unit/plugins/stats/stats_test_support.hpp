@@ -171,29 +171,24 @@ inline ArrowArray window(const ArrowArray& whole, std::int64_t start, std::int64
   return w;
 }
 
-//! Runs stage tool `name` on `table` with `args`.
-inline Outcome run(const std::string& name, const json& args, const Table& table,
-                   const RunOptions& options = {}) {
-  const quarry_stage_v1& stage = *tool(name).stage;
-  FakeCall call(options.budget);
-  Outcome out;
-  const std::string text = args.dump();
+//! One pass of `stage` over `table` as the executor runs it: states opened by `open`, chunks
+//! dealt to them, merged in `options.order`, finished; returns the one state left (open, the
+//! caller closes it) or null after a failure (recorded in `out`).
+template <class Open>
+void* run_pass(const quarry_stage_v1& stage, Open&& open, const Table& table,
+               const RunOptions& options, FakeCall& call, Outcome& out) {
   const ArrowSchema* schema = &table.chunk.schema();
   std::vector<void*> states(static_cast<std::size_t>(options.instances), nullptr);
-  auto close_all = [&] {
+  auto fail = [&](quarry_status status) -> void* {
+    out.status = status;
+    out.error = call.error;
     for (void* s : states) {
       if (s != nullptr) stage.close(s);
     }
-  };
-  auto fail = [&](quarry_status status) {
-    out.status = status;
-    out.error = call.error;
-    close_all();
-    return out;
+    return nullptr;
   };
   for (auto& s : states) {
-    const quarry_status st =
-        stage.open(plugin().plugin_data, &call.raw, text.data(), text.size(), schema, &s);
+    const quarry_status st = open(&s);
     if (st != QUARRY_OK) return fail(st);
   }
   const std::int64_t step =
@@ -245,9 +240,45 @@ inline Outcome run(const std::string& name, const json& args, const Table& table
   }
   const quarry_status st = stage.finish(live[0], &call.raw);
   if (st != QUARRY_OK) return fail(st);
-  out.status = QUARRY_OK;
-  out.result = json::parse(call.result);
-  close_all();
+  return live[0];
+}
+
+//! Runs stage tool `name` on `table` with `args` as the host does: its first pass over the
+//! whole input first when it has one and the arguments need it (ABI 1.1), then the stage.
+inline Outcome run(const std::string& name, const json& args, const Table& table,
+                   const RunOptions& options = {}) {
+  const quarry_stage_v1& stage = *tool(name).stage;
+  FakeCall call(options.budget);
+  Outcome out;
+  const std::string text = args.dump();
+  const ArrowSchema* schema = &table.chunk.schema();
+  void* const data = plugin().plugin_data;
+  const bool two_pass =
+      stage.first_pass != nullptr &&
+      (stage.needs_first_pass == nullptr || stage.needs_first_pass(data, text.data(), text.size()));
+  void* first = nullptr;
+  if (two_pass) {
+    const quarry_stage_v1& pass = *stage.first_pass;
+    first = run_pass(
+        pass,
+        [&](void** s) { return pass.open(data, &call.raw, text.data(), text.size(), schema, s); },
+        table, options, call, out);
+    if (first == nullptr) return out;
+  }
+  void* last = run_pass(
+      stage,
+      [&](void** s) {
+        return two_pass ? stage.open_second_pass(data, &call.raw, text.data(), text.size(), schema,
+                                                 first, s)
+                        : stage.open(data, &call.raw, text.data(), text.size(), schema, s);
+      },
+      table, options, call, out);
+  if (last != nullptr) {
+    out.status = QUARRY_OK;
+    out.result = json::parse(call.result);
+    stage.close(last);
+  }
+  if (first != nullptr) stage.first_pass->close(first);
   return out;
 }
 
