@@ -317,7 +317,10 @@ class RankCollector {
     const auto at = starts[j] + static_cast<std::size_t>(r - through_[lo]);
     if (dropped_ || at >= starts[j + 1]) return nearest(r, {lo, hi});  // (or the input changed)
     const auto it = [&](std::size_t i) { return pool_.begin() + static_cast<std::ptrdiff_t>(i); };
-    if (at >= placed[j]) {
+    if (at == placed[j]) {  // the next rank after one just selected: the smallest left
+      std::iter_swap(it(at), std::min_element(it(at), it(starts[j + 1])));
+      placed[j] = at + 1;
+    } else if (at > placed[j]) {
       std::nth_element(it(placed[j]), it(at), it(starts[j + 1]));
       placed[j] = at + 1;
     }
