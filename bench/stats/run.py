@@ -80,6 +80,8 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000000, 10000000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per cell; the best time counts")
     parser.add_argument("--data", default=os.path.join(HERE, "data"))
+    parser.add_argument("--tasks", nargs="+", choices=TASKS, default=list(TASKS),
+                        help="which tasks to run (default: all)")
     args = parser.parse_args()
     build = os.path.abspath(args.build)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
@@ -90,7 +92,7 @@ def main():
             print(f"generating {path}", file=sys.stderr)
             subprocess.run(["/usr/bin/python3", os.path.join(HERE, "make_data.py"), "--rows", str(size),
                             "--out", path], check=True)
-        for task in TASKS:
+        for task in args.tasks:
             cell = {"rows": size, "task": task}
             for name, (argv, prepare) in engines(build, os.path.dirname(path)).items():
                 runs = []

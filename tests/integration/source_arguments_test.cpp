@@ -136,5 +136,31 @@ TEST_F(SourceArgumentsTest, RaggedRowsReadWithTheOnBadRowsTheErrorNames) {
   EXPECT_EQ(padded["structuredContent"]["columns"][1]["null_count"], 1);  // y of the short row
 }
 
+// An argument the input's format does not read is refused, naming the format the file is read
+// as and the fix, instead of being ignored as if it had applied.
+TEST_F(SourceArgumentsTest, ArgumentsOfAnotherFormatAreRefusedNotIgnored) {
+  write("events.jsonl", "{\"x\": 1}\n{\"x\": 2}\n");
+  write("semi.txt", "x;y\n1;2\n3;4\n");
+  auto server = serve();
+  const json delimiter =
+      call(*server, "stats_describe", {{"path", "events.jsonl"}, {"delimiter", ";"}});
+  EXPECT_TRUE(delimiter.value("isError", false)) << delimiter.dump();
+  EXPECT_NE(text_of(delimiter).find("delimiter applies to CSV input, but events.jsonl is read as "
+                                    "JSON Lines"),
+            std::string::npos)
+      << text_of(delimiter);
+  const json table = call(*server, "stats_describe", {{"path", "semi.txt"}, {"table", "t"}});
+  EXPECT_TRUE(table.value("isError", false)) << table.dump();
+  EXPECT_NE(text_of(table).find("table applies to SQLite input"), std::string::npos)
+      << text_of(table);
+  // The arguments of the file's own format still read it.
+  const json read = call(*server, "stats_describe", {{"path", "semi.txt"}, {"delimiter", ";"}});
+  ASSERT_FALSE(read.value("isError", false)) << read.dump();
+  EXPECT_EQ(read["structuredContent"]["columns"].size(), 2U);
+  const json jsonl = call(*server, "stats_describe", {{"path", "events.jsonl"}});
+  ASSERT_FALSE(jsonl.value("isError", false)) << jsonl.dump();
+  EXPECT_EQ(jsonl["structuredContent"]["columns"][0]["count"], 2);
+}
+
 }  // namespace
 }  // namespace quarry::testing

@@ -97,6 +97,54 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
   return options;
 }
 
+//! The arguments that only one input format reads.
+struct FormatArguments {
+  io::SourceFormat format;
+  const char* format_name;
+  std::vector<const char*> names;
+};
+
+const std::vector<FormatArguments>& format_arguments() {
+  static const std::vector<FormatArguments> table = {
+      {io::SourceFormat::kCsv,
+       "CSV",
+       {"delimiter", "quote", "header", "skip_lines", "decimal", "null_values"}},
+      {io::SourceFormat::kSqlite, "SQLite", {"table", "query"}}};
+  return table;
+}
+
+std::string_view format_name(io::SourceFormat format) {
+  switch (format) {
+    case io::SourceFormat::kCsv:
+      return "CSV";
+    case io::SourceFormat::kJsonl:
+      return "JSON Lines";
+    case io::SourceFormat::kSqlite:
+      return "SQLite";
+  }
+  return "?";
+}
+
+//! Refuses an argument that the format `path` is read as does not read (a delimiter for a
+//! JSON Lines file): ignored, it would leave the user believing it applied.
+void check_arguments_fit_format(const json& source, const std::filesystem::path& path,
+                                const io::SourceOptions& options) {
+  const std::optional<io::SourceFormat> format =
+      options.format ? options.format : io::format_for(path);
+  if (!format) return;  // opening the file names the problem
+  for (const FormatArguments& only : format_arguments()) {
+    if (only.format == *format) continue;
+    for (const char* name : only.names) {
+      if (!source.contains(name)) continue;
+      throw io::InputError(
+          fmt::format("{} applies to {} input, but {} is read as {}", name, only.format_name,
+                      path.filename().string(), format_name(*format)),
+          fmt::format("leave {} out, or pass format \"{}\" if the file is {}", name,
+                      only.format == io::SourceFormat::kCsv ? "csv" : "sqlite", only.format_name));
+    }
+  }
+}
+
 }  // namespace
 
 const json& source_properties() {
@@ -155,7 +203,9 @@ std::unique_ptr<io::Source> open_input(const json& source, const Environment& en
     context.progress(static_cast<double>(done), 2.0 * static_cast<double>(size),
                      "inferring column types");
   };
-  return io::open_source(path, reader_options(source, environment, hooks, std::move(only_columns)));
+  io::SourceOptions options = reader_options(source, environment, hooks, std::move(only_columns));
+  check_arguments_fit_format(source, path, options);
+  return io::open_source(path, std::move(options));
 }
 
 json describe_input(const std::string& path, const io::Source& source, std::uint64_t rows) {
