@@ -4,6 +4,7 @@
 #include "io/detail/csv_dialect.hpp"
 #include "io/detail/csv_segment.hpp"
 #include "io/detail/header_names.hpp"
+#include "io/detail/single_byte_text.hpp"
 #include "io/detail/utf8.hpp"
 
 #include <algorithm>
@@ -66,6 +67,16 @@ class InferencePass {
   }
 
  private:
+  //! A header field as a column name: decoded from the file's encoding, valid UTF-8.
+  std::string decoded_name(std::string_view field) const {
+    if (options_.encoding == TextEncoding::kUtf8 || !has_high_bytes(field)) {
+      return repaired_utf8(field);
+    }
+    std::string name(field.size() * 3, '\0');
+    name.resize(decode_single_byte(field, options_.encoding, name.data()));
+    return name;
+  }
+
   ErrorLocation at(std::uint64_t line, std::string column = {}) const {
     return ErrorLocation{file_.name(), line, std::move(column)};
   }
@@ -174,6 +185,7 @@ InferencePass::FirstRecord InferencePass::detect_dialect() {
   }
   layout_.dialect.quote = options_.quote;
   layout_.dialect.decimal = options_.decimal;
+  layout_.dialect.encoding = options_.encoding;
   layout_.dialect.delimiter =
       options_.delimiter
           ? *options_.delimiter
@@ -251,7 +263,7 @@ void InferencePass::apply_header(const HeaderRecord& header) {
   }
   std::vector<std::string> names(count);
   if (options_.header) {
-    for (std::size_t i = 0; i < count; ++i) names[i] = repaired_utf8(header.fields[i]);
+    for (std::size_t i = 0; i < count; ++i) names[i] = decoded_name(header.fields[i]);
     names = unique_column_names(std::move(names), layout_.report.notes);
   } else {
     for (std::size_t i = 0; i < count; ++i) names[i] = "col_" + std::to_string(i + 1);

@@ -5,6 +5,7 @@
 #include "io/detail/field_batch.hpp"
 #include "io/detail/scan_window.hpp"
 #include "io/detail/short_number.hpp"
+#include "io/detail/single_byte_text.hpp"
 #include "io/detail/utf8.hpp"
 #include "quarry/io/source.hpp"
 #include "quarry/sdk/iso8601.hpp"
@@ -319,6 +320,8 @@ class RangeParser {
   }
 
   void append_string(ColumnBuilder& column, std::size_t c, FieldSpan field) {
+    if (context_.layout.dialect.encoding != TextEncoding::kUtf8)
+      return append_decoded(column, field);
     const auto size = static_cast<std::size_t>(field.end - field.begin);
     if (!is_quoted(field, quote_)) {
       const std::string_view raw(field.begin, size);
@@ -331,6 +334,21 @@ class RangeParser {
     if (is_valid_utf8(out, length)) return column.commit_string(length);
     const std::string copy(out, length);
     append_repaired(column, c, copy);
+  }
+
+  //! append_string for single-byte encoded files: every byte decodes to a character, so
+  //! nothing is invalid or replaced (Windows-1252's five undefined bytes aside).
+  void append_decoded(ColumnBuilder& column, FieldSpan field) {
+    std::string_view text(field.begin, static_cast<std::size_t>(field.end - field.begin));
+    if (is_quoted(field, quote_)) {
+      decoded_.resize(text.size());
+      text = std::string_view(decoded_.data(), unquote(field, quote_, decoded_.data()));
+    } else if (context_.nulls.contains(text)) {
+      return column.append_null();
+    }
+    if (!has_high_bytes(text)) return column.append_string(text);
+    char* out = column.string_space(text.size() * 3);
+    column.commit_string(decode_single_byte(text, context_.layout.dialect.encoding, out));
   }
 
   void append_repaired(ColumnBuilder& column, std::size_t c, std::string_view text) {
@@ -369,6 +387,7 @@ class RangeParser {
   ReadReport report_;
   //! Where with_decimal_point() puts a text it rewrites.
   std::string scratch_;
+  std::string decoded_;  // an unquoted field of a single-byte encoded file
 };
 
 }  // namespace

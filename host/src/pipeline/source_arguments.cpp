@@ -64,6 +64,9 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
   csv.header = source.value("header", true);
   csv.skip_lines = source.value("skip_lines", std::uint32_t{0});
   csv.decimal = source.value("decimal", ".") == "," ? ',' : '.';  // the schema allows only these
+  // (The schema allows only the names parse_text_encoding reads.)
+  csv.encoding =
+      io::parse_text_encoding(source.value("encoding", "utf-8")).value_or(io::TextEncoding::kUtf8);
   if (source.contains("null_values")) {
     csv.null_values = source["null_values"].get<std::vector<std::string>>();
   }
@@ -108,7 +111,7 @@ const std::vector<FormatArguments>& format_arguments() {
   static const std::vector<FormatArguments> table = {
       {io::SourceFormat::kCsv,
        "CSV",
-       {"delimiter", "quote", "header", "skip_lines", "decimal", "null_values"}},
+       {"delimiter", "quote", "header", "skip_lines", "decimal", "null_values", "encoding"}},
       {io::SourceFormat::kSqlite, "SQLite", {"table", "query"}}};
   return table;
 }
@@ -162,6 +165,8 @@ const json& source_properties() {
                    "description": "CSV: lines above the header to pass over (a title, notes, export metadata); default 0."},
     "decimal": {"type": "string", "enum": [".", ","],
                 "description": "CSV decimal separator (default \".\"). \",\" reads European numbers such as 1234,5 (then 1.234 is text, and the delimiter is usually \";\")."},
+    "encoding": {"type": "string", "enum": ["utf-8", "windows-1252", "latin-1"],
+                 "description": "CSV text encoding (default utf-8). windows-1252 reads the \"ANSI\" CSV Excel saves on Western Windows (é as one byte, € as 0x80); latin-1 is ISO-8859-1. The input notes suggest it when a file is not valid UTF-8."},
     "null_values": {"type": "array", "items": {"type": "string"}, "maxItems": 100,
                     "description": "CSV: texts read as null, replacing the defaults NA, N/A, null, NULL (the empty field is always null), e.g. [\"-\", \"n/a\", \"-999\"]."},
     "table": {"type": "string", "description": "SQLite: the table or view to read."},
@@ -273,8 +278,9 @@ std::string input_notes_text(const json& input, std::size_t max_items) {
     if (const auto replaced = column.value("invalid_utf8_replaced", std::uint64_t{0});
         replaced > 0) {
       items.push_back(fmt::format(
-          "column '{}': {} invalid UTF-8 sequence{} replaced by U+FFFD (if the file is in another "
-          "encoding, such as Windows-1252, convert it: iconv -f WINDOWS-1252 -t UTF-8)",
+          "column '{}': {} invalid UTF-8 sequence{} replaced by U+FFFD (for a CSV file in a "
+          "single-byte encoding, as Excel's \"ANSI\" CSV is, pass encoding \"windows-1252\" "
+          "or \"latin-1\")",
           name, replaced, replaced == 1 ? "" : "s"));
     }
     for (const auto& note : column.value("notes", json::array())) {

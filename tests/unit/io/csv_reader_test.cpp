@@ -360,6 +360,31 @@ TEST_F(CsvReaderTest, InvalidUtf8IsReplacedAndCounted) {
   EXPECT_EQ(reader.report().column("name")->invalid_utf8_replaced, 3U);
 }
 
+// Excel's "ANSI" CSV on Western Windows: é, ö and ü as one byte, € as 0x80, a curly quote as
+// 0x93. Read as windows-1252 every text field and column name becomes the same text in UTF-8,
+// nothing is replaced; latin-1 differs only in 0x80-0x9F (C1 controls there). Expected texts:
+// the characters each byte is in the Windows-1252 and ISO-8859-1 code charts.
+TEST_F(CsvReaderTest, SingleByteEncodedFilesDecodeToUtf8) {
+  const auto path = dir.write(
+      "ansi.csv", "caf\xE9,preis\nM\xFCnchen,\x80 12\n\"K\xF6ln \x93quoted\x94\",NA\nplain,x\n");
+  CsvOptions windows;
+  windows.encoding = TextEncoding::kWindows1252;
+  CsvReader reader(path, windows);
+  EXPECT_EQ(reader.schema()[0].name, "caf\u00E9");
+  EXPECT_EQ(read_rows(reader), (Rows{{"M\u00FCnchen", "\u20AC 12"},
+                                     {"K\u00F6ln \u201Cquoted\u201D", "\u2205"},
+                                     {"plain", "x"}}));
+  EXPECT_EQ(reader.report().column("caf\u00E9")->invalid_utf8_replaced, 0U);
+  CsvOptions latin;
+  latin.encoding = TextEncoding::kLatin1;
+  CsvReader latin_reader(path, latin);
+  EXPECT_EQ(read_rows(latin_reader)[0][1], "\u0080 12");  // U+0080, a C1 control
+  // As UTF-8 (the default) the same bytes are invalid: replaced and counted.
+  CsvReader utf8(path);
+  EXPECT_EQ(read_rows(utf8)[0][0], "M\uFFFDnchen");
+  EXPECT_EQ(utf8.report().column("caf\uFFFD")->invalid_utf8_replaced, 4U);  // FC; F6 93 94
+}
+
 TEST_F(CsvReaderTest, ATypeChangeInTheLastRowMakesTheWholeColumnStringWithoutLosingRows) {
   std::string text = "n,m\n";
   for (int i = 0; i < 1000; ++i) text += std::to_string(i) + "," + std::to_string(i) + "\n";

@@ -34,8 +34,9 @@ TEST(InputNotesText, SaysWhatWasSkippedRenamedCoercedAndHinted) {
             "- 1 row padded or truncated to the header's width\n"
             "- column 3 has an empty name; named 'col_3'\n"
             "- column 'x': 4 values read as null (first: value 'abc' is not a number on line 7)\n"
-            "- column 'x': 1 invalid UTF-8 sequence replaced by U+FFFD (if the file is in another "
-            "encoding, such as Windows-1252, convert it: iconv -f WINDOWS-1252 -t UTF-8)\n"
+            "- column 'x': 1 invalid UTF-8 sequence replaced by U+FFFD (for a CSV file in a "
+            "single-byte encoding, as Excel's \"ANSI\" CSV is, pass encoding \"windows-1252\" "
+            "or \"latin-1\")\n"
             "- column 'x': every value looks like a number written with a decimal comma");
 }
 

@@ -44,6 +44,7 @@
 
 #include "quarry/io/read_options.hpp"
 #include "quarry/io/source.hpp"
+#include "quarry/io/text_encoding.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -86,6 +87,8 @@ struct CsvOptions {
   //! and '.' is not a decimal point (1.234 is text); the delimiter must then be another
   //! character, and is not detected as ','.
   char decimal = '.';
+  //! How the file's text is encoded: text fields and column names are decoded to UTF-8.
+  TextEncoding encoding = TextEncoding::kUtf8;
   //! Texts read as null (the empty field is always null).
   std::vector<std::string> null_values{"NA", "N/A", "null", "NULL"};
   //! Rows per chunk; 0 = size chunks by `chunk_bytes` only.

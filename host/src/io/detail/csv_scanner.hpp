@@ -26,6 +26,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "quarry/io/text_encoding.hpp"
+
 namespace quarry::io::detail {
 
 //! How fields are separated and quoted.
@@ -35,6 +37,9 @@ struct Dialect {
   char quote = '"';
   //! The decimal separator of numbers ('.' or ','); typing reads it, the scanner does not.
   char decimal = '.';
+  //! How text is encoded; the parser decodes text fields to UTF-8, the scanner needs no
+  //! decoding (the delimiter, quote and line breaks are ASCII in every encoding read).
+  TextEncoding encoding = TextEncoding::kUtf8;
 };
 
 //! One field: [begin, end) in the scanned bytes, quotes included.
