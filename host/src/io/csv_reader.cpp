@@ -43,7 +43,7 @@ struct CsvReader::Impl {
   Impl(const std::filesystem::path& path, CsvOptions opts)
       : options(std::move(opts)),
         file_path(path),
-        file(path, options.limits.max_file_bytes),
+        file(path, options.limits.max_file_bytes, options.display_name),
         identity(column_cache_on(options) ? detail::cache_identity(file, path, options)
                                           : std::string()),
         cached(detail::CachedColumns::open(options.column_cache, identity, options.only_columns)),

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -51,9 +52,10 @@ void check_stat(const std::string& name, const struct stat& info, std::uint64_t 
 
 }  // namespace
 
-InputFile::InputFile(const std::filesystem::path& path, std::uint64_t max_bytes)
-    : name_(path.string()) {
-  fd_ = ::open(name_.c_str(), O_RDONLY | O_CLOEXEC);
+InputFile::InputFile(const std::filesystem::path& path, std::uint64_t max_bytes,
+                     std::string display_name)
+    : name_(display_name.empty() ? path.string() : std::move(display_name)) {
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) open_failed(name_, errno);
   struct stat info {};
   if (::fstat(fd_, &info) != 0) {

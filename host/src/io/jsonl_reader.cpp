@@ -463,7 +463,7 @@ class JsonlRangeParser {
 struct JsonlReader::Impl {
   Impl(const std::filesystem::path& path, JsonlOptions opts)
       : options(std::move(opts)),
-        file(path, options.limits.max_file_bytes),
+        file(path, options.limits.max_file_bytes, options.display_name),
         layout(JsonlInference(file, options).run()),
         report(layout.report),
         consumed(layout.data_begin) {}

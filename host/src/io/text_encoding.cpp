@@ -1,6 +1,7 @@
 #include "quarry/io/text_encoding.hpp"
 
 #include "io/detail/single_byte_text.hpp"
+#include "io/detail/utf8.hpp"
 
 #include <cstdint>
 #include <cstring>
@@ -56,17 +57,7 @@ std::size_t decode_single_byte(std::string_view text, TextEncoding encoding, cha
   if (encoding == TextEncoding::kUtf8) return 0;
   char* at = out;
   for (const char c : text) {
-    const char32_t cp = code_point(static_cast<unsigned char>(c), encoding);
-    if (cp < 0x80) {
-      *at++ = static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      *at++ = static_cast<char>(0xC0 | (cp >> 6));
-      *at++ = static_cast<char>(0x80 | (cp & 0x3F));
-    } else {  // (every code point here is in the Basic Multilingual Plane)
-      *at++ = static_cast<char>(0xE0 | (cp >> 12));
-      *at++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      *at++ = static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    at += encode_utf8(code_point(static_cast<unsigned char>(c), encoding), at);
   }
   return static_cast<std::size_t>(at - out);
 }

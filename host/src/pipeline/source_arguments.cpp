@@ -97,6 +97,7 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
   sqlite.limits = environment.limits;
   sqlite.hooks = hooks;
   sqlite.only_columns = csv.only_columns;
+  options.scratch_directory = environment.run.spill_directory;
   return options;
 }
 

@@ -117,6 +117,8 @@ struct CsvOptions {
   std::uint64_t sample_typing_min_bytes = 8ULL << 20;
   ReadLimits limits;
   ReadHooks hooks;
+  //! How messages name the file (empty: its path), e.g. the original of a UTF-8 copy.
+  std::string display_name;
   //! Off by default; the host turns it on from its configuration (`cache.columns_*`).
   ColumnCacheOptions column_cache;
 };

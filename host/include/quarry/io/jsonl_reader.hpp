@@ -46,6 +46,8 @@ struct JsonlOptions {
   //! max_cell_bytes bounds one line.
   ReadLimits limits;
   ReadHooks hooks;
+  //! How messages name the file (empty: its path), e.g. the original of a UTF-8 copy.
+  std::string display_name;
 };
 
 //! A JSON Lines file read as typed chunks.

@@ -23,6 +23,9 @@ struct SourceOptions {
   JsonlOptions jsonl;
   //! Needs a table or a query.
   SqliteOptions sqlite;
+  //! Where a UTF-16 or UTF-32 text file is copied as UTF-8 to be read (the copy is removed
+  //! once the reader holds it open); empty: such files are refused, naming the conversion.
+  std::filesystem::path scratch_directory;
 };
 
 //! The format for a file name: .csv/.tsv/.txt -> CSV, .jsonl/.ndjson -> JSON Lines,

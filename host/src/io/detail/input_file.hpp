@@ -14,8 +14,9 @@ namespace quarry::io::detail {
 class InputFile {
  public:
   //! Opens `path`. Throws InputError for a missing, unreadable, non-regular or empty file,
-  //! or one larger than `max_bytes`.
-  InputFile(const std::filesystem::path& path, std::uint64_t max_bytes);
+  //! or one larger than `max_bytes`. Messages name it `display_name` (empty: its path).
+  InputFile(const std::filesystem::path& path, std::uint64_t max_bytes,
+            std::string display_name = {});
   ~InputFile();
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;

@@ -31,6 +31,10 @@ namespace quarry::io::detail {
 //! True when [data, data+size) is valid UTF-8.
 [[nodiscard]] bool is_valid_utf8(const char* data, std::size_t size) noexcept;
 
+//! Writes code point `cp` (at most U+10FFFF, not a surrogate) to `out` (room for 4 bytes) as
+//! UTF-8; returns the bytes written (1 to 4).
+std::size_t encode_utf8(char32_t cp, char* out) noexcept;
+
 //! Writes `in` to `out` (room for 3 * in.size() bytes) with invalid sequences replaced by
 //! U+FFFD; returns the bytes written and adds the replacements to `replaced`.
 std::size_t repair_utf8(std::string_view in, char* out, std::uint64_t& replaced) noexcept;

@@ -1,0 +1,165 @@
+#include "io/detail/wide_text.hpp"
+
+#include "io/detail/utf8.hpp"
+#include "quarry/io/error.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace quarry::io::detail {
+namespace {
+
+//! A file descriptor closed on scope exit.
+class Descriptor {
+ public:
+  explicit Descriptor(int fd) noexcept : fd_(fd) {}
+  ~Descriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
+  [[nodiscard]] int get() const noexcept { return fd_; }
+
+ private:
+  int fd_;
+};
+
+//! Decodes code units into UTF-8, carrying a unit or surrogate split across reads.
+class WideDecoder {
+ public:
+  WideDecoder(unsigned unit_bytes, bool little_endian)
+      : unit_bytes_(unit_bytes), little_endian_(little_endian) {}
+
+  //! Decodes `bytes` (after any left over from the last call), appending UTF-8 to `out`.
+  void decode(std::string_view bytes, std::string& out) {
+    pending_.append(bytes);
+    std::size_t at = 0;
+    for (; at + unit_bytes_ <= pending_.size(); at += unit_bytes_) add_unit(unit_at(at), out);
+    pending_.erase(0, at);
+  }
+
+  //! Ends the text: a truncated unit or a high surrogate left unpaired becomes U+FFFD.
+  void finish(std::string& out) {
+    if (high_surrogate_ != 0) replace(out);
+    if (!pending_.empty()) replace(out);
+    high_surrogate_ = 0;
+    pending_.clear();
+  }
+
+  [[nodiscard]] std::uint64_t replaced() const noexcept { return replaced_; }
+
+ private:
+  [[nodiscard]] char32_t unit_at(std::size_t at) const noexcept {
+    char32_t unit = 0;
+    for (unsigned i = 0; i < unit_bytes_; ++i) {
+      const auto byte = static_cast<unsigned char>(pending_[at + i]);
+      const unsigned shift = 8 * (little_endian_ ? i : unit_bytes_ - 1 - i);
+      unit |= static_cast<char32_t>(byte) << shift;
+    }
+    return unit;
+  }
+
+  void add_unit(char32_t unit, std::string& out) {
+    if (unit_bytes_ == 4)
+      return unit <= 0x10FFFF && (unit < 0xD800 || unit > 0xDFFF) ? append(unit, out)
+                                                                  : replace(out);
+    if (unit >= 0xD800 && unit <= 0xDBFF) {  // a high surrogate: its pair follows
+      if (high_surrogate_ != 0) replace(out);
+      high_surrogate_ = unit;
+      return;
+    }
+    if (unit >= 0xDC00 && unit <= 0xDFFF) {
+      if (high_surrogate_ == 0) return replace(out);
+      append(0x10000 + ((high_surrogate_ - 0xD800) << 10) + (unit - 0xDC00), out);
+      high_surrogate_ = 0;
+      return;
+    }
+    if (high_surrogate_ != 0) {
+      replace(out);
+      high_surrogate_ = 0;
+    }
+    append(unit, out);
+  }
+
+  void replace(std::string& out) {
+    ++replaced_;
+    append(0xFFFD, out);
+  }
+
+  static void append(char32_t cp, std::string& out) {
+    char bytes[4];
+    out.append(bytes, encode_utf8(cp, bytes));
+  }
+
+  unsigned unit_bytes_;
+  bool little_endian_;
+  std::string pending_;  // bytes of a unit split across reads
+  char32_t high_surrogate_ = 0;
+  std::uint64_t replaced_ = 0;
+};
+
+[[noreturn]] void copy_failed(const std::string& what, const std::filesystem::path& path,
+                              int error) {
+  throw InputError(what + " " + path.string() + ": " + std::strerror(error),
+                   "check the disk and that the cache directory (plugins.cache_dir) is writable");
+}
+
+void write_all(int fd, std::string_view text, const std::filesystem::path& path) {
+  while (!text.empty()) {
+    const ssize_t written = ::write(fd, text.data(), text.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      copy_failed("could not write the UTF-8 copy", path, errno);
+    }
+    text.remove_prefix(static_cast<std::size_t>(written));
+  }
+}
+
+}  // namespace
+
+Utf8Copy copy_as_utf8(const std::filesystem::path& source, std::string_view encoding,
+                      const std::filesystem::path& directory) {
+  const unsigned unit_bytes = encoding.starts_with("UTF-32") ? 4 : 2;
+  WideDecoder decoder(unit_bytes, encoding.ends_with("LE"));
+  const Descriptor in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.get() < 0) copy_failed("could not open", source, errno);
+  std::error_code ignored;
+  std::filesystem::create_directories(directory, ignored);
+  std::string name = (directory / "quarry-utf8-XXXXXX").string();
+  const Descriptor out(::mkostemp(name.data(), O_CLOEXEC));
+  if (out.get() < 0) copy_failed("could not create a UTF-8 copy in", directory, errno);
+  Utf8Copy copy{name, 0};
+  try {
+    std::vector<char> buffer(1 << 20);
+    std::string text;
+    bool first = true;
+    for (;;) {
+      const ssize_t got = ::read(in.get(), buffer.data(), buffer.size());
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        copy_failed("could not read", source, errno);
+      }
+      if (got == 0) break;
+      text.clear();
+      decoder.decode(std::string_view(buffer.data(), static_cast<std::size_t>(got)), text);
+      if (first && text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);  // the byte-order mark
+      first = first && text.empty();
+      write_all(out.get(), text, copy.path);
+    }
+    text.clear();
+    decoder.finish(text);
+    write_all(out.get(), text, copy.path);
+  } catch (...) {
+    std::filesystem::remove(copy.path, ignored);
+    throw;
+  }
+  copy.replaced = decoder.replaced();
+  return copy;
+}
+
+}  // namespace quarry::io::detail

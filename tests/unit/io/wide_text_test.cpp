@@ -1,0 +1,120 @@
+//! Unit tests for io/detail/wide_text.hpp and open_source's reading of UTF-16 and UTF-32 text
+//! files ("Unicode text" as spreadsheets save it) through a UTF-8 copy. Expected texts are the
+//! characters the test encodes (the Unicode code charts define the encodings).
+
+#include "io/detail/wide_text.hpp"
+#include "quarry/io/error.hpp"
+#include "quarry/io/open_source.hpp"
+
+#include "table_text.hpp"
+#include "test_files.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace quarry::io {
+namespace {
+
+using testing::read_rows;
+using testing::TempDir;
+using Rows = std::vector<std::vector<std::string>>;
+
+//! `text` as UTF-16 code units (surrogate pairs for characters beyond U+FFFF), in bytes.
+std::string utf16(const std::u32string& text, bool little_endian) {
+  std::vector<char16_t> units;
+  for (const char32_t cp : text) {
+    if (cp >= 0x10000) {
+      units.push_back(static_cast<char16_t>(0xD800 + ((cp - 0x10000) >> 10)));
+      units.push_back(static_cast<char16_t>(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+    } else {
+      units.push_back(static_cast<char16_t>(cp));
+    }
+  }
+  std::string bytes;
+  for (const char16_t unit : units) {
+    const char high = static_cast<char>(unit >> 8);
+    const char low = static_cast<char>(unit & 0xFF);
+    bytes += little_endian ? std::string{low, high} : std::string{high, low};
+  }
+  return bytes;
+}
+
+std::string file_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+class WideTextTest : public ::testing::Test {
+ protected:
+  TempDir dir;
+  TempDir scratch;
+
+  SourceOptions with_scratch() const {
+    SourceOptions options;
+    options.scratch_directory = scratch.path();
+    return options;
+  }
+};
+
+// The copy holds the same characters in UTF-8, a character beyond the BMP (a surrogate pair)
+// included, without the byte-order mark; broken units become U+FFFD and are counted.
+TEST_F(WideTextTest, CopiesKeepEveryCharacterAndReplaceBrokenUnits) {
+  const std::u32string text = U"name\tnote\nZ\u00FCrich\t\u20AC 5 \U0001F600\n";
+  const std::string utf8 = "name\tnote\nZ\u00FCrich\t\u20AC 5 \U0001F600\n";
+  for (const bool little : {true, false}) {
+    const std::string bom = little ? "\xFF\xFE" : "\xFE\xFF";
+    const auto path = dir.write("u16.txt", bom + utf16(text, little));
+    const detail::Utf8Copy copy =
+        detail::copy_as_utf8(path, little ? "UTF-16LE" : "UTF-16BE", scratch.path());
+    EXPECT_EQ(file_text(copy.path), utf8);
+    EXPECT_EQ(copy.replaced, 0U);
+  }
+  // A lone low surrogate, a high one followed by a letter, and an odd byte at the end.
+  const std::string broken = utf16(U"a", true) + std::string("\x00\xDC", 2) +
+                             std::string("\x00\xD8", 2) + utf16(U"b", true) + "\x41";
+  const detail::Utf8Copy copy =
+      detail::copy_as_utf8(dir.write("broken.txt", broken), "UTF-16LE", scratch.path());
+  EXPECT_EQ(file_text(copy.path), "a\uFFFD\uFFFDb\uFFFD");
+  EXPECT_EQ(copy.replaced, 3U);
+  // UTF-32LE with its mark.
+  std::string utf32 = std::string("\xFF\xFE\0\0", 4);
+  for (const char32_t cp : std::u32string(U"x\U0001F600")) {
+    for (int i = 0; i < 4; ++i) utf32 += static_cast<char>((cp >> (8 * i)) & 0xFF);
+  }
+  EXPECT_EQ(
+      file_text(detail::copy_as_utf8(dir.write("u32.txt", utf32), "UTF-32LE", scratch.path()).path),
+      "x\U0001F600");
+}
+
+// With a scratch directory, open_source reads a UTF-16 TSV (as Excel saves "Unicode text")
+// like its UTF-8 twin, says so in the report, names the original file in messages and leaves
+// no copy behind; without one the file is refused as before.
+TEST_F(WideTextTest, OpenSourceReadsWideTextThroughACopyItRemoves) {
+  const std::u32string text = U"city\tvalue\nM\u00FCnchen\t1.5\nK\u00F6ln\t2.5\n";
+  const auto path = dir.write("export.txt", "\xFF\xFE" + utf16(text, true));
+  auto source = open_source(path, with_scratch());
+  EXPECT_EQ(read_rows(*source), (Rows{{"M\u00FCnchen", "1.5"}, {"K\u00F6ln", "2.5"}}));
+  EXPECT_EQ(source->report().notes.front(),
+            "the file is UTF-16LE text; it was read from a UTF-8 copy");
+  EXPECT_TRUE(std::filesystem::is_empty(scratch.path()));
+  source->rewind();  // a second pass reads the copy the reader still holds open
+  EXPECT_EQ(read_rows(*source).size(), 2U);
+
+  const auto ragged = dir.write("ragged.txt", "\xFF\xFE" + utf16(U"a\tb\n1\t2\n3\n", true));
+  try {
+    auto bad = open_source(ragged, with_scratch());
+    (void)read_rows(*bad);
+    FAIL() << "a ragged row should fail";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find(ragged.string() + ":3"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_THROW((void)open_source(path), InputError);  // no scratch directory
+}
+
+}  // namespace
+}  // namespace quarry::io
