@@ -2,6 +2,7 @@
 #include "quarry/sdk/iso8601.hpp"
 
 #include "io/detail/csv_layout.hpp"
+#include "io/detail/flat_json.hpp"
 #include "io/detail/input_file.hpp"
 #include "io/detail/utf8.hpp"
 #include "io/detail/values.hpp"
@@ -86,37 +87,43 @@ void for_each_line(const detail::InputFile& file, std::uint64_t begin, std::uint
   }
 }
 
-//! What one line holds.
+//! What one line holds (reused from line to line, keeping its buffers).
 struct ParsedLine {
   enum class Kind : std::uint8_t { kBlank, kObject, kMalformed };
   Kind kind = Kind::kBlank;
-  Json value;
+  //! The object's members, in the line's order.
+  std::vector<detail::JsonMember> members;
   //! Why a malformed line is malformed.
   std::string problem;
   //! Invalid UTF-8 sequences replaced before parsing.
   std::uint64_t replaced = 0;
 };
 
-ParsedLine parse_line(std::string_view text) {
-  ParsedLine out;
+//! Parses one line into `out`: by the fast reader of flat objects, or when it declines the
+//! line, by the full JSON parser (whose verdict on a malformed line is the one reported).
+void parse_line(std::string_view text, ParsedLine& out) {
+  out.kind = ParsedLine::Kind::kBlank;
+  out.replaced = 0;
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-  if (text.find_first_not_of(" \t\r") == std::string_view::npos) return out;
+  if (text.find_first_not_of(" \t\r") == std::string_view::npos) return;
   std::string repaired;
   if (!detail::is_valid_utf8(text.data(), text.size())) {
     repaired = detail::repaired_utf8(text, &out.replaced);
     text = repaired;
   }
-  out.value = Json::parse(text.begin(), text.end(), nullptr, false);
-  if (out.value.is_discarded()) {
+  out.kind = ParsedLine::Kind::kObject;
+  if (detail::read_flat_object(text, out.members)) return;
+  Json value = Json::parse(text.begin(), text.end(), nullptr, false);
+  out.members.clear();
+  if (value.is_discarded()) {
     out.kind = ParsedLine::Kind::kMalformed;
     out.problem = "the line is not valid JSON";
-  } else if (!out.value.is_object()) {
+  } else if (!value.is_object()) {
     out.kind = ParsedLine::Kind::kMalformed;
-    out.problem = std::string("the line is a JSON ") + out.value.type_name() + ", not an object";
+    out.problem = std::string("the line is a JSON ") + value.type_name() + ", not an object";
   } else {
-    out.kind = ParsedLine::Kind::kObject;
+    for (auto& [key, member] : value.items()) out.members.push_back({key, std::move(member)});
   }
-  return out;
 }
 
 //! The classes a JSON value belongs to (see detail::ValueClass); `overflow` for integers
@@ -191,13 +198,14 @@ class JsonlInference {
   };
 
   void on_line(const Line& line) {
-    ParsedLine parsed = parse_line(line.text);
+    ParsedLine& parsed = parsed_;
+    parse_line(line.text, parsed);
     replaced_ += parsed.replaced;
     if (parsed.replaced != 0 && replaced_lines_.size() < kMaxNotes)
       replaced_lines_.push_back(line.number);
     if (parsed.kind == ParsedLine::Kind::kBlank) return;
     if (parsed.kind == ParsedLine::Kind::kMalformed) return on_malformed(line, parsed.problem);
-    for (const auto& [key, value] : parsed.value.items()) observe(key, value, line.number);
+    for (const auto& member : parsed.members) observe(member.key, member.value, line.number);
     ++rows_;
     ++current_.rows;
     if (rows_ > options_.limits.max_rows) {
@@ -337,6 +345,7 @@ class JsonlInference {
   std::uint64_t replaced_ = 0;
   std::vector<std::uint64_t> replaced_lines_;
   ChunkRange current_;
+  ParsedLine parsed_;  // the line being read
 };
 
 std::string example_text(const Json& value) {
@@ -355,12 +364,13 @@ class JsonlRangeParser {
         row_(range.first_row) {}
 
   void on_line(const Line& line) {
-    ParsedLine parsed = parse_line(line.text);
+    ParsedLine& parsed = parsed_;
+    parse_line(line.text, parsed);
     if (parsed.kind != ParsedLine::Kind::kObject) return;
     std::fill(slots_.begin(), slots_.end(), nullptr);
-    for (const auto& [key, value] : parsed.value.items()) {
-      const auto column = layout_.columns.find(key);
-      if (column != layout_.columns.end()) slots_[column->second] = &value;  // else not read
+    for (const auto& member : parsed.members) {
+      const auto column = layout_.columns.find(member.key);
+      if (column != layout_.columns.end()) slots_[column->second] = &member.value;  // else unread
     }
     for (std::size_t c = 0; c < slots_.size(); ++c) append(c, slots_[c], line.number);
     ++row_;
@@ -456,6 +466,7 @@ class JsonlRangeParser {
   std::vector<const Json*> slots_;
   std::int64_t row_;
   ReadReport report_;
+  ParsedLine parsed_;  // the line being read
 };
 
 }  // namespace
