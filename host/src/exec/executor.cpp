@@ -562,7 +562,11 @@ RunResult run_once(io::Source& source, std::span<const std::shared_ptr<Stage>> s
     if (wanted[i] == nullptr) continue;
     if (pass > 0 && !rewind(*input.source, result)) return result;
     std::shared_ptr<io::ChunkSpill> spill;
-    if (!options.spill_directory.empty() && worth_recording(stages, first_passes, input.from, i)) {
+    // Recorded when the stages before this first pass are worth not running again, or when
+    // reading the source again would parse it again (JSON Lines, a CSV file kept out of the
+    // column cache): replaying decoded chunks costs a fraction of that.
+    if (!options.spill_directory.empty() && (worth_recording(stages, first_passes, input.from, i) ||
+                                             !input.source->rereads_cheaply())) {
       std::string why_not;
       spill = io::ChunkSpill::create(options.spill_directory, UINT64_MAX, &why_not);
       if (!spill)

@@ -129,6 +129,7 @@ class ChunkSpill::Reader final : public Source {
         pool_(std::make_shared<BufferPool>(4 * spill_->largest_chunk_)) {}
 
   const Schema& schema() const override { return schema_; }
+  bool rereads_cheaply() const override { return true; }
   std::shared_ptr<const Chunk> next() override {
     if (next_ == spill_->chunks_.size()) return nullptr;
     return read_chunk(next_++);

@@ -165,6 +165,10 @@ bool CsvReader::scanned_on_open() const {
   return !impl_->cached && !impl_->layout.guess;
 }
 
+bool CsvReader::rereads_cheaply() const {
+  return impl_->cached != nullptr || impl_->recorder != nullptr;
+}
+
 bool CsvReader::schema_guess_failed() const {
   return impl_->guess_failed;
 }

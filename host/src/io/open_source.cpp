@@ -52,6 +52,7 @@ class Utf8CopySource final : public Source {
     return reader_->read_chunk(index);
   }
   bool scanned_on_open() const override { return reader_->scanned_on_open(); }
+  bool rereads_cheaply() const override { return reader_->rereads_cheaply(); }
   bool schema_guess_failed() const override { return reader_->schema_guess_failed(); }
   void infer_schema_fully() override { reader_->infer_schema_fully(); }
 

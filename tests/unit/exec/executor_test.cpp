@@ -46,10 +46,15 @@ class CountingSource final : public io::Source {
   io::ReadReport report() const override { return {}; }
   void rewind() override {
     if (!rewindable) io::Source::rewind();
+    ++rewinds;
     produced_ = 0;
   }
+  bool rereads_cheaply() const override { return cheap_to_reread; }
 
   bool rewindable = true;
+  //! What rereads_cheaply() says (an in-memory generator is cheap to read again).
+  bool cheap_to_reread = true;
+  int rewinds = 0;
   int max_live() const { return max_live_; }
   int live() const { return live_; }
 
@@ -439,6 +444,28 @@ TEST(Executor, StatelessPrefixIsComputedAgainRatherThanRecorded) {
       run_with_spills(source, {filter, two_pass_stage("two", false)}, context, spills.path);
   ASSERT_TRUE(result.complete()) << result.failure_message;
   EXPECT_EQ(chunks, 40);
+}
+
+// A source that would parse its input again on a second read (JSON Lines) is read once: the
+// first pass records its chunks and the main pass replays them, with the same results.
+TEST(Executor, ASourceCostlyToReadAgainIsRecordedByTheFirstPass) {
+  const SpillDirectory spills;
+  CountingSource costly(20, 10);
+  costly.cheap_to_reread = false;
+  CountingSource cheap(20, 10);
+  NullContext context;
+  const auto recorded =
+      run_with_spills(costly, {two_pass_stage("two", false)}, context, spills.path);
+  const auto reread = run_with_spills(cheap, {two_pass_stage("two", false)}, context, spills.path);
+  ASSERT_TRUE(recorded.complete()) << recorded.failure_message;
+  ASSERT_TRUE(reread.complete()) << reread.failure_message;
+  EXPECT_EQ(costly.rewinds, 0);
+  EXPECT_EQ(recorded.replayed_passes, 1u);
+  EXPECT_EQ(cheap.rewinds, 1);
+  EXPECT_EQ(reread.replayed_passes, 0u);
+  EXPECT_EQ(reports(recorded), reports(reread));
+  EXPECT_EQ(recorded.rows, 200u);
+  EXPECT_TRUE(std::filesystem::is_empty(spills.path));
 }
 
 TEST(Executor, AnalysisInsideARecordedPrefixReportsOnceInPipelineOrder) {

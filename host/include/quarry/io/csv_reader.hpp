@@ -153,6 +153,8 @@ class CsvReader final : public Source {
   //! True when the columns come from the column cache rather than from parsing the file.
   [[nodiscard]] bool from_column_cache() const noexcept;
   [[nodiscard]] bool scanned_on_open() const override;
+  //! True when the column cache holds the file or the read now filling it will.
+  [[nodiscard]] bool rereads_cheaply() const override;
   [[nodiscard]] bool schema_guess_failed() const override;
   void infer_schema_fully() override;
 

@@ -50,6 +50,11 @@ class Source {
   //! True when opening the source read the whole input once already (to infer types), so
   //! reading its chunks is the second read; for progress.
   [[nodiscard]] virtual bool scanned_on_open() const { return false; }
+  //! True when reading the input again (after rewind) costs about a copy of its decoded
+  //! columns rather than another parse — a CSV file kept in the column cache, a recording.
+  //! The executor records the stream of a first pass over a source that says no, so the
+  //! passes after it replay that instead of parsing again.
+  [[nodiscard]] virtual bool rereads_cheaply() const { return false; }
   //! True once a read has thrown SchemaGuessFailed: whatever was computed from this source's
   //! chunks is void, and the run must start again after infer_schema_fully().
   [[nodiscard]] virtual bool schema_guess_failed() const { return false; }
