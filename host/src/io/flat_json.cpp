@@ -7,7 +7,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <unordered_set>
 
@@ -252,13 +251,20 @@ class FlatReader {
     return false;
   }
 
+  // FNV-1a, inline: keys are short, and a library hash call per key cost more.
+  static std::size_t key_hash(std::string_view key) noexcept {
+    std::uint64_t hash = 0xCBF29CE484222325ULL;
+    for (const char c : key) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001B3ULL;
+    return static_cast<std::size_t>(hash);
+  }
+
   // Keys compared by hash first: most lines have a dozen short keys of equal length, and
   // comparing every pair's text took a quarter of the read.
   static bool unique_keys(const std::vector<JsonMember>& members) {
     if (members.size() <= 16) {
       std::size_t hashes[16];
       for (std::size_t i = 0; i < members.size(); ++i) {
-        hashes[i] = std::hash<std::string_view>{}(members[i].key);
+        hashes[i] = key_hash(members[i].key);
         for (std::size_t j = 0; j < i; ++j) {
           if (hashes[j] == hashes[i] && members[i].key == members[j].key) return false;
         }
