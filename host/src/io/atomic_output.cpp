@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <random>
 #include <string>
 
 #include <fcntl.h>
@@ -27,6 +28,25 @@ void fsync_directory(const std::filesystem::path& directory) {
   if (fd < 0) return;  // best effort: some file systems refuse directory descriptors
   ::fsync(fd);
   ::close(fd);
+}
+
+//! Creates `pattern` (its "XXXXXX" replaced by random letters and digits) exclusively, as
+//! mkostemps does, but with mode 0666 so that the process umask applies, as it does to any file
+//! a program writes: mkstemp's 0600 left outputs unreadable to the user's group and to services
+//! (a web server, a notebook run as another user) however the umask was set.
+int create_exclusive(std::string& pattern) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  const std::size_t at = pattern.rfind("XXXXXX");
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    for (std::size_t i = 0; i < 6; ++i)
+      pattern[at + i] = kAlphabet[random() % (sizeof kAlphabet - 1)];
+    const int fd = ::open(pattern.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  errno = EEXIST;
+  return -1;
 }
 
 std::filesystem::path parent_of(const std::filesystem::path& destination) {
@@ -55,7 +75,7 @@ AtomicOutput::AtomicOutput(std::filesystem::path destination, bool overwrite)
   name += destination_.filename().string();
   name += ".XXXXXX.partial";
   std::string pattern = (parent_of(destination_) / name).string();
-  fd_ = ::mkostemps(pattern.data(), 8, O_CLOEXEC);
+  fd_ = create_exclusive(pattern);
   if (fd_ < 0) fail("cannot create a temporary file beside", destination_, errno);
   temp_ = pattern;
   buffer_.reserve(kFlushBytes);

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -290,6 +292,24 @@ TEST_F(SinksTest, NothingAppearsAtTheDestinationBeforeCommit) {
   sink->commit();
   EXPECT_TRUE(fs::exists(out));
   EXPECT_EQ(stray_files(dir.path()), (std::vector<std::string>{"atomic.csv"}));
+}
+
+// An output gets the permissions any program's new file gets under the process umask (0644
+// under the usual 022), not the owner-only 0600 of a temporary file, in every format.
+TEST_F(SinksTest, OutputsGetTheUmasksPermissions) {
+  for (const mode_t mask : {mode_t{022}, mode_t{077}, mode_t{002}}) {
+    for (const std::string extension : {".csv", ".jsonl", ".sqlite"}) {
+      const fs::path out = dir.path() / ("mode_" + std::to_string(mask) + extension);
+      const mode_t previous = ::umask(mask);
+      auto sink = open_sink(out, five_types());
+      sink->write(*sample());
+      sink->commit();
+      ::umask(previous);
+      struct stat info {};
+      ASSERT_EQ(::stat(out.c_str(), &info), 0) << out;
+      EXPECT_EQ(info.st_mode & 0777, 0666 & ~mask) << out;
+    }
+  }
 }
 
 TEST_F(SinksTest, DestroyingWithoutCommitRemovesTheTemporaryFile) {
