@@ -15,7 +15,6 @@
 //! same nearest-bound answer, with its stated rank error, is given.
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
