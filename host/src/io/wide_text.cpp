@@ -2,6 +2,7 @@
 
 #include "io/detail/utf8.hpp"
 #include "quarry/io/error.hpp"
+#include "quarry/posix/unique_fd.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,21 +14,6 @@
 
 namespace quarry::io::detail {
 namespace {
-
-//! A file descriptor closed on scope exit.
-class Descriptor {
- public:
-  explicit Descriptor(int fd) noexcept : fd_(fd) {}
-  ~Descriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Descriptor(const Descriptor&) = delete;
-  Descriptor& operator=(const Descriptor&) = delete;
-  [[nodiscard]] int get() const noexcept { return fd_; }
-
- private:
-  int fd_;
-};
 
 //! Decodes code units into UTF-8, carrying a unit or surrogate split across reads.
 class WideDecoder {
@@ -126,12 +112,12 @@ Utf8Copy copy_as_utf8(const std::filesystem::path& source, std::string_view enco
                       const std::filesystem::path& directory) {
   const unsigned unit_bytes = encoding.starts_with("UTF-32") ? 4 : 2;
   WideDecoder decoder(unit_bytes, encoding.ends_with("LE"));
-  const Descriptor in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  const posix::UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) copy_failed("could not open", source, errno);
   std::error_code ignored;
   std::filesystem::create_directories(directory, ignored);
   std::string name = (directory / "quarry-utf8-XXXXXX").string();
-  const Descriptor out(::mkostemp(name.data(), O_CLOEXEC));
+  const posix::UniqueFd out(::mkostemp(name.data(), O_CLOEXEC));
   if (out.get() < 0) copy_failed("could not create a UTF-8 copy in", directory, errno);
   Utf8Copy copy{name, 0};
   try {

@@ -46,13 +46,38 @@ char csv_character(const json& source, const char* name) {
   return text.empty() ? '\0' : text[0];
 }
 
+//! An input format: its value of the "format" argument, its name in messages, and the
+//! arguments only it reads.
+struct FormatInfo {
+  io::SourceFormat format;
+  const char* argument;
+  const char* name;
+  std::vector<const char*> own_arguments;
+};
+
+const std::vector<FormatInfo>& formats() {
+  static const std::vector<FormatInfo> table = {
+      {io::SourceFormat::kCsv,
+       "csv",
+       "CSV",
+       {"delimiter", "quote", "header", "skip_lines", "decimal", "null_values", "encoding"}},
+      {io::SourceFormat::kJsonl, "jsonl", "JSON Lines", {}},
+      {io::SourceFormat::kSqlite, "sqlite", "SQLite", {"table", "query"}}};
+  return table;
+}
+
+const FormatInfo& info_of(io::SourceFormat format) {
+  return *std::find_if(formats().begin(), formats().end(),
+                       [format](const FormatInfo& info) { return info.format == format; });
+}
+
 io::SourceOptions reader_options(const json& source, const Environment& environment,
                                  io::ReadHooks hooks, std::vector<std::string> only_columns) {
   io::SourceOptions options;
   const std::string format = source.value("format", "");
-  if (format == "csv") options.format = io::SourceFormat::kCsv;
-  if (format == "jsonl") options.format = io::SourceFormat::kJsonl;
-  if (format == "sqlite") options.format = io::SourceFormat::kSqlite;
+  for (const FormatInfo& info : formats()) {
+    if (format == info.argument) options.format = info.format;
+  }
   const auto chunk_bytes =
       static_cast<std::size_t>(exec::plan_flow(environment.run.memory_budget_bytes,
                                                environment.run.threads, environment.run.chunk_bytes)
@@ -101,34 +126,6 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
   return options;
 }
 
-//! The arguments that only one input format reads.
-struct FormatArguments {
-  io::SourceFormat format;
-  const char* format_name;
-  std::vector<const char*> names;
-};
-
-const std::vector<FormatArguments>& format_arguments() {
-  static const std::vector<FormatArguments> table = {
-      {io::SourceFormat::kCsv,
-       "CSV",
-       {"delimiter", "quote", "header", "skip_lines", "decimal", "null_values", "encoding"}},
-      {io::SourceFormat::kSqlite, "SQLite", {"table", "query"}}};
-  return table;
-}
-
-std::string_view format_name(io::SourceFormat format) {
-  switch (format) {
-    case io::SourceFormat::kCsv:
-      return "CSV";
-    case io::SourceFormat::kJsonl:
-      return "JSON Lines";
-    case io::SourceFormat::kSqlite:
-      return "SQLite";
-  }
-  return "?";
-}
-
 //! Refuses an argument that the format `path` is read as does not read (a delimiter for a
 //! JSON Lines file): ignored, it would leave the user believing it applied.
 void check_arguments_fit_format(const json& source, const std::filesystem::path& path,
@@ -136,15 +133,14 @@ void check_arguments_fit_format(const json& source, const std::filesystem::path&
   const std::optional<io::SourceFormat> format =
       options.format ? options.format : io::format_for(path);
   if (!format) return;  // opening the file names the problem
-  for (const FormatArguments& only : format_arguments()) {
-    if (only.format == *format) continue;
-    for (const char* name : only.names) {
+  for (const FormatInfo& other : formats()) {
+    if (other.format == *format) continue;
+    for (const char* name : other.own_arguments) {
       if (!source.contains(name)) continue;
-      throw io::InputError(
-          fmt::format("{} applies to {} input, but {} is read as {}", name, only.format_name,
-                      path.filename().string(), format_name(*format)),
-          fmt::format("leave {} out, or pass format \"{}\" if the file is {}", name,
-                      only.format == io::SourceFormat::kCsv ? "csv" : "sqlite", only.format_name));
+      throw io::InputError(fmt::format("{} applies to {} input, but {} is read as {}", name,
+                                       other.name, path.filename().string(), info_of(*format).name),
+                           fmt::format("leave {} out, or pass format \"{}\" if the file is {}",
+                                       name, other.argument, other.name));
     }
   }
 }

@@ -687,18 +687,17 @@ class DescribeStage {
   //! The second pass, after `first`.
   DescribeStage(sdk::Call&, const sdk::Args&, const sdk::SchemaView&,
                 const DescribeSummaries& first)
-      : first_(&first) {
-    for (const NumericSummary* n : first.numeric_columns()) collectors_.emplace_back(n->windows);
+      : first_(&first), numeric_(first.numeric_columns()) {
+    for (const NumericSummary* n : numeric_) collectors_.emplace_back(n->windows);
   }
 
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
     if (own_) return own_->consume(call, chunk);
     call.throw_if_cancelled();
     std::vector<std::vector<double>>& scratch = chunk_scratch(2);
-    const std::vector<const NumericSummary*> numeric = first_->numeric_columns();
-    for (std::size_t i = 0; i < numeric.size(); ++i) {
+    for (std::size_t i = 0; i < numeric_.size(); ++i) {
       ValueCounts ignored;  // (counted by the first pass)
-      read_numbers(chunk.column(numeric[i]->ref.index), scratch[0], ignored);
+      read_numbers(chunk.column(numeric_[i]->ref.index), scratch[0], ignored);
       keep_finite(scratch[0], scratch[1]);
       collectors_[i].add(scratch[1].data(), scratch[1].size());
     }
@@ -716,10 +715,9 @@ class DescribeStage {
       own_->finish(call);
       return own_->render(own_->kept_quantiles());
     }
-    const std::vector<const NumericSummary*> numeric = first_->numeric_columns();
     std::vector<QuantileValues> quantiles;
-    for (std::size_t i = 0; i < numeric.size(); ++i) {
-      quantiles.push_back(selected_quantiles(*numeric[i], collectors_[i], first_->percentiles()));
+    for (std::size_t i = 0; i < numeric_.size(); ++i) {
+      quantiles.push_back(selected_quantiles(*numeric_[i], collectors_[i], first_->percentiles()));
     }
     return first_->render(std::move(quantiles));
   }
@@ -787,7 +785,8 @@ class DescribeStage {
 
   std::unique_ptr<DescribeSummaries> own_;  // one pass
   const DescribeSummaries* first_ = nullptr;
-  std::vector<RankCollector> collectors_;  // one per numeric column of first_
+  std::vector<const NumericSummary*> numeric_;  // first_'s numeric columns
+  std::vector<RankCollector> collectors_;       // one per numeric column of first_
 };
 
 }  // namespace

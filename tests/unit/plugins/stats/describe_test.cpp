@@ -415,7 +415,10 @@ TEST(StatsDescribe, TwoPassQuantilesPastEvenTheirWindowsStateTheirBound) {
   EXPECT_FALSE(c.at("quantiles_exact"));
   const double bound = c.at("rank_error_bound").get<double>();
   EXPECT_GT(bound, 0.0);
-  EXPECT_LT(bound, 0.05);
+  // A bound is at most a window's half-width away: 5 sigma of the sample's rank error plus 3
+  // positions, for the smallest sample (2,048 to 4,096 values, RankSample thins by halves)
+  // (5 sqrt(2048 / 4) + 3) / 2048 = 5.7% of the count at most.
+  EXPECT_LT(bound, 0.057);
   EXPECT_NE(out.data().at("notes").dump().find("outgrew the memory budget"), std::string::npos);
   const double n = static_cast<double>(sorted.size());
   for (double q : {0.25, 0.5, 0.75}) {
