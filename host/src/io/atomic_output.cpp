@@ -1,6 +1,7 @@
 #include "io/detail/atomic_output.hpp"
 
 #include "quarry/io/error.hpp"
+#include "quarry/posix/write_all.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -103,16 +104,9 @@ void AtomicOutput::flush() {
 }
 
 void AtomicOutput::write_all(std::string_view bytes) {
-  const char* data = bytes.data();
-  std::size_t left = bytes.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd_, data, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("cannot write", temp_, errno);
-    data += n;
-    left -= static_cast<std::size_t>(n);
-    written_ += static_cast<std::uint64_t>(n);
-  }
+  if (const int error = posix::write_all(fd_, bytes); error != 0)
+    fail("cannot write", temp_, error);
+  written_ += bytes.size();
   start_writeback();
 }
 

@@ -3,6 +3,7 @@
 #include "io/detail/utf8.hpp"
 #include "quarry/io/error.hpp"
 #include "quarry/posix/unique_fd.hpp"
+#include "quarry/posix/write_all.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -96,14 +97,8 @@ class WideDecoder {
 }
 
 void write_all(int fd, std::string_view text, const std::filesystem::path& path) {
-  while (!text.empty()) {
-    const ssize_t written = ::write(fd, text.data(), text.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      copy_failed("could not write the UTF-8 copy", path, errno);
-    }
-    text.remove_prefix(static_cast<std::size_t>(written));
-  }
+  if (const int error = posix::write_all(fd, text); error != 0)
+    copy_failed("could not write the UTF-8 copy", path, error);
 }
 
 }  // namespace

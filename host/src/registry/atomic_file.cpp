@@ -1,6 +1,7 @@
 #include "quarry/registry/atomic_file.hpp"
 
 #include "quarry/posix/unique_fd.hpp"
+#include "quarry/posix/write_all.hpp"
 
 #include <cerrno>
 #include <string>
@@ -34,13 +35,8 @@ class TempFile {
   TempFile& operator=(const TempFile&) = delete;
 
   void write(const char* data, std::size_t size) {
-    while (size > 0) {
-      const ssize_t n = ::write(fd_, data, size);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw_errno(errno, "cannot write", path_);
-      data += n;
-      size -= static_cast<std::size_t>(n);
-    }
+    if (const int error = posix::write_all(fd_, std::string_view(data, size)); error != 0)
+      throw_errno(error, "cannot write", path_);
   }
 
   //! fsync, close and rename over `target`.

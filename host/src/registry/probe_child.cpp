@@ -1,10 +1,10 @@
 // The child side of a probe: `quarry __probe <plugin>`.
 
+#include "quarry/posix/write_all.hpp"
 #include "quarry/registry/probe.hpp"
 #include "registry/detail/describe.hpp"
 #include "registry/detail/library.hpp"
 
-#include <cerrno>
 #include <string>
 
 #include <unistd.h>
@@ -23,24 +23,13 @@ nlohmann::json describe(const std::filesystem::path& plugin) {
   }
 }
 
-bool write_all(int fd, const std::string& text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
 }  // namespace
 
 int run_probe_child(const std::filesystem::path& plugin, int result_fd) {
   ::dup2(STDERR_FILENO, STDOUT_FILENO);  // nothing the plugin prints reaches stdout
   const nlohmann::json result = describe(plugin);
   const std::string text = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  const bool written = write_all(result_fd, text);
+  const bool written = posix::write_all(result_fd, text) == 0;
   ::close(result_fd);
   return written ? 0 : 2;
 }
