@@ -16,6 +16,7 @@
 #include "detail/quantiles.hpp"
 #include "detail/rank_sample.hpp"
 #include "detail/rank_windows.hpp"
+#include "rank_check.hpp"
 
 namespace stats = quarry::stats;
 
@@ -132,10 +133,11 @@ TEST(RankWindows, AMisleadingSampleGivesTheNearestBoundWithItsExactRankError) {
   stats::RankCollector collector = collect(windows, values);
   const stats::RankAnswer answer = collector.answers(ranks).front();
   ASSERT_GT(answer.rank_error, 0);
-  const auto first = std::lower_bound(sorted.begin(), sorted.end(), answer.value) - sorted.begin();
-  const auto last = std::upper_bound(sorted.begin(), sorted.end(), answer.value) - sorted.begin();
-  EXPECT_TRUE(first <= ranks[0] + answer.rank_error && last - 1 >= ranks[0] - answer.rank_error);
-  EXPECT_EQ(std::min(std::abs(first - ranks[0]), std::abs(last - 1 - ranks[0])), answer.rank_error);
+  const stats::testing::RankRange held = stats::testing::ranks_held(sorted, answer.value);
+  EXPECT_TRUE(stats::testing::within_ranks(sorted, answer.value, static_cast<double>(ranks[0]),
+                                           static_cast<double>(answer.rank_error)));
+  EXPECT_EQ(std::min(std::abs(held.first - ranks[0]), std::abs(held.last - ranks[0])),
+            answer.rank_error);
 }
 
 // Once the kept values are dropped (past the memory budget) the counts still place every
@@ -161,16 +163,13 @@ TEST(RankWindows, DroppedValuesGiveABoundWithinTheStatedError) {
   EXPECT_EQ(dropped.count(), n);
   const auto answers = dropped.answers(ranks);
   for (std::size_t i = 0; i < ranks.size(); ++i) {
-    const auto first =
-        std::lower_bound(sorted.begin(), sorted.end(), answers[i].value) - sorted.begin();
-    const auto last =
-        std::upper_bound(sorted.begin(), sorted.end(), answers[i].value) - sorted.begin();
     EXPECT_GT(answers[i].rank_error, 0);
     // At most a window's half-width: (5 sqrt(s / 4) + 3) / s of n for a sample of s values,
     // s above 2,048 here (at most 4,096, thinned by halves): 5.7% of n at most.
     EXPECT_LT(answers[i].rank_error, n * 57 / 1000);
-    EXPECT_LE(first, ranks[i] + answers[i].rank_error);
-    EXPECT_GE(last - 1, ranks[i] - answers[i].rank_error);
+    EXPECT_TRUE(stats::testing::within_ranks(sorted, answers[i].value,
+                                             static_cast<double>(ranks[i]),
+                                             static_cast<double>(answers[i].rank_error)));
   }
 }
 
