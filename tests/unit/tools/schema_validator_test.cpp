@@ -19,6 +19,12 @@ const json& schema() {
       "columns": {"anyOf": [{"type": "array", "items": {"type": "string"}},
                             {"type": "string", "enum": ["all", "numeric"]}]},
       "top": {"type": "integer", "minimum": 1},
+      "fractions": {"type": "array", "maxItems": 3, "uniqueItems": true,
+                    "description": "Fractions in [0, 1].",
+                    "items": {"type": "number", "minimum": 0, "maximum": 1}},
+      "names": {"anyOf": [{"type": "array", "minItems": 1, "items": {"type": "string",
+                           "pattern": "^[a-z]+$"}}, {"type": "string"}],
+                "description": "Lower-case names."},
       "method": {"type": "string", "enum": ["pearson", "spearman"], "description": "How."},
       "rules": {"type": "array", "items": {"type": "object", "required": ["check"],
                 "additionalProperties": false,
@@ -49,7 +55,7 @@ TEST(SchemaValidator, AnUnknownArgumentNamesTheNearestAndTheOthersAreStillChecke
   EXPECT_EQ(violations[0].path, "/column");
   EXPECT_EQ(violations[0].message,
             "unknown argument 'column' (did you mean 'columns'?); the arguments are columns, "
-            "method, path, rules, top");
+            "fractions, method, names, path, rules, top");
   EXPECT_EQ(violations[1].path, "/top");
   EXPECT_EQ(violations[1].message, "expected an integer, got the string \"5\"");
   // Nothing near: no guess.
@@ -105,6 +111,30 @@ TEST(SchemaValidator, NestedMistakesAreNamedWithoutTheEnclosingWrappers) {
       << text;
   EXPECT_EQ(messages({{"path", "a.csv"}, {"top", 0}}).find("Failed to validate"),
             std::string::npos);
+}
+
+// valijson says "Expected number less than or equal to 1.000000" or "Failed to match regex
+// specified by 'pattern' constraint": neither names the value, the bound as written, nor
+// what the argument is for.
+TEST(SchemaValidator, AValueOutOfBoundsSaysTheBoundsTheValueAndWhatTheArgumentIsFor) {
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"fractions", {0.5, 50}}}),
+            "at /fractions/1: expected a number at least 0 and at most 1, got the number 50 "
+            "('fractions': Fractions in [0, 1].)");
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"fractions", {0.1, 0.2, 0.3, 0.4}}}),
+            "at /fractions: expected an array of at most 3 items with no item repeated, got an "
+            "array of 4 items ('fractions': Fractions in [0, 1].)");
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"fractions", {0.5, 0.5}}}),
+            "at /fractions: expected an array of at most 3 items with no item repeated, got an "
+            "array of 2 items ('fractions': Fractions in [0, 1].)");
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"top", 0}}),
+            "at /top: expected an integer at least 1, got the number 0");
+  // Inside an anyOf: the alternative for the kind of value given, and no "got an array".
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"names", json::array()}}),
+            "at /names: expected an array of at least 1 items, got an array of 0 items ('names': "
+            "Lower-case names.)");
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"names", {"ok", "Not"}}}),
+            "at /names/1: expected a string matching ^[a-z]+$, got the string \"Not\" ('names': "
+            "Lower-case names.)");
 }
 
 }  // namespace

@@ -124,7 +124,8 @@ std::string given_text(const json& value) {
     case json::value_t::number_float:
       return "the number " + shown;
     case json::value_t::array:
-      return "an array";
+      return "an array of " + std::to_string(value.size()) +
+             (value.size() == 1 ? " item" : " items");
     case json::value_t::object:
       return "an object";
     default:
@@ -144,6 +145,105 @@ bool about_type_or_choice(std::string_view message) {
          starts_with(message, "Failed to validate against child schema") ||
          starts_with(message, "Failed to validate against any schemas allowed by anyOf") ||
          starts_with(message, "Failed to validate against any child schemas allowed by oneOf");
+}
+
+//! valijson's messages for a number, string or array outside the bounds its schema sets.
+bool about_bounds(std::string_view message) {
+  return starts_with(message, "Expected number ") ||
+         starts_with(message, "Failed to match regex specified by 'pattern'") ||
+         starts_with(message, "String should be no ") ||
+         starts_with(message, "Array should contain no ") ||
+         starts_with(message, "Elements at indexes #");
+}
+
+//! `node`'s bound `key` as written in the schema ("1", not valijson's "1.000000").
+std::string bound_of(const json& node, const char* key) {
+  const auto found = node.find(key);
+  return found != node.end() && found->is_number() ? found->dump() : std::string();
+}
+
+//! True when `node` declares the JSON type of `value` (integers are numbers too).
+bool takes_type_of(const json& node, const json& value) {
+  if (!node.is_object() || !node.contains("type")) return false;
+  const json types = node["type"].is_array() ? node["type"] : json::array({node["type"]});
+  for (const json& type : types) {
+    if (!type.is_string()) continue;
+    const std::string name = type.get<std::string>();
+    if ((name == "array" && value.is_array()) || (name == "object" && value.is_object()) ||
+        (name == "string" && value.is_string()) || (name == "boolean" && value.is_boolean()) ||
+        (name == "number" && value.is_number()) ||
+        (name == "integer" && value.is_number_integer())) {
+      return true;
+    }
+  }
+  return false;
+}
+
+//! What the bounds of `node` accept, in words ("a number at least 0 and at most 1", "a
+//! string matching ^a+$", "an array of at most 50 items with no item repeated"); empty
+//! when it sets none.
+std::string bounds_text(const json& node, const json& given) {
+  if (!node.is_object()) return "";
+  for (const char* alternatives : {"anyOf", "oneOf"}) {
+    // The alternative for the kind of value given ("columns": a name or a list of names).
+    if (!node.contains(alternatives) || !node[alternatives].is_array()) continue;
+    for (const json& alternative : node[alternatives]) {
+      if (takes_type_of(alternative, given)) return bounds_text(alternative, given);
+    }
+  }
+  if (node.contains("pattern") && node["pattern"].is_string()) {
+    return "a string matching " + node["pattern"].get<std::string>();
+  }
+  std::vector<std::string> limits;
+  const auto add = [&](const char* key, const char* words) {
+    if (const std::string bound = bound_of(node, key); !bound.empty())
+      limits.push_back(words + bound);
+  };
+  std::string what;
+  std::string unit;
+  if (node.contains("minLength") || node.contains("maxLength")) {
+    what = "a string of";
+    unit = " characters";
+    add("minLength", "at least ");
+    add("maxLength", "at most ");
+  } else if (node.contains("minItems") || node.contains("maxItems") ||
+             node.contains("uniqueItems")) {
+    what = "an array of";
+    unit = " items";
+    add("minItems", "at least ");
+    add("maxItems", "at most ");
+    if (node.value("uniqueItems", false)) {
+      if (limits.empty()) unit = "items";
+      unit += " with no item repeated";
+    }
+  } else {
+    what = node.value("type", json()) == "integer" ? "an integer" : "a number";
+    add("minimum", "at least ");
+    add("exclusiveMinimum", "above ");
+    add("maximum", "at most ");
+    add("exclusiveMaximum", "below ");
+  }
+  if (limits.empty() && unit.find("repeated") == std::string::npos) return "";
+  std::string text = what;
+  for (std::size_t i = 0; i < limits.size(); ++i) text += (i == 0 ? " " : " and ") + limits[i];
+  return text + (limits.empty() ? " " : "") + unit;
+}
+
+//! " ('percentiles': Fractions in [0, 1] …)": the description of the argument or property
+//! nearest above `segments` that has one (array items name their array), or "".
+std::string nearest_description(const json& root, std::vector<std::string> segments) {
+  while (!segments.empty()) {
+    const json* node = schema_at(root, segments);
+    const std::string& name = segments.back();
+    const bool index =
+        std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!index && node != nullptr && node->contains("description") &&
+        (*node)["description"].is_string()) {
+      return " ('" + name + "': " + (*node)["description"].get<std::string>() + ")";
+    }
+    segments.pop_back();
+  }
+  return "";
 }
 
 //! The messages valijson adds for each property and array item enclosing a violation.
@@ -190,6 +290,22 @@ std::string missing_message(const std::string& what, const std::string& name, co
   return message;
 }
 
+//! True when the value at `path` is of a kind an anyOf/oneOf `node` takes and the violation
+//! lies inside it (an item of a list): the alternatives' failure then says nothing more.
+bool right_kind_wrong_inside(const json& node, const json& given, const std::string& path,
+                             const std::vector<SchemaViolation>& raw) {
+  bool takes = false;
+  for (const char* alternatives : {"anyOf", "oneOf"}) {
+    if (!node.contains(alternatives) || !node[alternatives].is_array()) continue;
+    for (const json& alternative : node[alternatives])
+      takes = takes || takes_type_of(alternative, given);
+  }
+  const std::string inside = path == "/" ? path : path + "/";
+  return takes && std::any_of(raw.begin(), raw.end(), [&](const SchemaViolation& other) {
+           return starts_with(other.path, inside) && !wrapper(other.message);
+         });
+}
+
 }  // namespace
 
 std::string unknown_name_message(const std::string& what, const std::string& name,
@@ -232,10 +348,19 @@ std::vector<SchemaViolation> explain_violations(const std::vector<SchemaViolatio
     }
     if (about_type_or_choice(v.message) && node != nullptr && given != nullptr) {
       if (std::find(explained.begin(), explained.end(), v.path) != explained.end()) continue;
+      if (right_kind_wrong_inside(*node, *given, v.path, raw)) continue;
       if (const std::string expected = expected_text(*node); !expected.empty()) {
         explained.push_back(v.path);
         out.push_back({v.path, "expected " + expected + ", got " + given_text(*given) +
                                    value_of_another_property(schema, segments, *given)});
+        continue;
+      }
+    }
+    if (about_bounds(v.message) && node != nullptr && given != nullptr) {
+      if (const std::string expected = bounds_text(*node, *given); !expected.empty()) {
+        explained.push_back(v.path);  // a failed anyOf at this path would only say "got an array"
+        out.push_back({v.path, "expected " + expected + ", got " + given_text(*given) +
+                                   nearest_description(schema, segments)});
         continue;
       }
     }

@@ -111,7 +111,8 @@ class SeriesStore {
     if (time) time_.emplace(schema, *time);
   }
 
-  //! Appends the rows of `chunk`.
+  //! Appends the rows of `chunk` (rows without a usable value too, as NaN: prepare() drops
+  //! them, prepare_slots() fills them).
   void add(const sdk::ChunkView& chunk) {
     value_.read(chunk, scratch_);
     if (time_) time_->read(chunk, times_scratch_);
@@ -123,10 +124,7 @@ class SeriesStore {
           continue;
         }
         order_.add(*t);
-        if (std::isnan(scratch_[i])) continue;
         times_.push_back(*t);
-      } else if (std::isnan(scratch_[i])) {
-        continue;
       }
       values_.push_back(scratch_[i]);
       if (keep_rows_) rows_.push_back(next_row_ + static_cast<std::int64_t>(i));
@@ -143,12 +141,54 @@ class SeriesStore {
   }
 
   //! Readies the whole series for analysis: fails like check(), sorts the rows by time when
-  //! they were not in order, and returns the notes() plus one saying it sorted.
+  //! they were not in order, drops the rows without a usable value, and returns the notes()
+  //! plus one saying it sorted.
   [[nodiscard]] json prepare() {
     check();
     json out = notes();
     if (sort_by_time()) out.push_back("rows were sorted by time (stable) first");
+    drop_missing();
     return out;
+  }
+
+  //! Readies the series as equally spaced slots (for models that count a season in steps):
+  //! like prepare(), but values are placed by time when the time column is regular (a skipped
+  //! timestamp is an empty slot), missing values stay empty slots, empty slots at the ends are
+  //! left out and the others are filled by linear interpolation (filling()). Fails when more
+  //! than half the slots would be filled. Returns the notes.
+  [[nodiscard]] json prepare_slots() {
+    check();
+    json out = json::array();
+    if (no_time_ > 0) out.push_back(no_time_note());
+    const std::string order = order_.sentence();
+    if (!order.empty()) out.push_back(order);
+    if (sort_by_time()) out.push_back("rows were sorted by time (stable) first");
+    if (time_) place_on_time_grid();
+    if (!fill_.placement.empty() && !fill_.step) out.push_back(fill_.placement);
+    trim_missing_ends();
+    fill_slots();
+    const std::string filled = fill_.note();
+    if (!filled.empty()) out.push_back(filled);
+    return out;
+  }
+
+  //! Fails when prepare_slots() filled a run of more than `period` consecutive slots (a whole
+  //! season would be invented), naming where and what to do; `what` names the period's role.
+  void require_gaps_within(std::int64_t period, const std::string& what) const {
+    if (fill_.longest_run <= period) return;
+    const auto first = static_cast<std::size_t>(fill_.longest_run_start);
+    const std::size_t last = first + static_cast<std::size_t>(fill_.longest_run) - 1;
+    const std::string where = timed() ? "from " + iso_text(times_[first]) + " to " +
+                                            iso_text(times_[last])
+                                      : "at slots " + std::to_string(first) + ".." +
+                                            std::to_string(last);
+    throw sdk::Error::invalid_argument(
+        tool_ + ": column '" + value_.ref().name + "' has a gap of " +
+        std::to_string(fill_.longest_run) + " consecutive missing values or timestamps (" +
+        where + "), longer than " + what + " (" + std::to_string(period) +
+        "): interpolating it would invent a whole season. Analyse the rows on one side of the "
+        "gap (where: \"time < '…'\" or \"time > '…'\"), or resample to a coarser frequency "
+        "(ts_resample)");
   }
 
   //! Sorts the rows by time (stable) when they were not in order; true when it did.
@@ -174,12 +214,17 @@ class SeriesStore {
     return true;
   }
 
-  //! The values (missing ones dropped).
+  //! The values: after prepare() the usable ones; after prepare_slots() one per slot.
   [[nodiscard]] const std::vector<double>& values() const noexcept { return values_; }
   //! Their timestamps (empty without a time column).
   [[nodiscard]] const std::vector<std::int64_t>& times() const noexcept { return times_; }
-  //! The 0-based input row number of each value (empty unless asked for by the constructor).
+  //! The 0-based input row number of each value, -1 for a slot without a row (empty unless
+  //! asked for by the constructor).
   [[nodiscard]] const std::vector<std::int64_t>& rows() const noexcept { return rows_; }
+  //! True for a slot prepare_slots() filled by interpolation.
+  [[nodiscard]] bool filled(std::size_t i) const noexcept { return !filled_.empty() && filled_[i]; }
+  //! What prepare_slots() did.
+  [[nodiscard]] const SlotFill& filling() const noexcept { return fill_; }
   //! True with a time column.
   [[nodiscard]] bool timed() const noexcept { return time_.has_value(); }
   //! The value column.
@@ -196,9 +241,7 @@ class SeriesStore {
       notes.push_back(std::to_string(value_.missing()) + " rows without a usable value in '" +
                       value_.ref().name + "' (null, NaN, infinite or not a number) were dropped");
     }
-    if (no_time_ > 0) {
-      notes.push_back(std::to_string(no_time_) + " rows without a time were dropped");
-    }
+    if (no_time_ > 0) notes.push_back(no_time_note());
     const std::string order = order_.sentence();
     if (!order.empty()) notes.push_back(order);
     return notes;

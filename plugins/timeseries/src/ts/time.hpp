@@ -108,18 +108,24 @@ class TimeColumn {
     }
   }
 
-  //! Throws Error(QUARRY_INVALID_ARGUMENT) when any text could not be parsed, saying how many
-  //! and showing examples.
+  //! Throws Error(QUARRY_INVALID_ARGUMENT) when any text could not be parsed, saying how many,
+  //! showing examples and naming the tool that converts other date formats.
   void check() const {
     if (unparseable_ == 0) return;
     std::string shown;
     for (const auto& e : examples_) shown += (shown.empty() ? "" : ", ") + json(e).dump();
+    // Not column_types {"…": "timestamp"}: the reader reads only ISO 8601 as timestamps and
+    // turns every other value into null, so those rows would vanish from the series.
     throw sdk::Error::invalid_argument(
         "time_column '" + ref_.name + "': " + std::to_string(unparseable_) +
         " values are not ISO 8601 timestamps (e.g. " + shown +
         "); expected forms like 2024-01-31, 2024-01-31T12:00:00, 2024-01-31 12:00:00.5+02:00. "
-        "Fix the values or pass column_types {\"" +
-        ref_.name + "\": \"timestamp\"} if the reader can parse them");
+        "Convert the column first with clean_normalize {\"columns\": {\"" +
+        ref_.name +
+        "\": {\"parse\": \"date\"}}, \"output\": {...}} (it reads mixed date formats, or the "
+        "strptime 'formats' you list, and writes ISO 8601) and run this tool on its output. "
+        "column_types {\"" +
+        ref_.name + "\": \"timestamp\"} does not help: values not in ISO 8601 become null");
   }
 
   //! The column.
