@@ -23,11 +23,19 @@ constexpr const char* kInputSchema =
     R"(ISO 8601 text using 'formats' (strptime style, tried in order) or common formats )"
     R"((ISO, then month-first like pandas); a UTC offset (%z: Z, +02:00) gives the instant in )"
     R"(UTC, marked Z; number: thousands separators, currency signs, )"
-    R"((negatives) -> float64; bool: true/false/yes/no/y/n/t/f/on/off/1/0 -> bool. Values )"
-    R"(that do not parse become null and are counted."},)"
+    R"((negatives) -> float64; bool: true/false/yes/no/y/n/t/f/on/off/1/0 (and true_values/)"
+    R"(false_values) -> bool. Values that do not parse become null and are counted."},)"
     R"("formats":{"type":"array","items":{"type":"string"}},)"
     R"("thousands":{"type":"string","maxLength":1,"default":","},)"
-    R"("decimal":{"type":"string","minLength":1,"maxLength":1,"default":"."}}}}}})";
+    R"("decimal":{"type":"string","minLength":1,"maxLength":1,"default":"."},)"
+    R"("true_values":{"type":"array","items":{"type":"string","minLength":1},"description":)"
+    R"("More words read as true by parse bool (any case), e.g. [\"ja\", \"oui\"]."},)"
+    R"("false_values":{"type":"array","items":{"type":"string","minLength":1},"description":)"
+    R"("More words read as false by parse bool (any case), e.g. [\"nein\", \"non\"]."},)"
+    R"("min_share":{"type":"number","minimum":0,"maximum":1,"default":0.5,"description":)"
+    R"("The call fails, writing nothing, when fewer than this share of the column's values )"
+    R"(parse (a wrong format or unknown words would otherwise turn the column to nulls); 0 )"
+    R"(accepts any share."}}}}}})";
 
 constexpr const char* kOutputSchema =
     R"({"type":"object","required":["rows","columns"],"properties":{"rows":{"type":"integer"},)"

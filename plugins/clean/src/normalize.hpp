@@ -5,6 +5,7 @@
 //! currency signs, parenthesised negatives) or booleans. Row-wise, so chunks run in
 //! parallel; the stage is mergeable only for its counts.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -35,6 +36,10 @@ struct NormalizeSpec {
   std::vector<std::string> formats;
   char thousands = ',';
   char decimal = '.';
+  std::vector<std::string> true_words;   //!< besides parse_bool_word's
+  std::vector<std::string> false_words;  //!< besides parse_bool_word's
+  //! The share of the values that must parse, or the call fails.
+  double min_share = 0.5;
   //! The reader already gave the column the type `parse` asks for (a timestamp for date,
   //! a number for number, a boolean for bool) and no text operation is asked: its values
   //! pass through unchanged.
@@ -161,8 +166,10 @@ class NormalizeStage {
     for (std::size_t s = 0; s < counts_.size(); ++s) counts_[s].merge(other.counts_[s]);
   }
 
-  //! The report: per column what changed, parsed and failed.
+  //! The report: per column what changed, parsed and failed. Fails, so that no output is
+  //! written, when a column's values parse less often than its min_share asks.
   sdk::Result finish(sdk::Call&) const {
+    for (std::size_t s = 0; s < specs_.size(); ++s) check_share(specs_[s], counts_[s]);
     json columns = json::array();
     std::vector<std::vector<std::string>> table;
     for (std::size_t s = 0; s < specs_.size(); ++s) {
@@ -198,6 +205,36 @@ class NormalizeStage {
   }
 
  private:
+  //! Throws when fewer of the column's values parsed than `s.min_share` asks: writing the
+  //! rest as nulls would quietly lose the column.
+  static void check_share(const NormalizeSpec& s, const NormalizeCounts& n) {
+    if (s.parse.empty() || s.already_parsed || n.values == 0) return;
+    const double share = static_cast<double>(n.parsed) / static_cast<double>(n.values);
+    if (share >= s.min_share) return;
+    std::string examples;
+    for (const auto& e : n.examples) examples += (examples.empty() ? "" : ", ") + json(e).dump();
+    std::string fix;
+    if (s.parse == "bool") {
+      fix =
+          "name the words with true_values and false_values (e.g. {\"parse\": \"bool\", "
+          "\"true_values\": [\"ja\"], \"false_values\": [\"nein\"]})";
+    } else if (s.parse == "number") {
+      fix =
+          "set thousands and decimal as the file writes them (e.g. thousands \".\" and "
+          "decimal \",\" for 1.234,5)";
+    } else {
+      fix =
+          "give the formats the column uses in 'formats' (strptime style, e.g. "
+          "[\"%d.%m.%Y\", \"%d.%m.%Y %H:%M\"])";
+    }
+    throw sdk::Error::invalid_argument(
+        "column '" + s.ref.name + "': only " + std::to_string(n.parsed) + " of " +
+        std::to_string(n.values) + " values parsed as " + s.parse + " (failed: " + examples +
+        "), less than min_share " + short_text(s.min_share) +
+        "; writing the rest as nulls would lose them, so nothing was written. Fix: " + fix +
+        ", or pass min_share 0 to accept the nulls");
+  }
+
   static NormalizeSpec parse_spec(const std::string& name, const json& ops,
                                   const sdk::SchemaView& schema) {
     NormalizeSpec s;
@@ -228,6 +265,19 @@ class NormalizeStage {
           ": thousands (one character or \"\") and decimal (one character) must differ");
     }
     s.thousands = thousands.empty() ? '\0' : thousands[0];
+    if (ops.contains("true_values"))
+      s.true_words = ops.at("true_values").get<std::vector<std::string>>();
+    if (ops.contains("false_values"))
+      s.false_words = ops.at("false_values").get<std::vector<std::string>>();
+    for (const auto& word : s.true_words) {
+      if (std::find_if(s.false_words.begin(), s.false_words.end(), [&](const std::string& f) {
+            return iequals(trim_blanks(f), trim_blanks(word));
+          }) != s.false_words.end()) {
+        throw sdk::Error::invalid_argument("columns." + name + ": \"" + word +
+                                           "\" is in both true_values and false_values");
+      }
+    }
+    s.min_share = ops.value("min_share", 0.5);
     s.decimal = decimal[0];
     for (const auto& f : s.formats) {
       if (f.find('%') == std::string::npos) {
@@ -315,6 +365,18 @@ class NormalizeStage {
     }
   }
 
+  //! Reads `t` as one of the column's own true_values or false_values (any case).
+  static bool parse_listed_word(const NormalizeSpec& s, std::string_view t, bool& out) {
+    const std::string_view text = trim_blanks(t);
+    const auto listed = [&](const std::vector<std::string>& words) {
+      return std::any_of(words.begin(), words.end(),
+                         [&](const std::string& w) { return iequals(text, trim_blanks(w)); });
+    };
+    if (listed(s.true_words)) return out = true, true;
+    if (listed(s.false_words)) return out = false, true;
+    return false;
+  }
+
   static bool parse_into(const NormalizeSpec& s, NormalizeCounts& n, const std::string& t,
                          sdk::ColumnBuilder& out) {
     if (s.parse == "number") {
@@ -327,7 +389,7 @@ class NormalizeStage {
       bool b = false;
       if (t == "1" || t == "0") {
         b = t == "1";
-      } else if (!parse_bool_word(t, b)) {
+      } else if (!parse_bool_word(t, b) && !parse_listed_word(s, t, b)) {
         return false;
       }
       dynamic_cast<sdk::BoolBuilder&>(out).append(b);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,7 +62,8 @@ constexpr const char* kOutputSchema =
     R"("returned":{"type":"integer"},"anomalies":{"type":"array","items":{"type":"object",)"
     R"("required":["row","value","expected","score"],"properties":{"row":{"type":"integer"},)"
     R"("time":{"type":"string"},"value":{"type":"number"},"expected":)" QUARRY_TS_NUM
-    R"(,"score":{"type":"number"}}}},)" QUARRY_TS_ORDER_OUT R"(,"notes":)" QUARRY_TS_NOTES R"(}})";
+    R"(,"score":{"type":"number"}}}},)" QUARRY_TS_FILLING_OUT R"(,)" QUARRY_TS_ORDER_OUT
+    R"(,"notes":)" QUARRY_TS_NOTES R"(}})";
 
 constexpr const char* kDescription =
     "Finds anomalous values in a numeric series. method=zscore scores each value against the "
@@ -110,7 +112,10 @@ class AnomaliesStage {
   }
 
   sdk::Result finish(sdk::Call& call) {
-    json notes = store_.prepare();
+    // The decomposition counts its period in steps, so it needs every step in place; the
+    // other detectors compare values in order and simply skip missing ones.
+    const bool slots = residual_ && decompose_;
+    json notes = slots ? store_.prepare_slots() : store_.prepare();
     const std::vector<double>& x = store_.values();
     // The series and its row numbers, plus scores, baselines, residuals and their deviations.
     SeriesBudget(call).check(x.size() * 8 * 6, static_cast<std::int64_t>(x.size()), "ts_anomalies");
@@ -118,7 +123,8 @@ class AnomaliesStage {
     json out = {{"column", name},
                 {"method", residual_ ? "residual" : "zscore"},
                 {"threshold", threshold_},
-                {"values", static_cast<std::int64_t>(x.size())}};
+                {"values", static_cast<std::int64_t>(x.size()) - store_.filling().filled()}};
+    if (slots) out["filling"] = store_.filling().to_json();
     Scores s = residual_ ? residual_scores(x, out, notes) : zscores(x, out, notes);
     call.throw_if_cancelled();
     const Flagged f = flag(s.score, threshold_, static_cast<std::size_t>(cap_));
@@ -146,7 +152,8 @@ class AnomaliesStage {
     }
     if (store_.timed()) {
       out["time_order"] = store_.order().to_json(
-          "values taken in time order (stably sorted when needed); gaps are not filled");
+          slots ? time_treatment(store_.filling())
+                : "values taken in time order (stably sorted when needed); gaps are not filled");
     }
     out["notes"] = notes;
     sdk::Result result = sdk::Result::structured(out, render(out));
@@ -192,6 +199,7 @@ class AnomaliesStage {
       std::int64_t period =
           period_ ? *period_ : (store_.timed() ? implied_period(store_.order(), source) : 0);
       if (period == 0) period = acf_period(x, source);
+      store_.require_gaps_within(period, "the period");
       if (static_cast<std::int64_t>(x.size()) < 2 * period) {
         throw sdk::Error::invalid_argument(
             "baseline decompose with period " + std::to_string(period) +
@@ -205,6 +213,10 @@ class AnomaliesStage {
       s.expected.resize(x.size());
       for (std::size_t t = 0; t < x.size(); ++t) s.expected[t] = d.trend[t] + d.seasonal[t];
       resid = d.resid;
+      // A filled slot is the baseline's own guess: it is neither scored nor part of the MAD.
+      for (std::size_t t = 0; t < x.size(); ++t) {
+        if (store_.filled(t)) resid[t] = std::numeric_limits<double>::quiet_NaN();
+      }
       notes.push_back("the first and last " + std::to_string(period / 2) +
                       " values have no centred trend and are not scored");
     } else {

@@ -44,7 +44,8 @@ constexpr const char* kOutputSchema =
     R"(,"trend_last":)" QUARRY_TS_NUM R"(,"resid_std":)" QUARRY_TS_NUM
     R"(,"strength_trend":)" QUARRY_TS_NUM R"(,"strength_seasonal":)" QUARRY_TS_NUM
     R"(,"trend":)" QUARRY_TS_NUMS R"(,"seasonal":)" QUARRY_TS_NUMS R"(,"resid":)" QUARRY_TS_NUMS
-    R"(,)" QUARRY_TS_ORDER_OUT R"(,"notes":)" QUARRY_TS_NOTES R"(}})";
+    R"(,)" QUARRY_TS_FILLING_OUT R"(,)" QUARRY_TS_ORDER_OUT R"(,"notes":)" QUARRY_TS_NOTES
+    R"(}})";
 
 constexpr const char* kDescription =
     "Classical seasonal decomposition of a numeric series into trend (centred moving average), "
@@ -72,7 +73,7 @@ class DecomposeStage {
   }
 
   sdk::Result finish(sdk::Call&) {
-    json notes = store_.prepare();
+    json notes = store_.prepare_slots();
     const std::vector<double>& x = store_.values();
     const auto n = static_cast<std::int64_t>(x.size());
     const std::string& name = store_.value().ref().name;
@@ -90,6 +91,7 @@ class DecomposeStage {
     std::int64_t period =
         period_ ? *period_ : (store_.timed() ? implied_period(store_.order(), source) : 0);
     if (period == 0) period = acf_period(x, source);
+    store_.require_gaps_within(period, "the period");
     if (n < 2 * period) {
       throw sdk::Error::invalid_argument(
           "period " + std::to_string(period) + " needs two complete cycles (" +
@@ -109,7 +111,8 @@ class DecomposeStage {
                 {"seasonal_pattern", stats::nums(pattern)},
                 {"trend_first", stats::num(trend[half])},
                 {"trend_last", stats::num(trend[x.size() - 1 - half])},
-                {"resid_std", stats::num(sample_std(resid))}};
+                {"resid_std", stats::num(sample_std(resid))},
+                {"filling", store_.filling().to_json()}};
     // Hyndman's strengths, on the additive scale (logs of a multiplicative decomposition).
     std::vector<double> r(x.size()), tr(x.size()), sr(x.size());
     for (std::size_t t = 0; t < x.size(); ++t) {
@@ -131,9 +134,7 @@ class DecomposeStage {
                       "complete");
     }
     if (store_.timed()) {
-      out["time_order"] = store_.order().to_json(
-          "values taken in time order (stably sorted when needed); gaps are not filled, so "
-          "resample first when the series has gaps");
+      out["time_order"] = store_.order().to_json(time_treatment(store_.filling()));
     }
     out["notes"] = notes;
     sdk::Result result = sdk::Result::structured(out, render(out, pattern));
@@ -164,12 +165,18 @@ class DecomposeStage {
   }
   static double sample_std(const std::vector<double>& v) { return std::sqrt(sample_var(v)); }
 
+  static std::string filled_text(const json& filling) {
+    const auto filled = filling["filled"].get<std::int64_t>();
+    return filled > 0 ? ", " + std::to_string(filled) + " of them filled" : std::string();
+  }
+
   std::string render(const json& out, const std::vector<double>& pattern) const {
     std::string text = "ts_decompose of '" + out["column"].get<std::string>() + "' (" +
                        out["model"].get<std::string>() + ", period " +
                        std::to_string(out["period"].get<std::int64_t>()) + " from " +
                        out["period_source"].get<std::string>() + ", " +
-                       std::to_string(out["values"].get<std::int64_t>()) + " values)\n";
+                       std::to_string(out["values"].get<std::int64_t>()) + " values" +
+                       filled_text(out["filling"]) + ")\n";
     auto show = [](const json& v) {
       return v.is_null() ? std::string("-") : stats::short_text(v.get<double>());
     };

@@ -66,7 +66,8 @@ constexpr const char* kOutputSchema =
     R"(,"rmse":)" QUARRY_TS_NUM R"(,"mape":)" QUARRY_TS_NUM R"(,"sse":)" QUARRY_TS_NUM
     R"(,"aic":)" QUARRY_TS_NUM R"(,"bic":)" QUARRY_TS_NUM R"(,"loglik":)" QUARRY_TS_NUM
     R"(,"residuals":{"type":"integer"}}},)"
-    R"("intervals":{"type":"string"},)" QUARRY_TS_ORDER_OUT R"(,"notes":)" QUARRY_TS_NOTES R"(}})";
+    R"("intervals":{"type":"string"},)" QUARRY_TS_FILLING_OUT R"(,)" QUARRY_TS_ORDER_OUT
+    R"(,"notes":)" QUARRY_TS_NOTES R"(}})";
 
 constexpr const char* kDescription =
     "Forecasts a numeric series `horizon` steps ahead. method=holt_winters: exponential "
@@ -134,7 +135,9 @@ class ForecastStage {
   }
 
   sdk::Result finish(sdk::Call& call) {
-    json notes = store_.prepare();
+    // A season is counted in steps, so a seasonal model needs every step in place.
+    const bool slots = !arima_ && spec_.season != Component::none;
+    json notes = slots ? store_.prepare_slots() : store_.prepare();
     const std::vector<double>& y = store_.values();
     // The series (and times), plus the differenced copy or fitted values, the residuals and
     // the actual values they are measured against.
@@ -156,6 +159,7 @@ class ForecastStage {
                 {"values", static_cast<std::int64_t>(y.size())},
                 {"horizon", horizon_},
                 {"level", level_}};
+    if (slots) out["filling"] = store_.filling().to_json();
     std::vector<double> mean, variance, residuals, actual;
     if (arima_) {
       fit_arima(y, h, out, notes, mean, variance, residuals, actual);
@@ -188,8 +192,9 @@ class ForecastStage {
     out["notes"] = notes;
     if (store_.timed()) {
       out["time_order"] = store_.order().to_json(
-          "values taken in time order (stably sorted when needed); gaps are not filled, so "
-          "resample first when the series has gaps");
+          slots ? time_treatment(store_.filling())
+                : "values taken in time order (stably sorted when needed); gaps are not filled, "
+                  "so resample first when the series has gaps");
     }
     sdk::Result result = sdk::Result::structured(out, render(out));
     if (picture_ != "none") {
@@ -232,6 +237,7 @@ class ForecastStage {
             "a seasonal model needs seasonal_periods (the season length in rows); no regular "
             "time step implies one (ts_decompose or ts_acf can find it)");
       }
+      store_.require_gaps_within(m, "seasonal_periods");
       spec_.m = static_cast<std::size_t>(m);
       out["seasonal_periods"] = m;
       if (source != "given")
@@ -255,9 +261,12 @@ class ForecastStage {
     out["initial_states"] = init;
     mean = hw_forecast(fit, h);
     variance = hw_variances(fit, h);
-    residuals.resize(y.size());
-    for (std::size_t t = 0; t < y.size(); ++t) residuals[t] = y[t] - fit.fitted[t];
-    actual = y;
+    // In-sample errors over the observed values only: a filled slot is not an observation.
+    for (std::size_t t = 0; t < y.size(); ++t) {
+      if (store_.filled(t)) continue;
+      residuals.push_back(y[t] - fit.fitted[t]);
+      actual.push_back(y[t]);
+    }
     const auto n = static_cast<double>(y.size());
     const double k = static_cast<double>(spec_.m) * (spec_.season != Component::none) +
                      2.0 * (spec_.trend != Component::none) + 2 + (spec_.damped ? 1 : 0);

@@ -4,6 +4,8 @@
 //! call's memory budget (for the tools that need every value at once: decomposition,
 //! stationarity tests, forecasts, residual anomalies).
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +15,7 @@
 #include "detail/columns.hpp"
 #include "quarry/sdk.hpp"
 #include "ts/order.hpp"
+#include "ts/slots.hpp"
 #include "ts/time.hpp"
 
 namespace quarry::ts {
@@ -98,9 +101,10 @@ class SeriesBudget {
   std::uint64_t total_;
 };
 
-//! A whole series held in memory: values in row order (missing values dropped) and, with a
-//! time column, their timestamps (optionally their input row numbers); plus what was dropped and
-//! the time order seen.
+//! A whole series held in memory: values in row order and, with a time column, their
+//! timestamps (optionally their input row numbers); plus what was dropped and the time order
+//! seen. prepare() drops the missing values; prepare_slots() makes equally spaced slots of
+//! them instead (ts/slots.hpp).
 class SeriesStore {
  public:
   //! A store for `tool` (named in messages) of column `value` and optional time column.
@@ -248,6 +252,98 @@ class SeriesStore {
   }
 
  private:
+  std::string no_time_note() const {
+    return std::to_string(no_time_) + " rows without a time (null, or empty text) were dropped";
+  }
+
+  // Keeps the entries at which `keep` holds, in order, in every per-value vector.
+  template <typename Keep>
+  void keep_only(Keep keep) {
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+      if (!keep(i)) continue;
+      values_[out] = values_[i];
+      if (!times_.empty()) times_[out] = times_[i];
+      if (!rows_.empty()) rows_[out] = rows_[i];
+      ++out;
+    }
+    values_.resize(out);
+    if (!times_.empty()) times_.resize(out);
+    if (!rows_.empty()) rows_.resize(out);
+  }
+
+  void drop_missing() {
+    keep_only([&](std::size_t i) { return !std::isnan(values_[i]); });
+  }
+
+  // With a regular step, every value moves to its slot t0 + k·step and skipped timestamps
+  // become empty slots; otherwise the values stay in time order and the placement says why.
+  void place_on_time_grid() {
+    if (times_.size() < 2) return;
+    const std::optional<std::int64_t> step = common_step(times_);
+    std::string why = step ? off_grid_reason(times_, *step) : "fewer than two distinct times";
+    if (!why.empty()) {
+      fill_.placement = "values taken in time order without a time grid (" + why +
+                        "), so absent timestamps are not detected; aggregate with ts_resample "
+                        "to a fixed frequency first to place values by time";
+      return;
+    }
+    const std::int64_t span = (times_.back() - times_.front()) / *step + 1;
+    const auto present = static_cast<std::int64_t>(values_.size());
+    if (span - present > present) refuse_fill(span - present, span);
+    budget_.check(static_cast<std::uint64_t>(span) * (rows_.empty() ? 17 : 25), span, tool_);
+    std::vector<double> v(static_cast<std::size_t>(span), std::nan(""));
+    std::vector<std::int64_t> t(v.size()), r(rows_.empty() ? 0 : v.size(), -1);
+    for (std::size_t k = 0; k < t.size(); ++k) {
+      t[k] = times_.front() + static_cast<std::int64_t>(k) * *step;
+    }
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+      const auto k = static_cast<std::size_t>((times_[i] - times_.front()) / *step);
+      v[k] = values_[i];
+      if (!r.empty()) r[k] = rows_[i];
+    }
+    fill_.absent = span - present;
+    fill_.step = step;
+    fill_.placement = "values placed by time on a grid of " +
+                      stats::duration_text(static_cast<double>(*step) / 1e6) + " steps";
+    values_.swap(v);
+    times_.swap(t);
+    rows_.swap(r);
+  }
+
+  // Empty slots at the ends are missing values (absent timestamps lie between two rows).
+  void trim_missing_ends() {
+    std::size_t first = 0, last = values_.size();
+    while (first < last && std::isnan(values_[first])) ++first;
+    while (last > first && std::isnan(values_[last - 1])) --last;
+    fill_.trimmed = static_cast<std::int64_t>(values_.size() - (last - first));
+    if (fill_.trimmed == 0) return;
+    keep_only([&](std::size_t i) { return i >= first && i < last; });
+  }
+
+  void fill_slots() {
+    fill_.slots = static_cast<std::int64_t>(values_.size());
+    filled_.assign(values_.size(), 0);
+    std::int64_t empty = 0;
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+      filled_[i] = std::isnan(values_[i]) ? 1 : 0;
+      empty += filled_[i];
+    }
+    fill_.missing_values = empty - fill_.absent;
+    if (2 * empty > fill_.slots) refuse_fill(empty, fill_.slots);
+    interpolate_gaps(values_, fill_);
+  }
+
+  [[noreturn]] void refuse_fill(std::int64_t empty, std::int64_t slots) const {
+    throw sdk::Error::invalid_argument(
+        tool_ + ": " + std::to_string(empty) + " of " + std::to_string(slots) + " slots of '" +
+        value_.ref().name +
+        "' are missing (null or NaN values, or timestamps absent from the regular time step); "
+        "filling more than half of a series by interpolation would invent it. Restrict the "
+        "rows to a well-covered span (where), or resample to a coarser frequency "
+        "(ts_resample)");
+  }
+
   SeriesBudget budget_;
   std::string tool_;
   ValueColumn value_;
@@ -261,6 +357,8 @@ class SeriesStore {
   std::int64_t no_time_ = 0;
   std::vector<double> scratch_;
   std::vector<std::optional<std::int64_t>> times_scratch_;
+  SlotFill fill_;
+  std::vector<std::uint8_t> filled_;
 };
 
 }  // namespace quarry::ts

@@ -64,6 +64,17 @@ struct SlotFill {
   }
 };
 
+//! The time_order treatment of a series made into slots.
+[[nodiscard]] inline std::string time_treatment(const SlotFill& fill) {
+  if (!fill.step) {
+    return "values taken in time order (stably sorted when needed); " +
+           (fill.placement.empty() ? std::string("too few times for a grid") : fill.placement);
+  }
+  return "values taken in time order (stably sorted when needed) and " + fill.placement + "; " +
+         std::to_string(fill.absent) + " absent timestamps and " +
+         std::to_string(fill.missing_values) + " missing values filled by linear interpolation";
+}
+
 //! The most frequent positive step between consecutive `sorted` times (nullopt: there is none).
 [[nodiscard]] inline std::optional<std::int64_t> common_step(
     const std::vector<std::int64_t>& sorted) {

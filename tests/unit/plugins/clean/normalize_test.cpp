@@ -63,7 +63,8 @@ TEST(CleanNormalize, DatesMatchPandasToDatetime) {
     SCOPED_TRACE(format);
     const Output out = run_stage<NormalizeStage>(
         text_table(r["values"]),
-        {{"columns", {{"t", {{"parse", "date"}, {"formats", {format}}}}}}});
+        // (min_share 0: the fixtures mix in values that must fail, to check they do)
+        {{"columns", {{"t", {{"parse", "date"}, {"formats", {format}}, {"min_share", 0}}}}}});
     expect_texts(out.column("t"), r["iso"]);  // r["call"]
     std::int64_t failed = 0;
     for (const auto& v : r["iso"]) failed += v.is_null() ? 1 : 0;
@@ -79,6 +80,44 @@ TEST(CleanNormalize, DatesMatchPandasToDatetime) {
   expect_texts(detected,
                {"2024-02-03", "2024-02-03", "2024-01-31", "2024-02-03", "2024-02-03", nullptr,
                 "2024-03-02T11:30:00Z", "2024-03-01T23:30:00.250000Z", "2024-03-03T00:30:00Z"});
+}
+
+// A parse that fails for most values (unknown words, a wrong format) would write a column of
+// nulls; it fails instead, naming the fix, unless min_share says the nulls are wanted.
+TEST(CleanNormalize, AParseThatLosesMostValuesFailsAndNamesTheFix) {
+  const json words = {{"parse", "bool"}};
+  const json german = {"ja", "nein", "Ja", "yes", nullptr};
+  try {
+    (void)run_ops(german, words);
+    ADD_FAILURE() << "1 of 4 values parsed, below the default min_share 0.5";
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("only 1 of 4 values parsed as bool"), std::string::npos) << what;
+    EXPECT_NE(what.find("true_values"), std::string::npos) << what;
+    EXPECT_NE(what.find("\"nein\""), std::string::npos) << what;
+  }
+  json listed = words;
+  listed["true_values"] = {"JA"};
+  listed["false_values"] = {" nein "};
+  const auto read = run_ops(german, listed);
+  ASSERT_EQ(read.size(), 5u);
+  EXPECT_EQ(*read[0], "true");
+  EXPECT_EQ(*read[1], "false");
+  EXPECT_EQ(*read[2], "true");
+  EXPECT_EQ(*read[3], "true");
+  EXPECT_FALSE(read[4].has_value());
+  json accepting = words;
+  accepting["min_share"] = 0;
+  const auto nulls = run_ops(german, accepting);
+  EXPECT_FALSE(nulls[0].has_value());
+  EXPECT_EQ(*nulls[3], "true");
+  // Exactly the share asked for passes: 2 of 4 dates with min_share 0.5.
+  EXPECT_NO_THROW((void)run_ops(json{"2024-01-02", "2024-01-03", "soon", "later"},
+                                {{"parse", "date"}, {"min_share", 0.5}}));
+  json both = words;
+  both["true_values"] = {"ja"};
+  both["false_values"] = {"JA"};
+  EXPECT_THROW((void)run_ops(german, both), std::exception);
 }
 
 TEST(CleanNormalize, NumbersAndBooleans) {

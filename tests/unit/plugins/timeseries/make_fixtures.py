@@ -14,6 +14,10 @@ Writes (fixed seed, so the files are reproducible):
       const  the constant 5
   fixtures/ts_events.csv   1500 irregular, time-sorted rows (steps of 0..119 s, so duplicates
       and gaps) with a group column `sensor` (a/b/c) and `value` (nulls included)
+  fixtures/ts_gaps.csv  210 daily rows from 2023-03-01 (time, y, filled): y = trend + weekly
+      season + noise with three spikes and 11 empty cells in runs of 1, 3, 5 and 2 (never at the
+      ends); filled = y.interpolate() (pandas, linear)
+  fixtures/ts_gaps_absent.csv  the same rows without those 11: the dates are skipped instead
   fixtures/ts_reference.json  every reference result, each as {"call": "<the exact Python call
       that produced it>", "values": ...}; the tests read them by name and print the call when
       a value differs. The CSVs are read back with float_precision="round_trip", so pandas and
@@ -82,13 +86,30 @@ def generate_spikes():
     at = rng.choice(np.arange(40, n - 20), 14, replace=False)
     y[at] += rng.choice([-1, 1], 14) * rng.uniform(6, 10, 14)
     y = np.round(y, 6).astype(object)
-    # Nulls only near the end: missing values are dropped, which would shift the season's
-    # phase for the decomposition baseline.
+    # Nulls only near the end (the decomposition baseline interpolates them).
     for i in rng.choice(np.setdiff1d(np.arange(n - 24, n), at), 2, replace=False):
         y[i] = None
     time = pd.date_range("2023-05-01", periods=n, freq="H")
     pd.DataFrame({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ"), "y": y}).to_csv(
         os.path.join(FIX, "ts_spikes.csv"), index=False)
+
+
+GAP_ROWS = [30, 61, 62, 63, 120, 121, 122, 123, 124, 170, 171]
+
+
+def generate_gaps():
+    rng = np.random.default_rng(SEED + 2)
+    n = 210
+    t = np.arange(n)
+    week = np.array([0.0, 3.0, 6.0, 3.0, 0.0, -5.0, -7.0])
+    y = 50 + 0.05 * t + week[t % 7] + rng.normal(0, 0.5, n)
+    y[[45, 100, 150]] += [8.0, -9.0, 7.5]
+    y = pd.Series(np.round(y, 6))
+    y[GAP_ROWS] = np.nan
+    time = pd.date_range("2023-03-01", periods=n, freq="D").strftime("%Y-%m-%dT%H:%M:%SZ")
+    df = pd.DataFrame({"time": time, "y": y, "filled": y.interpolate()})
+    df.to_csv(os.path.join(FIX, "ts_gaps.csv"), index=False)
+    df.drop(index=GAP_ROWS)[["time", "y"]].to_csv(os.path.join(FIX, "ts_gaps_absent.csv"), index=False)
 
 
 def load(name):
@@ -222,6 +243,23 @@ def decompose_refs(df):
             {"trend": arr(d.trend), "seasonal": arr(d.seasonal), "resid": arr(d.resid)})
 
 
+def decompose_gap_refs(gaps):
+    s = gaps["y"]
+    d = seasonal_decompose(s.interpolate().to_numpy(), period=7)
+    ref("decompose_gaps_7", "seasonal_decompose(gaps.y.interpolate(), period=7)  # ts_gaps.csv",
+        {"trend": arr(d.trend), "seasonal": arr(d.seasonal), "resid": arr(d.resid)})
+    # A noiseless weekly pattern with rows 60-62 missing (a tester's report: dropping them
+    # shifted the phase and gave a seasonal strength of 0.09).
+    week = [0, 5, 10, 5, 0, -5, -10]
+    y = pd.Series([100.0 + week[i % 7] for i in range(140)])
+    y[60:63] = np.nan
+    d = seasonal_decompose(y.interpolate().to_numpy(), period=7)
+    ref("decompose_weekly_gap_60_62",
+        "y = 100 + [0,5,10,5,0,-5,-10][i % 7], i < 140; y[60:63] = nan; "
+        "seasonal_decompose(y.interpolate(), period=7)",
+        {"seasonal": arr(d.seasonal[:7]), "trend": arr(d.trend), "resid": arr(d.resid)})
+
+
 def flagged(call, x, expected, score, threshold):
     """The anomalies as the plugin reports them: input row (index of the CSV row), value,
     expected value and score, where |score| > threshold."""
@@ -249,13 +287,25 @@ def anomaly_refs(spikes):
         call = (f"med = x.rolling({w}, center=True, min_periods=1).median(); r = x - med; "
                 f"z = (r - r.median()) / scipy.stats.median_abs_deviation(r, scale='normal'); |z| > 3.5")
         REF[f"anomalies_median_{w}"] = flagged(call, x, med, (resid - resid.median()) / scale, 3.5)
-    d = seasonal_decompose(x.to_numpy(dtype=float), period=24)
-    expected = pd.Series(d.trend + d.seasonal, index=x.index)
-    resid = pd.Series(d.resid, index=x.index)
+    # The decomposition needs every step in place: missing values are interpolated (empty ends
+    # left out), and the filled slots are neither scored nor part of the MAD.
+    REF["anomalies_decompose_24"] = decompose_flagged(
+        spikes["y"], 24, "s = spikes.y.interpolate(limit_area='inside').dropna()")
+
+
+def decompose_flagged(y, period, how):
+    """ts_anomalies' residual scores against a classical decomposition of the interpolated
+    series `y` (NaN = missing), at the rows that had a value."""
+    s = y.interpolate(limit_area="inside").dropna()
+    d = seasonal_decompose(s.to_numpy(dtype=float), period=period)
+    observed = y.reindex(s.index).notna().to_numpy()
+    expected = pd.Series(d.trend + d.seasonal, index=s.index)[observed]
+    resid = pd.Series(d.resid, index=s.index)[observed]
     scale = scipy_stats.median_abs_deviation(resid, scale="normal", nan_policy="omit")
-    call = ("d = seasonal_decompose(x, period=24); z = (d.resid - nanmedian(d.resid)) / "
-            "scipy.stats.median_abs_deviation(d.resid, scale='normal', nan_policy='omit'); |z| > 3.5")
-    REF["anomalies_decompose_24"] = flagged(call, x, expected, (resid - resid.median()) / scale, 3.5)
+    call = (f"{how}; d = seasonal_decompose(s, period={period}); r = d.resid at rows with a value; "
+            "z = (r - nanmedian(r)) / scipy.stats.median_abs_deviation(r, scale='normal', "
+            "nan_policy='omit'); |z| > 3.5")
+    return flagged(call, s[observed], expected, (resid - resid.median()) / scale, 3.5)
 
 
 HW_CASES = [  # (name, column, trend, seasonal, seasonal_periods, damped)
@@ -313,6 +363,7 @@ def main():
     os.makedirs(FIX, exist_ok=True)
     generate()
     generate_spikes()
+    generate_gaps()
     df = load("ts_fixture.csv")
     events = load("ts_events.csv")
     rolling_refs(df, events)
@@ -321,6 +372,9 @@ def main():
     stationarity_refs(df)
     decompose_refs(df)
     anomaly_refs(load("ts_spikes.csv"))
+    gaps = load("ts_gaps.csv")
+    decompose_gap_refs(gaps)
+    REF["anomalies_gaps_decompose_7"] = decompose_flagged(gaps["y"], 7, "s = gaps.y.interpolate()")
     forecast_refs(df)
     REF["_versions"] = {"call": "versions", "values": {"numpy": np.__version__, "pandas": pd.__version__,
                                                       "statsmodels": statsmodels.__version__}}
