@@ -117,6 +117,22 @@ class InferencePass {
   CsvLayout layout_;
 };
 
+//! Numbers a column must start with before one value that is not a number earns a note.
+constexpr std::uint64_t kNumbersBeforeNote = 5;
+
+//! The note for a column read as text although its values before `state.not_number` were all
+//! numbers (a stray word, a spelling of missing the reader does not know), or "".
+std::string mostly_numbers_note(const std::string& column, const ColumnState& state) {
+  if (state.not_number_line == 0 || state.numbers_before < kNumbersBeforeNote) return "";
+  return "read as text because value '" + repaired_utf8(state.not_number) + "' on line " +
+         std::to_string(state.not_number_line) + " is not a number, though the " +
+         std::to_string(state.numbers_before) +
+         " values before it were; to read the column as numbers pass column_types {\"" + column +
+         "\": \"float64\"} (values that are not numbers become null and are counted), or, if "
+         "it means missing, list it in null_values (which replaces the default spellings, so "
+         "list those the file uses too)";
+}
+
 //! The report of a column typed `field.type` from `state`.
 ColumnReport column_report(const Field& field, const ColumnState& state) {
   ColumnReport column;
@@ -126,6 +142,10 @@ ColumnReport column_report(const Field& field, const ColumnState& state) {
     column.notes.push_back("values beyond the int64 range (first on line " +
                            std::to_string(state.overflow_line) +
                            ") made the column float64, which keeps about 15-17 significant digits");
+  }
+  if (field.type == ColumnType::kString && !looks_comma_decimal(state)) {
+    if (std::string note = mostly_numbers_note(field.name, state); !note.empty())
+      column.notes.push_back(std::move(note));
   }
   if (field.type == ColumnType::kString && looks_comma_decimal(state)) {
     column.notes.push_back(
@@ -400,8 +420,9 @@ bool InferencePass::probes_agree(const SegmentResult& head) const {
       const ColumnState& seen_first = head.states[c];
       const ColumnState& seen_here = probe->states[c];
       if (layout_.shape.forced[c] || !seen_here.seen) continue;
-      const ColumnState both{
-          static_cast<std::uint8_t>(seen_first.candidates & seen_here.candidates), true, false, 0};
+      ColumnState both;
+      both.candidates = static_cast<std::uint8_t>(seen_first.candidates & seen_here.candidates);
+      both.seen = true;
       if (!seen_first.seen || type_from(both) != type_from(seen_first)) return false;
     }
   }
@@ -551,6 +572,13 @@ void InferencePass::merge_segment(SegmentResult& segment, std::uint64_t line_off
       states[k].comma_decimal_line = part.comma_decimal_line + line_offset;
     }
     states[k].not_comma_decimal = states[k].not_comma_decimal || part.not_comma_decimal;
+    if (states[k].not_number_line == 0) {  // still numbers so far: this segment's count on
+      states[k].numbers_before += part.numbers_before;
+      if (part.not_number_line > 0) {
+        states[k].not_number_line = part.not_number_line + line_offset;
+        states[k].not_number = part.not_number;
+      }
+    }
     states[k].candidates &= part.candidates;
     states[k].seen = states[k].seen || part.seen;
   }

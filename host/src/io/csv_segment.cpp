@@ -217,6 +217,7 @@ void SegmentScanner::classify_column(std::size_t k) {
   std::uint8_t candidates = state.candidates;
   bool watch = watches_comma_decimals(state);
   bool seen = false;
+  std::uint64_t numbers = 0;
   for (std::size_t r = 0, rows = batch_.rows(); r < rows && (candidates != 0 || watch); ++r) {
     if (spans[r].begin == nullptr) continue;
     if (fast_numbers && (candidates & (kClassInt | kClassFloat)) != 0) {
@@ -225,6 +226,7 @@ void SegmentScanner::classify_column(std::size_t k) {
       const ShortNumber number = scan_short_number(spans[r].begin, size);
       if (number.kind != ShortNumber::Kind::kUnknown) {
         seen = true;
+        ++numbers;
         candidates &=
             number.kind == ShortNumber::Kind::kInteger ? kClassInt | kClassFloat : kClassFloat;
         if (number.kind != ShortNumber::Kind::kInteger && watch) {
@@ -242,8 +244,15 @@ void SegmentScanner::classify_column(std::size_t k) {
       watch = !state.not_comma_decimal;
     }
     bool overflow = false;
+    const bool numeric_before = (candidates & (kClassInt | kClassFloat)) != 0;
     candidates =
         classify(with_decimal_point(text, dialect_.decimal, scratch_), candidates, overflow);
+    if ((candidates & (kClassInt | kClassFloat)) != 0) {
+      ++numbers;
+    } else if (numeric_before && state.not_number_line == 0) {
+      state.not_number_line = batch_.line(r);
+      state.not_number = std::string(text.substr(0, 40));
+    }
     if (overflow && !state.overflow) {
       state.overflow = true;
       state.overflow_line = batch_.line(r);
@@ -251,6 +260,7 @@ void SegmentScanner::classify_column(std::size_t k) {
   }
   state.candidates = candidates;
   state.seen = state.seen || seen;
+  state.numbers_before += numbers;  // (none follow the first value that is not a number)
 }
 
 void SegmentScanner::close_chunk(std::uint64_t end, std::uint64_t next_line) {

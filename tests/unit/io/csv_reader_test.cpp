@@ -466,6 +466,46 @@ TEST_F(CsvReaderTest, NullSpellingsAndQuotedEmptyStrings) {
             (Rows{{"1", "a"}, {"∅", ""}, {"∅", " NULL "}, {"∅", "∅"}, {"4", "NA"}}));
 }
 
+// pandas' default spellings of missing (but for those of NaN, which are float values).
+TEST_F(CsvReaderTest, PandasSpellingsOfMissingAreNullsByDefault) {
+  CsvReader reader(dir.write("spellings.csv", "x,s\n1.5,a\nn/a,#N/A\n<NA>,None\nNone,b\n"));
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kFloat64, kString}));
+  EXPECT_EQ(read_rows(reader), (Rows{{"1.5", "a"}, {"∅", "∅"}, {"∅", "∅"}, {"∅", "b"}}));
+}
+
+// A column of numbers read as text because of one stray value says which value, where, and
+// how to read the numbers; the same on one thread or several, and from a sample or the
+// whole file. A column that is text from its first values says nothing.
+TEST_F(CsvReaderTest, AColumnOfNumbersReadAsTextForOneValueNamesItAndTheFix) {
+  std::string text = "id,w,code\n";
+  for (int r = 1; r <= 6000; ++r) {
+    text += std::to_string(r) + "," +
+            (r == 4321 ? std::string("oops") : std::to_string(r) + ".25") + "," +
+            (r % 2 == 0 ? "A" : "7") + "\n";
+  }
+  const auto path = dir.write("stray.csv", text);
+  for (const unsigned threads : {1U, 3U}) {
+    for (const std::uint64_t sample_from : {std::uint64_t{0}, std::uint64_t{1}}) {
+      CsvOptions options;
+      options.threads = threads;
+      options.chunk_bytes = 4096;
+      options.sample_typing_min_bytes = sample_from;
+      CsvReader reader(path, options);
+      EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64, kString, kString}));
+      const ReadReport report = reader.report();
+      const auto& notes = report.column("w")->notes;
+      ASSERT_EQ(notes.size(), 1U) << threads << " " << sample_from;
+      // (line 4322: the header is line 1)
+      EXPECT_TRUE(contains(notes[0],
+                           "value 'oops' on line 4322 is not a number, though the 4320 "
+                           "values before it were"))
+          << notes[0];
+      EXPECT_TRUE(contains(notes[0], "column_types {\"w\": \"float64\"}")) << notes[0];
+      EXPECT_TRUE(report.column("code")->notes.empty()) << report.column("code")->notes.at(0);
+    }
+  }
+}
+
 TEST_F(CsvReaderTest, BoolNeedsTrueFalseSpellings) {
   CsvReader reader(dir.write("bool.csv", "a,b,c\ntrue,0,True\nFALSE,1,yes\n"));
   EXPECT_EQ(types_of(reader.schema()), (std::vector{kBool, kInt64, kString}));

@@ -28,7 +28,8 @@
 //!    A column with no values at all is string.
 //!  - Numbers may be quoted and surrounded by spaces; "nan", "inf", "-inf", "infinity" (any
 //!    letter case, optional sign) are float64 values, never nulls.
-//!  - Null: an empty field or one of `null_values` ("NA", "N/A", "null", "NULL"), after
+//!  - Null: an empty field or one of `null_values` ("NA", "N/A", "n/a", "#N/A", "<NA>",
+//!    "null", "NULL", "None": pandas' defaults but for the spellings of NaN), after
 //!    trimming spaces for typed columns. In string columns only unquoted fields can be null:
 //!    "" (quoted empty) is the empty string.
 //!  - Timestamps: "2024-01-31", "2024-01-31T12:34:56" (or a space for T), optional fraction
@@ -90,7 +91,7 @@ struct CsvOptions {
   //! How the file's text is encoded: text fields and column names are decoded to UTF-8.
   TextEncoding encoding = TextEncoding::kUtf8;
   //! Texts read as null (the empty field is always null).
-  std::vector<std::string> null_values{"NA", "N/A", "null", "NULL"};
+  std::vector<std::string> null_values{"NA", "N/A", "n/a", "#N/A", "<NA>", "null", "NULL", "None"};
   //! Rows per chunk; 0 = size chunks by `chunk_bytes` only.
   std::int64_t chunk_rows = 0;
   //! Input bytes per chunk (a chunk ends at the first record boundary past this). The reader

@@ -31,6 +31,12 @@ struct ColumnState {
   //! other non-null value, one neither that nor a plain integer, was seen.
   std::uint64_t comma_decimal_line = 0;
   bool not_comma_decimal = false;
+  //! For a note when a column of numbers is read as text: the numbers seen before the first
+  //! value that is not one (all of them while there is none), that value (clipped) and its
+  //! line (0: none).
+  std::uint64_t numbers_before = 0;
+  std::uint64_t not_number_line = 0;
+  std::string not_number;
 };
 
 //! True when `state` says every value of a column typed string is a number written with a
