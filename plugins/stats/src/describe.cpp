@@ -327,6 +327,11 @@ Rendered render_numeric(const NumericSummary& s, const std::vector<double>& qs,
   if (!quantiles.why_inexact.empty()) notes.push_back(quantiles.why_inexact);
   c["skewness"] = num(m.skewness());
   c["kurtosis"] = num(m.kurtosis());
+  if (n > 0 && !std::isfinite(m.mean())) {
+    notes.push_back("column '" + s.ref.name +
+                    "': its values span more than the largest double (about 1.8e308), so the "
+                    "sums behind mean, std, skewness and kurtosis overflow: they are null");
+  }
   if (n == 0) {
     notes.push_back("column '" + s.ref.name + "' has no values (" + std::to_string(s.counts.rows) +
                     " rows, all missing or left out): every statistic is null");
@@ -340,14 +345,18 @@ Rendered render_numeric(const NumericSummary& s, const std::vector<double>& qs,
   c["notes"] = notes;
 
   const double scale = m.stddev();
+  // (no values: min and max are the empty fold's +inf and -inf, shown as "-" like the rest)
+  const auto extreme = [&](std::int64_t exact, double value) {
+    return n == 0 ? std::string("-") : integer ? std::to_string(exact) : short_text(value, scale);
+  };
   std::vector<std::string> row = {s.ref.name,
                                   std::to_string(n),
                                   std::to_string(s.counts.missing()),
                                   short_text(m.mean(), scale),
                                   short_text(m.stddev()),
-                                  integer ? std::to_string(s.int_min) : short_text(m.min(), scale)};
+                                  extreme(s.int_min, m.min())};
   for (double v : qv) row.push_back(short_text(v, scale));
-  row.push_back(integer ? std::to_string(s.int_max) : short_text(m.max(), scale));
+  row.push_back(extreme(s.int_max, m.max()));
   row.push_back(short_text(m.skewness()));
   row.push_back(short_text(m.kurtosis()));
   return {c, row, {}};
@@ -370,7 +379,7 @@ Rendered render_text(const TextSummary& s, std::size_t top) {
   const auto most = s.labels.top(top);
   for (std::size_t i = 0; i < most.size(); ++i) {
     items.push_back({{"value", clip_text(most[i].first)}, {"count", most[i].second}});
-    line += (i == 0 ? "; top: " : ", ") + clip_text(most[i].first, 40) + " (" +
+    line += (i == 0 ? "; top: " : ", ") + sdk::one_line(clip_text(most[i].first, 40)) + " (" +
             std::to_string(most[i].second) + ")";
   }
   c["top"] = items;

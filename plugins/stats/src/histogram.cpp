@@ -68,27 +68,60 @@ constexpr const char* kDescription =
     "past it they come from a sketch with a stated error bound. NaN counts as missing; "
     "infinities are left out and counted.";
 
+//! The factor values are scaled by before differences are taken: 1, or 1/2 when the range
+//! [first, last] is wider than the largest double (from -1e308 to 1e308), where numpy's
+//! arithmetic overflows to inf and its bins fail.
+double range_scale(double first, double last) {
+  return std::isinf(last - first) ? 0.5 : 1.0;
+}
+
+//! (last - first) * scale, finite for any finite first and last.
+double scaled_span(double first, double last, double scale) {
+  return last * scale - first * scale;
+}
+
 //! Bin edges and how they were chosen.
 struct Bins {
   double first = 0, last = 0;
   std::int64_t count = 1;
   double width = 0;  // the rule's width (before rounding the count up), 0 for fixed counts
   std::vector<double> edges;
+  //! range_scale(first, last): 1 but for ranges wider than the largest double.
+  double scale = 1;
+  //! Bins per scaled unit: count / scaled_span(first, last, scale).
+  double norm = 1;
 };
 
-//! numpy.linspace(first, last, count + 1).
+//! numpy.linspace(first, last, count + 1) (on a range wider than the largest double, the
+//! same in scaled units).
 std::vector<double> linspace(double first, double last, std::int64_t count) {
   std::vector<double> edges(static_cast<std::size_t>(count + 1));
-  const double step = (last - first) / static_cast<double>(count);
-  for (std::int64_t i = 0; i < count; ++i)
-    edges[static_cast<std::size_t>(i)] = static_cast<double>(i) * step + first;
+  const double scale = range_scale(first, last);
+  const double step = scaled_span(first, last, scale) / static_cast<double>(count);
+  for (std::int64_t i = 0; i < count; ++i) {
+    edges[static_cast<std::size_t>(i)] =
+        scale == 1 ? static_cast<double>(i) * step + first  // numpy's own arithmetic
+                   : (static_cast<double>(i) * step + first * scale) / scale;
+  }
   edges.back() = last;
   return edges;
 }
 
+//! Equal bins over [first, last]: `count` of them, their edges, scale and norm.
+Bins equal_bins(double first, double last, std::int64_t count) {
+  Bins b;
+  b.first = first;
+  b.last = last;
+  b.count = count;
+  b.edges = linspace(first, last, count);
+  b.scale = range_scale(first, last);
+  b.norm = static_cast<double>(count) / scaled_span(first, last, b.scale);
+  return b;
+}
+
 //! The bin of x in [first, last], exactly as numpy.histogram computes it for equal bins.
-std::int64_t bin_of(double x, const Bins& b, double norm) {
-  auto i = static_cast<std::int64_t>((x - b.first) * norm);
+std::int64_t bin_of(double x, const Bins& b) {
+  auto i = static_cast<std::int64_t>(scaled_span(b.first, x, b.scale) * b.norm);
   if (i == b.count) --i;
   if (x < b.edges[static_cast<std::size_t>(i)]) --i;
   if (x >= b.edges[static_cast<std::size_t>(i + 1)] && i != b.count - 1) ++i;
@@ -176,10 +209,7 @@ class HistogramStage {
     }
     // A known range and bin count need no values: count as the chunks go by.
     if (range_ && fixed_bins_ > 0 && !categorical_) {
-      stream_bins_.first = range_->first;
-      stream_bins_.last = range_->second;
-      stream_bins_.count = fixed_bins_;
-      stream_bins_.edges = linspace(range_->first, range_->second, fixed_bins_);
+      stream_bins_ = equal_bins(range_->first, range_->second, fixed_bins_);
       streamed_.assign(static_cast<std::size_t>(fixed_bins_), 0);
     }
   }
@@ -201,15 +231,13 @@ class HistogramStage {
     read_numbers(chunk.column(column_.index), scratch[0], counts_);
     keep_finite(scratch[0], kept);
     if (!streamed_.empty()) {
-      const double norm =
-          static_cast<double>(stream_bins_.count) / (stream_bins_.last - stream_bins_.first);
       for (double x : kept) {
         if (x < stream_bins_.first) {
           ++below_;
         } else if (x > stream_bins_.last) {
           ++above_;
         } else {
-          ++streamed_[static_cast<std::size_t>(bin_of(x, stream_bins_, norm))];
+          ++streamed_[static_cast<std::size_t>(bin_of(x, stream_bins_))];
         }
       }
       return;
@@ -240,34 +268,39 @@ class HistogramStage {
   // ---- Numbers ----
 
   Bins choose_bins() {
-    Bins b;
     const std::int64_t n = values_.count();
-    b.first = range_ ? range_->first : (n > 0 ? moments_.min() : 0.0);
-    b.last = range_ ? range_->second : (n > 0 ? moments_.max() : 1.0);
-    if (b.first == b.last) {
-      b.first -= 0.5;
-      b.last += 0.5;
+    double first = range_ ? range_->first : (n > 0 ? moments_.min() : 0.0);
+    double last = range_ ? range_->second : (n > 0 ? moments_.max() : 1.0);
+    if (first == last) {
+      first -= 0.5;
+      last += 0.5;
     }
+    const double scale = range_scale(first, last);
+    std::int64_t count = 1;
+    double width = 0;  // scaled
     if (fixed_bins_ > 0) {
-      b.count = fixed_bins_;
+      count = fixed_bins_;
     } else if (n > 0) {
-      b.width = rule_width(n);
-      if (b.width > 0) {  // numpy 1.24 has no integer special case (numpy >= 2.1 does)
-        b.count = static_cast<std::int64_t>(std::ceil((b.last - b.first) / b.width));
+      width = rule_width(n, scale);
+      if (width > 0) {  // numpy 1.24 has no integer special case (numpy >= 2.1 does)
+        count = static_cast<std::int64_t>(
+            std::min(std::ceil(scaled_span(first, last, scale) / width), 1e9));
       }
     }
-    b.count = std::clamp<std::int64_t>(b.count, 1, 100000);
-    b.edges = linspace(b.first, b.last, b.count);
+    Bins b = equal_bins(first, last, std::clamp<std::int64_t>(count, 1, 100000));
+    b.width = width / scale;  // (inf for a range past the largest double: reported as null)
     return b;
   }
 
-  // numpy's _hist_bin_sturges / _hist_bin_fd / _hist_bin_auto on the (in-range) values.
-  double rule_width(std::int64_t n) {
+  // numpy's _hist_bin_sturges / _hist_bin_fd / _hist_bin_auto on the (in-range) values, in
+  // units scaled by `scale` (see range_scale).
+  double rule_width(std::int64_t n, double scale) {
     const double size = static_cast<double>(n);
-    const double sturges = (moments_.max() - moments_.min()) / (std::log2(size) + 1.0);
+    const double sturges =
+        scaled_span(moments_.min(), moments_.max(), scale) / (std::log2(size) + 1.0);
     if (rule_ == "sturges") return sturges;
     const std::vector<double> q = values_.quantiles({0.75, 0.25});
-    const double fd = 2.0 * (q[0] - q[1]) * std::pow(size, -1.0 / 3.0);
+    const double fd = 2.0 * scaled_span(q[1], q[0], scale) * std::pow(size, -1.0 / 3.0);
     if (rule_ == "fd") return fd;
     return fd != 0 ? std::min(fd, sturges) : sturges;
   }
@@ -284,9 +317,7 @@ class HistogramStage {
       }
       return counts;
     }
-    const double norm = static_cast<double>(b.count) / (b.last - b.first);
-    values_.for_each_value(
-        [&](double x) { ++counts[static_cast<std::size_t>(bin_of(x, b, norm))]; });
+    values_.for_each_value([&](double x) { ++counts[static_cast<std::size_t>(bin_of(x, b))]; });
     return counts;
   }
 

@@ -21,6 +21,15 @@ TEST(TextTable, PadsShortRowsAndDropsCellsPastTheHeaderWithoutTrailingSpaces) {
             "b        2\n");
 }
 
+// A value holding a line break (a quoted CSV field, a label) would start a new row.
+TEST(TextTable, LineBreaksAndTabsInCellsAreShownEscapedOnOneLine) {
+  EXPECT_EQ(quarry::sdk::text_table({"label", "n"}, {{"two\nlines", "1"}, {"a\tb\r", "2"}}),
+            "label       n\n"
+            "two\\nlines  1\n"
+            "a\\tb\\r      2\n");
+  EXPECT_EQ(quarry::sdk::one_line("plain"), "plain");
+}
+
 TEST(TextTable, HeaderAloneWhenThereAreNoRows) {
   EXPECT_EQ(quarry::sdk::text_table({"x", "y"}, {}), "x  y\n");
 }

@@ -6,15 +6,44 @@
 #include <algorithm>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace quarry::sdk {
 
+//! `text` on one line: line breaks and tabs written as \\n, \\r and \\t, so that a value
+//! holding them cannot break the layout of a table or list it is shown in.
+inline std::string one_line(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 //! `header` and `rows` as lines of aligned columns separated by two spaces: the first column
 //! left-aligned, the others right-aligned (numbers line up), no trailing spaces. Rows shorter
-//! than the header get empty cells; cells past the header's width are left out.
-inline std::string text_table(const std::vector<std::string>& header,
-                              const std::vector<std::vector<std::string>>& rows) {
+//! than the header get empty cells; cells past the header's width are left out. Cells are
+//! shown one_line().
+inline std::string text_table(std::vector<std::string> header,
+                              std::vector<std::vector<std::string>> rows) {
+  for (std::string& cell : header) cell = one_line(cell);
+  for (auto& row : rows) {
+    for (std::string& cell : row) cell = one_line(cell);
+  }
   std::vector<std::size_t> width(header.size(), 0);
   auto widen = [&](const std::vector<std::string>& row) {
     for (std::size_t i = 0; i < row.size() && i < width.size(); ++i) {

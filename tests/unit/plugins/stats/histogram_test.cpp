@@ -169,6 +169,32 @@ TEST(StatsHistogram, SvgPictureIsSmallAndWellFormed) {
   EXPECT_EQ(image.result.at("content")[1].at("mimeType"), "image/svg+xml");
 }
 
+// From -1e308 to 1e308 the range itself is beyond the largest double: numpy.histogram
+// overflows to inf and fails (IndexError), and bins computed from inf put values anywhere.
+// The bins are computed in halved units instead; the expected counts follow from the edges
+// -1e308, -5e307, 0, 5e307, 1e308 by hand (each edge exact in binary64 to the digits shown).
+TEST(StatsHistogram, ARangeWiderThanTheLargestDoubleStillCountsEveryValueInItsBin) {
+  const Table table = make_table({float_column("v", {1e308, -1e308, 0, 1, 6e307, -6e307})});
+  const Outcome fixed = run_ok("stats_histogram", {{"column", "v"}, {"bins", 4}}, table);
+  EXPECT_EQ(fixed.data().at("counts"), json({2, 0, 2, 2}));
+  const std::vector<double> edges = fixed.data().at("edges").get<std::vector<double>>();
+  ASSERT_EQ(edges.size(), 5u);
+  EXPECT_EQ(edges.front(), -1e308);
+  EXPECT_EQ(edges[2], 0.0);
+  EXPECT_EQ(edges.back(), 1e308);
+  EXPECT_TRUE(near_rel(edges[1], -5e307, 1e-15));
+  // The automatic rules, and a given range, count every value too.
+  for (const json& args : {json{{"column", "v"}}, json{{"column", "v"}, {"bins", "sturges"}},
+                           json{{"column", "v"}, {"bins", 3}, {"range", {-1e308, 1e308}}}}) {
+    const Outcome out = run_ok("stats_histogram", args, table);
+    std::int64_t total = 0;
+    for (const json& c : out.data().at("counts")) total += c.get<std::int64_t>();
+    EXPECT_EQ(total, 6) << args.dump();
+    EXPECT_EQ(out.data().at("below"), 0) << args.dump();
+    EXPECT_EQ(out.data().at("above"), 0) << args.dump();
+  }
+}
+
 TEST(StatsHistogram, InfinitiesEmptyAndBadInput) {
   const Outcome inf = run_ok("stats_histogram", {{"column", "withinf"}, {"bins", 5}}, fixture());
   EXPECT_EQ(inf.data().at("count"), 1971);
