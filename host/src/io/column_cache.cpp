@@ -188,6 +188,7 @@ std::string cache_identity(const InputFile& file, const fs::path& path, const Cs
             options.delimiter ? std::string(1, *options.delimiter) : std::string("auto"));
   add_field(id, "quote", std::string(1, options.quote));
   add_field(id, "decimal", std::string(1, options.decimal));
+  if (options.thousands != '\0') add_field(id, "thousands", std::string(1, options.thousands));
   add_field(id, "encoding", std::string(to_string(options.encoding)));
   add_field(id, "header", options.header ? "1" : "0");
   add_field(id, "skip_lines", std::to_string(options.skip_lines));

@@ -205,6 +205,17 @@ InferencePass::FirstRecord InferencePass::detect_dialect() {
   }
   layout_.dialect.quote = options_.quote;
   layout_.dialect.decimal = options_.decimal;
+  if (options_.thousands != '\0' &&
+      (options_.thousands == options_.decimal ||
+       std::string_view("0123456789+-eE\"\n\r").find(options_.thousands) !=
+           std::string_view::npos)) {
+    throw InputError("the thousands separator " + describe(options_.thousands) +
+                         " cannot be used with decimal separator " + describe(options_.decimal),
+                     "pass thousands \".\" with decimal \",\" (1.234,5) or thousands \",\" with "
+                     "decimal \".\" (1,234.5)",
+                     at(0));
+  }
+  layout_.dialect.thousands = options_.thousands;
   layout_.dialect.encoding = options_.encoding;
   layout_.dialect.delimiter =
       options_.delimiter

@@ -247,8 +247,8 @@ class RangeParser {
         column.append_null();
         continue;
       }
-      const std::string_view number_text =
-          with_decimal_point(text, context_.layout.dialect.decimal, scratch_);
+      const std::string_view number_text = with_decimal_point(
+          text, context_.layout.dialect.decimal, context_.layout.dialect.thousands, scratch_);
       if (const char* why = parse(number_text)) {
         coerce(column, c, r, text, why);
       } else if (guess_ != nullptr) {

@@ -191,7 +191,8 @@ void SegmentScanner::classify_batch() {
 
 bool SegmentScanner::watches_comma_decimals(const ColumnState& state) const noexcept {
   // Only where the fix, decimal ",", is possible: not in a comma-delimited file.
-  return dialect_.decimal == '.' && dialect_.delimiter != ',' && !state.not_comma_decimal;
+  return dialect_.decimal == '.' && dialect_.thousands == '\0' && dialect_.delimiter != ',' &&
+         !state.not_comma_decimal;
 }
 
 void SegmentScanner::watch_comma_decimal(ColumnState& state, std::string_view text,
@@ -245,8 +246,8 @@ void SegmentScanner::classify_column(std::size_t k) {
     }
     bool overflow = false;
     const bool numeric_before = (candidates & (kClassInt | kClassFloat)) != 0;
-    candidates =
-        classify(with_decimal_point(text, dialect_.decimal, scratch_), candidates, overflow);
+    candidates = classify(with_decimal_point(text, dialect_.decimal, dialect_.thousands, scratch_),
+                          candidates, overflow);
     if ((candidates & (kClassInt | kClassFloat)) != 0) {
       ++numbers;
     } else if (numeric_before && state.not_number_line == 0) {

@@ -72,7 +72,45 @@ CommaDecimal read_comma_decimal(std::string_view text) noexcept {
   return digits() > 0 && i == text.size() ? CommaDecimal::kYes : CommaDecimal::kNo;
 }
 
-std::string_view with_decimal_point(std::string_view text, char decimal, std::string& scratch) {
+namespace {
+
+//! `text` without its thousands separators when they group its whole part in threes
+//! ("-1.234.567,5" with '.' and ','), written to `scratch`; `text` itself otherwise.
+std::string_view without_thousands(std::string_view text, char thousands, char decimal,
+                                   std::string& scratch) {
+  if (thousands == '\0' || text.find(thousands) == std::string_view::npos) return text;
+  std::size_t i = (!text.empty() && (text[0] == '-' || text[0] == '+')) ? 1 : 0;
+  const std::size_t digits_from = i;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  if (i == digits_from || i - digits_from > 3) return text;
+  std::string out(text.substr(0, i));
+  while (i < text.size() && text[i] == thousands) {
+    for (std::size_t k = 1; k <= 3; ++k) {
+      if (i + k >= text.size() || text[i + k] < '0' || text[i + k] > '9') return text;
+    }
+    out.append(text.substr(i + 1, 3));
+    i += 4;
+    if (i < text.size() && text[i] >= '0' && text[i] <= '9') return text;  // a group of four
+  }
+  if (i < text.size() && text[i] != decimal && text[i] != 'e' && text[i] != 'E') return text;
+  out.append(text.substr(i));
+  if (out.find(thousands) != std::string::npos) return text;  // one after the decimal point
+  scratch = std::move(out);
+  return scratch;
+}
+
+}  // namespace
+
+std::string_view with_decimal_point(std::string_view text, char decimal, char thousands,
+                                    std::string& scratch) {
+  if (thousands != '\0') {
+    const std::string_view plain = without_thousands(text, thousands, decimal, scratch);
+    if (plain.data() == scratch.data() && decimal != '.') {
+      for (char& c : scratch) c = c == decimal ? '.' : c;
+      return scratch;
+    }
+    if (plain.data() == scratch.data()) return scratch;
+  }
   if (decimal == '.') return text;
   bool separator = false;
   for (const char c : text) {

@@ -60,7 +60,8 @@ const std::vector<FormatInfo>& formats() {
       {io::SourceFormat::kCsv,
        "csv",
        "CSV",
-       {"delimiter", "quote", "header", "skip_lines", "decimal", "null_values", "encoding"}},
+       {"delimiter", "quote", "header", "skip_lines", "decimal", "thousands", "null_values",
+        "encoding"}},
       {io::SourceFormat::kJsonl, "jsonl", "JSON Lines", {}},
       {io::SourceFormat::kSqlite, "sqlite", "SQLite", {"table", "query"}}};
   return table;
@@ -89,6 +90,7 @@ io::SourceOptions reader_options(const json& source, const Environment& environm
   csv.header = source.value("header", true);
   csv.skip_lines = source.value("skip_lines", std::uint32_t{0});
   csv.decimal = source.value("decimal", ".") == "," ? ',' : '.';  // the schema allows only these
+  if (source.contains("thousands")) csv.thousands = csv_character(source, "thousands");
   // (The schema allows only the names parse_text_encoding reads.)
   csv.encoding =
       io::parse_text_encoding(source.value("encoding", "utf-8")).value_or(io::TextEncoding::kUtf8);
@@ -162,6 +164,8 @@ const json& source_properties() {
                    "description": "CSV: lines above the header to pass over (a title, notes, export metadata); default 0."},
     "decimal": {"type": "string", "enum": [".", ","],
                 "description": "CSV decimal separator (default \".\"). \",\" reads European numbers such as 1234,5 (then 1.234 is text, and the delimiter is usually \";\")."},
+    "thousands": {"type": "string", "enum": [".", ",", " ", "'"],
+                  "description": "CSV thousands separator of numbers (default none): \".\" with decimal \",\" reads 1.234.567,89 as 1234567.89; \",\" reads \"1,234.5\" as 1234.5. Only groups of three digits are read so."},
     "encoding": {"type": "string", "enum": ["utf-8", "windows-1252", "latin-1"],
                  "description": "CSV text encoding (default utf-8). windows-1252 reads the \"ANSI\" CSV Excel saves on Western Windows (é as one byte, € as 0x80); latin-1 is ISO-8859-1. The input notes suggest it when a file is not valid UTF-8."},
     "null_values": {"type": "array", "items": {"type": "string"}, "maxItems": 100,

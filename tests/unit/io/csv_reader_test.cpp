@@ -245,6 +245,39 @@ TEST_F(CsvReaderTest, WithDecimalCommaADotIsNoDecimalPointAndCommaIsNoDelimiter)
   EXPECT_TRUE(contains(odd, "decimal separator ';' is not supported")) << odd;
 }
 
+// pandas: read_csv(sep=";", decimal=",", thousands=".") reads these numbers alike (it also
+// reads "1.5" as 15 and "12.34.5" as 12345; here only groups of three are separators, so
+// such a column stays text).
+TEST_F(CsvReaderTest, ThousandsSeparatorsGroupedInThreesAreRead) {
+  const auto european = dir.write("thousands.csv",
+                                  "amount;count\n1.234.567,5;1.000\n-2.500,5;12\n0,75;3.456\n"
+                                  "999;-7.000\n");
+  CsvOptions options;
+  options.decimal = ',';
+  options.thousands = '.';
+  for (const std::uint64_t sample_from : {std::uint64_t{0}, std::uint64_t{1}}) {
+    options.sample_typing_min_bytes = sample_from;
+    CsvReader reader(european, options);
+    EXPECT_EQ(types_of(reader.schema()), (std::vector{kFloat64, kInt64}));
+    EXPECT_EQ(read_rows(reader),
+              (Rows{{"1234567.5", "1000"}, {"-2500.5", "12"}, {"0.75", "3456"}, {"999", "-7000"}}));
+  }
+  CsvOptions english;
+  english.thousands = ',';
+  CsvReader quoted(dir.write("english.csv", "x,y\n\"1,234.5\",2\n\"12,345\",3\n7.25,4\n"), english);
+  EXPECT_EQ(types_of(quoted.schema()), (std::vector{kFloat64, kInt64}));
+  EXPECT_EQ(read_rows(quoted), (Rows{{"1234.5", "2"}, {"12345", "3"}, {"7.25", "4"}}));
+  // Not grouped in threes: not a number.
+  options.sample_typing_min_bytes = 0;  // (the schema is final before the rows are read)
+  for (const char* odd : {"1.5", "12.34.5", "1.2345", ".123", "1..234"}) {
+    CsvReader reader(dir.write("odd.csv", std::string("v;w\n1.000;a\n") + odd + ";b\n"), options);
+    EXPECT_EQ(types_of(reader.schema()), (std::vector{kString, kString})) << odd;
+  }
+  options.thousands = ',';
+  const std::string clash = error_of(european, options);
+  EXPECT_TRUE(contains(clash, "thousands separator ','")) << clash;
+}
+
 TEST_F(CsvReaderTest, AColumnOfDecimalCommaNumbersReadWithDecimalPointGetsAHint) {
   // Wide enough for the sample-typed path as well as the whole-file scan.
   std::string text = "price;label;ratio;count\n";

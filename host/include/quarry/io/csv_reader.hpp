@@ -88,6 +88,10 @@ struct CsvOptions {
   //! and '.' is not a decimal point (1.234 is text); the delimiter must then be another
   //! character, and is not detected as ','.
   char decimal = '.';
+  //! Thousands separator of numbers ('\0': none): with '.', 1.234.567,5 reads as 1234567.5
+  //! (decimal ','); with ',', "1,234.5" as 1234.5. Only well-formed groups of three digits
+  //! are read so (1.5 is not 15); it must differ from the decimal separator.
+  char thousands = '\0';
   //! How the file's text is encoded: text fields and column names are decoded to UTF-8.
   TextEncoding encoding = TextEncoding::kUtf8;
   //! Texts read as null (the empty field is always null).

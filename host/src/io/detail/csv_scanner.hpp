@@ -37,6 +37,8 @@ struct Dialect {
   char quote = '"';
   //! The decimal separator of numbers ('.' or ','); typing reads it, the scanner does not.
   char decimal = '.';
+  //! The thousands separator of numbers ('\0': none); typing reads it, the scanner does not.
+  char thousands = '\0';
   //! How text is encoded; the parser decodes text fields to UTF-8, the scanner needs no
   //! decoding (the delimiter, quote and line breaks are ASCII in every encoding read).
   TextEncoding encoding = TextEncoding::kUtf8;

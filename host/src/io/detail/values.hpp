@@ -131,8 +131,11 @@ enum class IntParse : std::uint8_t { kOk, kNotInteger, kOverflow };
 //! decimal separator: unchanged for '.'; for ',' a text of number characters (digits, signs,
 //! 'e', ',' and '.') has its ',' and '.' swapped into `scratch`, so that 12,5 reads as 12.5
 //! and 1.234 reads as no number. Other texts (dates, times, words) are returned unchanged.
+//! With a `thousands` separator ('\0': none), a number whose whole part it groups in threes
+//! (1.234.567,5) first loses the separators; one that is not so grouped is left to the
+//! rules above (with thousands '.' and decimal ',', 1.5 reads as no number, not as 15).
 [[nodiscard]] std::string_view with_decimal_point(std::string_view text, char decimal,
-                                                  std::string& scratch);
+                                                  char thousands, std::string& scratch);
 
 //! How a text reads as a number written with a decimal comma, as the reader with decimal ","
 //! would read it: [+-]digits,digits ("1,5", "-0,25").
