@@ -210,8 +210,10 @@ class FlatReader {
     }
     double number = 0;  // a fraction, an exponent, or an integer beyond 64 bits: a double
     const auto result = fast_float::from_chars(start, p_, number);
-    // (The full parser refuses a number beyond the double range.)
-    if (result.ec != std::errc() || result.ptr != p_ || !std::isfinite(number)) return false;
+    // Beyond the double range a number is ±inf (and below it 0), as Python's json reads it:
+    // it is valid JSON, which the full parser would refuse.
+    const bool in_range = result.ec == std::errc() || result.ec == std::errc::result_out_of_range;
+    if (!in_range || result.ptr != p_) return false;
     value = number;
     return true;
   }
