@@ -44,8 +44,7 @@ constexpr const char* kOutputSchema =
     R"(,"trend_last":)" QUARRY_TS_NUM R"(,"resid_std":)" QUARRY_TS_NUM
     R"(,"strength_trend":)" QUARRY_TS_NUM R"(,"strength_seasonal":)" QUARRY_TS_NUM
     R"(,"trend":)" QUARRY_TS_NUMS R"(,"seasonal":)" QUARRY_TS_NUMS R"(,"resid":)" QUARRY_TS_NUMS
-    R"(,)" QUARRY_TS_FILLING_OUT R"(,)" QUARRY_TS_ORDER_OUT R"(,"notes":)" QUARRY_TS_NOTES
-    R"(}})";
+    R"(,)" QUARRY_TS_FILLING_OUT R"(,)" QUARRY_TS_ORDER_OUT R"(,"notes":)" QUARRY_TS_NOTES R"(}})";
 
 constexpr const char* kDescription =
     "Classical seasonal decomposition of a numeric series into trend (centred moving average), "

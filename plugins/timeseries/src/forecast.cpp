@@ -5,6 +5,7 @@
 //! in-sample error measures. Needs the whole series: an accumulate stage within the budget.
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -66,8 +67,10 @@ constexpr const char* kOutputSchema =
     R"(,"rmse":)" QUARRY_TS_NUM R"(,"mape":)" QUARRY_TS_NUM R"(,"sse":)" QUARRY_TS_NUM
     R"(,"aic":)" QUARRY_TS_NUM R"(,"bic":)" QUARRY_TS_NUM R"(,"loglik":)" QUARRY_TS_NUM
     R"(,"residuals":{"type":"integer"}}},)"
-    R"("intervals":{"type":"string"},)" QUARRY_TS_FILLING_OUT R"(,)" QUARRY_TS_ORDER_OUT
-    R"(,"notes":)" QUARRY_TS_NOTES R"(}})";
+    R"("intervals":{"type":"string"},"fit":{"type":"object","description":"ARIMA: how the )"
+    R"(parameters were fitted.","properties":{"values_used":{"type":"integer"},)"
+    R"("iterations":{"type":"integer"},"converged":{"type":"boolean"}}},)" QUARRY_TS_FILLING_OUT
+    R"(,)" QUARRY_TS_ORDER_OUT R"(,"notes":)" QUARRY_TS_NOTES R"(}})";
 
 constexpr const char* kDescription =
     "Forecasts a numeric series `horizon` steps ahead. method=holt_winters: exponential "
@@ -162,7 +165,7 @@ class ForecastStage {
     if (slots) out["filling"] = store_.filling().to_json();
     std::vector<double> mean, variance, residuals, actual;
     if (arima_) {
-      fit_arima(y, h, out, notes, mean, variance, residuals, actual);
+      fit_arima(call, y, h, out, notes, mean, variance, residuals, actual);
     } else {
       fit_holt_winters(y, h, out, notes, mean, variance, residuals, actual);
     }
@@ -281,12 +284,28 @@ class ForecastStage {
                             : "");
   }
 
-  void fit_arima(const std::vector<double>& y, std::size_t h, json& out, json& notes,
-                 std::vector<double>& mean, std::vector<double>& variance,
+  void fit_arima(const sdk::Call& call, const std::vector<double>& y, std::size_t h, json& out,
+                 json& notes, std::vector<double>& mean, std::vector<double>& variance,
                  std::vector<double>& residuals, std::vector<double>& actual) {
     const int p = static_cast<int>(order_[0]), d = static_cast<int>(order_[1]),
               q = static_cast<int>(order_[2]);
-    const ArimaFit fit = arima_fit(y, p, d, q);
+    const ArimaFit fit = arima_fit(y, p, d, q, fit_progress(call));
+    out["fit"] = {{"values_used", fit.fit_values},
+                  {"iterations", fit.iterations},
+                  {"converged", fit.converged}};
+    if (fit.fit_values < fit.nobs) {
+      notes.push_back("the parameters were fitted on the most recent " +
+                      std::to_string(fit.fit_values) + " of " + std::to_string(fit.nobs) +
+                      " values (to bound the time); the log-likelihood, AIC, residuals and "
+                      "forecasts use them all");
+    }
+    if (!fit.converged) {
+      notes.push_back("the optimiser stopped at its limit of " +
+                      std::to_string(ArimaEffort{}.iterations) +
+                      " iterations before converging: the parameters may be slightly off the "
+                      "optimum (a flat likelihood: a smaller order may fit as well, compare the "
+                      "AIC)");
+    }
     out["model"] =
         "ARIMA(" + std::to_string(p) + "," + std::to_string(d) + "," + std::to_string(q) + ")";
     json params = json::object();
@@ -307,6 +326,30 @@ class ForecastStage {
     out["intervals"] =
         "mean ± z·σ_h with σ_h² = σ² Σ_{j<h} ψ_j², the ψ weights of θ(B) / (φ(B)(1 − B)^d) "
         "(parameter uncertainty not included, as statsmodels' get_forecast)";
+  }
+
+  // Fitting can take seconds on long series: the client hears how far it is (progress at
+  // most five times a second; the host may show only its own read progress, so also an info
+  // log line every two seconds once the fit has taken two) and can cancel it.
+  static FitProgress fit_progress(const sdk::Call& call) {
+    using Clock = std::chrono::steady_clock;
+    return [&call, start = Clock::now(), shown = Clock::time_point{}, logged = Clock::now()](
+               double done, const std::string& what) mutable {
+      call.throw_if_cancelled();
+      const auto now = Clock::now();
+      if (now - shown >= std::chrono::milliseconds(200)) {
+        shown = now;
+        call.progress(done, 1.0, what);
+      }
+      if (now - logged >= std::chrono::seconds(2)) {
+        logged = now;
+        call.log(sdk::LogLevel::info,
+                 what + " (" + std::to_string(static_cast<int>(100 * done)) + "% after " +
+                     std::to_string(
+                         static_cast<int>(std::chrono::duration<double>(now - start).count())) +
+                     " s)");
+      }
+    };
   }
 
   // What the roots of the fitted polynomials say: an AR root near an MA root (the factors

@@ -206,8 +206,7 @@ class ResampleStage {
                         c.ref().name + "' were left out of its aggregates (counted in rows)");
       }
     }
-    if (no_time_ > 0)
-      notes.push_back(std::to_string(no_time_) + " rows without a time were left out");
+    if (no_time_ > 0) notes.push_back(time_.no_time_note(no_time_));
     if (no_group_ > 0) {
       notes.push_back(std::to_string(no_group_) + " rows with a null group were left out");
     }

@@ -6,9 +6,11 @@
 //! Kalman filter on Harvey's state-space form, started from the stationary covariance (the
 //! exact likelihood, not conditional sums of squares), with σ² concentrated out. Stationarity
 //! and invertibility are enforced as statsmodels does (Monahan's transformation of
-//! unconstrained values through partial autocorrelations). Forecasts integrate the ARMA
-//! forecasts back; their variances come from the ψ weights of φ(B)(1 − B)^d.
+//! unconstrained values through partial autocorrelations); BFGS with numerical gradients
+//! maximises the likelihood from a few starts (Hannan–Rissanen among them). Forecasts integrate
+//! the ARMA forecasts back; their variances come from the ψ weights of φ(B)(1 − B)^d.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -37,6 +39,28 @@ namespace quarry::ts {
   return c;
 }
 
+//! statsmodels' unconstrain_stationary_univariate, the inverse of constrain_stationary();
+//! false when `c` is not stationary (a partial autocorrelation of modulus 1 or more).
+inline bool unconstrain_stationary(const std::vector<double>& c, std::vector<double>& u) {
+  const std::size_t n = c.size();
+  u.clear();
+  if (n == 0) return true;
+  std::vector<std::vector<double>> y(n, std::vector<double>(n, 0.0));
+  for (std::size_t i = 0; i < n; ++i) y[n - 1][i] = -c[i];
+  for (std::size_t k = n - 1; k > 0; --k) {
+    const double r = y[k][k], scale = 1 - r * r;
+    if (!(scale > 0)) return false;
+    for (std::size_t i = 0; i < k; ++i) y[k - 1][i] = (y[k][i] - r * y[k][k - i - 1]) / scale;
+  }
+  u.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const double r = y[k][k];
+    if (!(r * r < 1)) return false;
+    u[k] = r / std::sqrt(1 - r * r);
+  }
+  return true;
+}
+
 //! ARMA coefficients: y_t − μ = Σ ar_i (y_{t−i} − μ) + e_t + Σ ma_j e_{t−j}.
 struct ArmaCoefficients {
   std::vector<double> ar, ma;
@@ -51,22 +75,33 @@ struct ArmaFilter {
   std::int64_t n = 0;
 };
 
-//! Solves the r×r Lyapunov equation P = T P Tᵀ + R Rᵀ (row-major) as a linear system in its
-//! r² unknowns; false when singular (a unit root).
+//! Solves the r×r Lyapunov equation P = T P Tᵀ + R Rᵀ (row-major) as a linear system in the
+//! r(r + 1)/2 unknowns of the symmetric P (a sixth of the work of all r²: the solve dominated
+//! high-order fits); false when singular (a unit root).
 inline bool stationary_covariance(const std::vector<double>& t, const std::vector<double>& rr,
                                   std::size_t r, std::vector<double>& p) {
-  const std::size_t n = r * r;
-  std::vector<double> a(n * n, 0.0), b = rr;
+  const std::size_t n = r * (r + 1) / 2;
+  std::vector<std::size_t> index(r * r);  // (i, j) → its unknown, the same for (j, i)
+  for (std::size_t i = 0, u = 0; i < r; ++i) {
+    for (std::size_t j = i; j < r; ++j, ++u) index[i * r + j] = index[j * r + i] = u;
+  }
+  std::vector<double> a(n * n, 0.0), b(n), x;
   for (std::size_t i = 0; i < r; ++i) {
-    for (std::size_t j = 0; j < r; ++j) {
-      const std::size_t row = i * r + j;
+    for (std::size_t j = i; j < r; ++j) {
+      const std::size_t row = index[i * r + j];
+      b[row] = rr[i * r + j];
       a[row * n + row] += 1;
       for (std::size_t k = 0; k < r; ++k) {
-        for (std::size_t l = 0; l < r; ++l) a[row * n + k * r + l] -= t[i * r + k] * t[j * r + l];
+        for (std::size_t l = 0; l < r; ++l) {
+          a[row * n + index[k * r + l]] -= t[i * r + k] * t[j * r + l];
+        }
       }
     }
   }
-  return solve_linear(std::move(a), std::move(b), n, p);
+  if (!solve_linear(std::move(a), std::move(b), n, x)) return false;
+  p.resize(r * r);
+  for (std::size_t e = 0; e < r * r; ++e) p[e] = x[index[e]];
+  return true;
 }
 
 //! Runs the Kalman filter of ARMA `c` over w − mean; false when the stationary covariance
@@ -86,7 +121,8 @@ inline bool arma_filter(const std::vector<double>& w, double mean, const ArmaCoe
   }
   std::vector<double> pm;
   if (!stationary_covariance(t, rr, r, pm)) return false;
-  std::vector<double> a(r, 0.0), an(r), k(r), tp(r * r), pn(r * r);
+  std::vector<double> a(r, 0.0), k(r), tp(r * r), pn(r * r), arv(r, 0.0);
+  for (std::size_t i = 0; i < p; ++i) arv[i] = c.ar[i];
   out = ArmaFilter{};
   out.n = static_cast<std::int64_t>(w.size());
   if (keep_innovations) out.innovation.resize(w.size());
@@ -100,31 +136,24 @@ inline bool arma_filter(const std::vector<double>& w, double mean, const ArmaCoe
     out.sum_log_f += std::log(f);
     out.sum_v2_f += v * v / f;
     if (keep_innovations) out.innovation[s] = v;
+    // T is a companion matrix (first column the AR coefficients, ones above the diagonal), so
+    // (T P)_ij = ar_i P_0j + P_(i+1)j and (T P Tᵀ)_ij = ar_j (T P)_i0 + (T P)_i(j+1): O(r²).
+    for (std::size_t i = 0; i < r; ++i) {
+      for (std::size_t j = 0; j < r; ++j) {
+        tp[i * r + j] = arv[i] * pm[j] + (i + 1 < r ? pm[(i + 1) * r + j] : 0.0);
+      }
+    }
     // Gain K = T P Z' / F; a ← T a + K v.
+    const double a0 = a[0];
     for (std::size_t i = 0; i < r; ++i) {
-      double tpz = 0;
-      for (std::size_t j = 0; j < r; ++j) tpz += t[i * r + j] * pm[j * r];
-      k[i] = tpz / f;
+      k[i] = tp[i * r] / f;
+      a[i] = arv[i] * a0 + (i + 1 < r ? a[i + 1] : 0.0) + k[i] * v;
     }
-    for (std::size_t i = 0; i < r; ++i) {
-      double x = 0;
-      for (std::size_t j = 0; j < r; ++j) x += t[i * r + j] * a[j];
-      an[i] = x + k[i] * v;
-    }
-    a.swap(an);
     // P ← T P Tᵀ + R Rᵀ − K Kᵀ F.
     for (std::size_t i = 0; i < r; ++i) {
       for (std::size_t j = 0; j < r; ++j) {
-        double x = 0;
-        for (std::size_t l = 0; l < r; ++l) x += t[i * r + l] * pm[l * r + j];
-        tp[i * r + j] = x;
-      }
-    }
-    for (std::size_t i = 0; i < r; ++i) {
-      for (std::size_t j = 0; j < r; ++j) {
-        double x = 0;
-        for (std::size_t l = 0; l < r; ++l) x += tp[i * r + l] * t[j * r + l];
-        pn[i * r + j] = x + rr[i * r + j] - k[i] * k[j] * f;
+        pn[i * r + j] = arv[j] * tp[i * r] + (j + 1 < r ? tp[i * r + j + 1] : 0.0) + rr[i * r + j] -
+                        k[i] * k[j] * f;
       }
     }
     pm.swap(pn);
@@ -136,12 +165,8 @@ inline bool arma_filter(const std::vector<double>& w, double mean, const ArmaCoe
     // (T is a companion matrix: a ← (ar·a₀ + next element) + K v).
     const double f = pm[0];
     for (std::size_t i = 0; i < r; ++i) {
-      double tpz = 0;
-      for (std::size_t j = 0; j < r; ++j) tpz += t[i * r + j] * pm[j * r];
-      k[i] = tpz / f;
+      k[i] = (arv[i] * pm[0] + (i + 1 < r ? pm[(i + 1) * r] : 0.0)) / f;
     }
-    std::vector<double> ar(r, 0.0);
-    for (std::size_t i = 0; i < p; ++i) ar[i] = c.ar[i];
     double v2 = 0;
     const std::size_t first = s;
     for (; s < w.size(); ++s) {
@@ -149,8 +174,8 @@ inline bool arma_filter(const std::vector<double>& w, double mean, const ArmaCoe
       v2 += v * v;
       if (keep_innovations) out.innovation[s] = v;
       const double a0 = a[0];
-      for (std::size_t i = 0; i + 1 < r; ++i) a[i] = ar[i] * a0 + a[i + 1] + k[i] * v;
-      a[r - 1] = ar[r - 1] * a0 + k[r - 1] * v;
+      for (std::size_t i = 0; i + 1 < r; ++i) a[i] = arv[i] * a0 + a[i + 1] + k[i] * v;
+      a[r - 1] = arv[r - 1] * a0 + k[r - 1] * v;
     }
     out.sum_v2_f += v2 / f;
     out.sum_log_f += static_cast<double>(w.size() - first) * std::log(f);
@@ -168,6 +193,9 @@ struct ArimaFit {
   double sigma2 = 0;
   double loglik = 0;
   std::int64_t nobs = 0;                   //!< values of the differenced series
+  std::int64_t fit_values = 0;             //!< the most recent of them the parameters fit
+  bool converged = true;                   //!< false when the optimiser hit its limit
+  int iterations = 0;                      //!< optimiser iterations in all
   std::vector<double> innovation;          //!< one-step errors, aligned with the last nobs values
   std::vector<double> state;               //!< predicted ARMA state after the last value
   std::vector<std::vector<double>> tails;  //!< last value of each differencing level 0..d-1
@@ -181,12 +209,146 @@ struct ArimaFit {
   return out;
 }
 
-//! Fits ARIMA(p, d, q) to `y` by exact maximum likelihood: Nelder–Mead over the
-//! unconstrained parameters from white noise and ±0.5 to a loose tolerance (the starts pick
-//! the basin; on the first 200,000 values of long series), then polished from the best on the
-//! whole series to 1e-14 relative.
+//! Called between optimiser iterations with the share of the planned work done (0..1) and
+//! what is running; it may throw (to cancel).
+using FitProgress = std::function<void(double, const std::string&)>;
 
-[[nodiscard]] inline ArimaFit arima_fit(const std::vector<double>& y, int p, int d, int q) {
+//! How much work the ARIMA fit may do: the starts are compared on the most recent
+//! `start_values` values, the parameters fitted on the most recent `fit_values` (the
+//! likelihood, residuals and forecasts always use the whole series), each BFGS run stops after
+//! `iterations`. The defaults fit ARIMA(5,1,5) to 150,000 values in a few seconds.
+struct ArimaEffort {
+  std::size_t start_values = 10'000;
+  std::size_t fit_values = 200'000;
+  int iterations = 200;
+};
+
+//! Hannan–Rissanen estimates of ARMA(p, q) for `z` (mean removed): a long autoregression
+//! (Levinson–Durbin on the sample autocovariances, so stationary) gives the innovations, then
+//! least squares of z_t on z_(t−1..t−p) and those innovations at lags 1..q. False when the
+//! series is too short or the equations singular.
+inline bool hannan_rissanen(const std::vector<double>& z, int p, int q, ArmaCoefficients& out) {
+  const auto n = static_cast<std::ptrdiff_t>(z.size());
+  const std::ptrdiff_t m = std::max<std::ptrdiff_t>(
+      2 * (p + q), static_cast<std::ptrdiff_t>(std::pow(std::log(static_cast<double>(n)), 2)));
+  const auto k = static_cast<std::size_t>(p + q);
+  if (k == 0 || n < 4 * m + 2 * static_cast<std::ptrdiff_t>(k) + 10) return false;
+  std::vector<double> c(static_cast<std::size_t>(m) + 1, 0.0);
+  for (std::ptrdiff_t lag = 0; lag <= m; ++lag) {
+    for (std::ptrdiff_t t = lag; t < n; ++t) c[lag] += z[t] * z[t - lag];
+  }
+  std::vector<double> phi, prev;  // Levinson–Durbin to order m
+  double v = c[0];
+  for (std::ptrdiff_t j = 1; j <= m && v > 0; ++j) {
+    double num = c[j];
+    for (std::ptrdiff_t i = 1; i < j; ++i) num -= prev[i - 1] * c[j - i];
+    const double kappa = num / v;
+    phi.assign(static_cast<std::size_t>(j), 0.0);
+    for (std::ptrdiff_t i = 1; i < j; ++i) phi[i - 1] = prev[i - 1] - kappa * prev[j - i - 1];
+    phi[j - 1] = kappa;
+    v *= 1 - kappa * kappa;
+    prev = phi;
+  }
+  if (static_cast<std::ptrdiff_t>(phi.size()) != m) return false;
+  std::vector<double> e(z.size(), 0.0);
+  for (std::ptrdiff_t t = m; t < n; ++t) {
+    double x = z[t];
+    for (std::ptrdiff_t i = 1; i <= m; ++i) x -= phi[i - 1] * z[t - i];
+    e[t] = x;
+  }
+  std::vector<double> xtx(k * k, 0.0), xty(k, 0.0), row(k), beta;
+  for (std::ptrdiff_t t = m + q; t < n; ++t) {
+    for (int i = 0; i < p; ++i) row[i] = z[t - 1 - i];
+    for (int j = 0; j < q; ++j) row[p + j] = e[t - 1 - j];
+    for (std::size_t i = 0; i < k; ++i) {
+      xty[i] += row[i] * z[t];
+      for (std::size_t j = 0; j < k; ++j) xtx[i * k + j] += row[i] * row[j];
+    }
+  }
+  if (!solve_linear(std::move(xtx), std::move(xty), k, beta)) return false;
+  out.ar.assign(beta.begin(), beta.begin() + p);
+  out.ma.assign(beta.begin() + p, beta.end());
+  return true;
+}
+
+//! Where the ARIMA fit starts, in its unconstrained parameters (the mean's first when
+//! `has_mean`, as an offset from `wbar` in standard deviations): the Hannan–Rissanen estimates
+//! of `w` when they are stationary and invertible, then white noise and all ±0.5.
+[[nodiscard]] inline std::vector<std::vector<double>> arima_starts(const std::vector<double>& w,
+                                                                   double wbar, int p, int q,
+                                                                   bool has_mean) {
+  std::vector<std::vector<double>> starts;
+  ArmaCoefficients hr;
+  std::vector<double> z(w), u_ar, u_ma;
+  for (double& v : z) v -= wbar;
+  if (hannan_rissanen(z, p, q, hr) && unconstrain_stationary(hr.ar, u_ar)) {
+    for (double& v : hr.ma) v = -v;  // the fit's MA parameters are those of 1 − θ₁B − …
+    if (unconstrain_stationary(hr.ma, u_ma)) {
+      std::vector<double> x0(has_mean ? 1 : 0, 0.0);
+      x0.insert(x0.end(), u_ar.begin(), u_ar.end());
+      x0.insert(x0.end(), u_ma.begin(), u_ma.end());
+      starts.push_back(x0);
+    }
+  }
+  for (double start : {0.0, 0.5, -0.5}) {
+    std::vector<double> x0(static_cast<std::size_t>(p + q) + (has_mean ? 1 : 0), start);
+    if (has_mean) x0[0] = 0;
+    starts.push_back(x0);
+  }
+  return starts;
+}
+
+//! The likelihood search of arima_fit(): BFGS from each start on `start_nll` (half the
+//! iterations, a loose tolerance: the starts only pick the basin), then from the best on `nll`
+//! (over `fit_values` values, `ratio` times as many as start_nll's) to 1e-14 relative or 1e-9
+//! absolute. Adds the iterations to `iterations`; reports progress after each iteration.
+[[nodiscard]] inline Minimum arima_search(
+    const std::function<double(const std::vector<double>&)>& start_nll,
+    const std::function<double(const std::vector<double>&)>& nll,
+    const std::vector<std::vector<double>>& starts, double ratio, std::size_t fit_values,
+    const ArimaEffort& effort, const FitProgress& progress, int& iterations) {
+  // The final run over up to effort.fit_values values costs about as much as all the starts.
+  const double runs = static_cast<double>(starts.size()) + 1;
+  BfgsLimits limits;
+  limits.max_iterations = std::max(1, effort.iterations / 2), limits.ftol = 1e-9,
+  limits.atol = 1e-6;
+  auto report = [&](double run, int iter, const std::string& what) {
+    if (!progress) return;
+    progress((run + iter / static_cast<double>(limits.max_iterations)) / runs,
+             "ARIMA fit: " + what + ", iteration " + std::to_string(iter));
+  };
+  Minimum best;
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    const std::string what =
+        "start " + std::to_string(i + 1) + " of " + std::to_string(starts.size());
+    limits.on_iteration = [&](int iter) { report(static_cast<double>(i), iter, what); };
+    const Minimum m = bfgs(start_nll, starts[i], limits);
+    iterations += m.iterations;
+    if (m.f < best.f) best = m;
+  }
+  if (!std::isfinite(best.f)) return best;
+  // −log L is a sum over the series: its rounding noise grows with n, so the final run stops
+  // at 1e-9 in log-likelihood units (far below any statistical difference) or 1e-14 relative.
+  limits.max_iterations = effort.iterations, limits.ftol = 1e-14, limits.atol = 1e-9;
+  // −log L grows with the values it sums, and its curvature with it: the start's inverse
+  // Hessian, scaled, spares the final run relearning it.
+  limits.inverse_hessian = best.inverse_hessian;
+  for (double& v : limits.inverse_hessian) v *= ratio;
+  const std::string what = "final fit on " + std::to_string(fit_values) + " values";
+  limits.on_iteration = [&](int iter) { report(runs - 1, iter, what); };
+  best = bfgs(nll, best.x, limits);
+  iterations += best.iterations;
+  return best;
+}
+
+//! Fits ARIMA(p, d, q) to `y` by exact maximum likelihood: BFGS over the unconstrained
+//! parameters from the Hannan–Rissanen estimates, white noise and ±0.5 (the starts pick the
+//! basin, on the most recent effort.start_values values), then from the best on the most
+//! recent effort.fit_values values to 1e-14 relative or 1e-9 in log-likelihood units;
+//! ArimaFit::converged says whether that last run ended within effort.iterations.
+[[nodiscard]] inline ArimaFit arima_fit(const std::vector<double>& y, int p, int d, int q,
+                                        const FitProgress& progress = {},
+                                        const ArimaEffort& effort = {}) {
   ArimaFit fit;
   fit.p = p, fit.d = d, fit.q = q;
   fit.has_mean = d == 0;
@@ -227,7 +389,7 @@ struct ArimaFit {
     return c;
   };
   ArmaFilter kf;
-  // The concentrated negative log-likelihood over `data` (the series, or its head).
+  // The concentrated negative log-likelihood over `data` (the series, or its most recent part).
   auto nll_over = [&](const std::vector<double>& data) {
     return [&](const std::vector<double>& x) {
       double mean = 0;
@@ -237,34 +399,27 @@ struct ArimaFit {
       return 0.5 * m * std::log(kf.sum_v2_f / m) + 0.5 * kf.sum_log_f;
     };
   };
-  const std::function<double(const std::vector<double>&)> nll = nll_over(w);
-  // The starts only pick the basin: on long series they search the first kStartValues values,
-  // and the polish below runs on the whole series.
-  constexpr std::size_t kStartValues = 200000;
-  const std::vector<double> head = w.size() > kStartValues
-                                       ? std::vector<double>(w.begin(), w.begin() + kStartValues)
-                                       : std::vector<double>();
-  const std::function<double(const std::vector<double>&)> start_nll =
-      head.empty() ? nll : nll_over(head);
-  const std::size_t k = static_cast<std::size_t>(p + q) + (fit.has_mean ? 1 : 0);
-  Minimum best{std::vector<double>(k, 0.0), start_nll(std::vector<double>(k, 0.0)), 1};
-  for (double start : {0.0, 0.5, -0.5}) {
-    std::vector<double> x0(k, start);
-    if (fit.has_mean) x0[0] = 0;
-    const Minimum m = nelder_mead(start_nll, x0, std::vector<double>(k, 0.3), 1e-9, 1e-6);
-    if (m.f < best.f) best = m;
-  }
-  // −log L is a sum over the series: its rounding noise grows with n, so the polish stops at
-  // 1e-9 in log-likelihood units (far below any statistical difference) or 1e-14 relative.
-  if (std::isfinite(best.f)) {
-    best = nelder_mead(nll, best.x, std::vector<double>(k, 0.02), 1e-14, 1e-9);
-  }
+  auto recent = [&](std::size_t count) {
+    return std::vector<double>(w.end() - static_cast<std::ptrdiff_t>(std::min(count, w.size())),
+                               w.end());
+  };
+  const std::vector<double> head = recent(effort.start_values), tail = recent(effort.fit_values);
+  const std::function<double(const std::vector<double>&)> start_nll = nll_over(head),
+                                                          nll = nll_over(tail);
+  const std::vector<std::vector<double>> starts = arima_starts(head, wbar, p, q, fit.has_mean);
+  int iterations = 0;
+  const double ratio = static_cast<double>(head.size()) / static_cast<double>(tail.size());
+  const Minimum best =
+      arima_search(start_nll, nll, starts, ratio, tail.size(), effort, progress, iterations);
   if (!std::isfinite(best.f)) {
     throw sdk::Error::invalid_argument("the ARIMA likelihood could not be evaluated");
   }
   fit.coef = unpack(best.x, fit.mean);
   arma_filter(w, fit.mean, fit.coef, kf, true);
   fit.nobs = n;
+  fit.fit_values = static_cast<std::int64_t>(tail.size());
+  fit.converged = best.converged;
+  fit.iterations = iterations;
   fit.sigma2 = kf.sum_v2_f / static_cast<double>(n);
   fit.loglik = -0.5 * static_cast<double>(n) * (std::log(2 * std::numbers::pi * fit.sigma2) + 1) -
                0.5 * kf.sum_log_f;

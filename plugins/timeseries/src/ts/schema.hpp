@@ -42,11 +42,11 @@
   R"("treatment":{"type":"string"}}})"
 
 //! How the missing slots of a series were filled (ts/slots.hpp: SlotFill::to_json).
-#define QUARRY_TS_FILLING_OUT                                                                    \
-  R"("filling":{"type":"object","description":"Missing values and absent timestamps, filled )"   \
-  R"(by linear interpolation so that every value keeps its place in the season.","properties":{)" \
+#define QUARRY_TS_FILLING_OUT                                                                      \
+  R"("filling":{"type":"object","description":"Missing values and absent timestamps, filled )"     \
+  R"(by linear interpolation so that every value keeps its place in the season.","properties":{)"  \
   R"("slots":{"type":"integer"},"filled":{"type":"integer"},"missing_values":{"type":"integer"},)" \
-  R"("absent_timestamps":{"type":"integer"},"trimmed_ends":{"type":"integer"},)"                  \
+  R"("absent_timestamps":{"type":"integer"},"trimmed_ends":{"type":"integer"},)"                   \
   R"("longest_gap":{"type":"integer"},"method":{"type":"string"},"placement":{"type":"string"}}})"
 
 //! Notes on how the data was treated.

@@ -182,14 +182,13 @@ class SeriesStore {
     if (fill_.longest_run <= period) return;
     const auto first = static_cast<std::size_t>(fill_.longest_run_start);
     const std::size_t last = first + static_cast<std::size_t>(fill_.longest_run) - 1;
-    const std::string where = timed() ? "from " + iso_text(times_[first]) + " to " +
-                                            iso_text(times_[last])
-                                      : "at slots " + std::to_string(first) + ".." +
-                                            std::to_string(last);
+    const std::string where =
+        timed() ? "from " + iso_text(times_[first]) + " to " + iso_text(times_[last])
+                : "at slots " + std::to_string(first) + ".." + std::to_string(last);
     throw sdk::Error::invalid_argument(
         tool_ + ": column '" + value_.ref().name + "' has a gap of " +
-        std::to_string(fill_.longest_run) + " consecutive missing values or timestamps (" +
-        where + "), longer than " + what + " (" + std::to_string(period) +
+        std::to_string(fill_.longest_run) + " consecutive missing values or timestamps (" + where +
+        "), longer than " + what + " (" + std::to_string(period) +
         "): interpolating it would invent a whole season. Analyse the rows on one side of the "
         "gap (where: \"time < '…'\" or \"time > '…'\"), or resample to a coarser frequency "
         "(ts_resample)");
@@ -252,9 +251,7 @@ class SeriesStore {
   }
 
  private:
-  std::string no_time_note() const {
-    return std::to_string(no_time_) + " rows without a time (null, or empty text) were dropped";
-  }
+  std::string no_time_note() const { return time_->no_time_note(no_time_); }
 
   // Keeps the entries at which `keep` holds, in order, in every per-value vector.
   template <typename Keep>

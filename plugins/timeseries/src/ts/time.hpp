@@ -128,6 +128,19 @@ class TimeColumn {
         ref_.name + "\": \"timestamp\"} does not help: values not in ISO 8601 become null");
   }
 
+  //! The note for `rows` rows left out for a null time. A timestamp column may have been text
+  //! read with column_types {"…": "timestamp"}, which makes every value not in ISO 8601 null.
+  [[nodiscard]] std::string no_time_note(std::int64_t rows) const {
+    std::string note = std::to_string(rows) + " rows without a time (null or empty) were left out";
+    if (ref_.type == sdk::ColumnType::timestamp) {
+      note += "; if column_types made '" + ref_.name +
+              "' a timestamp, these may be dates in other formats (read as null): convert them "
+              "with clean_normalize {\"columns\": {\"" +
+              ref_.name + "\": {\"parse\": \"date\"}}} instead";
+    }
+    return note;
+  }
+
   //! The column.
   [[nodiscard]] const stats::ColumnRef& ref() const noexcept { return ref_; }
   //! Null (or empty) cells seen.

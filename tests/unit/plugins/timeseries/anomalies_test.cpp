@@ -85,6 +85,30 @@ TEST(TsAnomalies, ResidualFromDecompositionMatchesStatsmodels) {
   expect_anomalies(o.data(), "anomalies_decompose_24");
 }
 
+TEST(TsAnomalies, DecompositionBaselineFillsGapsAndNeverFlagsAFilledValue) {
+  // 11 missing days as empty values (ts_gaps.csv) and as skipped dates (ts_gaps_absent.csv):
+  // the same three spikes, scored against statsmodels' decomposition of the interpolated
+  // series, with the filled days left out of the scores and the MAD.
+  const json args = {
+      {"column", "y"}, {"time_column", "time"}, {"method", "residual"}, {"baseline", "decompose"}};
+  const Outcome nan = run_ok("ts_anomalies", args, ts_fixture("ts_gaps.csv"), chunked(7));
+  ASSERT_EQ(nan.status, QUARRY_OK) << nan.error;
+  EXPECT_EQ(nan.data()["period"], 7);
+  EXPECT_EQ(nan.data()["values"], 199);
+  EXPECT_EQ(nan.data()["filling"]["filled"], 11);
+  expect_anomalies(nan.data(), "anomalies_gaps_decompose_7");
+  const Outcome absent = run_ok("ts_anomalies", args, ts_fixture("ts_gaps_absent.csv"));
+  ASSERT_EQ(absent.status, QUARRY_OK) << absent.error;
+  EXPECT_EQ(absent.data()["filling"]["absent_timestamps"], 11);
+  ASSERT_EQ(absent.data()["anomalies"].size(), nan.data()["anomalies"].size());
+  for (std::size_t i = 0; i < nan.data()["anomalies"].size(); ++i) {
+    json a = absent.data()["anomalies"][i], b = nan.data()["anomalies"][i];
+    a.erase("row"), b.erase("row");  // the absent file has fewer rows before each spike
+    EXPECT_EQ(a, b);
+  }
+  EXPECT_EQ(absent.data()["scored"], nan.data()["scored"]);
+}
+
 TEST(TsAnomalies, CapKeepsTheMostExtremeWithTrueTotals) {
   const json& v = reference("anomalies_median_8").at("values");
   const Outcome o = run_ok(

@@ -145,8 +145,8 @@ TEST(TsDecompose, FillingHasLimits) {
       << o.error;
   EXPECT_NE(o.error.find("longer than the period (7)"), std::string::npos) << o.error;
   // Empty values at the ends have nothing to interpolate from: left out and said.
-  const Outcome ends = run_ok("ts_decompose", {{"column", "y"}, {"period", 7}},
-                              daily(weekly(), {0, 1, 139}));
+  const Outcome ends =
+      run_ok("ts_decompose", {{"column", "y"}, {"period", 7}}, daily(weekly(), {0, 1, 139}));
   ASSERT_EQ(ends.status, QUARRY_OK) << ends.error;
   EXPECT_EQ(ends.data()["values"], 137);
   EXPECT_EQ(ends.data()["filling"]["trimmed_ends"], 3);

@@ -18,6 +18,8 @@ Writes (fixed seed, so the files are reproducible):
       season + noise with three spikes and 11 empty cells in runs of 1, 3, 5 and 2 (never at the
       ends); filled = y.interpolate() (pandas, linear)
   fixtures/ts_gaps_absent.csv  the same rows without those 11: the dates are skipped instead
+  fixtures/ts_arma.csv  2000 values (y) of an ARIMA(5,1,5) process, for the order whose fit used
+      to take minutes
   fixtures/ts_reference.json  every reference result, each as {"call": "<the exact Python call
       that produced it>", "values": ...}; the tests read them by name and print the call when
       a value differs. The CSVs are read back with float_precision="round_trip", so pandas and
@@ -110,6 +112,18 @@ def generate_gaps():
     df = pd.DataFrame({"time": time, "y": y, "filled": y.interpolate()})
     df.to_csv(os.path.join(FIX, "ts_gaps.csv"), index=False)
     df.drop(index=GAP_ROWS)[["time", "y"]].to_csv(os.path.join(FIX, "ts_gaps_absent.csv"), index=False)
+
+
+def generate_arma():
+    rng = np.random.default_rng(SEED + 3)
+    n, burn = 2000, 200
+    phi, theta = [0.5, -0.2, 0.1, 0.05, -0.05], [0.3, 0.2, -0.1, 0.05, 0.02]
+    e = rng.normal(0, 1, n + burn)
+    w = np.zeros(n + burn)
+    for t in range(5, n + burn):
+        w[t] = e[t] + sum(phi[i] * w[t - 1 - i] + theta[i] * e[t - 1 - i] for i in range(5))
+    y = np.round(100 + np.cumsum(w[burn:]), 6)
+    pd.DataFrame({"y": y}).to_csv(os.path.join(FIX, "ts_arma.csv"), index=False)
 
 
 def load(name):
@@ -359,11 +373,22 @@ def forecast_refs(df):
              "mean": arr(f.predicted_mean), "lower": arr(ci[:, 0]), "upper": arr(ci[:, 1])})
 
 
+def arima_long_refs(arma):
+    # With the default 500 iterations statsmodels stops short (ConvergenceWarning, log L
+    # -2816.60); with 2000 it converges.
+    r = ARIMA(arma["y"].to_numpy(), order=(5, 1, 5)).fit(method_kwargs={"maxiter": 2000})
+    f = r.get_forecast(12)
+    ref("arima_arma_515", "ARIMA(arma.y, order=(5, 1, 5)).fit(method_kwargs={'maxiter': 2000})"
+        "  # then .get_forecast(12)",
+        {"llf": r.llf, "mean": arr(f.predicted_mean)})
+
+
 def main():
     os.makedirs(FIX, exist_ok=True)
     generate()
     generate_spikes()
     generate_gaps()
+    generate_arma()
     df = load("ts_fixture.csv")
     events = load("ts_events.csv")
     rolling_refs(df, events)
@@ -376,6 +401,7 @@ def main():
     decompose_gap_refs(gaps)
     REF["anomalies_gaps_decompose_7"] = decompose_flagged(gaps["y"], 7, "s = gaps.y.interpolate()")
     forecast_refs(df)
+    arima_long_refs(load("ts_arma.csv"))
     REF["_versions"] = {"call": "versions", "values": {"numpy": np.__version__, "pandas": pd.__version__,
                                                       "statsmodels": statsmodels.__version__}}
     with open(os.path.join(FIX, "ts_reference.json"), "w") as f:

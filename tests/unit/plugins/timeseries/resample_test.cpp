@@ -126,6 +126,32 @@ TEST(TsResample, UnsortedRowsAreBucketedAndReported) {
   EXPECT_EQ(out.data()["dropped"]["no_time"], 1);
 }
 
+TEST(TsResample, MixedDateFormatsPointToCleanNormalize) {
+  // Text in several date formats: the error names clean_normalize's date parsing, and says
+  // that column_types {"when": "timestamp"} would make the other formats null.
+  const Table mixed = make_table({text_column("when", {"2024-01-05", "01/06/2024", "Jan 7, 2024"}),
+                                  float_column("v", {1, 2, 3})});
+  const Outcome o =
+      run("ts_resample", {{"time_column", "when"}, {"frequency", "1D"}, {"columns", {"v"}}}, mixed);
+  EXPECT_NE(o.error.find("2 values are not ISO 8601"), std::string::npos) << o.error;
+  EXPECT_NE(o.error.find("clean_normalize {\"columns\": {\"when\": {\"parse\": \"date\"}}"),
+            std::string::npos)
+      << o.error;
+  EXPECT_NE(o.error.find("values not in ISO 8601 become null"), std::string::npos) << o.error;
+  // What column_types timestamp gives: those values arrive as nulls; the note says so.
+  const Table nulled = make_table({TextColumn{"when",
+                                              {"2024-01-05T00:00:00Z", std::nullopt, std::nullopt},
+                                              sdk::ColumnType::timestamp},
+                                   float_column("v", {1, 2, 3})});
+  const Outcome n = run_ok(
+      "ts_resample", {{"time_column", "when"}, {"frequency", "1D"}, {"columns", {"v"}}}, nulled);
+  ASSERT_EQ(n.status, QUARRY_OK) << n.error;
+  const std::string notes = n.data()["notes"].dump();
+  EXPECT_NE(notes.find("2 rows without a time (null or empty) were left out"), std::string::npos)
+      << notes;
+  EXPECT_NE(notes.find("clean_normalize"), std::string::npos) << notes;
+}
+
 TEST(TsResample, BadInputGetsClearErrors) {
   const Table& t = ts_fixture();
   Outcome o =
