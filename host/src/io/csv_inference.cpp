@@ -6,6 +6,7 @@
 #include "io/detail/header_names.hpp"
 #include "io/detail/single_byte_text.hpp"
 #include "io/detail/utf8.hpp"
+#include "io/detail/value_format.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -124,11 +125,13 @@ constexpr std::uint64_t kNumbersBeforeNote = 5;
 //! numbers (a stray word, a spelling of missing the reader does not know), or "".
 std::string mostly_numbers_note(const std::string& column, const ColumnState& state) {
   if (state.not_number_line == 0 || state.numbers_before < kNumbersBeforeNote) return "";
+  std::string name;
+  append_json_string(name, column);
   return "read as text because value '" + repaired_utf8(state.not_number) + "' on line " +
          std::to_string(state.not_number_line) + " is not a number, though the " +
          std::to_string(state.numbers_before) +
-         " values before it were; to read the column as numbers pass column_types {\"" + column +
-         "\": \"float64\"} (values that are not numbers become null and are counted), or, if "
+         " values before it were; to read the column as numbers pass column_types {" + name +
+         ": \"float64\"} (values that are not numbers become null and are counted), or, if "
          "it means missing, list it in null_values (which replaces the default spellings, so "
          "list those the file uses too)";
 }

@@ -1,6 +1,8 @@
 #include "io/detail/values.hpp"
 #include "quarry/sdk/iso8601.hpp"
 
+#include <algorithm>
+
 namespace quarry::io::detail {
 namespace {
 
@@ -74,42 +76,36 @@ CommaDecimal read_comma_decimal(std::string_view text) noexcept {
 
 namespace {
 
-//! `text` without its thousands separators when they group its whole part in threes
-//! ("-1.234.567,5" with '.' and ','), written to `scratch`; `text` itself otherwise.
-std::string_view without_thousands(std::string_view text, char thousands, char decimal,
-                                   std::string& scratch) {
-  if (thousands == '\0' || text.find(thousands) == std::string_view::npos) return text;
+//! Writes `text` to `scratch` without its thousands separators when they group its whole
+//! part in threes ("-1.234.567,5" with '.' and ','); false (scratch unspecified) otherwise.
+bool strip_thousands(std::string_view text, char thousands, char decimal, std::string& scratch) {
+  if (text.find(thousands) == std::string_view::npos) return false;
+  const auto digit = [&](std::size_t at) {
+    return at < text.size() && text[at] >= '0' && text[at] <= '9';
+  };
   std::size_t i = (!text.empty() && (text[0] == '-' || text[0] == '+')) ? 1 : 0;
   const std::size_t digits_from = i;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-  if (i == digits_from || i - digits_from > 3) return text;
-  std::string out(text.substr(0, i));
+  while (digit(i)) ++i;
+  if (i == digits_from || i - digits_from > 3) return false;
+  scratch.assign(text.substr(0, i));
   while (i < text.size() && text[i] == thousands) {
-    for (std::size_t k = 1; k <= 3; ++k) {
-      if (i + k >= text.size() || text[i + k] < '0' || text[i + k] > '9') return text;
-    }
-    out.append(text.substr(i + 1, 3));
+    if (!digit(i + 1) || !digit(i + 2) || !digit(i + 3) || digit(i + 4)) return false;
+    scratch.append(text.substr(i + 1, 3));
     i += 4;
-    if (i < text.size() && text[i] >= '0' && text[i] <= '9') return text;  // a group of four
   }
-  if (i < text.size() && text[i] != decimal && text[i] != 'e' && text[i] != 'E') return text;
-  out.append(text.substr(i));
-  if (out.find(thousands) != std::string::npos) return text;  // one after the decimal point
-  scratch = std::move(out);
-  return scratch;
+  if (i < text.size() && text[i] != decimal && text[i] != 'e' && text[i] != 'E') return false;
+  if (text.substr(i).find(thousands) != std::string_view::npos) return false;  // past the point
+  scratch.append(text.substr(i));
+  return true;
 }
 
 }  // namespace
 
 std::string_view with_decimal_point(std::string_view text, char decimal, char thousands,
                                     std::string& scratch) {
-  if (thousands != '\0') {
-    const std::string_view plain = without_thousands(text, thousands, decimal, scratch);
-    if (plain.data() == scratch.data() && decimal != '.') {
-      for (char& c : scratch) c = c == decimal ? '.' : c;
-      return scratch;
-    }
-    if (plain.data() == scratch.data()) return scratch;
+  if (thousands != '\0' && strip_thousands(text, thousands, decimal, scratch)) {
+    std::replace(scratch.begin(), scratch.end(), decimal, '.');
+    return scratch;
   }
   if (decimal == '.') return text;
   bool separator = false;

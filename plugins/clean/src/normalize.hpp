@@ -36,8 +36,8 @@ struct NormalizeSpec {
   std::vector<std::string> formats;
   char thousands = ',';
   char decimal = '.';
-  std::vector<std::string> true_words;   //!< besides parse_bool_word's
-  std::vector<std::string> false_words;  //!< besides parse_bool_word's
+  std::vector<std::string> true_words;   //!< besides parse_bool_word's, trimmed
+  std::vector<std::string> false_words;  //!< besides parse_bool_word's, trimmed
   //! The share of the values that must parse, or the call fails.
   double min_share = 0.5;
   //! The reader already gave the column the type `parse` asks for (a timestamp for date,
@@ -265,14 +265,11 @@ class NormalizeStage {
           ": thousands (one character or \"\") and decimal (one character) must differ");
     }
     s.thousands = thousands.empty() ? '\0' : thousands[0];
-    if (ops.contains("true_values"))
-      s.true_words = ops.at("true_values").get<std::vector<std::string>>();
-    if (ops.contains("false_values"))
-      s.false_words = ops.at("false_values").get<std::vector<std::string>>();
+    s.true_words = listed_words(ops, "true_values");
+    s.false_words = listed_words(ops, "false_values");
     for (const auto& word : s.true_words) {
-      if (std::find_if(s.false_words.begin(), s.false_words.end(), [&](const std::string& f) {
-            return iequals(trim_blanks(f), trim_blanks(word));
-          }) != s.false_words.end()) {
+      if (std::any_of(s.false_words.begin(), s.false_words.end(),
+                      [&](const std::string& f) { return iequals(f, word); })) {
         throw sdk::Error::invalid_argument("columns." + name + ": \"" + word +
                                            "\" is in both true_values and false_values");
       }
@@ -365,12 +362,22 @@ class NormalizeStage {
     }
   }
 
+  //! The words of `ops[key]` (true_values, false_values), trimmed once here rather than for
+  //! every value compared with them.
+  static std::vector<std::string> listed_words(const json& ops, const char* key) {
+    std::vector<std::string> words;
+    if (!ops.contains(key)) return words;
+    for (const auto& word : ops.at(key).get<std::vector<std::string>>())
+      words.emplace_back(trim_blanks(word));
+    return words;
+  }
+
   //! Reads `t` as one of the column's own true_values or false_values (any case).
   static bool parse_listed_word(const NormalizeSpec& s, std::string_view t, bool& out) {
     const std::string_view text = trim_blanks(t);
     const auto listed = [&](const std::vector<std::string>& words) {
       return std::any_of(words.begin(), words.end(),
-                         [&](const std::string& w) { return iequals(text, trim_blanks(w)); });
+                         [&](const std::string& w) { return iequals(text, w); });
     };
     if (listed(s.true_words)) return out = true, true;
     if (listed(s.false_words)) return out = false, true;

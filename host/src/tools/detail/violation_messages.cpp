@@ -200,7 +200,8 @@ std::string bounds_text(const json& node, const json& given) {
       limits.push_back(words + bound);
   };
   std::string what;
-  std::string unit;
+  std::string unit;  // after the limits
+  bool unique = false;
   if (node.contains("minLength") || node.contains("maxLength")) {
     what = "a string of";
     unit = " characters";
@@ -212,10 +213,7 @@ std::string bounds_text(const json& node, const json& given) {
     unit = " items";
     add("minItems", "at least ");
     add("maxItems", "at most ");
-    if (node.value("uniqueItems", false)) {
-      if (limits.empty()) unit = "items";
-      unit += " with no item repeated";
-    }
+    unique = node.value("uniqueItems", false);
   } else {
     what = node.value("type", json()) == "integer" ? "an integer" : "a number";
     add("minimum", "at least ");
@@ -223,10 +221,11 @@ std::string bounds_text(const json& node, const json& given) {
     add("maximum", "at most ");
     add("exclusiveMaximum", "below ");
   }
-  if (limits.empty() && unit.find("repeated") == std::string::npos) return "";
+  if (limits.empty() && !unique) return "";
+  if (limits.empty()) return what + " items with no item repeated";
   std::string text = what;
   for (std::size_t i = 0; i < limits.size(); ++i) text += (i == 0 ? " " : " and ") + limits[i];
-  return text + (limits.empty() ? " " : "") + unit;
+  return text + unit + (unique ? " with no item repeated" : "");
 }
 
 //! " ('percentiles': Fractions in [0, 1] …)": the description of the argument or property
