@@ -1,6 +1,7 @@
 //! \file
-//! stats_groupby: per-group count, sum, mean, std, var, min, max, median and percentiles of
-//! value columns, grouped by one or more key columns, in one streaming pass.
+//! stats_groupby: per-group count, nunique, first, last, sum, mean, std, var, min, max,
+//! median and percentiles of value columns, grouped by one or more key columns, in one
+//! streaming pass.
 
 #include <algorithm>
 #include <cmath>
@@ -8,12 +9,16 @@
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "detail/budget.hpp"
 #include "detail/categories.hpp"
 #include "detail/columns.hpp"
+#include "detail/distinct_pairs.hpp"
 #include "detail/format.hpp"
 #include "detail/group_keys.hpp"
 #include "detail/key_index.hpp"
@@ -31,13 +36,17 @@ constexpr const char* kInputSchema =
     R"("by":{"anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string"},)"
     R"("minItems":1}],"description":"Key column(s) to group by."},)"
     R"("values":)" QUARRY_STATS_COLUMNS(
-        "Value columns to aggregate: names (text is parsed as numbers), or numeric/all. "
+        "Value columns to aggregate: names, or numeric/string/all. Text columns give count, "
+        "nunique, first and last as text; the other aggregations parse them as numbers. "
         "Default: every numeric column that is not a key.") R"(,)"
                                                             R"("aggregations":{"type":"array","uniqueItems":true,"minItems":1,"items":{"type":"string",)"
-                                                            R"("pattern":"^(count|sum|mean|std|var|min|max|median|p(100|[0-9]{1,2})(\\.[0-9]+)?)$"},)"
+                                                            R"("pattern":"^(count|nunique|first|last|sum|mean|std|var|min|max|median|)"
+                                                            R"(p(100|[0-9]{1,2})(\\.[0-9]+)?)$"},)"
                                                             R"("default":["count","sum","mean","std","min","max"],"description":"Per value column: )"
-                                                            R"(count (non-null values), sum, mean, std and var (ddof=1), min, max, median, or a )"
-                                                            R"(percentile pNN such as p90 or p99.9 (these keep the values, so they need memory)."},)"
+                                                            R"(count (non-null values), nunique (distinct non-null values), first and last (the )"
+                                                            R"(first / last non-null value in file order), sum, mean, std and var (ddof=1), min, max, )"
+                                                            R"(median, or a percentile pNN such as p90 or p99.9. count, nunique, first and last also )"
+                                                            R"(work on text columns. median, pNN and nunique keep values, so they need memory."},)"
                                                             R"("dropna":{"type":"boolean","default":true,"description":"Drop rows whose key is null )"
                                                             R"((as pandas); false makes null a group of its own, listed last."},)"
                                                             R"("sort":{"type":"string","enum":["key","rows"],"default":"key","description":"Order )"
@@ -56,40 +65,65 @@ constexpr const char* kOutputSchema =
     R"("groups":{"type":"integer"},"returned":{"type":"integer"},"truncated":{"type":"boolean"},)"
     R"("columns":{"type":"array","items":{"type":"string"},"description":"Header of rows: the )"
     R"(key columns, rows (group size), then value.aggregation."},)"
-    R"("rows":{"type":"array","items":{"type":"array"}},)"
+    R"("rows":{"type":"array","items":{"type":"array","items":{"type":["string","number",)"
+    R"("integer","boolean","null"]}},"description":"One row per group: the keys, the group )"
+    R"(size, then each value.aggregation (first/last of a text column are text; null where )"
+    R"(a group has no values)."},)"
     R"("notes":)" QUARRY_STATS_NOTES R"(}})";
 
 constexpr const char* kDescription =
     "Groups rows by one or more key columns and aggregates value columns per group: count, "
-    "sum, mean, std/var (ddof=1), min, max, median and percentiles (pXX), as pandas "
-    "DataFrame.groupby(...).agg(...). Results are a table (columns + rows) sorted by key or "
-    "by group size, capped at `limit` with the true number of groups. The group table must "
-    "fit the memory budget; past it the call fails naming the budget.";
+    "nunique, first, last, sum, mean, std/var (ddof=1), min, max, median and percentiles "
+    "(pXX), as pandas DataFrame.groupby(...).agg(...). count, nunique, first and last also "
+    "work on text columns. Results are a table (columns + rows) sorted by key or by group "
+    "size, capped at `limit` with the true number of groups. The group table (and the "
+    "values kept for median/pXX/nunique) must fit the memory budget; past it the call fails "
+    "naming the budget.";
+
+//! What an aggregation computes.
+enum class AggKind { count, nunique, first, last, sum, mean, std, var, min, max, quantile };
 
 //! One aggregation request.
 struct Aggregation {
-  std::string name;  // as given
-  double q = -1;     // median / percentile fraction, else -1
+  std::string name;  //!< as given
+  AggKind kind = AggKind::count;
+  double q = -1;  //!< median / percentile fraction, else -1
+
+  //! count, nunique, first and last take a text column's texts as they are.
+  [[nodiscard]] bool works_on_text() const noexcept {
+    return kind == AggKind::count || kind == AggKind::nunique || kind == AggKind::first ||
+           kind == AggKind::last;
+  }
 };
 
+//! "count, nunique, first or last": the aggregations that work on text, for messages.
+constexpr const char* kTextAggregations = "count, nunique, first or last";
+
 std::vector<Aggregation> parse_aggregations(const std::vector<std::string>& names) {
-  static const char* plain[] = {"count", "sum", "mean", "std", "var", "min", "max"};
+  static const std::pair<const char*, AggKind> plain[] = {
+      {"count", AggKind::count}, {"nunique", AggKind::nunique}, {"first", AggKind::first},
+      {"last", AggKind::last},   {"sum", AggKind::sum},         {"mean", AggKind::mean},
+      {"std", AggKind::std},     {"var", AggKind::var},         {"min", AggKind::min},
+      {"max", AggKind::max}};
   std::vector<Aggregation> out;
   for (const auto& name : names) {
-    if (std::find(std::begin(plain), std::end(plain), name) != std::end(plain)) {
-      out.push_back({name, -1});
+    const auto* it = std::find_if(std::begin(plain), std::end(plain),
+                                  [&](const auto& p) { return name == p.first; });
+    if (it != std::end(plain)) {
+      out.push_back({name, it->second, -1});
     } else if (name == "median") {
-      out.push_back({name, 0.5});
+      out.push_back({name, AggKind::quantile, 0.5});
     } else if (name.size() > 1 && name[0] == 'p') {
       double pct = -1;
       if (!detail::parse_number(name.substr(1), pct) || !(pct >= 0 && pct <= 100)) {
         throw sdk::Error::invalid_argument("aggregation '" + name + "': use pNN with NN in 0..100");
       }
-      out.push_back({name, pct / 100});
+      out.push_back({name, AggKind::quantile, pct / 100});
     } else {
       throw sdk::Error::invalid_argument(
           "unknown aggregation '" + name +
-          "'; use count, sum, mean, std, var, min, max, median or pNN (e.g. p90)");
+          "'; use count, nunique, first, last, sum, mean, std, var, min, max, median or pNN "
+          "(e.g. p90)");
     }
   }
   return out;
@@ -106,6 +140,7 @@ struct Agg {
   double max = -std::numeric_limits<double>::infinity();
   std::int64_t imin = std::numeric_limits<std::int64_t>::max();
   std::int64_t imax = std::numeric_limits<std::int64_t>::min();
+  std::int64_t cells = 0;      // non-null cells of a text column (its count)
   std::vector<double> values;  // for median / percentiles
 
   void add_float(double x) noexcept {
@@ -127,8 +162,22 @@ struct Agg {
     max = std::max(max, o.max);
     imin = std::min(imin, o.imin);
     imax = std::max(imax, o.imax);
+    cells += o.cells;
     values.insert(values.end(), o.values.begin(), o.values.end());
   }
+};
+
+//! One value as first/last keep it: a text, an exact int64, or a double (floats and bools).
+struct Cell {
+  double number = 0;
+  std::int64_t integer = 0;
+  std::string text;
+};
+
+//! The first and last non-null value of one value column in one group, in file order.
+struct Ends {
+  bool seen = false;
+  Cell first, last;
 };
 
 struct Group {
@@ -136,6 +185,9 @@ struct Group {
   std::int64_t rows = 0;
 };
 
+//! stats_groupby's state. first/last rely on the host's merge order: a mergeable stage's
+//! states are merged in the order of the chunks they hold (plugin.h), so in merge() every row
+//! of `other` comes after every row of this state.
 class GroupByStage {
  public:
   static constexpr sdk::StageMode mode = sdk::StageMode::mergeable;
@@ -155,9 +207,15 @@ class GroupByStage {
     for (const auto& name : keys)
       keys_.push_back(require_column(input, name, Need::category, "by"));
     text_key_ = keys_.size() == 1 && keys_[0].type == sdk::ColumnType::utf8;
+    for (const auto& a : aggregations_) {
+      keep_values_ = keep_values_ || a.q >= 0;
+      wants_numbers_ = wants_numbers_ || !a.works_on_text();
+      wants_ends_ = wants_ends_ || a.kind == AggKind::first || a.kind == AggKind::last;
+      wants_distinct_ = wants_distinct_ || a.kind == AggKind::nunique;
+    }
     select_values(args, input);
     counts_.resize(values_.size());
-    for (const auto& a : aggregations_) keep_values_ = keep_values_ || a.q >= 0;
+    if (wants_distinct_) distinct_.resize(values_.size());
   }
 
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
@@ -171,22 +229,29 @@ class GroupByStage {
     for (std::size_t j = 0; j < values_.size(); ++j) counts_[j].merge(other.counts_[j]);
     dropped_ += other.dropped_;
     const std::size_t nv = values_.size();
+    std::vector<std::uint32_t> mine_of(other.groups_.size());
     for (std::size_t g = 0; g < other.groups_.size(); ++g) {
       const std::uint32_t mine = find_or_add(other.groups_[g].key);
+      mine_of[g] = mine;
       groups_[mine].rows += other.groups_[g].rows;
       for (std::size_t j = 0; j < nv; ++j) {
         Agg& from = other.aggs_[g * nv + j];
         value_bytes_ += from.values.size() * sizeof(double);
         aggs_[mine * nv + j].merge(from);
+        if (wants_ends_) merge_ends(ends_[mine * nv + j], other.ends_[g * nv + j]);
       }
+    }
+    for (std::size_t j = 0; j < distinct_.size(); ++j) {
+      distinct_[j].merge(other.distinct_[j], [&](std::uint32_t g) { return mine_of[g]; });
     }
     check_budget();
   }
 
   sdk::Result finish(sdk::Call&) {
     for (std::size_t j = 0; j < values_.size(); ++j) {
-      check_numeric(values_[j].name, counts_[j], skip_non_numeric_);
+      if (!text_[j] || wants_numbers_) check_numbers(j);
     }
+    for (const auto& pairs : distinct_) nunique_.push_back(pairs.counts(groups_.size()));
     std::vector<std::uint32_t> order(groups_.size());
     std::iota(order.begin(), order.end(), 0U);
     sort_groups(order);
@@ -216,10 +281,27 @@ class GroupByStage {
  private:
   void select_values(const sdk::Args& args, const sdk::SchemaView& input) {
     const bool named = args.has("values") && args.json().at("values").is_array();
-    for (auto& ref : select_columns(args, "values", input, "numeric", Need::number)) {
+    const bool text_only = std::all_of(aggregations_.begin(), aggregations_.end(),
+                                       [](const Aggregation& a) { return a.works_on_text(); });
+    std::vector<ColumnRef> chosen;
+    if (text_only && args.has("values") && args.json().at("values") == "all") {
+      // Every column these aggregations read: numbers, booleans and text.
+      for (std::int64_t i = 0; i < input.columns(); ++i) {
+        const sdk::ColumnType type = input.field(i).type();
+        if (type == sdk::ColumnType::int64 || type == sdk::ColumnType::float64 ||
+            type == sdk::ColumnType::boolean || type == sdk::ColumnType::utf8) {
+          chosen.push_back(detail::make_ref(input, i));
+        }
+      }
+    } else {
+      chosen = select_columns(args, "values", input, "numeric", Need::number);
+    }
+    for (auto& ref : chosen) {
       const bool is_key = std::any_of(keys_.begin(), keys_.end(),
                                       [&](const ColumnRef& k) { return k.index == ref.index; });
-      if (!is_key || named) values_.push_back(ref);
+      if (is_key && !named) continue;
+      text_.push_back(ref.type == sdk::ColumnType::utf8);
+      values_.push_back(ref);
     }
     const bool wants_values = std::any_of(aggregations_.begin(), aggregations_.end(),
                                           [](const Aggregation& a) { return a.name != "count"; });
@@ -251,8 +333,9 @@ class GroupByStage {
     index_.insert(h, id);
     groups_.push_back({std::string(key), 0});
     aggs_.resize(aggs_.size() + values_.size());
-    group_bytes_ +=
-        key.size() + KeyIndex::kBytesPerKey + sizeof(Group) + values_.size() * sizeof(Agg);
+    if (wants_ends_) ends_.resize(ends_.size() + values_.size());
+    group_bytes_ += key.size() + KeyIndex::kBytesPerKey + sizeof(Group) +
+                    values_.size() * (sizeof(Agg) + (wants_ends_ ? sizeof(Ends) : 0));
     return id;
   }
 
@@ -314,9 +397,30 @@ class GroupByStage {
 
   void aggregate(const sdk::ChunkView& chunk, std::size_t j) {
     const sdk::ColumnView column = chunk.column(values_[j].index);
+    if (text_[j]) aggregate_texts(column, j);
+    if (!text_[j] || wants_numbers_) aggregate_numbers(column, j);
+  }
+
+  //! count, nunique, first and last of a text column: its texts as they are.
+  void aggregate_texts(const sdk::ColumnView& column, std::size_t j) {
+    const sdk::StringColumn texts = column.strings();
+    const std::size_t nv = values_.size();
+    for (std::size_t i = 0; i < gidx_.size(); ++i) {
+      const auto row = static_cast<std::int64_t>(i);
+      if (gidx_[i] == kNone || !column.is_valid(row)) continue;
+      const std::string_view text = texts[row];
+      ++aggs_[gidx_[i] * nv + j].cells;
+      if (wants_distinct_) distinct_[j].add(gidx_[i], text);
+      if (wants_ends_) note_text(ends_[gidx_[i] * nv + j], text);
+    }
+  }
+
+  //! The numeric aggregations (and, of a column of numbers, nunique, first and last).
+  void aggregate_numbers(const sdk::ColumnView& column, std::size_t j) {
     read_numbers(column, numbers_, counts_[j]);
     const std::size_t nv = values_.size();
     const bool integer = values_[j].type == sdk::ColumnType::int64;
+    const bool as_values = !text_[j] && (wants_distinct_ || wants_ends_);
     const auto ints = integer ? std::optional(column.int64s()) : std::nullopt;
     for (std::size_t i = 0; i < numbers_.size(); ++i) {
       const double x = numbers_[i];
@@ -326,19 +430,97 @@ class GroupByStage {
       a.add_float(x);
       a.min = std::min(a.min, x);
       a.max = std::max(a.max, x);
-      if (integer) a.add_int((*ints)[static_cast<std::int64_t>(i)]);
+      const std::int64_t exact = integer ? (*ints)[static_cast<std::int64_t>(i)] : 0;
+      if (integer) a.add_int(exact);
       if (keep_values_) {
         a.values.push_back(x);
         value_bytes_ += sizeof(double);
       }
+      if (as_values) note_number(gidx_[i], j, x, exact);
     }
   }
 
+  //! nunique, first and last of one value of a column of numbers.
+  void note_number(std::uint32_t g, std::size_t j, double x, std::int64_t exact) {
+    if (wants_distinct_) {
+      // int64 columns by their exact value (doubles merge integers past 2^53); -0 is 0.
+      char bytes[sizeof(double)];
+      const double canonical = x == 0 ? 0.0 : x;
+      if (values_[j].type == sdk::ColumnType::int64) {
+        std::memcpy(bytes, &exact, sizeof bytes);
+      } else {
+        std::memcpy(bytes, &canonical, sizeof bytes);
+      }
+      distinct_[j].add(g, std::string_view(bytes, sizeof bytes));
+    }
+    if (wants_ends_) {
+      Ends& e = ends_[g * values_.size() + j];
+      if (!e.seen) e.first = Cell{x, exact, {}};
+      e.last = Cell{x, exact, {}};
+      e.seen = true;
+    }
+  }
+
+  void note_text(Ends& e, std::string_view text) {
+    if (!e.seen) {
+      e.first.text.assign(text);
+      ends_bytes_ += text.size();
+      e.seen = true;
+    }
+    ends_bytes_ -= e.last.text.size();
+    e.last.text.assign(text);
+    ends_bytes_ += text.size();
+  }
+
+  //! Folds `from` (rows after this state's) into `into`: the first stays, the last moves on.
+  void merge_ends(Ends& into, Ends& from) {
+    if (!from.seen) return;
+    if (!into.seen) {
+      ends_bytes_ += from.first.text.size();
+      into.first = std::move(from.first);
+      into.seen = true;
+    }
+    ends_bytes_ = ends_bytes_ - into.last.text.size() + from.last.text.size();
+    into.last = std::move(from.last);
+  }
+
+  //! Fails when a column read as numbers held text that is not a number (see check_numeric);
+  //! for a text column, says which aggregations work on its text.
+  void check_numbers(std::size_t j) const {
+    if (!text_[j]) return check_numeric(values_[j].name, counts_[j], skip_non_numeric_);
+    try {
+      check_numeric(values_[j].name, counts_[j], skip_non_numeric_);
+    } catch (const sdk::Error& e) {
+      std::string numeric;
+      for (const auto& a : aggregations_) {
+        if (!a.works_on_text()) numeric += (numeric.empty() ? "" : ", ") + a.name;
+      }
+      throw sdk::Error::invalid_argument(std::string(e.what()) + ". Of the aggregations asked, " +
+                                         numeric + " need numbers; " + kTextAggregations +
+                                         " take a text column's values as they are");
+    }
+  }
+
+  [[nodiscard]] std::size_t distinct_bytes() const noexcept {
+    std::size_t bytes = 0;
+    for (const auto& pairs : distinct_) bytes += pairs.bytes();
+    return bytes;
+  }
+
   void check_budget() const {
-    const std::size_t bytes = group_bytes_ + value_bytes_;
+    const std::size_t distinct = distinct_bytes();
+    const std::size_t bytes = group_bytes_ + value_bytes_ + distinct + ends_bytes_;
     if (bytes <= budget_.limit()) return;
     std::string message = "stats_groupby: " + std::to_string(groups_.size()) + " groups";
-    if (value_bytes_ > group_bytes_) {
+    if (distinct > value_bytes_ && distinct > group_bytes_ + ends_bytes_) {
+      std::size_t pairs = 0;
+      for (const auto& d : distinct_) pairs += d.size();
+      message += " and the " + std::to_string(pairs) +
+                 " distinct (group, value) pairs kept for nunique need " + Budget::mib(bytes) +
+                 ", more than " + budget_.describe() +
+                 ". Drop nunique (the other aggregations stream), count the distinct values of "
+                 "fewer columns, or group more coarsely.";
+    } else if (value_bytes_ > group_bytes_ + ends_bytes_) {
       message += " and the values kept for median/percentiles need " + Budget::mib(bytes) +
                  ", more than " + budget_.describe() +
                  ". Drop median/pNN (the other aggregations stream), group more coarsely, or "
@@ -357,20 +539,57 @@ class GroupByStage {
     });
   }
 
-  json aggregate_value(Agg& a, std::size_t j, const Aggregation& agg) const {
+  //! A first/last value as JSON: text, an exact integer, a boolean or a number.
+  [[nodiscard]] json cell_json(const Cell& cell, std::size_t j) const {
+    if (text_[j]) return cell.text;
+    switch (values_[j].type) {
+      case sdk::ColumnType::int64:
+        return cell.integer;
+      case sdk::ColumnType::boolean:
+        return cell.number != 0;
+      default:
+        return num(cell.number);
+    }
+  }
+
+  json aggregate_value(std::uint32_t g, std::size_t j, const Aggregation& agg) {
+    const std::size_t at = g * values_.size() + j;
+    switch (agg.kind) {
+      case AggKind::count:
+        return text_[j] ? aggs_[at].cells : aggs_[at].moments.count();
+      case AggKind::nunique:
+        return nunique_[j][g];
+      case AggKind::first:
+      case AggKind::last:
+        if (!ends_[at].seen) return nullptr;
+        return cell_json(agg.kind == AggKind::first ? ends_[at].first : ends_[at].last, j);
+      default:
+        return numeric_value(aggs_[at], j, agg);
+    }
+  }
+
+  json numeric_value(Agg& a, std::size_t j, const Aggregation& agg) const {
     const bool integer = values_[j].type == sdk::ColumnType::int64;
     const std::int64_t n = a.moments.count();
-    if (agg.name == "count") return n;
-    if (agg.name == "sum") {
+    if (agg.kind == AggKind::sum) {
       if (integer && !a.overflow) return a.isum;
       return num(a.sum + a.comp);
     }
     if (n == 0) return nullptr;
-    if (agg.name == "mean") return num(a.moments.mean());
-    if (agg.name == "std") return num(std::sqrt(a.moments.variance()));
-    if (agg.name == "var") return num(a.moments.variance());
-    if (agg.name == "min") return integer ? json(a.imin) : num(a.min);
-    if (agg.name == "max") return integer ? json(a.imax) : num(a.max);
+    switch (agg.kind) {
+      case AggKind::mean:
+        return num(a.moments.mean());
+      case AggKind::std:
+        return num(std::sqrt(a.moments.variance()));
+      case AggKind::var:
+        return num(a.moments.variance());
+      case AggKind::min:
+        return integer ? json(a.imin) : num(a.min);
+      case AggKind::max:
+        return integer ? json(a.imax) : num(a.max);
+      default:
+        break;
+    }
     if (a.values.size() != static_cast<std::size_t>(n)) return nullptr;
     std::sort(a.values.begin(), a.values.end());  // idempotent across percentiles
     return num(sorted_quantile(a.values, agg.q));
@@ -379,14 +598,12 @@ class GroupByStage {
   json group_row(std::uint32_t g, std::vector<std::vector<std::string>>& text_rows) {
     json row = decode_key(groups_[g].key, keys_);
     row.push_back(groups_[g].rows);
-    const std::size_t nv = values_.size();
-    for (std::size_t j = 0; j < nv; ++j) {
-      for (const auto& agg : aggregations_)
-        row.push_back(aggregate_value(aggs_[g * nv + j], j, agg));
+    for (std::size_t j = 0; j < values_.size(); ++j) {
+      for (const auto& agg : aggregations_) row.push_back(aggregate_value(g, j, agg));
     }
     std::vector<std::string> text;
     for (const auto& cell : row) {
-      text.push_back(cell.is_string()         ? cell.get<std::string>()
+      text.push_back(cell.is_string()         ? clip_text(cell.get<std::string>(), 60)
                      : cell.is_number_float() ? short_text(cell.get<double>())
                      : cell.is_null()         ? std::string("null")
                                               : cell.dump());
@@ -408,7 +625,9 @@ class GroupByStage {
       if (counts_[j].non_numeric > 0) {
         out.push_back("column '" + values_[j].name +
                       "': " + std::to_string(counts_[j].non_numeric) +
-                      " text values that are not numbers were left out");
+                      " text values that are not numbers were left out of the numeric "
+                      "aggregations" +
+                      (text_[j] ? " (count, nunique, first and last take every text)" : ""));
       }
     }
     return out;
@@ -439,18 +658,26 @@ class GroupByStage {
   bool by_rows_;
   std::int64_t limit_;
   bool skip_non_numeric_;
-  bool keep_values_ = false;
+  bool keep_values_ = false;     // median / pNN asked for
+  bool wants_numbers_ = false;   // an aggregation that needs numbers asked for
+  bool wants_ends_ = false;      // first / last asked for
+  bool wants_distinct_ = false;  // nunique asked for
   //! The key is one text column (assign_text_groups()).
   bool text_key_ = false;
   std::vector<ColumnRef> keys_;
   std::vector<ColumnRef> values_;
+  std::vector<bool> text_;  // per value column: text (count/nunique/first/last take the texts)
   std::vector<ValueCounts> counts_;
   KeyIndex index_;
   std::vector<Group> groups_;
-  std::vector<Agg> aggs_;  // groups_.size() x values_.size(), row-major
+  std::vector<Agg> aggs_;                           // groups_.size() x values_.size(), row-major
+  std::vector<Ends> ends_;                          // the same shape, when first/last are asked for
+  std::vector<DistinctPairs> distinct_;             // per value column, when nunique is asked for
+  std::vector<std::vector<std::int64_t>> nunique_;  // per value column and group (finish)
   std::int64_t dropped_ = 0;
   std::size_t group_bytes_ = 0;
   std::size_t value_bytes_ = 0;
+  std::size_t ends_bytes_ = 0;  // text held by first/last
   // Scratch.
   std::vector<std::uint32_t> gidx_;
   std::vector<double> numbers_;

@@ -1,6 +1,8 @@
 // stats_groupby against pandas 1.5.3 (single and multi-key, count/sum/mean/std/min/max/
-// median), exact references for the 1e15-offset column, merge correctness, the group-table
-// budget, dropna and sorting. Reference values: make_fixtures.py (section "groupby").
+// median, nunique/first/last on numbers and text), exact references for the 1e15-offset
+// column, merge correctness, the group-table and nunique budgets, dropna and sorting.
+// Reference values: make_fixtures.py (sections "groupby", "groupby: nunique, first, last" and
+// "groupby: text value columns").
 
 #include <gtest/gtest.h>
 
@@ -221,6 +223,124 @@ const Ref kGroupBy[] = {
     {"group2=B", "ties.sum", 2297.0},  // pandas: df.groupby("group2")["ties"].sum()["B"]
 };
 
+// make_fixtures.py, section "groupby: nunique, first, last" and the counts of "groupby: text
+// value columns".
+const Ref kDistinctAndEnds[] = {
+    {"category=alpha", "normal.count",
+     728},  // pandas: df.groupby("category")["normal"].count()["alpha"]
+    {"category=beta", "normal.count",
+     543},  // pandas: df.groupby("category")["normal"].count()["beta"]
+    {"category=delta", "normal.count",
+     201},  // pandas: df.groupby("category")["normal"].count()["delta"]
+    {"category=gamma", "normal.count",
+     389},  // pandas: df.groupby("category")["normal"].count()["gamma"]
+    {"category=alpha", "normal.nunique",
+     728},  // pandas: df.groupby("category")["normal"].nunique()["alpha"]
+    {"category=beta", "normal.nunique",
+     543},  // pandas: df.groupby("category")["normal"].nunique()["beta"]
+    {"category=delta", "normal.nunique",
+     201},  // pandas: df.groupby("category")["normal"].nunique()["delta"]
+    {"category=gamma", "normal.nunique",
+     389},  // pandas: df.groupby("category")["normal"].nunique()["gamma"]
+    {"category=alpha", "normal.first",
+     50.4553},  // pandas: df.groupby("category")["normal"].first()["alpha"]
+    {"category=beta", "normal.first",
+     56.3996},  // pandas: df.groupby("category")["normal"].first()["beta"]
+    {"category=delta", "normal.first",
+     40.4433},  // pandas: df.groupby("category")["normal"].first()["delta"]
+    {"category=gamma", "normal.first",
+     41.0268},  // pandas: df.groupby("category")["normal"].first()["gamma"]
+    {"category=alpha", "normal.last",
+     47.0291},  // pandas: df.groupby("category")["normal"].last()["alpha"]
+    {"category=beta", "normal.last",
+     52.1144},  // pandas: df.groupby("category")["normal"].last()["beta"]
+    {"category=delta", "normal.last",
+     39.2383},  // pandas: df.groupby("category")["normal"].last()["delta"]
+    {"category=gamma", "normal.last",
+     43.6521},  // pandas: df.groupby("category")["normal"].last()["gamma"]
+    {"category=alpha", "ties.count",
+     738},  // pandas: df.groupby("category")["ties"].count()["alpha"]
+    {"category=beta", "ties.count", 569},  // pandas: df.groupby("category")["ties"].count()["beta"]
+    {"category=delta", "ties.count",
+     210},  // pandas: df.groupby("category")["ties"].count()["delta"]
+    {"category=gamma", "ties.count",
+     403},  // pandas: df.groupby("category")["ties"].count()["gamma"]
+    {"category=alpha", "ties.nunique",
+     8},  // pandas: df.groupby("category")["ties"].nunique()["alpha"]
+    {"category=beta", "ties.nunique",
+     8},  // pandas: df.groupby("category")["ties"].nunique()["beta"]
+    {"category=delta", "ties.nunique",
+     8},  // pandas: df.groupby("category")["ties"].nunique()["delta"]
+    {"category=gamma", "ties.nunique",
+     7},  // pandas: df.groupby("category")["ties"].nunique()["gamma"]
+    {"category=alpha", "ties.first",
+     3.0},  // pandas: df.groupby("category")["ties"].first()["alpha"]
+    {"category=beta", "ties.first", 2.0},  // pandas: df.groupby("category")["ties"].first()["beta"]
+    {"category=delta", "ties.first",
+     5.0},  // pandas: df.groupby("category")["ties"].first()["delta"]
+    {"category=gamma", "ties.first",
+     2.0},  // pandas: df.groupby("category")["ties"].first()["gamma"]
+    {"category=alpha", "ties.last", 3.0},  // pandas: df.groupby("category")["ties"].last()["alpha"]
+    {"category=beta", "ties.last", 2.0},   // pandas: df.groupby("category")["ties"].last()["beta"]
+    {"category=delta", "ties.last", 3.0},  // pandas: df.groupby("category")["ties"].last()["delta"]
+    {"category=gamma", "ties.last", 4.0},  // pandas: df.groupby("category")["ties"].last()["gamma"]
+    {"category=alpha", "flag.nunique",
+     2},  // pandas: df.groupby("category")["flag"].nunique()["alpha"]
+    {"category=beta", "flag.nunique",
+     2},  // pandas: df.groupby("category")["flag"].nunique()["beta"]
+    {"category=delta", "flag.nunique",
+     2},  // pandas: df.groupby("category")["flag"].nunique()["delta"]
+    {"category=gamma", "flag.nunique",
+     2},  // pandas: df.groupby("category")["flag"].nunique()["gamma"]
+    {"category=alpha,group2=A", "ties.nunique",
+     7},  // pandas: df.groupby(["category", "group2"])["ties"].nunique()[("alpha", "A")]
+    {"category=alpha,group2=B", "ties.nunique",
+     8},  // pandas: df.groupby(["category", "group2"])["ties"].nunique()[("alpha", "B")]
+    {"category=beta,group2=A", "ties.nunique",
+     8},  // pandas: df.groupby(["category", "group2"])["ties"].nunique()[("beta", "A")]
+    {"category=beta,group2=B", "ties.nunique",
+     7},  // pandas: df.groupby(["category", "group2"])["ties"].nunique()[("beta", "B")]
+    {"category=delta,group2=A", "ties.nunique",
+     8},  // pandas: df.groupby(["category", "group2"])["ties"].nunique()[("delta", "A")]
+    {"category=delta,group2=B", "ties.nunique",
+     7},  // pandas: df.groupby(["category", "group2"])["ties"].nunique()[("delta", "B")]
+    {"category=gamma,group2=A", "ties.nunique",
+     7},  // pandas: df.groupby(["category", "group2"])["ties"].nunique()[("gamma", "A")]
+    {"category=gamma,group2=B", "ties.nunique",
+     7},  // pandas: df.groupby(["category", "group2"])["ties"].nunique()[("gamma", "B")]
+    {"group2=A", "category.count", 1107},  // pandas: df.groupby("group2")["category"].count()["A"]
+    {"group2=B", "category.count", 853},   // pandas: df.groupby("group2")["category"].count()["B"]
+    {"group2=A", "category.nunique", 4},  // pandas: df.groupby("group2")["category"].nunique()["A"]
+    {"group2=B", "category.nunique", 4},  // pandas: df.groupby("group2")["category"].nunique()["B"]
+    {"group2=A", "text_num.count", 1129},  // pandas: df.groupby("group2")["text_num"].count()["A"]
+    {"group2=B", "text_num.count", 871},   // pandas: df.groupby("group2")["text_num"].count()["B"]
+    {"group2=A", "text_num.nunique",
+     105},  // pandas: df.groupby("group2")["text_num"].nunique()["A"]
+    {"group2=B", "text_num.nunique",
+     102},  // pandas: df.groupby("group2")["text_num"].nunique()["B"]
+};
+
+//! A reference that is text (first/last of a text column).
+struct TextRef {
+  const char* group;
+  const char* key;
+  const char* text;
+};
+
+// make_fixtures.py, section "groupby: text value columns", text references.
+const TextRef kTextRefs[] = {
+    {"group2=A", "category.first",
+     "delta"},  // pandas: df.groupby("group2")["category"].first()["A"]
+    {"group2=B", "category.first",
+     "alpha"},                              // pandas: df.groupby("group2")["category"].first()["B"]
+    {"group2=A", "category.last", "beta"},  // pandas: df.groupby("group2")["category"].last()["A"]
+    {"group2=B", "category.last", "alpha"},  // pandas: df.groupby("group2")["category"].last()["B"]
+    {"group2=A", "text_num.first", "62"},  // pandas: df.groupby("group2")["text_num"].first()["A"]
+    {"group2=B", "text_num.first", "58"},  // pandas: df.groupby("group2")["text_num"].first()["B"]
+    {"group2=A", "text_num.last", "96"},   // pandas: df.groupby("group2")["text_num"].last()["A"]
+    {"group2=B", "text_num.last", "12"},   // pandas: df.groupby("group2")["text_num"].last()["B"]
+};
+
 struct Query {
   const char* prefix;  // which refs this run answers
   json args;
@@ -259,31 +379,89 @@ bool parse_group(const std::string& group, const std::string& prefix,
   return joined == prefix;
 }
 
-void check_references(const json& data, const Query& q) {
-  const json& header = data.at("columns");
-  const std::size_t nkeys = data.at("by").size();
-  int checked = 0;
-  for (const Ref& ref : kGroupBy) {
-    std::vector<std::string> keys;
-    if (!parse_group(ref.group, q.prefix, keys)) continue;
-    SCOPED_TRACE(std::string(ref.group) + " " + ref.key);
-    const json* row = nullptr;
-    for (const auto& r : data.at("rows")) {
-      bool match = true;
-      for (std::size_t k = 0; k < nkeys; ++k) {
-        const std::string cell = r[k].is_string() ? r[k].get<std::string>() : r[k].dump();
-        match = match && cell == keys[k];
-      }
-      if (match) row = &r;
+// The row of `data` whose keys are `keys` (as text), or null.
+const json* find_row(const json& data, const std::vector<std::string>& keys) {
+  const json* row = nullptr;
+  for (const auto& r : data.at("rows")) {
+    bool match = true;
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      const std::string cell = r[k].is_string() ? r[k].get<std::string>() : r[k].dump();
+      match = match && cell == keys[k];
     }
-    ASSERT_NE(row, nullptr);
+    if (match) row = &r;
+  }
+  return row;
+}
+
+// The cell of column `key` in `row`, checked with `check(cell, ref)` for every reference in
+// `refs` that the query answers; returns how many were checked.
+template <class Refs, class Check>
+int check_each(const json& data, const std::string& prefix, const Refs& refs, Check&& check) {
+  const json& header = data.at("columns");
+  int checked = 0;
+  for (const auto& ref : refs) {
+    std::vector<std::string> keys;
+    if (!parse_group(ref.group, prefix, keys)) continue;
     std::size_t col = 0;
     while (col < header.size() && header[col] != ref.key) ++col;
-    ASSERT_LT(col, header.size()) << "no column " << ref.key;
-    EXPECT_TRUE(near_rel((*row)[col], ref.value));
+    if (col == header.size()) continue;  // another query's aggregation
+    SCOPED_TRACE(std::string(ref.group) + " " + ref.key);
+    const json* row = find_row(data, keys);
+    EXPECT_NE(row, nullptr);
+    if (row == nullptr) continue;
+    check((*row)[col], ref);
     ++checked;
   }
+  return checked;
+}
+
+void check_references(const json& data, const Query& q) {
+  int checked = check_each(data, q.prefix, kGroupBy, [](const json& cell, const Ref& ref) {
+    EXPECT_TRUE(near_rel(cell, ref.value));
+  });
+  checked += check_each(data, q.prefix, kDistinctAndEnds, [](const json& cell, const Ref& ref) {
+    EXPECT_TRUE(near_rel(cell, ref.value));
+  });
+  checked += check_each(data, q.prefix, kTextRefs, [](const json& cell, const TextRef& ref) {
+    EXPECT_EQ(cell, json(ref.text));
+  });
   EXPECT_GT(checked, 0);
+}
+
+// Queries of nunique, first and last (numbers, booleans and text) answered by
+// kDistinctAndEnds and kTextRefs.
+std::vector<Query> distinct_and_end_queries() {
+  return {
+      {"category=",
+       {{"by", "category"},
+        {"values", {"normal", "ties", "flag"}},
+        {"aggregations", {"count", "nunique", "first", "last"}}}},
+      {"category=,group2=",
+       {{"by", {"category", "group2"}}, {"values", {"ties"}}, {"aggregations", {"nunique"}}}},
+      {"group2=",
+       {{"by", "group2"},
+        {"values", {"category", "text_num"}},
+        {"aggregations", {"count", "nunique", "first", "last"}}}},
+  };
+}
+
+// Splits in which each state holds a run of consecutive chunks and states are merged in
+// chunk order, as the host runs a mergeable stage (a state per chunk, folded in sequence
+// order), which first/last rely on: 1 chunk; 1,000 chunks on one state; 2 chunks on 2 states
+// (two threads); 8, 18 and 286 chunks each on its own state, merged left, right and as a
+// tree. (splits() also deals chunks to states round-robin or at random, so one state's rows
+// come both before and after another's; no merge order can give first/last then.)
+std::vector<RunOptions> in_order_splits(std::int64_t rows) {
+  auto one_state_per_chunk = [rows](std::int64_t chunk_rows, MergeOrder order) {
+    const auto chunks = static_cast<int>((rows + chunk_rows - 1) / chunk_rows);
+    return RunOptions{chunk_rows, chunks, order, 0, 0};
+  };
+  return {{0, 1, MergeOrder::left, 0, 0},
+          {std::max<std::int64_t>(1, rows / 1000), 1, MergeOrder::left, 0, 0},
+          one_state_per_chunk((rows + 1) / 2, MergeOrder::left),
+          one_state_per_chunk(250, MergeOrder::tree),
+          one_state_per_chunk(113, MergeOrder::right),
+          one_state_per_chunk(7, MergeOrder::tree)};
 }
 
 }  // namespace
@@ -390,4 +568,116 @@ TEST(StatsGroupBy, ZeroRowsAndSingletonGroups) {
   const Outcome single =
       run_ok("stats_groupby", {{"by", "k"}, {"aggregations", {"mean", "std"}}}, one);
   EXPECT_EQ(single.data().at("rows")[0], json({"a", 1, 2.5, nullptr}));
+}
+
+TEST(StatsGroupBy, NuniqueFirstAndLastMatchPandas) {
+  for (const Query& q : distinct_and_end_queries()) {
+    SCOPED_TRACE(q.args.dump());
+    const Outcome out = run_ok("stats_groupby", q.args, fixture());
+    ASSERT_EQ(out.status, QUARRY_OK);
+    check_references(out.data(), q);
+  }
+}
+
+TEST(StatsGroupBy, FirstAndLastFollowFileOrderAcrossChunksAndStates) {
+  for (const Query& q : distinct_and_end_queries()) {
+    const Outcome whole = run_ok("stats_groupby", q.args, fixture());
+    for (const RunOptions& split : in_order_splits(fixture().rows)) {
+      SCOPED_TRACE(q.args.dump() + " chunk_rows " + std::to_string(split.chunk_rows) +
+                   ", instances " + std::to_string(split.instances));
+      const Outcome parts = run_ok("stats_groupby", q.args, fixture(), split);
+      ASSERT_EQ(parts.status, QUARRY_OK);
+      EXPECT_TRUE(same_json(whole.data(), parts.data(), 1e-9));
+      check_references(parts.data(), q);
+    }
+  }
+}
+
+TEST(StatsGroupBy, NuniqueIsTheSameForAnyChunkingAndMergeOrder) {
+  const json args = {{"by", {"category", "group2"}},
+                     {"values", {"ties", "category", "text_num", "normal"}},
+                     {"aggregations", {"nunique", "count"}}};
+  const Outcome whole = run_ok("stats_groupby", args, fixture());
+  check_references(whole.data(), distinct_and_end_queries()[1]);
+  for (const RunOptions& split : splits(fixture().rows)) {
+    SCOPED_TRACE("chunk_rows " + std::to_string(split.chunk_rows) + ", instances " +
+                 std::to_string(split.instances));
+    const Outcome parts = run_ok("stats_groupby", args, fixture(), split);
+    ASSERT_EQ(parts.status, QUARRY_OK);
+    EXPECT_TRUE(same_json(whole.data(), parts.data(), 0));
+  }
+}
+
+TEST(StatsGroupBy, TextColumnsWithNumericAggregationsFailNamingWhatWorksOnText) {
+  const Outcome out = run(
+      "stats_groupby",
+      {{"by", "group2"}, {"values", {"category"}}, {"aggregations", {"nunique", "mean", "p90"}}},
+      fixture());
+  EXPECT_EQ(out.status, QUARRY_INVALID_ARGUMENT);
+  EXPECT_NE(out.error.find("column 'category' holds text"), std::string::npos) << out.error;
+  EXPECT_NE(out.error.find("mean, p90 need numbers; count, nunique, first or last"),
+            std::string::npos)
+      << out.error;
+  // Text that parses as numbers still gives them; count takes every non-null text.
+  const Outcome mixed = run_ok("stats_groupby",
+                               {{"by", "group2"},
+                                {"values", {"text_num"}},
+                                {"aggregations", {"count", "max", "first"}},
+                                {"non_numeric", "skip"}},
+                               fixture());
+  EXPECT_EQ(mixed.data().at("rows")[0], json({"A", 1129, 1129, 99.0, "62"}));
+  EXPECT_NE(mixed.text().find("count, nunique, first and last take every text"), std::string::npos)
+      << mixed.text();
+}
+
+TEST(StatsGroupBy, AllWithTextAggregationsTakesTextColumnsToo) {
+  const Outcome out =
+      run_ok("stats_groupby", {{"by", "group2"}, {"values", "all"}, {"aggregations", {"nunique"}}},
+             fixture());
+  EXPECT_EQ(out.data().at("values"),
+            json({"id", "normal", "skewed", "ties", "huge", "constant", "category", "flag",
+                  "before", "after", "withinf", "text_num"}));
+  const Outcome numeric = run_ok(
+      "stats_groupby", {{"by", "group2"}, {"values", "all"}, {"aggregations", {"nunique", "sum"}}},
+      fixture());
+  EXPECT_EQ(numeric.data().at("values").size(), 10U);  // text only when every aggregation takes it
+}
+
+TEST(StatsGroupBy, NuniquePastTheBudgetFailsNamingIt) {
+  const Outcome out = run("stats_groupby",
+                          {{"by", "group2"},
+                           {"values", {"id", "normal", "skewed", "huge", "before", "after"}},
+                           {"aggregations", {"nunique", "first"}}},
+                          fixture(), {250, 2, MergeOrder::left, 0, 1 << 20});
+  EXPECT_EQ(out.status, QUARRY_OUT_OF_MEMORY);
+  EXPECT_NE(out.error.find("distinct (group, value) pairs kept for nunique"), std::string::npos)
+      << out.error;
+  EXPECT_NE(out.error.find("memory budget"), std::string::npos) << out.error;
+  EXPECT_NE(out.error.find("Drop nunique"), std::string::npos) << out.error;
+}
+
+TEST(StatsGroupBy, NuniqueFirstLastOfEmptyGroupsSignedZerosAndBooleans) {
+  const Table table =
+      make_table({text_column("k", {"a", "a", "b", "b", "b", "b"}),
+                  float_column("x", {kNull, kNull, 0.0, -0.0, 1.5, kNull}),
+                  text_column("t", {std::nullopt, std::nullopt, "z", "y\nz", "z", std::nullopt}),
+                  TextColumn{"f",
+                             {std::nullopt, std::nullopt, "true", "false", "true", std::nullopt},
+                             sdk::ColumnType::boolean}});
+  const json args = {{"by", "k"},
+                     {"values", {"x", "t", "f"}},
+                     {"aggregations", {"count", "nunique", "first", "last"}}};
+  const Outcome out = run_ok("stats_groupby", args, table);
+  // pandas: nunique counts 0.0 and -0.0 once; a group without values has count 0, nunique 0
+  // and first/last NaN (null here).
+  EXPECT_EQ(out.data().at("rows")[0],
+            json({"a", 2, 0, 0, nullptr, nullptr, 0, 0, nullptr, nullptr, 0, 0, nullptr, nullptr}));
+  EXPECT_EQ(out.data().at("rows")[1],
+            json({"b", 4, 3, 2, 0.0, 1.5, 3, 2, "z", "z", 3, 2, true, true}));
+  EXPECT_NE(out.text().find("t.first"), std::string::npos) << out.text();
+  const Table empty = make_table({text_column("k", {}), text_column("t", {})});
+  const Outcome none =
+      run_ok("stats_groupby",
+             {{"by", "k"}, {"values", {"t"}}, {"aggregations", {"nunique", "last"}}}, empty);
+  EXPECT_EQ(none.data().at("groups"), 0);
 }

@@ -15,6 +15,7 @@ ties, nulls), huge (1e15 + exponential * 1e4: stability), constant (int 7), cate
 nulls), group2 (A/B), flag (true/false), before/after (paired, nulls), withinf (floats with
 +inf, -inf, "nan" and nulls), text_num (numbers as text plus a few non-numbers).
 """
+import json
 import math
 import os
 import sys
@@ -204,6 +205,35 @@ def groupby(df):
         line(f"group2={key}", "ties.sum", v, f'pandas: df.groupby("group2")["ties"].sum()["{key}"]')
 
 
+def text_line(test, key, value, source):
+    """One C++ initializer for a text reference: {"test", "key", "value"},  // source"""
+    print(f'    {{"{test}", "{key}", {json.dumps(value)}}},  // {source}')
+
+
+def groupby_distinct_and_ends(df):
+    section("groupby: nunique, first, last")
+    for col in ["normal", "ties"]:
+        for a in ["count", "nunique", "first", "last"]:
+            for key, v in df.groupby("category")[col].agg(a).items():
+                line(f"category={key}", f"{col}.{a}", int(v) if a in ("count", "nunique") else v,
+                     f'pandas: df.groupby("category")["{col}"].{a}()["{key}"]')
+    for key, v in df.groupby("category")["flag"].nunique().items():
+        line(f"category={key}", "flag.nunique", int(v), f'pandas: df.groupby("category")["flag"].nunique()["{key}"]')
+    for (k1, k2), v in df.groupby(["category", "group2"])["ties"].nunique().items():
+        line(f"category={k1},group2={k2}", "ties.nunique", int(v),
+             f'pandas: df.groupby(["category", "group2"])["ties"].nunique()[("{k1}", "{k2}")]')
+    section("groupby: text value columns (category, text_num are object columns in pandas)")
+    for col in ["category", "text_num"]:
+        for a in ["count", "nunique"]:
+            for key, v in df.groupby("group2")[col].agg(a).items():
+                line(f"group2={key}", f"{col}.{a}", int(v), f'pandas: df.groupby("group2")["{col}"].{a}()["{key}"]')
+    print("// text references (kTextRefs)")
+    for col in ["category", "text_num"]:
+        for a in ["first", "last"]:
+            for key, v in df.groupby("group2")[col].agg(a).items():
+                text_line(f"group2={key}", f"{col}.{a}", str(v), f'pandas: df.groupby("group2")["{col}"].{a}()["{key}"]')
+
+
 def histogram(df):
     section("histogram (numpy %s)" % np.__version__)
     x = df["normal"].dropna().to_numpy()
@@ -358,6 +388,7 @@ def main():
     describe(df)
     correlation(df)
     groupby(df)
+    groupby_distinct_and_ends(df)
     histogram(df)
     tests(df)
     distributions()
