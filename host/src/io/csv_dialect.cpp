@@ -60,9 +60,4 @@ char sniff_delimiter(std::string_view sample, bool whole_file, char quote, char 
   return best;
 }
 
-bool has_only_cr_line_breaks(std::string_view sample) noexcept {
-  return sample.find('\n') == std::string_view::npos &&
-         std::count(sample.begin(), sample.end(), '\r') >= 2;
-}
-
 }  // namespace quarry::io::detail

@@ -5,6 +5,7 @@
 #include "io/detail/csv_segment.hpp"
 #include "io/detail/header_names.hpp"
 #include "io/detail/single_byte_text.hpp"
+#include "io/detail/text_copy.hpp"
 #include "io/detail/utf8.hpp"
 #include "io/detail/value_format.hpp"
 
@@ -199,8 +200,11 @@ InferencePass::FirstRecord InferencePass::detect_dialect() {
   const std::string_view body = head.substr(first.offset);
   if (has_only_cr_line_breaks(body)) {
     throw InputError(
-        "lines end with a bare CR (classic Mac line endings), which Quarry does not read",
-        "convert the line endings to LF or CRLF (e.g. `tr '\\r' '\\n'`)", at(0));
+        "lines end with a bare CR (classic Mac line endings), which the reader takes only "
+        "through a converted copy",
+        "open it with a scratch directory (open_source's scratch_directory; the host always "
+        "sets one), or convert the line endings to LF (e.g. `tr '\\r' '\\n'`)",
+        at(0));
   }
   if (options_.decimal != '.' && options_.decimal != ',') {
     throw InputError("the decimal separator " + describe(options_.decimal) + " is not supported",

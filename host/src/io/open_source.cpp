@@ -1,8 +1,8 @@
 #include "quarry/io/open_source.hpp"
 
 #include "io/detail/input_file.hpp"
+#include "io/detail/text_copy.hpp"
 #include "io/detail/utf8.hpp"
-#include "io/detail/wide_text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -21,21 +21,35 @@ std::string lower_extension(const std::filesystem::path& path) {
   return extension;
 }
 
-//! The wide Unicode encoding `path` is in ("UTF-16LE", …), or "" (UTF-8, or unreadable: the
-//! reader then names the problem).
-std::string wide_encoding_of(const std::filesystem::path& path) {
-  char head[512];
+//! Why a text file is read from a converted copy (detail::copy_as_utf8), if it is.
+struct CopyReason {
+  //! The wide Unicode encoding the file is in ("UTF-16LE", …), or "" for UTF-8.
+  std::string encoding;
+  //! The file's lines end with a bare CR.
+  bool cr_line_breaks = false;
+  [[nodiscard]] bool any() const noexcept { return !encoding.empty() || cr_line_breaks; }
+};
+
+//! What a text file's head says about it (nothing when unreadable: the reader then names the
+//! problem). A wide file is judged only by its encoding: its copy finds its line breaks.
+CopyReason copy_reason(const std::filesystem::path& path) {
+  std::string head(detail::kLineBreakSampleBytes, '\0');
   std::ifstream in(path, std::ios::binary);
-  in.read(head, sizeof head);
-  return std::string(
-      detail::wide_unicode_encoding(std::string_view(head, static_cast<std::size_t>(in.gcount()))));
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  CopyReason reason{std::string(detail::wide_unicode_encoding(head))};
+  if (reason.encoding.empty()) {
+    const std::size_t bom = head.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    reason.cr_line_breaks = detail::has_only_cr_line_breaks(std::string_view(head).substr(bom));
+  }
+  return reason;
 }
 
-//! A source read from a UTF-8 copy of a wide-encoded file: everything as the reader gives
-//! it, plus a note saying so.
-class Utf8CopySource final : public Source {
+//! A source read from a converted copy of a text file: everything as the reader gives it,
+//! plus a note saying so.
+class TextCopySource final : public Source {
  public:
-  Utf8CopySource(std::unique_ptr<Source> reader, std::string note)
+  TextCopySource(std::unique_ptr<Source> reader, std::string note)
       : reader_(std::move(reader)), note_(std::move(note)) {}
   const Schema& schema() const override { return reader_->schema(); }
   std::shared_ptr<const Chunk> next() override { return reader_->next(); }
@@ -76,12 +90,31 @@ std::unique_ptr<Source> open_reader(const std::filesystem::path& path, SourceFor
                    ErrorLocation{path.string(), 0, {}});
 }
 
-//! Reads a UTF-16 or UTF-32 text file (`encoding`) from a UTF-8 copy in the scratch
-//! directory, removed as soon as the reader holds it open. Messages name the original file
-//! (lines are the same in the copy); the column cache is not used (the copy is not kept).
-std::unique_ptr<Source> open_wide_text(const std::filesystem::path& path, SourceFormat format,
+//! The note saying how the file was read from `copy`.
+std::string copy_note(const std::string& encoding, const detail::TextCopy& copy) {
+  std::string note;
+  if (!encoding.empty()) {
+    note = "the file is " + encoding + " text";
+    if (copy.replaced > 0) {
+      note += " (" + std::to_string(copy.replaced) + " invalid code unit" +
+              (copy.replaced == 1 ? "" : "s") + " replaced by U+FFFD)";
+    }
+  }
+  if (copy.cr_line_breaks) {
+    note += std::string(note.empty() ? "the file's" : " whose") +
+            " lines end with a bare CR (classic Mac line endings)";
+  }
+  return note + "; it was read from a UTF-8 copy" +
+         (copy.cr_line_breaks ? " with LF line endings" : "");
+}
+
+//! Reads a text file the readers cannot read in place (see CopyReason) from a converted copy
+//! in the scratch directory, removed as soon as the reader holds it open. Messages name the
+//! original file (lines are the same in the copy); the column cache is not used (the copy is
+//! not kept).
+std::unique_ptr<Source> open_text_copy(const std::filesystem::path& path, SourceFormat format,
                                        SourceOptions& options, const std::string& encoding) {
-  const detail::Utf8Copy copy = detail::copy_as_utf8(path, encoding, options.scratch_directory);
+  const detail::TextCopy copy = detail::copy_as_utf8(path, encoding, options.scratch_directory);
   struct RemoveCopy {
     const std::filesystem::path& path;
     ~RemoveCopy() {
@@ -91,12 +124,8 @@ std::unique_ptr<Source> open_wide_text(const std::filesystem::path& path, Source
   } remove{copy.path};
   options.csv.display_name = options.jsonl.display_name = path.string();
   options.csv.column_cache = {};
-  std::string note = "the file is " + encoding + " text; it was read from a UTF-8 copy";
-  if (copy.replaced > 0) {
-    note += " (" + std::to_string(copy.replaced) + " invalid code unit" +
-            (copy.replaced == 1 ? "" : "s") + " replaced by U+FFFD)";
-  }
-  return std::make_unique<Utf8CopySource>(open_reader(copy.path, format, options), std::move(note));
+  return std::make_unique<TextCopySource>(open_reader(copy.path, format, options),
+                                          copy_note(encoding, copy));
 }
 
 }  // namespace
@@ -121,9 +150,9 @@ std::unique_ptr<Source> open_source(const std::filesystem::path& path, SourceOpt
         ErrorLocation{path.string(), 0, {}});
   }
   if (*format != SourceFormat::kSqlite && !options.scratch_directory.empty()) {
-    if (const std::string encoding = wide_encoding_of(path); !encoding.empty()) {
+    if (const CopyReason reason = copy_reason(path); reason.any()) {
       if (lower_extension(path) == ".tsv" && !options.csv.delimiter) options.csv.delimiter = '\t';
-      return open_wide_text(path, *format, options, encoding);
+      return open_text_copy(path, *format, options, reason.encoding);
     }
   }
   return open_reader(path, *format, options);

@@ -37,9 +37,10 @@
 //!  - Strings keep their bytes (quotes removed, "" unescaped); invalid UTF-8 is replaced by
 //!    U+FFFD and counted per column.
 //!
-//! Layout rules: a UTF-8 BOM is skipped; records end at LF or CRLF (a lone CR is data); quoted
-//! fields may hold delimiters, doubled quotes and line breaks; blank lines are skipped (in a
-//! one-column file they are nulls, except at the end). A quote anywhere toggles quoting, so a
+//! Layout rules: a UTF-8 BOM is skipped; records end at LF or CRLF (a lone CR is data;
+//! open_source reads a file whose lines end with a bare CR through a copy with LF endings);
+//! quoted fields may hold delimiters, doubled quotes and line breaks; blank lines are skipped
+//! (in a one-column file they are nulls, except at the end). A quote anywhere toggles quoting, so a
 //! stray quote shows up as an unterminated-quote error naming the line where it opened.
 //! Empty or duplicate header names become "col_N" / "name_2" (noted in the report).
 

@@ -23,8 +23,9 @@ struct SourceOptions {
   JsonlOptions jsonl;
   //! Needs a table or a query.
   SqliteOptions sqlite;
-  //! Where a UTF-16 or UTF-32 text file is copied as UTF-8 to be read (the copy is removed
-  //! once the reader holds it open); empty: such files are refused, naming the conversion.
+  //! Where a UTF-16 or UTF-32 text file, or one whose lines end with a bare CR, is copied as
+  //! UTF-8 with LF line endings to be read (the copy is removed once the reader holds it
+  //! open); empty: such files are refused, naming the conversion.
   std::filesystem::path scratch_directory;
 };
 

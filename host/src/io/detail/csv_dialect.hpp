@@ -19,7 +19,4 @@ namespace quarry::io::detail {
 [[nodiscard]] char sniff_delimiter(std::string_view sample, bool whole_file, char quote,
                                    char decimal = '.');
 
-//! True when the sample has CR line breaks but no LF at all (classic Mac line endings).
-[[nodiscard]] bool has_only_cr_line_breaks(std::string_view sample) noexcept;
-
 }  // namespace quarry::io::detail

@@ -1,8 +1,9 @@
-//! Unit tests for io/detail/wide_text.hpp and open_source's reading of UTF-16 and UTF-32 text
-//! files ("Unicode text" as spreadsheets save it) through a UTF-8 copy. Expected texts are the
-//! characters the test encodes (the Unicode code charts define the encodings).
+//! Unit tests for io/detail/text_copy.hpp and open_source's reading of UTF-16 and UTF-32 text
+//! files ("Unicode text" as spreadsheets save it) and of files whose lines end with a bare CR
+//! through a UTF-8 copy. Expected texts are the characters the test encodes (the Unicode code
+//! charts define the encodings).
 
-#include "io/detail/wide_text.hpp"
+#include "io/detail/text_copy.hpp"
 #include "quarry/io/error.hpp"
 #include "quarry/io/open_source.hpp"
 
@@ -48,7 +49,7 @@ std::string file_text(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-class WideTextTest : public ::testing::Test {
+class TextCopyTest : public ::testing::Test {
  protected:
   TempDir dir;
   TempDir scratch;
@@ -62,13 +63,13 @@ class WideTextTest : public ::testing::Test {
 
 // The copy holds the same characters in UTF-8, a character beyond the BMP (a surrogate pair)
 // included, without the byte-order mark; broken units become U+FFFD and are counted.
-TEST_F(WideTextTest, CopiesKeepEveryCharacterAndReplaceBrokenUnits) {
+TEST_F(TextCopyTest, CopiesKeepEveryCharacterAndReplaceBrokenUnits) {
   const std::u32string text = U"name\tnote\nZ\u00FCrich\t\u20AC 5 \U0001F600\n";
   const std::string utf8 = "name\tnote\nZ\u00FCrich\t\u20AC 5 \U0001F600\n";
   for (const bool little : {true, false}) {
     const std::string bom = little ? "\xFF\xFE" : "\xFE\xFF";
     const auto path = dir.write("u16.txt", bom + utf16(text, little));
-    const detail::Utf8Copy copy =
+    const detail::TextCopy copy =
         detail::copy_as_utf8(path, little ? "UTF-16LE" : "UTF-16BE", scratch.path());
     EXPECT_EQ(file_text(copy.path), utf8);
     EXPECT_EQ(copy.replaced, 0U);
@@ -76,7 +77,7 @@ TEST_F(WideTextTest, CopiesKeepEveryCharacterAndReplaceBrokenUnits) {
   // A lone low surrogate, a high one followed by a letter, and an odd byte at the end.
   const std::string broken = utf16(U"a", true) + std::string("\x00\xDC", 2) +
                              std::string("\x00\xD8", 2) + utf16(U"b", true) + "\x41";
-  const detail::Utf8Copy copy =
+  const detail::TextCopy copy =
       detail::copy_as_utf8(dir.write("broken.txt", broken), "UTF-16LE", scratch.path());
   EXPECT_EQ(file_text(copy.path), "a\uFFFD\uFFFDb\uFFFD");
   EXPECT_EQ(copy.replaced, 3U);
@@ -93,7 +94,7 @@ TEST_F(WideTextTest, CopiesKeepEveryCharacterAndReplaceBrokenUnits) {
 // With a scratch directory, open_source reads a UTF-16 TSV (as Excel saves "Unicode text")
 // like its UTF-8 twin, says so in the report, names the original file in messages and leaves
 // no copy behind; without one the file is refused as before.
-TEST_F(WideTextTest, OpenSourceReadsWideTextThroughACopyItRemoves) {
+TEST_F(TextCopyTest, OpenSourceReadsWideTextThroughACopyItRemoves) {
   const std::u32string text = U"city\tvalue\nM\u00FCnchen\t1.5\nK\u00F6ln\t2.5\n";
   const auto path = dir.write("export.txt", "\xFF\xFE" + utf16(text, true));
   auto source = open_source(path, with_scratch());
@@ -114,6 +115,60 @@ TEST_F(WideTextTest, OpenSourceReadsWideTextThroughACopyItRemoves) {
         << error.what();
   }
   EXPECT_THROW((void)open_source(path), InputError);  // no scratch directory
+}
+
+// Lines ending with a bare CR (classic Mac OS, Excel's "CSV (Macintosh)") are read like their
+// LF twin: a CR inside a quoted field becomes a line break of the field, line numbers in
+// messages are the original file's, and the note says what happened. CRLF and LF files are
+// read in place.
+TEST_F(TextCopyTest, OpenSourceReadsBareCrLinesThroughACopy) {
+  const auto path = dir.write("mac.csv", "id,note\r1,\"two\rlines\"\r2,plain\r");
+  auto source = open_source(path, with_scratch());
+  EXPECT_EQ(read_rows(*source), (Rows{{"1", "two\nlines"}, {"2", "plain"}}));
+  EXPECT_EQ(source->report().notes.front(),
+            "the file's lines end with a bare CR (classic Mac line endings); it was read from a "
+            "UTF-8 copy with LF line endings");
+  EXPECT_TRUE(std::filesystem::is_empty(scratch.path()));
+
+  const auto ragged = dir.write("ragged.csv", "a,b\r1,2\r3\r");
+  try {
+    auto bad = open_source(ragged, with_scratch());
+    (void)read_rows(*bad);
+    FAIL() << "a ragged row should fail";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find(ragged.string() + ":3"), std::string::npos)
+        << error.what();
+  }
+
+  auto crlf = open_source(dir.write("dos.csv", "id,note\r\n1,x\r\n"), with_scratch());
+  EXPECT_EQ(read_rows(*crlf), (Rows{{"1", "x"}}));
+  EXPECT_TRUE(crlf->report().notes.empty());
+
+  SourceOptions jsonl = with_scratch();
+  auto lines = open_source(dir.write("mac.jsonl", "{\"a\": 1}\r{\"a\": 2}\r"), jsonl);
+  EXPECT_EQ(read_rows(*lines), (Rows{{"1"}, {"2"}}));
+  EXPECT_THROW((void)open_source(path), InputError);  // no scratch directory: refused
+}
+
+// A UTF-16 file with bare CR line breaks gets both conversions, and one note naming both.
+TEST_F(TextCopyTest, WideTextWithBareCrLinesIsConvertedOnce) {
+  const auto path = dir.write("mac16.txt", "\xFF\xFE" + utf16(U"k\tv\rA\t1\rB\t2\r", true));
+  auto source = open_source(path, with_scratch());
+  EXPECT_EQ(read_rows(*source), (Rows{{"A", "1"}, {"B", "2"}}));
+  EXPECT_EQ(source->report().notes.front(),
+            "the file is UTF-16LE text whose lines end with a bare CR (classic Mac line "
+            "endings); it was read from a UTF-8 copy with LF line endings");
+}
+
+// A copy decides on CR line breaks from the head of the text alone; one CR is not enough.
+TEST_F(TextCopyTest, OnlyCrLineBreaksNeedTwoCrsAndNoLf) {
+  EXPECT_TRUE(detail::has_only_cr_line_breaks("a\rb\r"));
+  EXPECT_FALSE(detail::has_only_cr_line_breaks("a\rb"));
+  EXPECT_FALSE(detail::has_only_cr_line_breaks("a\rb\r\n"));
+  const auto crlf = dir.write("crlf.csv", "a\r\nb\r\n");
+  const detail::TextCopy copy = detail::copy_as_utf8(crlf, "", scratch.path());
+  EXPECT_FALSE(copy.cr_line_breaks);
+  EXPECT_EQ(file_text(copy.path), "a\r\nb\r\n");
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "io/detail/wide_text.hpp"
+#include "io/detail/text_copy.hpp"
 
 #include "io/detail/utf8.hpp"
 #include "quarry/io/error.hpp"
@@ -8,8 +8,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -101,12 +103,65 @@ void write_all(int fd, std::string_view text, const std::filesystem::path& path)
     copy_failed("could not write the UTF-8 copy", path, error);
 }
 
+//! Turns the bytes read from a source into the copy's text: UTF-8 without a byte-order mark,
+//! and with LF line breaks when the first block read shows only bare CRs.
+class CopyText {
+ public:
+  explicit CopyText(std::string_view encoding) {
+    if (!encoding.empty())
+      decoder_.emplace(encoding.starts_with("UTF-32") ? 4U : 2U, encoding.ends_with("LE"));
+  }
+
+  //! The text of the next `bytes` of the source, in `out` (replaced).
+  void convert(std::string_view bytes, std::string& out) {
+    out.clear();
+    if (decoder_) {
+      decoder_->decode(bytes, out);
+    } else {
+      out.assign(bytes);
+    }
+    finish_block(out);
+  }
+
+  //! What is left at the end of the source (a truncated unit), in `out` (replaced).
+  void finish(std::string& out) {
+    out.clear();
+    if (decoder_) decoder_->finish(out);
+    finish_block(out);
+  }
+
+  [[nodiscard]] std::uint64_t replaced() const noexcept {
+    return decoder_ ? decoder_->replaced() : 0;
+  }
+  [[nodiscard]] bool cr_line_breaks() const noexcept { return cr_line_breaks_; }
+
+ private:
+  void finish_block(std::string& text) {
+    if (first_) {
+      if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);  // the byte-order mark
+      if (text.empty()) return;  // the mark alone, or a unit split across reads
+      first_ = false;
+      cr_line_breaks_ =
+          has_only_cr_line_breaks(std::string_view(text).substr(0, kLineBreakSampleBytes));
+    }
+    if (cr_line_breaks_) std::replace(text.begin(), text.end(), '\r', '\n');
+  }
+
+  std::optional<WideDecoder> decoder_;
+  bool first_ = true;
+  bool cr_line_breaks_ = false;
+};
+
 }  // namespace
 
-Utf8Copy copy_as_utf8(const std::filesystem::path& source, std::string_view encoding,
+bool has_only_cr_line_breaks(std::string_view sample) noexcept {
+  return sample.find('\n') == std::string_view::npos &&
+         std::count(sample.begin(), sample.end(), '\r') >= 2;
+}
+
+TextCopy copy_as_utf8(const std::filesystem::path& source, std::string_view encoding,
                       const std::filesystem::path& directory) {
-  const unsigned unit_bytes = encoding.starts_with("UTF-32") ? 4 : 2;
-  WideDecoder decoder(unit_bytes, encoding.ends_with("LE"));
+  CopyText converter(encoding);
   const posix::UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) copy_failed("could not open", source, errno);
   std::error_code ignored;
@@ -114,11 +169,10 @@ Utf8Copy copy_as_utf8(const std::filesystem::path& source, std::string_view enco
   std::string name = (directory / "quarry-utf8-XXXXXX").string();
   const posix::UniqueFd out(::mkostemp(name.data(), O_CLOEXEC));
   if (out.get() < 0) copy_failed("could not create a UTF-8 copy in", directory, errno);
-  Utf8Copy copy{name, 0};
+  TextCopy copy{name};
   try {
     std::vector<char> buffer(1 << 20);
     std::string text;
-    bool first = true;
     for (;;) {
       const ssize_t got = ::read(in.get(), buffer.data(), buffer.size());
       if (got < 0) {
@@ -126,20 +180,17 @@ Utf8Copy copy_as_utf8(const std::filesystem::path& source, std::string_view enco
         copy_failed("could not read", source, errno);
       }
       if (got == 0) break;
-      text.clear();
-      decoder.decode(std::string_view(buffer.data(), static_cast<std::size_t>(got)), text);
-      if (first && text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);  // the byte-order mark
-      first = first && text.empty();
+      converter.convert(std::string_view(buffer.data(), static_cast<std::size_t>(got)), text);
       write_all(out.get(), text, copy.path);
     }
-    text.clear();
-    decoder.finish(text);
+    converter.finish(text);
     write_all(out.get(), text, copy.path);
   } catch (...) {
     std::filesystem::remove(copy.path, ignored);
     throw;
   }
-  copy.replaced = decoder.replaced();
+  copy.replaced = converter.replaced();
+  copy.cr_line_breaks = converter.cr_line_breaks();
   return copy;
 }
 
