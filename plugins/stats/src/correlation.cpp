@@ -1,6 +1,6 @@
 //! \file
-//! stats_correlation: Pearson and Spearman matrices and covariance with pairwise-complete
-//! observations (as pandas DataFrame.corr / DataFrame.cov).
+//! stats_correlation: Pearson, Spearman and Kendall (tau-b) matrices and covariance with
+//! pairwise-complete observations (as pandas DataFrame.corr / DataFrame.cov).
 
 #include <algorithm>
 #include <cmath>
@@ -13,6 +13,7 @@
 #include "detail/columns.hpp"
 #include "detail/comoment_matrix.hpp"
 #include "detail/format.hpp"
+#include "detail/kendall.hpp"
 #include "detail/moments.hpp"
 #include "detail/schema.hpp"
 #include "quarry/sdk.hpp"
@@ -30,9 +31,10 @@ constexpr const char* kInputSchema =
         "Columns to correlate: names (text columns are parsed as numbers), or numeric/all. "
         "Default: numeric.") R"(,)"
                              R"("methods":{"type":"array","items":{"type":"string","enum":["pearson","spearman",)"
-                             R"("covariance"]},"minItems":1,"uniqueItems":true,"default":["pearson","covariance"],)"
-                             R"("description":"pearson and covariance stream in one pass; spearman ranks, so it keeps )"
-                             R"(the selected columns' rows and must fit the memory budget."},)"
+                             R"("kendall","covariance"]},"minItems":1,"uniqueItems":true,"default":["pearson","covariance"],)"
+                             R"("description":"pearson and covariance stream in one pass; spearman and kendall )"
+                             R"((tau-b) rank, so they keep the selected columns' rows and must fit the memory )"
+                             R"(budget."},)"
                              R"("non_numeric":)" QUARRY_STATS_NON_NUMERIC R"(}})";
 
 constexpr const char* kOutputSchema =
@@ -40,6 +42,7 @@ constexpr const char* kOutputSchema =
     R"("columns":{"type":"array","items":{"type":"string"}},)"
     R"("n":{"type":"array","items":{"type":"array","items":{"type":"integer"}}},)"
     R"("pearson":)" QUARRY_STATS_MATRIX R"(,"spearman":)" QUARRY_STATS_MATRIX R"(,)"
+    R"("kendall":)" QUARRY_STATS_MATRIX R"(,)"
     R"("covariance":)" QUARRY_STATS_MATRIX R"(,)"
     R"("undefined":{"type":"array","items":{"type":"object","properties":{)"
     R"("columns":{"type":"array","items":{"type":"string"}},"methods":{"type":"array",)"
@@ -47,8 +50,9 @@ constexpr const char* kOutputSchema =
     R"("notes":)" QUARRY_STATS_NOTES R"(}})";
 
 constexpr const char* kDescription =
-    "Correlation matrices of numeric columns: Pearson, Spearman (ranks, ties averaged) and "
-    "covariance (ddof=1), each over pairwise-complete rows (a pair uses the rows where both "
+    "Correlation matrices of numeric columns: Pearson, Spearman (ranks, ties averaged), "
+    "Kendall's tau-b and covariance (ddof=1), each over pairwise-complete rows (a pair uses the "
+    "rows where both "
     "columns have a value), with the number of such rows per pair, as pandas DataFrame.corr / "
     "DataFrame.cov. Undefined entries (fewer than 2 rows, a constant column) are null with a "
     "reason. NaN counts as missing; infinities are left out and counted.";
@@ -84,13 +88,14 @@ class CorrelationStage {
          args.get_or<std::vector<std::string>>("methods", {"pearson", "covariance"})) {
       if (m == "pearson") pearson_ = true;
       if (m == "spearman") spearman_ = true;
+      if (m == "kendall") kendall_ = true;
       if (m == "covariance") covariance_ = true;
-      if (m != "pearson" && m != "spearman" && m != "covariance") {
+      if (m != "pearson" && m != "spearman" && m != "kendall" && m != "covariance") {
         throw sdk::Error::invalid_argument("unknown method '" + m +
-                                           "'; use pearson, spearman or covariance");
+                                           "'; use pearson, spearman, kendall or covariance");
       }
     }
-    if (spearman_) kept_.resize(columns_.size());
+    if (keeps_rows()) kept_.resize(columns_.size());
     complete_.assign(columns_.size(), true);
   }
 
@@ -106,20 +111,20 @@ class CorrelationStage {
       rows[i] = values[i].data();
     }
     pairs_.add(rows, static_cast<std::size_t>(chunk.rows()));
-    if (spearman_) keep_rows(values);
+    if (keeps_rows()) keep_rows(values);
   }
 
   void merge(CorrelationStage& other, sdk::Call&) {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       counts_[i].merge(other.counts_[i]);
       complete_[i] = complete_[i] && other.complete_[i];
-      if (spearman_) {
+      if (keeps_rows()) {
         kept_[i].insert(kept_[i].end(), other.kept_[i].begin(), other.kept_[i].end());
         std::vector<double>().swap(other.kept_[i]);
       }
     }
     pairs_.merge(other.pairs_);
-    if (spearman_) check_kept();
+    if (keeps_rows()) check_kept();
   }
 
   sdk::Result finish(sdk::Call& call) {
@@ -148,8 +153,15 @@ class CorrelationStage {
       text += render("pearson", out["pearson"], names);
     }
     if (spearman_) {
-      out["spearman"] = spearman_matrix(call);
+      std::vector<std::vector<double>> full_ranks(k);
+      out["spearman"] = rank_matrix(
+          call, [&](std::size_t i, std::size_t j) { return spearman(i, j, full_ranks); });
       text += render("spearman", out["spearman"], names);
+    }
+    if (kendall_) {
+      out["kendall"] =
+          rank_matrix(call, [&](std::size_t i, std::size_t j) { return kendall(i, j); });
+      text += render("kendall", out["kendall"], names);
     }
     if (covariance_) {
       out["covariance"] = matrix([](const CoMoments& m) { return m.covariance(); });
@@ -174,12 +186,19 @@ class CorrelationStage {
     check_kept();
   }
 
+  //! Spearman and Kendall rank every value, so the rows are kept.
+  [[nodiscard]] bool keeps_rows() const noexcept { return spearman_ || kendall_; }
+
   void check_kept() const {
     const std::size_t rows = kept_.empty() ? 0 : kept_[0].size();
-    const std::size_t bytes = rows * columns_.size() * sizeof(double);
+    // Kendall sorts a pair's rows in a copy (pairs of values, then one column): 3 doubles a row.
+    const std::size_t bytes = rows * (columns_.size() + (kendall_ ? 3 : 0)) * sizeof(double);
     if (bytes <= budget_.limit()) return;
+    const std::string what = spearman_ && kendall_ ? "Spearman and Kendall correlations rank"
+                             : spearman_           ? "Spearman correlation ranks"
+                                                   : "Kendall correlation ranks";
     throw sdk::Error::out_of_memory(
-        "Spearman correlation ranks every value, so it keeps the rows of the " +
+        what + " every value, so the call keeps the rows of the " +
         std::to_string(columns_.size()) + " selected columns: " + std::to_string(rows) +
         " rows so far need " + Budget::mib(bytes) + ", more than " + budget_.describe() +
         ". Ask for pearson/covariance only (they stream in constant memory) or select fewer "
@@ -208,25 +227,43 @@ class CorrelationStage {
       return m.correlation();
     }
     std::vector<double> x, y;
-    for (std::size_t r = 0; r < kept_[i].size(); ++r) {
-      if (std::isnan(kept_[i][r]) || std::isnan(kept_[j][r])) continue;
-      x.push_back(kept_[i][r]);
-      y.push_back(kept_[j][r]);
-    }
+    complete_rows(i, j, x, y);
     const std::vector<double> rx = average_ranks(x), ry = average_ranks(y);
     CoMoments m;
     m.add(rx.data(), ry.data(), rx.size());
     return m.correlation();
   }
 
-  json spearman_matrix(sdk::Call& call) {
+  // The pair's complete rows: (x, y) where both columns have a value.
+  void complete_rows(std::size_t i, std::size_t j, std::vector<double>& x,
+                     std::vector<double>& y) const {
+    x.clear();
+    y.clear();
+    for (std::size_t r = 0; r < kept_[i].size(); ++r) {
+      if (std::isnan(kept_[i][r]) || std::isnan(kept_[j][r])) continue;
+      x.push_back(kept_[i][r]);
+      y.push_back(kept_[j][r]);
+    }
+  }
+
+  // Kendall's tau-b over the pair's complete rows (as scipy.stats.kendalltau); a column with
+  // itself is exactly 1 unless constant (the division can leave 1 - 2e-16; pandas puts 1).
+  double kendall(std::size_t i, std::size_t j) const {
+    std::vector<double> x, y;
+    complete_rows(i, j, x, y);
+    const double tau = kendall_counts(x, y).tau_b();
+    return i == j && !std::isnan(tau) ? 1.0 : tau;
+  }
+
+  // The symmetric matrix of `f(i, j)` over the column pairs i <= j.
+  template <class F>
+  json rank_matrix(sdk::Call& call, F&& f) {
     const std::size_t k = columns_.size();
-    std::vector<std::vector<double>> full_ranks(k);
     std::vector<double> r(k * k, 0.0);
     for (std::size_t i = 0; i < k; ++i) {
       for (std::size_t j = i; j < k; ++j) {
         call.throw_if_cancelled();
-        r[i * k + j] = r[j * k + i] = spearman(i, j, full_ranks);
+        r[i * k + j] = r[j * k + i] = f(i, j);
       }
     }
     json m = json::array();
@@ -258,6 +295,7 @@ class CorrelationStage {
         }
         if (pearson_) methods.insert(methods.begin(), "pearson");
         if (spearman_) methods.push_back("spearman");
+        if (kendall_) methods.push_back("kendall");
         if (methods.empty()) continue;
         out.push_back({{"columns", {columns_[i].name, columns_[j].name}},
                        {"methods", methods},
@@ -286,9 +324,10 @@ class CorrelationStage {
   std::vector<bool> complete_;  // no value of the column was missing so far
   bool pearson_ = false;
   bool spearman_ = false;
+  bool kendall_ = false;
   bool covariance_ = false;
   bool skip_non_numeric_ = false;
-  std::vector<std::vector<double>> kept_;  // spearman: every row, NaN where missing
+  std::vector<std::vector<double>> kept_;  // spearman/kendall: every row, NaN where missing
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
-// stats_correlation against pandas 1.5.3 (pairwise-complete Pearson, Spearman, covariance
-// and the n per pair), merge correctness, the Spearman memory guard and bad input.
+// stats_correlation against pandas 1.5.3 (pairwise-complete Pearson, Spearman, Kendall's
+// tau-b, covariance and the n per pair), merge correctness, the Spearman/Kendall memory guard
+// and bad input.
 // Reference values: tests/unit/plugins/stats/make_fixtures.py (section "correlation").
 
 #include <gtest/gtest.h>
@@ -163,6 +164,78 @@ const Ref kCorrelation[] = {
      kNull},  // pandas: df[cols].corr(method="spearman").loc["constant", "after"]
     {"spearman", "constant|constant",
      kNull},  // pandas: df[cols].corr(method="spearman").loc["constant", "constant"]
+    {"kendall", "normal|normal",
+     1.0},  // pandas: df[cols].corr(method="kendall").loc["normal", "normal"]
+    {"kendall", "normal|skewed",
+     0.011144099462678856},  // pandas: df[cols].corr(method="kendall").loc["normal", "skewed"]
+    {"kendall", "normal|ties",
+     -0.011437692224251473},  // pandas: df[cols].corr(method="kendall").loc["normal", "ties"]
+    {"kendall", "normal|before",
+     -0.022765005658807503},  // pandas: df[cols].corr(method="kendall").loc["normal", "before"]
+    {"kendall", "normal|after",
+     -0.02454722830777326},  // pandas: df[cols].corr(method="kendall").loc["normal", "after"]
+    {"kendall", "normal|constant",
+     kNull},  // pandas: df[cols].corr(method="kendall").loc["normal", "constant"]
+    {"kendall", "skewed|normal",
+     0.011144099462678856},  // pandas: df[cols].corr(method="kendall").loc["skewed", "normal"]
+    {"kendall", "skewed|skewed",
+     1.0},  // pandas: df[cols].corr(method="kendall").loc["skewed", "skewed"]
+    {"kendall", "skewed|ties",
+     -0.01921889901433388},  // pandas: df[cols].corr(method="kendall").loc["skewed", "ties"]
+    {"kendall", "skewed|before",
+     0.04338014909225463},  // pandas: df[cols].corr(method="kendall").loc["skewed", "before"]
+    {"kendall", "skewed|after",
+     0.04100972486658691},  // pandas: df[cols].corr(method="kendall").loc["skewed", "after"]
+    {"kendall", "skewed|constant",
+     kNull},  // pandas: df[cols].corr(method="kendall").loc["skewed", "constant"]
+    {"kendall", "ties|normal",
+     -0.011437692224251473},  // pandas: df[cols].corr(method="kendall").loc["ties", "normal"]
+    {"kendall", "ties|skewed",
+     -0.01921889901433388},         // pandas: df[cols].corr(method="kendall").loc["ties", "skewed"]
+    {"kendall", "ties|ties", 1.0},  // pandas: df[cols].corr(method="kendall").loc["ties", "ties"]
+    {"kendall", "ties|before",
+     0.044894766298226765},  // pandas: df[cols].corr(method="kendall").loc["ties", "before"]
+    {"kendall", "ties|after",
+     0.04697991003935479},  // pandas: df[cols].corr(method="kendall").loc["ties", "after"]
+    {"kendall", "ties|constant",
+     kNull},  // pandas: df[cols].corr(method="kendall").loc["ties", "constant"]
+    {"kendall", "before|normal",
+     -0.022765005658807503},  // pandas: df[cols].corr(method="kendall").loc["before", "normal"]
+    {"kendall", "before|skewed",
+     0.04338014909225463},  // pandas: df[cols].corr(method="kendall").loc["before", "skewed"]
+    {"kendall", "before|ties",
+     0.044894766298226765},  // pandas: df[cols].corr(method="kendall").loc["before", "ties"]
+    {"kendall", "before|before",
+     1.0},  // pandas: df[cols].corr(method="kendall").loc["before", "before"]
+    {"kendall", "before|after",
+     0.7948083920373064},  // pandas: df[cols].corr(method="kendall").loc["before", "after"]
+    {"kendall", "before|constant",
+     kNull},  // pandas: df[cols].corr(method="kendall").loc["before", "constant"]
+    {"kendall", "after|normal",
+     -0.02454722830777326},  // pandas: df[cols].corr(method="kendall").loc["after", "normal"]
+    {"kendall", "after|skewed",
+     0.04100972486658691},  // pandas: df[cols].corr(method="kendall").loc["after", "skewed"]
+    {"kendall", "after|ties",
+     0.04697991003935479},  // pandas: df[cols].corr(method="kendall").loc["after", "ties"]
+    {"kendall", "after|before",
+     0.7948083920373064},  // pandas: df[cols].corr(method="kendall").loc["after", "before"]
+    {"kendall", "after|after",
+     1.0},  // pandas: df[cols].corr(method="kendall").loc["after", "after"]
+    {"kendall", "after|constant",
+     kNull},  // pandas: df[cols].corr(method="kendall").loc["after", "constant"]
+    {"kendall", "constant|normal",
+     kNull},  // pandas: df[cols].corr(method="kendall").loc["constant", "normal"]
+    {"kendall", "constant|skewed",
+     kNull},  // pandas: df[cols].corr(method="kendall").loc["constant", "skewed"]
+    {"kendall", "constant|ties",
+     kNull},  // pandas: df[cols].corr(method="kendall").loc["constant", "ties"]
+    {"kendall", "constant|before",
+     kNull},  // pandas: df[cols].corr(method="kendall").loc["constant", "before"]
+    {"kendall", "constant|after",
+     kNull},  // pandas: df[cols].corr(method="kendall").loc["constant", "after"]
+    {"kendall", "constant|constant",
+     kNull},  // scipy: stats.kendalltau(df["constant"].dropna(), df["constant"].dropna()).statistic
+              // (pandas puts 1.0 on the diagonal)
     {"cov", "normal|normal", 100.21730563076565},  // pandas: df[cols].cov().loc["normal", "normal"]
     {"cov", "normal|skewed", 13.097762913590485},  // pandas: df[cols].cov().loc["normal", "skewed"]
     {"cov", "normal|ties", -0.3138778134272675},   // pandas: df[cols].cov().loc["normal", "ties"]
@@ -250,7 +323,7 @@ const std::vector<std::string> kColumns = {"normal", "skewed", "ties",
                                            "before", "after",  "constant"};
 
 json all_methods() {
-  return {{"columns", kColumns}, {"methods", {"pearson", "spearman", "covariance"}}};
+  return {{"columns", kColumns}, {"methods", {"pearson", "spearman", "kendall", "covariance"}}};
 }
 
 std::size_t index_of(const std::string& name) {
@@ -300,6 +373,7 @@ TEST(StatsCorrelation, ConstantColumnIsNullWithAReason) {
   const std::size_t c = index_of("constant");
   EXPECT_TRUE(out.data().at("pearson").at(0).at(c).is_null());
   EXPECT_TRUE(out.data().at("spearman").at(c).at(c).is_null());
+  EXPECT_TRUE(out.data().at("kendall").at(c).at(c).is_null());  // pandas: 1.0, scipy: nan
   EXPECT_EQ(out.data().at("covariance").at(0).at(c), 0.0);
   bool found = false;
   for (const auto& u : out.data().at("undefined")) {
@@ -307,7 +381,7 @@ TEST(StatsCorrelation, ConstantColumnIsNullWithAReason) {
       found = true;
       EXPECT_NE(u.at("reason").get<std::string>().find("'constant' is constant"),
                 std::string::npos);
-      EXPECT_EQ(u.at("methods"), json({"pearson", "spearman"}));
+      EXPECT_EQ(u.at("methods"), json({"pearson", "spearman", "kendall"}));
     }
   }
   EXPECT_TRUE(found) << out.data().at("undefined").dump();
@@ -386,4 +460,39 @@ TEST(StatsCorrelation, ZeroAndOneRow) {
   const Outcome single = run_ok("stats_correlation", json::object(), one);
   EXPECT_TRUE(single.data().at("covariance")[0][1].is_null());
   EXPECT_NE(single.data().at("undefined").dump().find("1 row(s)"), std::string::npos);
+}
+
+TEST(StatsCorrelation, KendallPastTheBudgetIsRefusedNamingIt) {
+  const Outcome out = run("stats_correlation", {{"columns", kColumns}, {"methods", {"kendall"}}},
+                          fixture(), {100, 2, MergeOrder::left, 0, 64 * 1024});
+  EXPECT_EQ(out.status, QUARRY_OUT_OF_MEMORY);
+  EXPECT_NE(out.error.find("Kendall correlation ranks every value"), std::string::npos)
+      << out.error;
+  EXPECT_NE(out.error.find("memory budget"), std::string::npos) << out.error;
+}
+
+TEST(StatsCorrelation, KendallOnSmallTablesWithTiesAndGaps) {
+  // scipy.stats.kendalltau([1, 2, 2, 3, 4, 4], [1, 3, 2, 2, 5, 5]).statistic =
+  // 0.7692307692307694 (tau-b = (C - D) / 13 = 10 / 13: 15 pairs, 2 tied in x, 2 in y, 1 in
+  // both, 1 discordant); the rows with a NaN on either side are left out first.
+  const Table t = make_table({float_column("x", {1, 2, kNull, 2, 3, 4, 4, 9}),
+                              float_column("y", {1, 3, 7, 2, 2, 5, 5, kNull}),
+                              float_column("c", {5, 5, 5, 5, 5, 5, 5, 5})});
+  for (const RunOptions& split : splits(t.rows)) {
+    const Outcome out = run_ok("stats_correlation", {{"methods", {"kendall"}}}, t, split);
+    const json& k = out.data().at("kendall");
+    EXPECT_TRUE(near_rel(k[0][1], 0.7692307692307694, 1e-15)) << k.dump();
+    EXPECT_TRUE(near_rel(k[1][0], 0.7692307692307694, 1e-15));
+    EXPECT_EQ(k[0][0], 1.0);
+    EXPECT_TRUE(k[0][2].is_null());  // a constant column: scipy nan
+    EXPECT_EQ(out.data().at("n")[0][1], 6);
+  }
+  const Table empty = make_table({float_column("a", {}), float_column("b", {})});
+  const Outcome none = run_ok("stats_correlation", {{"methods", {"kendall"}}}, empty);
+  EXPECT_TRUE(none.data().at("kendall")[0][1].is_null());
+  EXPECT_EQ(none.data().at("undefined")[0].at("methods"), json({"kendall"}));
+  const Table one = make_table({float_column("a", {1}), float_column("b", {2})});
+  const Outcome single = run_ok("stats_correlation", {{"methods", {"kendall"}}}, one);
+  EXPECT_TRUE(single.data().at("kendall")[0][1].is_null());
+  EXPECT_NE(single.text().find("kendall"), std::string::npos) << single.text();
 }

@@ -1,8 +1,8 @@
 // The stats plugin's building blocks: distribution functions against SciPy 1.10.1, the
 // quantile sketch's hard rank-error bound under adversarial orders and merges, moment
 // merging (one pair at a time and all pairs at once), the Misra–Gries and HyperLogLog summaries,
-// group-key order and timestamps. Reference values: make_fixtures.py (section "distribution
-// functions").
+// group-key order and timestamps, Kendall's pair counts and distinct (group, value) pairs.
+// Reference values: make_fixtures.py (section "distribution functions").
 
 #include <gtest/gtest.h>
 
@@ -14,8 +14,10 @@
 
 #include "detail/categories.hpp"
 #include "detail/comoment_matrix.hpp"
+#include "detail/distinct_pairs.hpp"
 #include "detail/distributions.hpp"
 #include "detail/format.hpp"
+#include "detail/kendall.hpp"
 #include "detail/moments.hpp"
 #include "detail/quantile_sketch.hpp"
 #include "detail/quantiles.hpp"
@@ -437,4 +439,47 @@ TEST(StatsFormat, DurationsAndNumbers) {
   EXPECT_EQ(stats::exact_text(0.1), "0.1");
   EXPECT_EQ(stats::short_text(1000000000010187.1, 10566.9), "1000000000010187.1");
   EXPECT_EQ(stats::short_text(23.702873, 2.16, 3), "23.703");
+}
+
+TEST(StatsKendall, MergeSortCountsEqualTheQuadraticCountsWithTies) {
+  std::mt19937 rng(7);
+  for (const int levels : {3, 20, 1000}) {
+    std::vector<double> x(1500), y(1500);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      x[i] = static_cast<double>(rng() % levels);
+      y[i] = static_cast<double>(rng() % levels) + (i % 3 == 0 ? x[i] : -0.0);
+    }
+    std::int64_t xt = 0, yt = 0, both = 0, discordant = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      for (std::size_t j = i + 1; j < x.size(); ++j) {
+        xt += x[i] == x[j];
+        yt += y[i] == y[j];
+        both += x[i] == x[j] && y[i] == y[j];
+        discordant += (x[i] - x[j]) * (y[i] - y[j]) < 0;
+      }
+    }
+    const stats::KendallCounts c = stats::kendall_counts(x, y);
+    EXPECT_EQ(c.x_ties, xt) << levels;
+    EXPECT_EQ(c.y_ties, yt) << levels;
+    EXPECT_EQ(c.joint_ties, both) << levels;
+    EXPECT_EQ(c.discordant, discordant) << levels;
+  }
+  EXPECT_TRUE(std::isnan(stats::kendall_counts({}, {}).tau_b()));
+  EXPECT_TRUE(std::isnan(stats::kendall_counts({1, 2}, {3, 3}).tau_b()));
+  EXPECT_EQ(stats::kendall_counts({1, 2, 3}, {3, 2, 1}).tau_b(), -1.0);
+}
+
+TEST(StatsDistinctPairs, CountsEachPairOnceAndMergesUnderMappedGroups) {
+  stats::DistinctPairs a, b;
+  a.add(0, "x");
+  a.add(0, "x");
+  a.add(0, "y");
+  a.add(1, "x");
+  b.add(0, "x");  // b's group 0 is a's group 1
+  b.add(0, "z");
+  b.add(1, "x");  // b's group 1 is a's group 0
+  a.merge(b, [](std::uint32_t g) { return g == 0 ? 1U : 0U; });
+  EXPECT_EQ(a.size(), 4U);
+  EXPECT_EQ(a.counts(3), (std::vector<std::int64_t>{2, 2, 0}));
+  EXPECT_GT(a.bytes(), 4 * (4 + 1));
 }

@@ -168,6 +168,29 @@ def correlation(df):
         for a in cols:
             for b in cols:
                 line(method, f"{a}|{b}", m.loc[a, b], f'pandas: df[cols].corr(method="{method}").loc["{a}", "{b}"]')
+    # Kendall's tau-b: pandas calls scipy.stats.kendalltau on each pair's complete rows. pandas
+    # puts 1.0 on the whole diagonal (kendalltau(x, x) can be 1 - 2e-16), even for a constant
+    # column, where kendalltau is nan (as the plugin reports: null with a reason).
+    m = sub.corr(method="kendall")
+    for a in cols:
+        for b in cols:
+            both = sub[[a, b]].dropna()
+            tau = stats.kendalltau(both[a], both[b]).statistic
+            if a != b:
+                # pandas computes each pair once (first column as x) and mirrors it; kendalltau
+                # with x and y swapped may differ in the last bit.
+                assert math.isclose(tau, m.loc[a, b], rel_tol=1e-15) or (
+                    math.isnan(tau) and math.isnan(m.loc[a, b])), (a, b)
+                tau = m.loc[a, b]
+                src = f'pandas: df[cols].corr(method="kendall").loc["{a}", "{b}"]'
+            else:
+                src = f'pandas: df[cols].corr(method="kendall").loc["{a}", "{a}"]'
+                if math.isnan(tau):
+                    src = (f'scipy: stats.kendalltau(df["{a}"].dropna(), df["{a}"].dropna())'
+                           f'.statistic (pandas puts {m.loc[a, b]!r} on the diagonal)')
+                else:
+                    tau = m.loc[a, b]
+            line("kendall", f"{a}|{b}", tau, src)
     c = sub.cov()
     for a in cols:
         for b in cols:
