@@ -1,9 +1,9 @@
 //! \file
 //! Hypothesis tests: stats_ttest (one-sample, Welch, Student, paired), stats_chi2
-//! (contingency table of two columns), stats_anova (one-way) and stats_normality
-//! (Jarque–Bera, D'Agostino K²). Each reports the statistic, p-value, degrees of freedom
-//! and an effect size, computed in one streaming pass; p-values come from
-//! detail/distributions.hpp, not tables.
+//! (contingency table of two columns, with Fisher's exact test for 2x2 tables), stats_anova
+//! (one-way) and stats_normality (Shapiro–Wilk, Jarque–Bera, D'Agostino K²). Each reports the
+//! statistic, p-value, degrees of freedom and an effect size, computed in one streaming pass;
+//! p-values come from detail/distributions.hpp, not tables.
 
 #include <algorithm>
 #include <cmath>
@@ -20,6 +20,7 @@
 #include "detail/categories.hpp"
 #include "detail/columns.hpp"
 #include "detail/distributions.hpp"
+#include "detail/fisher.hpp"
 #include "detail/format.hpp"
 #include "detail/labelled.hpp"
 #include "detail/moments.hpp"
@@ -359,14 +360,22 @@ constexpr const char* kChi2Output =
     R"("column_levels":{"type":"array","items":{"type":"string"}},)"
     R"("observed":{"type":"array","items":{"type":"array","items":{"type":"integer"}}},)"
     R"("expected_min":)" QUARRY_STATS_NUM R"(,"low_expected_cells":{"type":"integer"},)"
+    R"("fisher_exact":{"type":"object","required":["odds_ratio","p_value","alternative"],)"
+    R"("description":"2x2 tables only: Fisher's exact test (scipy.stats.fisher_exact).",)"
+    R"("properties":{"odds_ratio":{"type":["number","null"],"description":"The sample odds )"
+    R"(ratio (a d) / (b c) of observed [[a, b], [c, d]]; null when infinite (b c = 0) or )"
+    R"(undefined, with a note."},"p_value":{"type":"number"},)"
+    R"("alternative":{"const":"two-sided"}}},)"
     R"("notes":)" QUARRY_STATS_NOTES R"(}})";
 
 constexpr const char* kChi2Description =
     "Chi-square test of independence of two category columns from their contingency table "
     "(rows with both values present): statistic, p-value, degrees of freedom and Cramér's V, "
     "with Yates' correction for 2x2 tables by default, as scipy.stats.chi2_contingency and "
-    "scipy.stats.contingency.association(method='cramer'). Also returns the table (up to "
-    "400 cells) and warns when expected counts are below 5.";
+    "scipy.stats.contingency.association(method='cramer'). A 2x2 table also gets Fisher's "
+    "exact test (two-sided p-value and sample odds ratio, as scipy.stats.fisher_exact), which "
+    "holds however small the counts. Also returns the table (up to 400 cells) and warns when "
+    "expected counts are below 5.";
 
 //! Labels of one side of a contingency table, numbered in order of appearance.
 struct Levels {
@@ -526,11 +535,26 @@ class Chi2Stage {
     out["low_expected_cells"] = low;
     if (static_cast<double>(low) > 0.2 * static_cast<double>(r * c)) {
       notes.push_back(std::to_string(low) + " of " + std::to_string(r * c) +
-                      " cells expect fewer than 5 rows; the chi-square approximation is poor "
-                      "(merge rare levels or use an exact test)");
+                      " cells expect fewer than 5 rows; the chi-square approximation is poor " +
+                      (r == 2 && c == 2 ? "(fisher_exact is exact at any count)"
+                                        : "(merge rare levels or use an exact test)"));
     }
+    if (r == 2 && c == 2) out["fisher_exact"] = fisher(o, notes);
     out["notes"] = notes;
     return out;
+  }
+
+  // Fisher's exact test of a 2x2 table, as scipy.stats.fisher_exact.
+  static json fisher(const std::vector<std::vector<double>>& o, json& notes) {
+    auto cell = [&](std::size_t i, std::size_t j) { return static_cast<std::int64_t>(o[i][j]); };
+    const FisherResult f = fisher_exact(cell(0, 0), cell(0, 1), cell(1, 0), cell(1, 1));
+    if (std::isinf(f.odds_ratio)) {
+      notes.push_back(
+          "the odds ratio is infinite (a zero cell off the diagonal): reported as "
+          "null");
+    }
+    return {
+        {"odds_ratio", num(f.odds_ratio)}, {"p_value", f.p_value}, {"alternative", "two-sided"}};
   }
 
   void add_table(json& out, const std::vector<std::vector<double>>& o,
@@ -575,6 +599,13 @@ class Chi2Stage {
                        (out["p_value"].is_null() ? "-" : p_text(out["p_value"].get<double>())) +
                        ", Cramér's V = " + value("cramers_v") +
                        (out.value("correction_applied", false) ? " (Yates-corrected)" : "") + "\n";
+    if (out.contains("fisher_exact")) {
+      const json& f = out["fisher_exact"];
+      text += "Fisher's exact test (2x2): odds ratio = " +
+              (f["odds_ratio"].is_null() ? std::string("-")
+                                         : short_text(f["odds_ratio"].get<double>())) +
+              ", p = " + p_text(f["p_value"].get<double>()) + " (two-sided)\n";
+    }
     if (out.contains("observed") && rows.size() <= 20 && cols.size() <= 10) {
       std::vector<std::string> header = {row_.name + " \\ " + col_.name};
       for (auto id : cols) header.push_back(col_levels_.names[id]);

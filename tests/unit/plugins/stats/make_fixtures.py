@@ -338,6 +338,20 @@ def tests(df):
     line("chi2_2x2", "v", contingency.association(table, method="cramer"),
          'scipy: stats.contingency.association(pd.crosstab(df["group2"], df["flag"]), method="cramer")')
 
+    r = stats.fisher_exact(table)
+    src = 'scipy: stats.fisher_exact(pd.crosstab(df["group2"], df["flag"]))'
+    line("fisher_2x2", "odds", r.statistic, src)
+    line("fisher_2x2", "p", r.pvalue, src)
+    # Hand-made tables [[a, b], [c, d]]: small counts, zeros, an exactly symmetric table (both
+    # tails tie), the most likely table (p = 1) and large counts (p far below 1e-40).
+    for t in [(8, 2, 1, 5), (2, 8, 8, 2), (0, 5, 5, 0), (5, 0, 0, 5), (3, 3, 3, 3), (20, 13, 7, 29),
+              (1000, 2000, 1500, 1400), (12000, 30000, 31000, 70000)]:
+        r = stats.fisher_exact([[t[0], t[1]], [t[2], t[3]]])
+        name = "fisher/" + ",".join(str(v) for v in t)
+        src = f"scipy: stats.fisher_exact([[{t[0]}, {t[1]}], [{t[2]}, {t[3]}]])"
+        line(name, "odds", r.statistic if math.isfinite(r.statistic) else None, src + f" (odds {r.statistic!r})")
+        line(name, "p", r.pvalue, src)
+
     groups = [g["normal"].dropna() for _, g in df.groupby("category")]
     r = stats.f_oneway(*groups)
     src = 'scipy: stats.f_oneway(*[g["normal"].dropna() for _, g in df.groupby("category")])'

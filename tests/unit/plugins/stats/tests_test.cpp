@@ -1,9 +1,12 @@
-// stats_ttest, stats_chi2, stats_anova and stats_normality against SciPy 1.10.1 on the
-// fixed-seed fixture, merge correctness, and bad input (too few values, constant data,
+// stats_ttest, stats_chi2 (with Fisher's exact test of 2x2 tables), stats_anova and
+// stats_normality against SciPy 1.10.1 on the fixed-seed fixture and hand-made tables, merge
+// correctness, and bad input (too few values, constant data,
 // non-numeric text, ambiguous groups). Reference values: make_fixtures.py ("hypothesis tests").
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +69,35 @@ const Ref kTests[] = {
     {"chi2_2x2_False", "p",
      0.6366407375937908},  // scipy: stats.chi2_contingency(pd.crosstab(df["group2"], df["flag"]),
                            // correction=False)
+    {"fisher_2x2", "odds",
+     0.9576394363421363},  // scipy: stats.fisher_exact(pd.crosstab(df["group2"], df["flag"]))
+    {"fisher_2x2", "p",
+     0.6472180302951647},  // scipy: stats.fisher_exact(pd.crosstab(df["group2"], df["flag"]))
+    {"fisher/8,2,1,5", "odds", 20.0},  // scipy: stats.fisher_exact([[8, 2], [1, 5]]) (odds 20.0)
+    {"fisher/8,2,1,5", "p", 0.034965034965034975},  // scipy: stats.fisher_exact([[8, 2], [1, 5]])
+    {"fisher/2,8,8,2", "odds",
+     0.0625},  // scipy: stats.fisher_exact([[2, 8], [8, 2]]) (odds 0.0625)
+    {"fisher/2,8,8,2", "p", 0.023014137565221155},  // scipy: stats.fisher_exact([[2, 8], [8, 2]])
+    {"fisher/0,5,5,0", "odds", 0.0},  // scipy: stats.fisher_exact([[0, 5], [5, 0]]) (odds 0.0)
+    {"fisher/0,5,5,0", "p", 0.007936507936507938},  // scipy: stats.fisher_exact([[0, 5], [5, 0]])
+    {"fisher/5,0,0,5", "odds", kNull},  // scipy: stats.fisher_exact([[5, 0], [0, 5]]) (odds inf)
+    {"fisher/5,0,0,5", "p", 0.007936507936507938},  // scipy: stats.fisher_exact([[5, 0], [0, 5]])
+    {"fisher/3,3,3,3", "odds", 1.0},  // scipy: stats.fisher_exact([[3, 3], [3, 3]]) (odds 1.0)
+    {"fisher/3,3,3,3", "p", 1.0},     // scipy: stats.fisher_exact([[3, 3], [3, 3]])
+    {"fisher/20,13,7,29", "odds",
+     6.373626373626373},  // scipy: stats.fisher_exact([[20, 13], [7, 29]]) (odds 6.373626373626373)
+    {"fisher/20,13,7,29", "p",
+     0.0005862296027187409},  // scipy: stats.fisher_exact([[20, 13], [7, 29]])
+    {"fisher/1000,2000,1500,1400", "odds",
+     0.4666666666666667},  // scipy: stats.fisher_exact([[1000, 2000], [1500, 1400]]) (odds
+                           // 0.4666666666666667)
+    {"fisher/1000,2000,1500,1400", "p",
+     1.5499776314985014e-46},  // scipy: stats.fisher_exact([[1000, 2000], [1500, 1400]])
+    {"fisher/12000,30000,31000,70000", "odds",
+     0.9032258064516129},  // scipy: stats.fisher_exact([[12000, 30000], [31000, 70000]]) (odds
+                           // 0.9032258064516129)
+    {"fisher/12000,30000,31000,70000", "p",
+     1.3488867184719361e-15},  // scipy: stats.fisher_exact([[12000, 30000], [31000, 70000]])
     {"chi2_2x2", "v",
      0.010563202884452338},  // scipy: stats.contingency.association(pd.crosstab(df["group2"],
                              // df["flag"]), method="cramer")
@@ -169,7 +201,9 @@ std::vector<Check> checks() {
        {{"column", "group2"}, {"by", "flag"}},
        {{"statistic", "chi2_2x2_True/statistic"},
         {"p_value", "chi2_2x2_True/p"},
-        {"cramers_v", "chi2_2x2/v"}}},
+        {"cramers_v", "chi2_2x2/v"},
+        {"fisher_exact.odds_ratio", "fisher_2x2/odds"},
+        {"fisher_exact.p_value", "fisher_2x2/p"}}},
       {"stats_chi2",
        {{"column", "group2"}, {"by", "flag"}, {"correction", false}},
        {{"statistic", "chi2_2x2_False/statistic"},
@@ -250,6 +284,64 @@ TEST(StatsTests, ContingencyTableIsReturned) {
   EXPECT_NE(out.text().find("Cramér's V"), std::string::npos);
   const Outcome yates = run_ok("stats_chi2", {{"column", "group2"}, {"by", "flag"}}, fixture());
   EXPECT_TRUE(yates.data().at("correction_applied"));
+}
+
+// A table with the rows of [[a, b], [c, d]]: x is r0/r1, y is c0/c1 (sorted as crosstab).
+Table two_by_two(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d) {
+  std::vector<std::optional<std::string>> x, y;
+  const std::int64_t counts[2][2] = {{a, b}, {c, d}};
+  for (int i = 0; i < 2; ++i) {
+    for (int j = 0; j < 2; ++j) {
+      for (std::int64_t k = 0; k < counts[i][j]; ++k) {
+        x.emplace_back("r" + std::to_string(i));
+        y.emplace_back("c" + std::to_string(j));
+      }
+    }
+  }
+  return make_table({text_column("x", x), text_column("y", y)});
+}
+
+TEST(StatsTests, FisherExactOnTwoByTwoTablesMatchesSciPy) {
+  const std::vector<std::array<std::int64_t, 4>> tables = {{8, 2, 1, 5},
+                                                           {2, 8, 8, 2},
+                                                           {0, 5, 5, 0},
+                                                           {5, 0, 0, 5},
+                                                           {3, 3, 3, 3},
+                                                           {20, 13, 7, 29},
+                                                           {1000, 2000, 1500, 1400},
+                                                           {12000, 30000, 31000, 70000}};
+  for (const auto& t : tables) {
+    std::string name = "fisher/";
+    for (std::size_t i = 0; i < 4; ++i) name += (i ? "," : "") + std::to_string(t[i]);
+    SCOPED_TRACE(name);
+    const Table table = two_by_two(t[0], t[1], t[2], t[3]);
+    const bool small = table.rows < 200;
+    for (const RunOptions& split :
+         small ? splits(table.rows) : std::vector<RunOptions>{RunOptions{}}) {
+      const Outcome out = run_ok("stats_chi2", {{"column", "x"}, {"by", "y"}}, table, split);
+      ASSERT_EQ(out.status, QUARRY_OK);
+      const json& f = out.data().at("fisher_exact");
+      EXPECT_TRUE(near_rel(f.at("odds_ratio"), ref(name, "odds")));
+      EXPECT_TRUE(near_rel(f.at("p_value"), ref(name, "p")));
+      EXPECT_EQ(f.at("alternative"), "two-sided");
+    }
+  }
+  const Outcome inf = run_ok("stats_chi2", {{"column", "x"}, {"by", "y"}}, two_by_two(5, 0, 0, 5));
+  EXPECT_NE(inf.data().at("notes").dump().find("odds ratio is infinite"), std::string::npos);
+  EXPECT_NE(inf.data().at("notes").dump().find("fisher_exact is exact at any count"),
+            std::string::npos);
+  EXPECT_NE(inf.text().find("Fisher's exact test (2x2): odds ratio = -, p = 0.007937"),
+            std::string::npos)
+      << inf.text();
+  // Only 2x2 tables get it.
+  const Outcome wide = run_ok("stats_chi2", {{"column", "category"}, {"by", "flag"}}, fixture());
+  EXPECT_FALSE(wide.data().contains("fisher_exact"));
+  const Table one_level = make_table({text_column("x", {"a", "a"}), text_column("y", {"b", "c"})});
+  const Outcome degenerate = run_ok("stats_chi2", {{"column", "x"}, {"by", "y"}}, one_level);
+  EXPECT_FALSE(degenerate.data().contains("fisher_exact"));
+  const Table empty = make_table({text_column("x", {}), text_column("y", {})});
+  const Outcome none = run_ok("stats_chi2", {{"column", "x"}, {"by", "y"}}, empty);
+  EXPECT_TRUE(none.data().at("p_value").is_null());
 }
 
 TEST(StatsTests, TwoSampleByGroupsNeedsTwoGroups) {
