@@ -82,6 +82,7 @@ std::unique_ptr<Source> open_reader(const std::filesystem::path& path, SourceFor
       if (lower_extension(path) == ".tsv" && !options.csv.delimiter) options.csv.delimiter = '\t';
       return std::make_unique<CsvReader>(path, std::move(options.csv));
     case SourceFormat::kJsonl:
+    case SourceFormat::kJson:  // a copy as JSON Lines by now
       return std::make_unique<JsonlReader>(path, std::move(options.jsonl));
     case SourceFormat::kSqlite:
       return std::make_unique<SqliteReader>(path, std::move(options.sqlite));
@@ -128,12 +129,44 @@ std::unique_ptr<Source> open_text_copy(const std::filesystem::path& path, Source
                                           copy_note(encoding, copy));
 }
 
+//! Reads a JSON file of records from a JSON Lines copy in the scratch directory, removed as
+//! soon as the reader holds it open; its lines are those of the file (copy_json_as_lines).
+std::unique_ptr<Source> open_json_copy(const std::filesystem::path& path, SourceOptions& options) {
+  if (options.scratch_directory.empty()) {
+    throw InputError(
+        "a .json file is read through a JSON Lines copy, and there is no scratch "
+        "directory to put it in",
+        "open it with a scratch directory (the host always sets one), or write it "
+        "as JSON Lines",
+        ErrorLocation{path.string(), 0, {}});
+  }
+  options.jsonl.display_name = path.string();
+  const detail::JsonLinesCopy copy =
+      detail::copy_json_as_lines(path, options.scratch_directory, options.jsonl.display_name);
+  struct RemoveCopy {
+    const std::filesystem::path& path;
+    ~RemoveCopy() {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+    }
+  } remove{copy.path};
+  std::string note = copy.array ? "the file is a JSON array of " + std::to_string(copy.records) +
+                                      " record" + (copy.records == 1 ? "" : "s") +
+                                      "; it was read as JSON Lines from a copy"
+                                : "the file holds " + std::to_string(copy.records) + " JSON value" +
+                                      (copy.records == 1 ? "" : "s") +
+                                      " one after another; it was read as JSON Lines from a copy";
+  return std::make_unique<TextCopySource>(open_reader(copy.path, SourceFormat::kJson, options),
+                                          std::move(note));
+}
+
 }  // namespace
 
 std::optional<SourceFormat> format_for(const std::filesystem::path& path) {
   const std::string extension = lower_extension(path);
   if (extension == ".csv" || extension == ".tsv" || extension == ".txt") return SourceFormat::kCsv;
   if (extension == ".jsonl" || extension == ".ndjson") return SourceFormat::kJsonl;
+  if (extension == ".json") return SourceFormat::kJson;
   if (extension == ".sqlite" || extension == ".sqlite3" || extension == ".db")
     return SourceFormat::kSqlite;
   return std::nullopt;
@@ -145,10 +178,11 @@ std::unique_ptr<Source> open_source(const std::filesystem::path& path, SourceOpt
     const std::string extension = path.extension().string();
     throw InputError(
         "unknown file type '" + (extension.empty() ? path.filename().string() : extension) + "'",
-        "use a .csv, .tsv, .txt, .jsonl, .ndjson, .sqlite, .sqlite3 or .db file, or name the "
-        "format",
+        "use a .csv, .tsv, .txt, .jsonl, .ndjson, .json, .sqlite, .sqlite3 or .db file, or name "
+        "the format",
         ErrorLocation{path.string(), 0, {}});
   }
+  if (*format == SourceFormat::kJson) return open_json_copy(path, options);
   if (*format != SourceFormat::kSqlite && !options.scratch_directory.empty()) {
     if (const CopyReason reason = copy_reason(path); reason.any()) {
       if (lower_extension(path) == ".tsv" && !options.csv.delimiter) options.csv.delimiter = '\t';

@@ -63,6 +63,7 @@ const std::vector<FormatInfo>& formats() {
        {"delimiter", "quote", "header", "skip_lines", "decimal", "thousands", "null_values",
         "encoding"}},
       {io::SourceFormat::kJsonl, "jsonl", "JSON Lines", {}},
+      {io::SourceFormat::kJson, "json", "JSON", {}},
       {io::SourceFormat::kSqlite, "sqlite", "SQLite", {"table", "query"}}};
   return table;
 }
@@ -152,8 +153,8 @@ void check_arguments_fit_format(const json& source, const std::filesystem::path&
 const json& source_properties() {
   static const json properties = json::parse(R"({
     "path": {"type": "string", "minLength": 1,
-             "description": "Input file under a data root: CSV/TSV, JSON Lines (.jsonl) or SQLite (.sqlite/.db). Relative paths start at the first data root."},
-    "format": {"type": "string", "enum": ["csv", "jsonl", "sqlite"],
+             "description": "Input file under a data root: CSV/TSV, JSON Lines (.jsonl), JSON (.json: an array of records) or SQLite (.sqlite/.db). Relative paths start at the first data root."},
+    "format": {"type": "string", "enum": ["csv", "jsonl", "json", "sqlite"],
                "description": "Overrides the format chosen from the file extension."},
     "delimiter": {"type": "string", "minLength": 1, "maxLength": 1,
                   "description": "CSV field separator; detected among , ; TAB | when omitted."},

@@ -171,5 +171,79 @@ TEST_F(TextCopyTest, OnlyCrLineBreaksNeedTwoCrsAndNoLf) {
   EXPECT_EQ(file_text(copy.path), "a\r\nb\r\n");
 }
 
+// A .json file holding an array of records, pretty-printed as pandas' to_json(orient="records",
+// indent=2) writes it, reads like the JSON Lines it holds; each record sits on the copy's line
+// where it starts in the file, so a bad value is reported on the line an editor shows.
+TEST_F(TextCopyTest, JsonArraysAreReadAsJsonLinesKeepingTheirLines) {
+  const auto path = dir.write("rows.json",
+                              "[\n"
+                              "  {\n"
+                              "    \"city\": \"Oslo [north]\",\n"
+                              "    \"temp\": 3.5\n"
+                              "  },\n"
+                              "  {\"city\": \"Rome, \\\"the\\\" city\", \"temp\": 18},"
+                              "{\"city\": \"Lima\", \"temp\": null}\n"
+                              "]\n");
+  auto source = open_source(path, with_scratch());
+  EXPECT_EQ(read_rows(*source),
+            (Rows{{"Oslo [north]", "3.5"}, {"Rome, \"the\" city", "18"}, {"Lima", "\u2205"}}));
+  EXPECT_EQ(source->report().notes.front(),
+            "the file is a JSON array of 3 records; it was read as JSON Lines from a copy");
+  EXPECT_TRUE(std::filesystem::is_empty(scratch.path()));
+
+  const detail::JsonLinesCopy copy =
+      detail::copy_json_as_lines(path, scratch.path(), path.string());
+  EXPECT_EQ(file_text(copy.path),
+            "\n{\"city\":\"Oslo [north]\",\"temp\":3.5}\n\n\n\n"
+            "{\"city\":\"Rome, \\\"the\\\" city\",\"temp\":18}\n"
+            "{\"city\":\"Lima\",\"temp\":null}\n");
+
+  const auto bad = dir.write("bad.json", "[\n  {\"a\": 1},\n  {\"a\": 2,},\n  {\"a\": 3}\n]");
+  try {
+    (void)read_rows(*open_source(bad, with_scratch()));
+    FAIL() << "a record with a trailing comma should fail";
+  } catch (const InputError& error) {
+    EXPECT_EQ(error.where().line, 3U) << error.what();
+  }
+}
+
+// Objects one after another (JSON Lines saved as .json, or pretty-printed) are records too; an
+// empty array has none.
+TEST_F(TextCopyTest, JsonValuesOneAfterAnotherAreRecords) {
+  auto source =
+      open_source(dir.write("stream.json", "{\"a\": 1}\n{\n \"a\": 2\n}\n"), with_scratch());
+  EXPECT_EQ(read_rows(*source), (Rows{{"1"}, {"2"}}));
+  EXPECT_EQ(source->report().notes.front(),
+            "the file holds 2 JSON values one after another; it was read as JSON Lines from a "
+            "copy");
+  EXPECT_THROW((void)open_source(dir.write("empty.json", " [ ] "), with_scratch()), InputError);
+}
+
+// What is not an array of records is refused naming the line and the fix; pandas' default
+// to_json layout (orient="columns") is recognised and the orient that works is named.
+TEST_F(TextCopyTest, JsonThatIsNotRecordsIsRefusedWithTheFix) {
+  const auto message = [&](const std::string& name, const std::string& text) {
+    try {
+      (void)read_rows(*open_source(dir.write(name, text), with_scratch()));
+    } catch (const InputError& error) {
+      EXPECT_TRUE(std::filesystem::is_empty(scratch.path()));
+      return std::string(error.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("columns.json", "{\"a\": {\"0\": 1, \"1\": 2}, \"b\": {\"0\": 3}}")
+                .find("orient=\"records\""),
+            std::string::npos);
+  EXPECT_NE(message("open.json", "[\n{\"a\": 1},\n{\"a\": 2}\n").find("open.json:4: "),
+            std::string::npos);
+  EXPECT_NE(message("after.json", "[{\"a\": 1}]\n[{\"a\": 2}]").find("after.json:2: text after"),
+            std::string::npos);
+  EXPECT_NE(message("csv.json", "a,b\n1,2\n").find("does not start with a JSON array"),
+            std::string::npos);
+  EXPECT_NE(message("comma.json", "[{\"a\": 1} {\"a\": 2}]").find("expected ',' or ']'"),
+            std::string::npos);
+  EXPECT_NE(message("unclosed.json", "[{\"a\": \"x}]").find("in a string"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace quarry::io

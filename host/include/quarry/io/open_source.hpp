@@ -12,8 +12,9 @@
 
 namespace quarry::io {
 
-//! The file formats Quarry reads.
-enum class SourceFormat : std::uint8_t { kCsv, kJsonl, kSqlite };
+//! The file formats Quarry reads. kJson: a JSON file holding an array of records, read as
+//! JSON Lines from a copy (detail::copy_json_as_lines).
+enum class SourceFormat : std::uint8_t { kCsv, kJsonl, kSqlite, kJson };
 
 //! Options for every reader; only the one for the chosen format is used.
 struct SourceOptions {
@@ -25,12 +26,13 @@ struct SourceOptions {
   SqliteOptions sqlite;
   //! Where a UTF-16 or UTF-32 text file, or one whose lines end with a bare CR, is copied as
   //! UTF-8 with LF line endings to be read (the copy is removed once the reader holds it
-  //! open); empty: such files are refused, naming the conversion.
+  //! open), and a JSON file as JSON Lines; empty: such files are refused, naming the
+  //! conversion.
   std::filesystem::path scratch_directory;
 };
 
-//! The format for a file name: .csv/.tsv/.txt -> CSV, .jsonl/.ndjson -> JSON Lines,
-//! .sqlite/.sqlite3/.db -> SQLite (ASCII case-insensitive); nullopt otherwise.
+//! The format for a file name: .csv/.tsv/.txt -> CSV, .jsonl/.ndjson -> JSON Lines, .json ->
+//! JSON, .sqlite/.sqlite3/.db -> SQLite (ASCII case-insensitive); nullopt otherwise.
 [[nodiscard]] std::optional<SourceFormat> format_for(const std::filesystem::path& path);
 
 //! Opens `path` with the reader for its format (a .tsv file defaults to TAB-delimited, other

@@ -2,12 +2,14 @@
 //! \file
 //! UTF-8 copies, with LF line breaks, of text files the readers cannot read in place: UTF-16
 //! and UTF-32 files ("Unicode text" as spreadsheets save it) and files whose lines end with a
-//! bare CR (classic Mac OS, and the "CSV (Macintosh)" format Excel still offers). The readers
-//! read UTF-8 lines ending in LF or CRLF.
+//! bare CR (classic Mac OS, and the "CSV (Macintosh)" format Excel still offers); and JSON
+//! Lines copies of JSON files holding an array of records. The readers read UTF-8 lines ending
+//! in LF or CRLF, one record a line.
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace quarry::io::detail {
@@ -36,5 +38,28 @@ struct TextCopy {
 //! Throws InputError when the source cannot be read or the copy cannot be written.
 TextCopy copy_as_utf8(const std::filesystem::path& source, std::string_view encoding,
                       const std::filesystem::path& directory);
+
+//! A JSON Lines copy of a JSON file.
+struct JsonLinesCopy {
+  std::filesystem::path path;
+  //! Top-level values copied (the array's elements).
+  std::uint64_t records = 0;
+  //! The file held an array (else objects one after another, as in JSON Lines).
+  bool array = false;
+};
+
+//! Writes the records of the JSON file `source` as JSON Lines to a new file in `directory`
+//! (created if missing) and returns it. `source` holds one array of records
+//! (`[{...}, {...}]`, as pandas' to_json(orient="records") and most APIs write it), or
+//! top-level values one after another (JSON Lines, or pretty-printed objects). Each record
+//! goes on the copy's line where it starts in the source, so messages about the copy name the
+//! source's lines; records sharing a source line get lines of their own. Only the nesting is
+//! checked here (brackets, strings); the records' own syntax is the reader's. Throws
+//! InputError naming the line for a file that is not an array or values, an array left open,
+//! or text after it, and for one object whose members are all objects or arrays (pandas'
+//! default orient="columns", or a wrapper such as {"data": [...]}), naming the fix.
+JsonLinesCopy copy_json_as_lines(const std::filesystem::path& source,
+                                 const std::filesystem::path& directory,
+                                 const std::string& display_name);
 
 }  // namespace quarry::io::detail
