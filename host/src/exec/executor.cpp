@@ -126,8 +126,8 @@ class PipelineGraph {
     if (parallel_chunks_) upstream = &add_parser(*upstream);
     for (std::size_t i = 0; i < stages.size(); ++i) {
       const auto& stage = stages[i];
-      runners_.push_back(
-          std::make_unique<StageRunner>(stage, source.schema(), state.context, first_passes[i]));
+      runners_.push_back(std::make_unique<StageRunner>(stage, source.schema(), state.stage_context,
+                                                       first_passes[i]));
       StageRunner& runner = *runners_.back();
       if (stage->transforms()) {
         upstream = &add_transform(*upstream, runner);
@@ -389,34 +389,75 @@ FlowPlan plan_flow(std::uint64_t memory_budget_bytes, unsigned threads, std::uin
 
 namespace {
 
-// Maps one pass's progress into its share of the whole run, so the client sees one
-// bar that only grows across passes.
+// Maps one pass's progress into its share of the whole run, so the client sees one bar that
+// only grows across passes. Reading takes the first kReadShare of the bar; the rest is for the
+// stages' own progress (for_stages()), which plugins report as a fraction of their finishing
+// work — an ARIMA fit after the read — and which would otherwise be dropped for not
+// increasing past the bytes read.
 class PassProgress final : public tools::CallContext {
  public:
+  static constexpr double kReadShare = 0.95;
+
   PassProgress(tools::CallContext& inner, std::size_t pass, std::size_t passes)
-      : inner_(inner), pass_(pass), passes_(passes) {}
+      : inner_(inner), pass_(pass), passes_(passes), stages_(*this) {}
   bool cancelled() const override { return inner_.cancelled(); }
   void progress(double done, std::optional<double> total, std::string_view message) override {
-    const std::string text = passes_ > 1
-                                 ? fmt::format("pass {} of {}: {}", pass_ + 1, passes_, message)
-                                 : std::string(message);
     if (!total || *total <= 0) {
-      inner_.progress(done, total, text);
+      inner_.progress(done, total, label(message));
       return;
     }
+    total_ = *total;
     const double share = *total / static_cast<double>(passes_);
-    inner_.progress(share * static_cast<double>(pass_) + done / static_cast<double>(passes_), total,
-                    text);
+    inner_.progress(
+        kReadShare * (share * static_cast<double>(pass_) + done / static_cast<double>(passes_)),
+        total, label(message));
   }
   void log(tools::MessageLevel level, const nlohmann::json& data,
            std::string_view logger) override {
     inner_.log(level, data, logger);
   }
 
+  //! The context the stages of this pass report through.
+  tools::CallContext& for_stages() { return stages_; }
+
+  //! Fills the bar: the run is complete.
+  void completed() {
+    if (total_) inner_.progress(*total_, total_, "done");
+  }
+
  private:
+  // A stage's progress as a fraction of its own work, shown in the part of the bar after the
+  // read; only in the last pass (earlier passes are followed by more reading) and once the
+  // read has said how much it reads.
+  class StageProgress final : public tools::CallContext {
+   public:
+    explicit StageProgress(PassProgress& pass) : pass_(pass) {}
+    bool cancelled() const override { return pass_.cancelled(); }
+    void progress(double done, std::optional<double> total, std::string_view message) override {
+      if (!total || *total <= 0 || !pass_.total_ || pass_.pass_ + 1 != pass_.passes_) return;
+      const double fraction = std::clamp(done / *total, 0.0, 1.0);
+      pass_.inner_.progress(*pass_.total_ * (kReadShare + (1 - kReadShare) * fraction),
+                            pass_.total_, message);
+    }
+    void log(tools::MessageLevel level, const nlohmann::json& data,
+             std::string_view logger) override {
+      pass_.log(level, data, logger);
+    }
+
+   private:
+    PassProgress& pass_;
+  };
+
+  std::string label(std::string_view message) const {
+    return passes_ > 1 ? fmt::format("pass {} of {}: {}", pass_ + 1, passes_, message)
+                       : std::string(message);
+  }
+
   tools::CallContext& inner_;
   std::size_t pass_;
   std::size_t passes_;
+  std::optional<double> total_;  // the read's total, once known
+  StageProgress stages_;
 };
 
 // The stream a pass reads: the input, or a recording of the stream after stages [0, from).
@@ -469,7 +510,7 @@ FirstPass run_first_pass(const PassInput& input, std::span<const std::shared_ptr
                          std::size_t index, std::shared_ptr<Stage> first_pass,
                          std::span<const StageInstance* const> first_passes, io::ChunkSpill* spill,
                          const RunOptions& options, const FlowPlan& plan, tbb::task_arena& arena,
-                         tools::CallContext& context, RunResult& result) {
+                         PassProgress& context, RunResult& result) {
   std::vector<std::shared_ptr<Stage>> pass_stages;
   std::vector<const StageInstance*> pass_firsts;
   for (std::size_t i = input.from; i < index; ++i) {
@@ -481,7 +522,7 @@ FirstPass run_first_pass(const PassInput& input, std::span<const std::shared_ptr
   pass_firsts.push_back(nullptr);
   std::optional<SpillRecorder> recorder;
   if (spill != nullptr) recorder.emplace(*spill);
-  RunState state(context, options);
+  RunState state(context, context.for_stages(), options);
   FirstPass pass;
   std::vector<StageOutcome> outcomes;
   arena.execute([&] {
@@ -595,7 +636,7 @@ RunResult run_once(io::Source& source, std::span<const std::shared_ptr<Stage>> s
       std::tuple(result.chunks_read, result.chunks_retired, result.rows, result.bytes);
   const auto final_stages = stages.subspan(input.from);
   const auto final_firsts = std::span<const StageInstance* const>(first_passes).subspan(input.from);
-  RunState state(*pass_contexts[pass], options);
+  RunState state(*pass_contexts[pass], pass_contexts[pass]->for_stages(), options);
   arena.execute([&] {
     std::unique_ptr<PipelineGraph> graph;
     try {
@@ -611,6 +652,7 @@ RunResult run_once(io::Source& source, std::span<const std::shared_ptr<Stage>> s
     finish_stages(graph->runners(), result.outcomes, state);
   });
   state.check_balance();
+  if (state.failure() == FailureKind::kNone) pass_contexts[pass]->completed();
   if (sink != nullptr && state.failure() == FailureKind::kNone) {
     try {
       sink->commit();

@@ -9,8 +9,12 @@
 
 namespace quarry::exec::detail {
 
-RunState::RunState(tools::CallContext& call_context, const RunOptions& options)
-    : context(call_context), options_(options), started_(std::chrono::steady_clock::now()) {}
+RunState::RunState(tools::CallContext& call_context, tools::CallContext& stages_context,
+                   const RunOptions& options)
+    : context(call_context),
+      stage_context(stages_context),
+      options_(options),
+      started_(std::chrono::steady_clock::now()) {}
 
 bool RunState::may_continue() {
   if (stopping_) return false;

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include <numeric>
 #include <optional>
 #include <set>
+#include <string>
 #include <thread>
 
 namespace quarry::exec {
@@ -101,14 +103,18 @@ class ParallelSource final : public io::Source {
 class NullContext final : public tools::CallContext {
  public:
   bool cancelled() const override { return cancel_after_progress_ && progress_calls_ > 0; }
-  void progress(double done, std::optional<double>, std::string_view) override {
+  void progress(double done, std::optional<double>, std::string_view message) override {
     ++progress_calls_;
     last_progress_ = done;
+    const std::lock_guard lock(mutex_);
+    progress_.emplace_back(done, std::string(message));
   }
   void log(tools::MessageLevel, const nlohmann::json&, std::string_view) override {}
   bool cancel_after_progress_ = false;
   std::atomic<int> progress_calls_{0};
   double last_progress_ = 0;
+  std::mutex mutex_;
+  std::vector<std::pair<double, std::string>> progress_;  // every report, in order
 };
 
 // A stage defined by lambdas, for tests.
@@ -121,6 +127,7 @@ class LambdaStage final : public Stage {
     std::vector<std::int64_t> firsts;  // first value of each chunk, in processing order
     std::vector<bool> finals;          // the final-chunk flag of each chunk, in order
     std::optional<std::int64_t> first_pass_sum;
+    tools::CallContext* context = nullptr;
     explicit Instance(LambdaStage& s) : stage(s) {}
     std::shared_ptr<const io::Chunk> process(const std::shared_ptr<const io::Chunk>& chunk,
                                              bool final_chunk) override {
@@ -139,6 +146,7 @@ class LambdaStage final : public Stage {
       firsts.insert(firsts.end(), o.firsts.begin(), o.firsts.end());
     }
     tools::ToolResult finish() override {
+      if (stage.on_finish) stage.on_finish(*context);
       tools::ToolResult result;
       result.structured = {{"sum", sum}, {"count", count}, {"firsts", firsts}, {"finals", finals}};
       if (first_pass_sum) (*result.structured)["first_pass_sum"] = *first_pass_sum;
@@ -150,11 +158,14 @@ class LambdaStage final : public Stage {
   const std::string& name() const override { return name_; }
   StageMode mode() const override { return mode_; }
   bool transforms() const override { return static_cast<bool>(transform); }
-  std::unique_ptr<StageInstance> open(const io::Schema& input, tools::CallContext&) override {
+  std::unique_ptr<StageInstance> open(const io::Schema& input,
+                                      tools::CallContext& context) override {
     if (open_error) throw StageError(FailureKind::kInput, open_error);
     if (input.size() != 1) throw StageError(FailureKind::kInput, "expected one column");
     ++opened;
-    return std::make_unique<Instance>(*this);
+    auto instance = std::make_unique<Instance>(*this);
+    instance->context = &context;
+    return instance;
   }
   std::shared_ptr<Stage> first_pass() const override { return first; }
   std::unique_ptr<StageInstance> open_second_pass(const io::Schema& input,
@@ -171,6 +182,7 @@ class LambdaStage final : public Stage {
   std::function<std::shared_ptr<const io::Chunk>(const std::shared_ptr<const io::Chunk>&)>
       transform;
   std::function<void(const io::Chunk&)> on_chunk;
+  std::function<void(tools::CallContext&)> on_finish;
   const char* open_error = nullptr;
   std::atomic<int> opened{0};
 
@@ -645,6 +657,27 @@ TEST(Executor, ProgressReportsBytesAgainstTheTotal) {
   (void)run(source, {sum}, context);
   EXPECT_GT(context.progress_calls_.load(), 1);
   EXPECT_EQ(context.last_progress_, 2000);
+}
+
+// A stage's own progress while it finishes (a model fit after the read) fills the end of the
+// bar after the read's 95%, with its message; the bar only grows and ends full.
+TEST(Executor, StageProgressWhileFinishingFillsTheEndOfTheBar) {
+  CountingSource source(20, 10);
+  NullContext context;
+  auto fit = std::make_shared<LambdaStage>("fit", StageMode::kOrdered);
+  fit->on_finish = [](tools::CallContext& stage_context) {
+    for (int step = 1; step <= 4; ++step)
+      stage_context.progress(step, 4.0, "iteration " + std::to_string(step));
+  };
+  (void)run(source, {fit}, context);
+  std::vector<double> values;
+  for (const auto& [done, message] : context.progress_) values.push_back(done);
+  EXPECT_TRUE(std::is_sorted(values.begin(), values.end()));
+  const auto half = std::find_if(context.progress_.begin(), context.progress_.end(),
+                                 [](const auto& report) { return report.second == "iteration 2"; });
+  ASSERT_NE(half, context.progress_.end());
+  EXPECT_DOUBLE_EQ(half->first, 2000 * (0.95 + 0.05 * 0.5));
+  EXPECT_EQ(context.progress_.back(), (std::pair<double, std::string>(2000, "done")));
 }
 
 // ---- a schema guessed from a sample -------------------------------------------------

@@ -29,9 +29,12 @@ struct ChunkMessage {
 //! Reading, failure and progress bookkeeping of one run. Thread-safe.
 class RunState {
  public:
-  RunState(tools::CallContext& context, const RunOptions& options);
+  //! `context` hears the read's progress; `stage_context` is the one the stages call.
+  RunState(tools::CallContext& context, tools::CallContext& stage_context,
+           const RunOptions& options);
 
   tools::CallContext& context;
+  tools::CallContext& stage_context;
   int taps_per_chunk = 1;
   std::atomic<std::uint64_t> chunks_retired{0};
 
