@@ -25,6 +25,7 @@
 #include "detail/labelled.hpp"
 #include "detail/moments.hpp"
 #include "detail/schema.hpp"
+#include "detail/shapiro_wilk.hpp"
 #include "quarry/sdk.hpp"
 #include "quarry/sdk/text_table.hpp"
 
@@ -777,6 +778,12 @@ constexpr const char* kNormalityInput =
     R"({"type":"object","x-quarry-reads":["columns"],"properties":{)"
     R"("columns":)" QUARRY_STATS_COLUMNS(
         "Columns to test: names or numeric. Default: numeric.") R"(,)"
+                                                                R"("tests":{"type":"array","uniqueItems":true,"minItems":1,"items":{"type":"string",)"
+                                                                R"("enum":["shapiro_wilk","jarque_bera","dagostino_k2"]},"default":["shapiro_wilk",)"
+                                                                R"("jarque_bera","dagostino_k2"],"description":"Tests to run. jarque_bera and dagostino_k2 )"
+                                                                R"(stream; shapiro_wilk keeps the values, so it needs memory: by default it is skipped )"
+                                                                R"((null, with a note) when the values outgrow the memory budget, and named here it fails )"
+                                                                R"(the call instead."},)"
                                                                 R"("non_numeric":)" QUARRY_STATS_NON_NUMERIC
                                                                 R"(}})";
 
@@ -787,19 +794,22 @@ constexpr const char* kNormalityInput =
 
 constexpr const char* kNormalityOutput =
     R"({"type":"object","required":["columns","notes"],"properties":{"columns":{"type":"array",)"
-    R"("items":{"type":"object","required":["column","n","jarque_bera","dagostino_k2"],)"
+    R"("items":{"type":"object","required":["column","n"],)"
     R"("properties":{"column":{"type":"string"},"n":{"type":"integer"},)"
     R"("skewness":)" QUARRY_STATS_NUM R"(,"kurtosis":)" QUARRY_STATS_NUM R"(,)"
+    R"("shapiro_wilk":)" QUARRY_STATS_TEST_RESULT R"(,)"
     R"("jarque_bera":)" QUARRY_STATS_TEST_RESULT R"(,"dagostino_k2":)" QUARRY_STATS_TEST_RESULT
     R"(,)"
     R"("notes":)" QUARRY_STATS_NOTES R"(}}},"notes":)" QUARRY_STATS_NOTES R"(}})";
 
 constexpr const char* kNormalityDescription =
-    "Tests whether numeric columns look normally distributed: Jarque–Bera and D'Agostino–"
-    "Pearson K² (skewness and kurtosis z-scores combined), each with statistic, p-value and 2 "
-    "degrees of freedom, plus the sample skewness and excess kurtosis (population forms, as "
-    "scipy.stats.skew / kurtosis), as scipy.stats.jarque_bera and scipy.stats.normaltest with "
-    "missing values left out. K² needs at least 8 values.";
+    "Tests whether numeric columns look normally distributed: Shapiro–Wilk (W and p-value by "
+    "Royston's method, as scipy.stats.shapiro; 3 to 5000 values, larger samples get a note "
+    "that the p-value may be inaccurate), Jarque–Bera and D'Agostino–Pearson K² (skewness and "
+    "kurtosis z-scores combined), each with statistic, p-value and 2 degrees of freedom, plus "
+    "the sample skewness and excess kurtosis (population forms, as scipy.stats.skew / "
+    "kurtosis), as scipy.stats.jarque_bera and scipy.stats.normaltest with missing values "
+    "left out. K² needs at least 8 values; Shapiro–Wilk keeps the values in memory.";
 
 //! scipy.stats.skewtest's z for biased skewness g1 and n values.
 double skew_z(double g1, double n) {
@@ -833,11 +843,23 @@ class NormalityStage {
  public:
   static constexpr sdk::StageMode mode = sdk::StageMode::mergeable;
 
-  NormalityStage(const sdk::Args& args, const sdk::SchemaView& input)
-      : columns_(select_columns(args, "columns", input, "numeric", Need::number)),
+  NormalityStage(sdk::Call& call, const sdk::Args& args, const sdk::SchemaView& input)
+      : budget_(call),
+        columns_(select_columns(args, "columns", input, "numeric", Need::number)),
         counts_(columns_.size()),
         moments_(columns_.size()),
-        skip_non_numeric_(args.get_or("non_numeric", "error") == "skip") {}
+        skip_non_numeric_(args.get_or("non_numeric", "error") == "skip") {
+    const auto tests = args.get_or<std::vector<std::string>>(
+        "tests", {"shapiro_wilk", "jarque_bera", "dagostino_k2"});
+    auto asked = [&](const char* name) {
+      return std::find(tests.begin(), tests.end(), name) != tests.end();
+    };
+    shapiro_ = asked("shapiro_wilk");
+    jarque_bera_ = asked("jarque_bera");
+    dagostino_ = asked("dagostino_k2");
+    shapiro_named_ = shapiro_ && args.has("tests");
+    if (shapiro_) values_.resize(columns_.size());
+  }
 
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
     call.throw_if_cancelled();
@@ -845,35 +867,121 @@ class NormalityStage {
       read_numbers(chunk.column(columns_[i].index), row_, counts_[i]);
       keep_finite(row_, kept_);
       moments_[i].add(kept_.data(), kept_.size());
+      if (keeps_values()) values_[i].insert(values_[i].end(), kept_.begin(), kept_.end());
     }
+    if (keeps_values()) check_values();
   }
 
   void merge(NormalityStage& other, sdk::Call&) {
+    shapiro_skipped_ = shapiro_skipped_ || other.shapiro_skipped_;
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       counts_[i].merge(other.counts_[i]);
       moments_[i].merge(other.moments_[i]);
+      if (keeps_values()) {
+        values_[i].insert(values_[i].end(), other.values_[i].begin(), other.values_[i].end());
+        std::vector<double>().swap(other.values_[i]);
+      }
+    }
+    if (keeps_values()) {
+      check_values();
+    } else {
+      drop_values();
     }
   }
 
-  sdk::Result finish(sdk::Call&) {
+  sdk::Result finish(sdk::Call& call) {
     json columns = json::array(), notes = json::array();
     std::vector<std::vector<std::string>> rows;
     for (std::size_t i = 0; i < columns_.size(); ++i) {
+      call.throw_if_cancelled();
       check_numeric(columns_[i].name, counts_[i], skip_non_numeric_);
       json c = column_result(i);
       for (const auto& n : c["notes"]) notes.push_back(n);
       rows.push_back(text_row(c));
       columns.push_back(std::move(c));
     }
+    if (shapiro_skipped_) notes.push_back(skipped_note());
     std::string text =
-        "Normality tests (Jarque–Bera, D'Agostino K²)\n" +
-        sdk::text_table({"column", "n", "skew", "kurt", "JB", "p(JB)", "K2", "p(K2)"}, rows);
+        "Normality tests (" + test_names() + ")\n" +
+        sdk::text_table({"column", "n", "skew", "kurt", "W", "p(W)", "JB", "p(JB)", "K2", "p(K2)"},
+                        rows);
     for (const auto& note : notes) text += "note: " + note.get<std::string>() + "\n";
     return sdk::Result::structured({{"columns", columns}, {"notes", notes}}, text);
   }
 
  private:
-  json column_result(std::size_t i) const {
+  //! Shapiro–Wilk was asked for and its values still fit.
+  [[nodiscard]] bool keeps_values() const noexcept { return shapiro_ && !shapiro_skipped_; }
+
+  [[nodiscard]] std::size_t kept_values() const noexcept {
+    std::size_t n = 0;
+    for (const auto& v : values_) n += v.size();
+    return n;
+  }
+
+  // Past the budget, Shapiro–Wilk fails the call when it was named in `tests`, and is
+  // otherwise left out (the other tests stream on).
+  void check_values() {
+    const std::size_t bytes = kept_values() * sizeof(double);
+    if (bytes <= budget_.limit()) return;
+    if (shapiro_named_) {
+      throw sdk::Error::out_of_memory(
+          "Shapiro–Wilk sorts every value, so it keeps the values of the " +
+          std::to_string(columns_.size()) + " selected columns: " + std::to_string(kept_values()) +
+          " so far need " + Budget::mib(bytes) + ", more than " + budget_.describe() +
+          ". Ask for tests [\"jarque_bera\", \"dagostino_k2\"] only (they stream), select "
+          "fewer columns, or raise the memory budget (Shapiro–Wilk's p-value is only "
+          "calibrated up to 5000 values anyway).");
+    }
+    shapiro_skipped_ = true;
+    drop_values();
+  }
+
+  void drop_values() {
+    for (auto& v : values_) std::vector<double>().swap(v);
+  }
+
+  [[nodiscard]] std::string skipped_note() const {
+    return "Shapiro–Wilk was left out (null): it keeps every value, and the values of the " +
+           std::to_string(columns_.size()) + " selected columns need more than " +
+           budget_.describe() +
+           ". Name it in \"tests\" to make this an error, select fewer columns or raise the "
+           "memory budget; the other tests stream.";
+  }
+
+  [[nodiscard]] std::string test_names() const {
+    std::string out;
+    for (const auto& [on, name] :
+         {std::pair{shapiro_, "Shapiro–Wilk"}, std::pair{jarque_bera_, "Jarque–Bera"},
+          std::pair{dagostino_, "D'Agostino K²"}}) {
+      if (on) out += (out.empty() ? "" : ", ") + std::string(name);
+    }
+    return out;
+  }
+
+  // Shapiro–Wilk of column i's values (sorted here), or null with a note.
+  json shapiro_result(std::size_t i, json& notes) {
+    const std::string& name = columns_[i].name;
+    std::vector<double>& values = values_[i];
+    if (shapiro_skipped_) return nullptr;
+    if (values.size() < 3) {
+      notes.push_back("column '" + name + "' has " + std::to_string(values.size()) +
+                      " value(s); Shapiro–Wilk needs at least 3");
+      return nullptr;
+    }
+    std::sort(values.begin(), values.end());
+    if (values.front() == values.back()) return nullptr;  // constant: noted with the moments
+    if (values.size() > 5000) {
+      notes.push_back("column '" + name + "' has " + std::to_string(values.size()) +
+                      " values: Shapiro–Wilk's W is taken on all of them, but its p-value is "
+                      "calibrated for at most 5000 and may be inaccurate (SciPy warns the same)");
+    }
+    const ShapiroWilk sw = shapiro_wilk(values);
+    std::vector<double>().swap(values);
+    return {{"statistic", num(sw.w)}, {"p_value", num(sw.p_value)}};
+  }
+
+  json column_result(std::size_t i) {
     const Moments& m = moments_[i];
     const auto n = static_cast<double>(m.count());
     const std::string& name = columns_[i].name;
@@ -882,36 +990,45 @@ class NormalityStage {
     if (!inf.empty()) notes.push_back(inf);
     const double g1 = m.biased_skewness(), g2 = m.biased_kurtosis();
     json c = {{"column", name}, {"n", m.count()}, {"skewness", num(g1)}, {"kurtosis", num(g2)}};
+    if (shapiro_) c["shapiro_wilk"] = shapiro_result(i, notes);
     if (m.count() < 2 || std::isnan(g1)) {
       notes.push_back("column '" + name + "' " +
                       (m.count() < 2 ? "has " + std::to_string(m.count()) + " value(s)"
                                      : std::string("is constant")) +
                       ": skewness and kurtosis are undefined, so are the tests");
-      c.update({{"jarque_bera", nullptr}, {"dagostino_k2", nullptr}, {"notes", notes}});
+      if (jarque_bera_) c["jarque_bera"] = nullptr;
+      if (dagostino_) c["dagostino_k2"] = nullptr;
+      c["notes"] = notes;
       return c;
     }
     const double jb = n / 6 * (g1 * g1 + g2 * g2 / 4);
-    c["jarque_bera"] = {{"statistic", num(jb)}, {"p_value", num(dist::chi2_sf(jb, 2))}, {"df", 2}};
-    if (m.count() < 8) {
-      notes.push_back("column '" + name + "' has " + std::to_string(m.count()) +
-                      " values; D'Agostino's K² needs at least 8");
-      c["dagostino_k2"] = nullptr;
-    } else {
-      if (m.count() < 20) {
-        notes.push_back("column '" + name +
-                        "': the kurtosis test behind K² is only valid for 20 "
-                        "or more values (SciPy warns too)");
-      }
-      const double zs = skew_z(g1, n), zk = kurtosis_z(g2 + 3, n);
-      const double k2 = zs * zs + zk * zk;
-      c["dagostino_k2"] = {{"statistic", num(k2)},
-                           {"p_value", num(dist::chi2_sf(k2, 2))},
-                           {"df", 2},
-                           {"z_skewness", num(zs)},
-                           {"z_kurtosis", num(zk)}};
+    if (jarque_bera_) {
+      c["jarque_bera"] = {
+          {"statistic", num(jb)}, {"p_value", num(dist::chi2_sf(jb, 2))}, {"df", 2}};
     }
+    if (dagostino_) c["dagostino_k2"] = dagostino(g1, g2, n, name, notes);
     c["notes"] = notes;
     return c;
+  }
+
+  static json dagostino(double g1, double g2, double n, const std::string& name, json& notes) {
+    if (n < 8) {
+      notes.push_back("column '" + name + "' has " + std::to_string(static_cast<std::int64_t>(n)) +
+                      " values; D'Agostino's K² needs at least 8");
+      return nullptr;
+    }
+    if (n < 20) {
+      notes.push_back("column '" + name +
+                      "': the kurtosis test behind K² is only valid for 20 "
+                      "or more values (SciPy warns too)");
+    }
+    const double zs = skew_z(g1, n), zk = kurtosis_z(g2 + 3, n);
+    const double k2 = zs * zs + zk * zk;
+    return {{"statistic", num(k2)},
+            {"p_value", num(dist::chi2_sf(k2, 2))},
+            {"df", 2},
+            {"z_skewness", num(zs)},
+            {"z_kurtosis", num(zk)}};
   }
 
   static std::vector<std::string> text_row(const json& c) {
@@ -919,7 +1036,7 @@ class NormalityStage {
       return v.is_null() ? std::string("-") : short_text(v.get<double>());
     };
     auto test = [&](const char* key, const char* part) {
-      if (c[key].is_null()) return std::string("-");
+      if (!c.contains(key) || c[key].is_null()) return std::string("-");
       const json& v = c[key][part];
       if (v.is_null()) return std::string("-");
       return std::string(part) == "p_value" ? p_text(v.get<double>()) : short_text(v.get<double>());
@@ -928,17 +1045,24 @@ class NormalityStage {
             std::to_string(c["n"].get<std::int64_t>()),
             field(c["skewness"]),
             field(c["kurtosis"]),
+            test("shapiro_wilk", "statistic"),
+            test("shapiro_wilk", "p_value"),
             test("jarque_bera", "statistic"),
             test("jarque_bera", "p_value"),
             test("dagostino_k2", "statistic"),
             test("dagostino_k2", "p_value")};
   }
 
+  Budget budget_;
   std::vector<ColumnRef> columns_;
   std::vector<ValueCounts> counts_;
   std::vector<Moments> moments_;
   bool skip_non_numeric_;
-  std::vector<double> row_, kept_;  // scratch
+  bool shapiro_ = false, jarque_bera_ = false, dagostino_ = false;
+  bool shapiro_named_ = false;    // "tests" names shapiro_wilk: past the budget is an error
+  bool shapiro_skipped_ = false;  // the values outgrew the budget: Shapiro–Wilk is left out
+  std::vector<std::vector<double>> values_;  // Shapiro–Wilk: each column's finite values
+  std::vector<double> row_, kept_;           // scratch
 };
 
 }  // namespace

@@ -339,7 +339,8 @@ class LabelReader {
     if (strings_) return (*strings_)[i];
     if (bools_) return (*bools_)[i] ? "true" : "false";
     if (floats_) {
-      buffer_ = exact_text((*floats_)[i]);
+      const double x = (*floats_)[i];
+      buffer_ = exact_text(x == 0.0 ? 0.0 : x);  // -0.0 is the group of 0.0, as in pandas
     } else if (ref_.type == sdk::ColumnType::timestamp) {
       buffer_ = sdk::iso8601_text((*ints_)[i], ref_.unit);
     } else {

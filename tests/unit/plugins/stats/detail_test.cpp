@@ -71,6 +71,13 @@ const DistRef kDistributions[] = {
     {"norm_sf", {1.96, 0.0}, 0.024997895148220435},           // scipy: stats.norm.sf(1.96)
     {"norm_sf", {-3.0, 0.0}, 0.9986501019683699},             // scipy: stats.norm.sf(-3)
     {"norm_sf", {12.0, 0.0}, 1.776482112077653e-33},          // scipy: stats.norm.sf(12)
+    {"norm_ppf",
+     {3.124609423822022e-05, 0.0},
+     -4.003197129927165},                            // scipy: stats.norm.ppf(0.0625 / 2000.25)
+    {"norm_ppf", {0.3, 0.0}, -0.5244005127080409},   // scipy: stats.norm.ppf(0.3)
+    {"norm_ppf", {0.5, 0.0}, 0.0},                   // scipy: stats.norm.ppf(0.5)
+    {"norm_ppf", {0.975, 0.0}, 1.959963984540054},   // scipy: stats.norm.ppf(0.975)
+    {"norm_ppf", {1e-300, 0.0}, -37.0470962993612},  // scipy: stats.norm.ppf(1e-300)
 };
 
 double evaluate(const DistRef& r) {
@@ -83,6 +90,7 @@ double evaluate(const DistRef& r) {
   if (f == "gammaincc") return dist::incomplete_gamma(a[0], a[1]).second;
   if (f == "gammainc") return dist::incomplete_gamma(a[0], a[1]).first;
   if (f == "norm_sf") return dist::normal_sf(a[0]);
+  if (f == "norm_ppf") return dist::normal_quantile(a[0]);
   throw std::runtime_error("unknown function " + f);
 }
 

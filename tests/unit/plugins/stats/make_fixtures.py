@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Regenerates the stats plugin's test fixture and prints the reference values the tests use.
 
-Run with Debian's interpreter (numpy 1.24, pandas 1.5, SciPy 1.10):
+Run with Debian's interpreter (numpy 1.24, pandas 1.5, SciPy 1.10, mpmath 1.2):
 
     /usr/bin/python3 tests/unit/plugins/stats/make_fixtures.py
 
@@ -19,8 +19,10 @@ import json
 import math
 import os
 import sys
+import warnings
 from fractions import Fraction
 
+import mpmath as mp
 import numpy as np
 import pandas as pd
 import scipy
@@ -379,6 +381,85 @@ def tests(df):
         line(f"normality/{col}", "g2", stats.kurtosis(x), f'scipy: stats.kurtosis(df["{col}"].dropna())')
 
 
+# SciPy 1.10's shapiro runs AS R94 in single precision (its Fortran takes float32 arrays), so its
+# W is good to ~1e-6 and its p-value to ~1e-3 (it underflows to 0 below ~1e-45). The 1e-9
+# references are the same published formulas evaluated in 40-digit arithmetic; SciPy's values are
+# printed beside them and the tests check those too, to SciPy's precision.
+def shapiro_reference(values):
+    """W and p of AS R94 / Royston (1992, 1995) evaluated in 40-digit arithmetic (mpmath)."""
+    mp.mp.dps = 40
+    x = sorted(mp.mpf(float(v)) for v in values)
+    n = len(x)
+    half = n // 2
+    if n == 3:
+        a = [mp.sqrt(mp.mpf(1) / 2)]
+    else:
+        m = [-mp.sqrt(2) * mp.erfinv(2 * ((i + 1 - mp.mpf(3) / 8) / (n + mp.mpf(1) / 4)) - 1) for i in range(half)]
+        mm = 2 * sum(v * v for v in m)
+        u = 1 / mp.sqrt(n)
+        poly = lambda c, t: sum(ci * t ** k for k, ci in enumerate(c))
+        c1 = [0, mp.mpf("0.221157"), mp.mpf("-0.147981"), mp.mpf("-2.07119"), mp.mpf("4.434685"), mp.mpf("-2.706056")]
+        c2 = [0, mp.mpf("0.042981"), mp.mpf("-0.293762"), mp.mpf("-1.752461"), mp.mpf("5.682633"), mp.mpf("-3.582633")]
+        a1 = m[0] / mp.sqrt(mm) + poly(c1, u)
+        if n > 5:
+            a2 = m[1] / mp.sqrt(mm) + poly(c2, u)
+            phi = (mm - 2 * m[0] ** 2 - 2 * m[1] ** 2) / (1 - 2 * a1 ** 2 - 2 * a2 ** 2)
+            a = [a1, a2] + [v / mp.sqrt(phi) for v in m[2:]]
+        else:
+            phi = (mm - 2 * m[0] ** 2) / (1 - 2 * a1 ** 2)
+            a = [a1] + [v / mp.sqrt(phi) for v in m[1:]]
+    mean = sum(x) / n
+    ssx = sum((v - mean) ** 2 for v in x)
+    ssa = 2 * sum(v * v for v in a)
+    sax = sum(a[i] * (x[n - 1 - i] - x[i]) for i in range(half))
+    w = sax ** 2 / (ssa * ssx)
+    if n == 3:
+        p = 6 / mp.pi * (mp.asin(mp.sqrt(w)) - mp.pi / 3)
+        return float(w), float(max(0, min(1, p)))
+    y = mp.log(1 - w)
+    poly = lambda c, t: sum(mp.mpf(ci) * t ** k for k, ci in enumerate(c))
+    if n <= 11:
+        gamma = poly(["-2.273", "0.459"], n)
+        y = -mp.log(gamma - y)
+        mean_, sd = poly(["0.544", "-0.39978", "0.025054", "-6.714e-4"], n), mp.exp(poly(["1.3822", "-0.77857", "0.062767", "-0.0020322"], n))
+    else:
+        ln = mp.log(n)
+        mean_, sd = poly(["-1.5861", "-0.31082", "-0.083751", "0.0038915"], ln), mp.exp(poly(["-0.4803", "-0.082676", "0.0030302"], ln))
+    p = mp.ncdf(-(y - mean_) / sd)
+    return float(w), float(p)
+
+
+
+def shapiro_samples():
+    """The hand-made Shapiro–Wilk samples (the tests build the same ones)."""
+    return {
+        "n3": [1.5, 2.25, 7.0],
+        "n3_even": [1.0, 2.0, 3.0],
+        "n4": [3.1, 1.2, 5.7, 2.2],
+        "n5": [3.1, 1.2, 5.7, 2.2, 9.9],
+        "n7_ties": [2.5, 3.5, 1.25, 8.0, 4.5, 4.5, 6.0],
+        "n11": [float(i * i % 11) for i in range(11)],
+        "n12": [float(i * i % 13) + i / 4 for i in range(12)],
+        "n6000": [((i * 7919) % 10007) / 7.0 + ((i * 31) % 17) for i in range(6000)],
+    }
+
+
+def shapiro(df):
+    section("normality: Shapiro–Wilk (AS R94 in mpmath %s; scipy %s for comparison)" % (mp.__version__, scipy.__version__))
+    samples = {col: df[col].dropna().tolist() for col in ["normal", "skewed", "ties", "huge"]}
+    samples.update(shapiro_samples())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # n > 5000: "p-value may not be accurate"
+        for name, values in samples.items():
+            w, p = shapiro_reference(values)
+            r = stats.shapiro(values)
+            what = f'df["{name}"].dropna()' if name in df.columns else f"shapiro_samples()[{name!r}]"
+            line(f"shapiro/{name}", "w", w, f"AS R94 in 40 digits: shapiro_reference({what})")
+            line(f"shapiro/{name}", "p", p, "same call")
+            line(f"shapiro_scipy/{name}", "w", float(r.statistic), f"scipy (float32): stats.shapiro({what})")
+            line(f"shapiro_scipy/{name}", "p", float(r.pvalue), "same call, .pvalue")
+
+
 def distributions():
     section("distribution functions (scipy %s)" % scipy.__version__)
     cases = [
@@ -412,6 +493,11 @@ def distributions():
         ("norm_sf", (1.96, 0.0), stats.norm.sf(1.96), "stats.norm.sf(1.96)"),
         ("norm_sf", (-3.0, 0.0), stats.norm.sf(-3), "stats.norm.sf(-3)"),
         ("norm_sf", (12.0, 0.0), stats.norm.sf(12), "stats.norm.sf(12)"),
+        ("norm_ppf", (0.0625 / 2000.25, 0.0), stats.norm.ppf(0.0625 / 2000.25), "stats.norm.ppf(0.0625 / 2000.25)"),
+        ("norm_ppf", (0.3, 0.0), stats.norm.ppf(0.3), "stats.norm.ppf(0.3)"),
+        ("norm_ppf", (0.5, 0.0), stats.norm.ppf(0.5), "stats.norm.ppf(0.5)"),
+        ("norm_ppf", (0.975, 0.0), stats.norm.ppf(0.975), "stats.norm.ppf(0.975)"),
+        ("norm_ppf", (1e-300, 0.0), stats.norm.ppf(1e-300), "stats.norm.ppf(1e-300)"),
     ]
     for name, args, value, src in cases:
         a = ", ".join(repr(float(v)) for v in args)
@@ -428,6 +514,7 @@ def main():
     groupby_distinct_and_ends(df)
     histogram(df)
     tests(df)
+    shapiro(df)
     distributions()
     return 0
 

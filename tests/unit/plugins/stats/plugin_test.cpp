@@ -59,9 +59,14 @@ TEST(StatsPlugin, InputSchemasAcceptDocumentedArgumentsAndRejectBadOnes) {
       {"stats_describe", {{"columns", ""}}, false},
       {"stats_describe", {{"percentiles", {1.5}}}, false},
       {"stats_correlation", {{"methods", {"pearson", "spearman"}}}, true},
-      {"stats_correlation", {{"methods", {"kendall"}}}, false},
+      {"stats_correlation", {{"methods", {"kendall"}}}, true},
+      {"stats_correlation", {{"methods", {"tau"}}}, false},
       {"stats_groupby", {{"by", "g"}, {"aggregations", {"count", "median", "p99.9", "p5"}}}, true},
       {"stats_groupby", {{"by", {"g", "h"}}, {"sort", "rows"}, {"limit", 10}}, true},
+      {"stats_groupby",
+       {{"by", "g"}, {"values", "string"}, {"aggregations", {"nunique", "first", "last"}}},
+       true},
+      {"stats_groupby", {{"by", "g"}, {"aggregations", {"mode"}}}, false},
       {"stats_groupby", {{"aggregations", {"mean"}}}, false},
       {"stats_groupby", {{"by", "g"}, {"aggregations", {"p101"}}}, false},
       {"stats_histogram",
@@ -80,6 +85,9 @@ TEST(StatsPlugin, InputSchemasAcceptDocumentedArgumentsAndRejectBadOnes) {
       {"stats_chi2", {{"column", "a"}}, false},
       {"stats_anova", {{"column", "x"}, {"by", "g"}}, true},
       {"stats_normality", {{"columns", {"x"}}}, true},
+      {"stats_normality", {{"tests", {"shapiro_wilk", "dagostino_k2"}}}, true},
+      {"stats_normality", {{"tests", {"lilliefors"}}}, false},
+      {"stats_normality", {{"tests", json::array()}}, false},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(accepts(tool(c.tool).input_schema, c.args), c.valid)

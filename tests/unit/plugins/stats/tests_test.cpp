@@ -136,8 +136,89 @@ const Ref kTests[] = {
     {"normality/skewed", "g2", 32.7946916128207},   // scipy: stats.kurtosis(df["skewed"].dropna())
 };
 
+// make_fixtures.py, section "normality: Shapiro–Wilk": "shapiro/…" is AS R94 evaluated in 40
+// digits (the 1e-9 reference); "shapiro_scipy/…" is scipy.stats.shapiro, which SciPy 1.10
+// computes in single precision (W to ~5e-6, p to ~1e-2, p underflowing to 0 below ~1e-45).
+const Ref kShapiro[] = {
+    {"shapiro/normal", "w",
+     0.9990322531494717},  // AS R94 in 40 digits: shapiro_reference(df["normal"].dropna())
+    {"shapiro/normal", "p", 0.4085098460510393},  // same call
+    {"shapiro_scipy/normal", "w",
+     0.9990324378013611},  // scipy (float32): stats.shapiro(df["normal"].dropna())
+    {"shapiro_scipy/normal", "p", 0.40869277715682983},  // same call, .pvalue
+    {"shapiro/skewed", "w",
+     0.6033015893641442},  // AS R94 in 40 digits: shapiro_reference(df["skewed"].dropna())
+    {"shapiro/skewed", "p", 6.212059040020617e-55},  // same call
+    {"shapiro_scipy/skewed", "w",
+     0.6033017635345459},                // scipy (float32): stats.shapiro(df["skewed"].dropna())
+    {"shapiro_scipy/skewed", "p", 0.0},  // same call, .pvalue
+    {"shapiro/ties", "w",
+     0.9469409409678559},  // AS R94 in 40 digits: shapiro_reference(df["ties"].dropna())
+    {"shapiro/ties", "p", 5.240157006717517e-26},  // same call
+    {"shapiro_scipy/ties", "w",
+     0.9469413161277771},  // scipy (float32): stats.shapiro(df["ties"].dropna())
+    {"shapiro_scipy/ties", "p", 5.241044559166256e-26},  // same call, .pvalue
+    {"shapiro/huge", "w",
+     0.7893832484198107},  // AS R94 in 40 digits: shapiro_reference(df["huge"].dropna())
+    {"shapiro/huge", "p", 4.2412692264179256e-45},  // same call
+    {"shapiro_scipy/huge", "w",
+     0.7893820405006409},  // scipy (float32): stats.shapiro(df["huge"].dropna())
+    {"shapiro_scipy/huge", "p", 4.203895392974451e-45},  // same call, .pvalue
+    {"shapiro/n3", "w",
+     0.8501170960187353},  // AS R94 in 40 digits: shapiro_reference(shapiro_samples()['n3'])
+    {"shapiro/n3", "p", 0.24076327136052666},  // same call
+    {"shapiro_scipy/n3", "w",
+     0.8501171469688416},  // scipy (float32): stats.shapiro(shapiro_samples()['n3'])
+    {"shapiro_scipy/n3", "p", 0.24076253175735474},  // same call, .pvalue
+    {"shapiro/n3_even", "w",
+     1.0},  // AS R94 in 40 digits: shapiro_reference(shapiro_samples()['n3_even'])
+    {"shapiro/n3_even", "p", 1.0},  // same call
+    {"shapiro_scipy/n3_even", "w",
+     1.0},  // scipy (float32): stats.shapiro(shapiro_samples()['n3_even'])
+    {"shapiro_scipy/n3_even", "p", 0.999998927116394},  // same call, .pvalue
+    {"shapiro/n4", "w",
+     0.9411912482135188},  // AS R94 in 40 digits: shapiro_reference(shapiro_samples()['n4'])
+    {"shapiro/n4", "p", 0.6616037953821395},  // same call
+    {"shapiro_scipy/n4", "w",
+     0.9411912560462952},  // scipy (float32): stats.shapiro(shapiro_samples()['n4'])
+    {"shapiro_scipy/n4", "p", 0.6616039872169495},  // same call, .pvalue
+    {"shapiro/n5", "w",
+     0.9016740704147143},  // AS R94 in 40 digits: shapiro_reference(shapiro_samples()['n5'])
+    {"shapiro/n5", "p", 0.4192072416193972},  // same call
+    {"shapiro_scipy/n5", "w",
+     0.9016740918159485},  // scipy (float32): stats.shapiro(shapiro_samples()['n5'])
+    {"shapiro_scipy/n5", "p", 0.41920748353004456},  // same call, .pvalue
+    {"shapiro/n7_ties", "w",
+     0.9800126155171784},  // AS R94 in 40 digits: shapiro_reference(shapiro_samples()['n7_ties'])
+    {"shapiro/n7_ties", "p", 0.9595988881857215},  // same call
+    {"shapiro_scipy/n7_ties", "w",
+     0.9800125360488892},  // scipy (float32): stats.shapiro(shapiro_samples()['n7_ties'])
+    {"shapiro_scipy/n7_ties", "p", 0.9595983028411865},  // same call, .pvalue
+    {"shapiro/n11", "w",
+     0.9107861434767636},  // AS R94 in 40 digits: shapiro_reference(shapiro_samples()['n11'])
+    {"shapiro/n11", "p", 0.24917208528919116},  // same call
+    {"shapiro_scipy/n11", "w",
+     0.9107863903045654},  // scipy (float32): stats.shapiro(shapiro_samples()['n11'])
+    {"shapiro_scipy/n11", "p", 0.24917399883270264},  // same call, .pvalue
+    {"shapiro/n12", "w",
+     0.9247305955956028},  // AS R94 in 40 digits: shapiro_reference(shapiro_samples()['n12'])
+    {"shapiro/n12", "p", 0.3275812064298837},  // same call
+    {"shapiro_scipy/n12", "w",
+     0.9247305393218994},  // scipy (float32): stats.shapiro(shapiro_samples()['n12'])
+    {"shapiro_scipy/n12", "p", 0.3275807797908783},  // same call, .pvalue
+    {"shapiro/n6000", "w",
+     0.9550635925571233},  // AS R94 in 40 digits: shapiro_reference(shapiro_samples()['n6000'])
+    {"shapiro/n6000", "p", 1.7101161789805646e-39},  // same call
+    {"shapiro_scipy/n6000", "w",
+     0.955061674118042},  // scipy (float32): stats.shapiro(shapiro_samples()['n6000'])
+    {"shapiro_scipy/n6000", "p", 1.707518612539862e-39},  // same call, .pvalue
+};
+
 double ref(const std::string& test, const std::string& key) {
   for (const Ref& r : kTests) {
+    if (test == r.test && key == r.key) return r.value;
+  }
+  for (const Ref& r : kShapiro) {
     if (test == r.test && key == r.key) return r.value;
   }
   throw std::runtime_error("no reference " + test + "/" + key);
@@ -232,7 +313,17 @@ std::vector<Check> checks() {
         {"columns.1.dagostino_k2.z_skewness", "normality/skewed/z_skew"},
         {"columns.1.dagostino_k2.z_kurtosis", "normality/skewed/z_kurt"},
         {"columns.1.skewness", "normality/skewed/g1"},
-        {"columns.1.kurtosis", "normality/skewed/g2"}}},
+        {"columns.1.kurtosis", "normality/skewed/g2"},
+        {"columns.0.shapiro_wilk.statistic", "shapiro/normal/w"},
+        {"columns.0.shapiro_wilk.p_value", "shapiro/normal/p"},
+        {"columns.1.shapiro_wilk.statistic", "shapiro/skewed/w"},
+        {"columns.1.shapiro_wilk.p_value", "shapiro/skewed/p"}}},
+      {"stats_normality",
+       {{"columns", {"ties", "huge"}}, {"tests", {"shapiro_wilk"}}},
+       {{"columns.0.shapiro_wilk.statistic", "shapiro/ties/w"},
+        {"columns.0.shapiro_wilk.p_value", "shapiro/ties/p"},
+        {"columns.1.shapiro_wilk.statistic", "shapiro/huge/w"},
+        {"columns.1.shapiro_wilk.p_value", "shapiro/huge/p"}}},
   };
 }
 
@@ -342,6 +433,103 @@ TEST(StatsTests, FisherExactOnTwoByTwoTablesMatchesSciPy) {
   const Table empty = make_table({text_column("x", {}), text_column("y", {})});
   const Outcome none = run_ok("stats_chi2", {{"column", "x"}, {"by", "y"}}, empty);
   EXPECT_TRUE(none.data().at("p_value").is_null());
+}
+
+// The hand-made samples of make_fixtures.py's shapiro_samples().
+std::vector<std::pair<std::string, std::vector<double>>> shapiro_samples() {
+  std::vector<double> n11, n12, n6000;
+  for (int i = 0; i < 11; ++i) n11.push_back(static_cast<double>(i * i % 11));
+  for (int i = 0; i < 12; ++i) n12.push_back(static_cast<double>(i * i % 13) + i / 4.0);
+  for (int i = 0; i < 6000; ++i) {
+    n6000.push_back(static_cast<double>((i * 7919) % 10007) / 7.0 + (i * 31) % 17);
+  }
+  return {{"n3", {1.5, 2.25, 7.0}},
+          {"n3_even", {1.0, 2.0, 3.0}},
+          {"n4", {3.1, 1.2, 5.7, 2.2}},
+          {"n5", {3.1, 1.2, 5.7, 2.2, 9.9}},
+          {"n7_ties", {2.5, 3.5, 1.25, 8.0, 4.5, 4.5, 6.0}},
+          {"n11", n11},
+          {"n12", n12},
+          {"n6000", n6000}};
+}
+
+TEST(StatsTests, ShapiroWilkMatchesTheAlgorithmAndSciPyAtItsPrecision) {
+  for (const auto& [name, values] : shapiro_samples()) {
+    SCOPED_TRACE(name);
+    const Table table = make_table({float_column("x", values)});
+    const Outcome out = run_ok("stats_normality", {{"tests", {"shapiro_wilk"}}}, table,
+                               {values.size() > 100 ? 997 : 2, 3, MergeOrder::tree, 5, 0});
+    ASSERT_EQ(out.status, QUARRY_OK);
+    const json& sw = out.data().at("columns")[0].at("shapiro_wilk");
+    EXPECT_TRUE(near_rel(sw.at("statistic"), ref("shapiro/" + name, "w")));
+    EXPECT_TRUE(near_rel(sw.at("p_value"), ref("shapiro/" + name, "p")));
+    EXPECT_TRUE(near_rel(sw.at("statistic"), ref("shapiro_scipy/" + name, "w"), 5e-6));
+    EXPECT_TRUE(near_rel(sw.at("p_value"), ref("shapiro_scipy/" + name, "p"), 2e-2));
+    const bool large = values.size() > 5000;
+    EXPECT_EQ(
+        out.data().at("notes").dump().find("calibrated for at most 5000") != std::string::npos,
+        large);
+  }
+  // The fixture's columns, against SciPy to its single precision (skewed: SciPy's p underflows).
+  const Outcome out =
+      run_ok("stats_normality", {{"columns", {"normal", "ties", "huge"}}}, fixture());
+  const char* names[] = {"normal", "ties", "huge"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const json& sw = out.data().at("columns")[i].at("shapiro_wilk");
+    const std::string scipy = std::string("shapiro_scipy/") + names[i];
+    EXPECT_TRUE(near_rel(sw.at("statistic"), ref(scipy, "w"), 2e-6)) << names[i];
+    EXPECT_TRUE(near_rel(sw.at("p_value"), ref(scipy, "p"), 2e-2)) << names[i];
+  }
+  EXPECT_NE(out.text().find("p(W)"), std::string::npos) << out.text();
+  EXPECT_NE(out.text().find("Shapiro–Wilk, Jarque–Bera, D'Agostino K²"), std::string::npos);
+}
+
+TEST(StatsTests, ShapiroWilkUndefinedCasesAreNullWithAReason) {
+  const Table t = make_table({float_column("two", {1.0, 2.0, kNull, kNull}),
+                              float_column("flat", {4.0, 4.0, 4.0, 4.0}),
+                              float_column("none", {kNull, kNull, kNull, kNull})});
+  const Outcome out = run_ok("stats_normality", {{"columns", {"two", "flat", "none"}}}, t);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(out.data().at("columns")[i].at("shapiro_wilk").is_null()) << i;
+  }
+  const std::string notes = out.data().at("notes").dump();
+  EXPECT_NE(notes.find("column 'two' has 2 value(s); Shapiro–Wilk needs at least 3"),
+            std::string::npos)
+      << notes;
+  EXPECT_NE(notes.find("column 'flat' is constant"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("column 'none' has 0 value(s); Shapiro–Wilk needs at least 3"),
+            std::string::npos)
+      << notes;
+  const Table empty = make_table({float_column("x", {})});
+  const Outcome none = run_ok("stats_normality", json::object(), empty);
+  EXPECT_TRUE(none.data().at("columns")[0].at("shapiro_wilk").is_null());
+  // Only the tests asked for are run and reported.
+  const Outcome jb =
+      run_ok("stats_normality", {{"columns", {"normal"}}, {"tests", {"jarque_bera"}}}, fixture());
+  EXPECT_FALSE(jb.data().at("columns")[0].contains("shapiro_wilk"));
+  EXPECT_FALSE(jb.data().at("columns")[0].contains("dagostino_k2"));
+  EXPECT_TRUE(jb.data().at("columns")[0].at("jarque_bera").is_object());
+}
+
+TEST(StatsTests, ShapiroWilkPastTheBudget) {
+  const RunOptions tight{250, 2, MergeOrder::left, 0, 64 * 1024};  // 16 KiB a state
+  const json columns = {"normal", "skewed"};                       // 3840 values, 30 KiB
+  // By default it is left out with a note, and the streaming tests still run.
+  const Outcome skipped = run_ok("stats_normality", {{"columns", columns}}, fixture(), tight);
+  ASSERT_EQ(skipped.status, QUARRY_OK);
+  EXPECT_TRUE(skipped.data().at("columns")[0].at("shapiro_wilk").is_null());
+  EXPECT_TRUE(near_rel(skipped.data().at("columns")[0].at("jarque_bera").at("statistic"),
+                       ref("normality/normal", "jb")));
+  EXPECT_NE(skipped.data().at("notes").dump().find("Shapiro–Wilk was left out"), std::string::npos)
+      << skipped.data().at("notes").dump();
+  // Named in "tests", it fails naming the budget and the way out.
+  const Outcome failed =
+      run("stats_normality", {{"columns", columns}, {"tests", {"shapiro_wilk", "jarque_bera"}}},
+          fixture(), tight);
+  EXPECT_EQ(failed.status, QUARRY_OUT_OF_MEMORY);
+  EXPECT_NE(failed.error.find("memory budget"), std::string::npos) << failed.error;
+  EXPECT_NE(failed.error.find("[\"jarque_bera\", \"dagostino_k2\"]"), std::string::npos)
+      << failed.error;
 }
 
 TEST(StatsTests, TwoSampleByGroupsNeedsTwoGroups) {
