@@ -49,8 +49,10 @@ inline std::string cell_text(const sdk::ColumnView& col, std::int64_t i) {
   switch (col.type()) {
     case sdk::ColumnType::int64:
       return std::to_string(col.int64s()[i]);
-    case sdk::ColumnType::float64:
-      return exact_text(col.float64s()[i]);
+    case sdk::ColumnType::float64: {
+      const double x = col.float64s()[i];
+      return exact_text(x == 0.0 ? 0.0 : x);  // -0.0 is the value 0.0, as pandas compares
+    }
     case sdk::ColumnType::boolean:
       return col.bools()[i] ? "true" : "false";
     case sdk::ColumnType::timestamp:
@@ -198,7 +200,8 @@ class ValidateStage {
         } else if (v.is_number_integer()) {
           r.allowed.insert(std::to_string(v.get<std::int64_t>()));
         } else if (v.is_number()) {
-          r.allowed.insert(exact_text(v.get<double>()));
+          const double x = v.get<double>();
+          r.allowed.insert(exact_text(x == 0.0 ? 0.0 : x));
         } else if (v.is_boolean()) {
           r.allowed.insert(v.get<bool>() ? "true" : "false");
         }

@@ -67,3 +67,19 @@ TEST(CleanValidate, BadRulesAreRefusedBeforeReading) {
       std::string::npos);
   EXPECT_NE(error({{{"column", "c"}, {"check", "range"}}}).find("min"), std::string::npos);
 }
+
+// -0.0 is the value 0.0 for `unique` and `allowed`, as pandas compares floats:
+// pd.Series([0.0, -0.0, 0.0, -0.0, 1.5]).duplicated(keep=False) marks rows 0-3 (keep="first":
+// rows 1, 2, 3) and .isin([0, 1.5]) holds everywhere.
+TEST(CleanValidate, NegativeZeroIsTheValueZero) {
+  const Table table =
+      make_table({{"k", {"0.0", "-0.0", "0", "-0", "1.5"}, sdk::ColumnType::float64}});
+  const json rules =
+      json::array({{{"column", "k"}, {"check", "unique"}},
+                   {{"column", "k"}, {"check", "allowed"}, {"values", {0, 1.5}}},
+                   {{"column", "k"}, {"check", "allowed"}, {"values", {-0.0}}, {"name", "minus"}}});
+  const Output out = run_stage<ValidateStage>(table, {{"rules", rules}});
+  EXPECT_EQ(out.data["rules"][0]["rows"], json::array({1, 2, 3}));
+  EXPECT_EQ(out.data["rules"][1]["violations"], 0);
+  EXPECT_EQ(out.data["rules"][2]["violations"], 1);  // only 1.5 is not zero
+}
