@@ -191,8 +191,8 @@ class CorrelationStage {
 
   void check_kept() const {
     const std::size_t rows = kept_.empty() ? 0 : kept_[0].size();
-    // Kendall sorts a pair's rows in a copy (pairs of values, then one column): 3 doubles a row.
-    const std::size_t bytes = rows * (columns_.size() + (kendall_ ? 3 : 0)) * sizeof(double);
+    // Kendall gathers a pair's complete rows (2 doubles a row) and sorts them as pairs (2 more).
+    const std::size_t bytes = rows * (columns_.size() + (kendall_ ? 4 : 0)) * sizeof(double);
     if (bytes <= budget_.limit()) return;
     const std::string what = spearman_ && kendall_ ? "Spearman and Kendall correlations rank"
                              : spearman_           ? "Spearman correlation ranks"
