@@ -188,5 +188,21 @@ TEST_F(SourceArgumentsTest, ArgumentsOfAnotherFormatAreRefusedNotIgnored) {
   EXPECT_EQ(jsonl["structuredContent"]["columns"][0]["count"], 2);
 }
 
+TEST_F(SourceArgumentsTest, AFileAToolWroteIsTheNextCallsInputByItsRelativePath) {
+  write("dups.csv", "k,v\n1,10\n1,10\n2,20\n");
+  auto server = serve();
+  const json written =
+      call(*server, "clean_dedup", {{"path", "dups.csv"}, {"output", {{"path", "w/dedup.csv"}}}});
+  ASSERT_FALSE(written.value("isError", false)) << written.dump();
+  const json read = call(*server, "stats_describe", {{"path", "w/dedup.csv"}, {"columns", {"v"}}});
+  ASSERT_FALSE(read.value("isError", false)) << read.dump();
+  EXPECT_EQ(read["structuredContent"]["columns"][0]["count"], 2);
+
+  const json missing = call(*server, "stats_describe", {{"path", "w/nothing.csv"}});
+  EXPECT_TRUE(missing.value("isError", false)) << missing.dump();
+  EXPECT_NE(text_of(missing).find((out_.path() / "w/nothing.csv").string()), std::string::npos)
+      << text_of(missing);
+}
+
 }  // namespace
 }  // namespace quarry::testing

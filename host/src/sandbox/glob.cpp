@@ -87,38 +87,62 @@ std::vector<std::string> components(const fs::path& path) {
 
 }  // namespace
 
+namespace {
+
+// A pattern split at its first wildcard: the fixed directory to walk and the components
+// to match below it.
+struct SplitPattern {
+  fs::path base;
+  std::vector<std::string> rest;
+};
+
+SplitPattern split_pattern(const fs::path& pattern) {
+  SplitPattern split;
+  for (const auto& part : pattern) {
+    if (split.rest.empty() && !has_wildcard(part.string())) {
+      split.base /= part;
+    } else {
+      split.rest.push_back(part.string());
+    }
+  }
+  return split;
+}
+
+}  // namespace
+
 std::vector<fs::path> Sandbox::glob_inputs(const std::string& pattern,
                                            std::size_t max_files) const {
   if (pattern.empty()) throw SandboxError("the file pattern is empty; give e.g. \"logs/*.csv\"");
   const fs::path given(pattern);
-  const fs::path joined =
-      (given.is_absolute() || data_roots_.empty() ? given : data_roots_.front() / given)
-          .lexically_normal();
-  // The directory before the first wildcard is walked; it must lie inside a root.
-  fs::path base;
-  std::vector<std::string> rest;
-  for (const auto& part : joined) {
-    if (rest.empty() && !has_wildcard(part.string())) {
-      base /= part;
-    } else {
-      rest.push_back(part.string());
-    }
+  std::vector<fs::path> candidates;
+  if (given.is_absolute()) {
+    candidates.push_back(given.lexically_normal());
+  } else {
+    for (const auto& root : read_roots_) candidates.push_back((root / given).lexically_normal());
   }
-  if (rest.empty()) return {joined};  // no wildcard: one file, checked by resolve_input
   std::error_code error;
-  const fs::path real_base = fs::canonical(base, error);
-  if (error) {
-    throw SandboxError("the directory " + base.string() + " of pattern '" + pattern +
-                       "' does not exist; give a pattern under a data root");
+  // A relative pattern is taken in the first read root holding its fixed directory (or, without
+  // a wildcard, the file itself).
+  const auto holding = std::find_if(candidates.begin(), candidates.end(), [&](const fs::path& c) {
+    const auto split = split_pattern(c);
+    return split.rest.empty() ? fs::exists(c, error) : fs::is_directory(split.base, error);
+  });
+  if (holding == candidates.end()) {
+    if (split_pattern(candidates.front()).rest.empty()) return {candidates.front()};
+    std::string tried;
+    for (const auto& c : candidates)
+      tried += (tried.empty() ? "" : ", ") + split_pattern(c).base.string();
+    throw SandboxError("the directory of pattern '" + pattern + "' does not exist (looked for " +
+                       tried + "; a relative pattern is looked up in the data roots in order, " +
+                       "then in the output root); give a pattern under one of them");
   }
-  const bool inside =
-      std::any_of(data_roots_.begin(), data_roots_.end(), [&](const fs::path& root) {
-        const auto relative = real_base.lexically_relative(root);
-        return !relative.empty() && *relative.begin() != "..";
-      });
-  if (!inside) {
-    throw SandboxError("pattern '" + pattern + "' looks in " + real_base.string() +
-                       ", outside the data roots; give a pattern under a data root");
+  const fs::path joined = *holding;
+  const auto [base, rest] = split_pattern(joined);
+  if (rest.empty()) return {joined};  // no wildcard: one file, checked by resolve_input
+  const fs::path real_base = fs::canonical(base, error);
+  if (error || !is_readable_location(real_base)) {
+    throw SandboxError("pattern '" + pattern + "' looks in " + (error ? base : real_base).string() +
+                       ", outside " + describe_read_roots() + "; give a pattern under one of them");
   }
   const bool recursive = std::find(rest.begin(), rest.end(), "**") != rest.end();
   std::vector<fs::path> matches;

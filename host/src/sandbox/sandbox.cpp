@@ -32,26 +32,68 @@ std::string list_roots(const std::vector<fs::path>& roots) {
 Sandbox::Sandbox(std::vector<fs::path> data_roots, fs::path output_root)
     : output_root_(canonical_or_normal(output_root)) {
   for (const auto& root : data_roots) data_roots_.push_back(canonical_or_normal(root));
+  read_roots_ = data_roots_;
+  if (std::find(read_roots_.begin(), read_roots_.end(), output_root_) == read_roots_.end())
+    read_roots_.push_back(output_root_);
+}
+
+std::string Sandbox::describe_read_roots() const {
+  return "the data roots (" + list_roots(data_roots_) + ") and the output root (" +
+         output_root_.string() + ")";
+}
+
+bool Sandbox::is_readable_location(const fs::path& real) const {
+  return std::any_of(read_roots_.begin(), read_roots_.end(),
+                     [&](const fs::path& root) { return is_within(real, root); });
+}
+
+fs::path Sandbox::relative_to_read_root(const fs::path& path) const {
+  const fs::path normal = path.lexically_normal();
+  for (const auto& root : read_roots_) {
+    if (is_within(normal, root)) return normal.lexically_relative(root);
+  }
+  // Reached through a symlinked directory (e.g. an absolute pattern naming a root by another
+  // path): resolve the directories, never the file itself, so that it keeps its own name.
+  std::error_code error;
+  const fs::path real_parent = fs::canonical(normal.parent_path(), error);
+  if (error) return {};
+  for (const auto& root : read_roots_) {
+    if (is_within(real_parent / normal.filename(), root))
+      return (real_parent / normal.filename()).lexically_relative(root);
+  }
+  return {};
+}
+
+fs::path Sandbox::locate_input(const std::string& path) const {
+  const fs::path given(path);
+  if (given.is_absolute()) return given;
+  std::string tried;
+  for (const auto& root : read_roots_) {
+    const fs::path candidate = (root / given).lexically_normal();
+    std::error_code error;
+    if (fs::exists(candidate, error)) return candidate;
+    tried += (tried.empty() ? "" : ", ") + candidate.string();
+  }
+  throw SandboxError("input file '" + path + "' does not exist; looked for " + tried +
+                     " (a relative path is looked up in the data roots in order, then in the "
+                     "output root, where the files tools write are)");
 }
 
 fs::path Sandbox::resolve_input(const std::string& path) const {
   if (path.empty())
-    throw SandboxError("an input path is required; give a file under " + list_roots(data_roots_));
-  const fs::path given(path);
-  const fs::path joined =
-      given.is_absolute() || data_roots_.empty() ? given : data_roots_.front() / given;
+    throw SandboxError("an input path is required; give a file under " + describe_read_roots());
+  const fs::path located = locate_input(path);
   std::error_code error;
-  const fs::path real = fs::canonical(joined, error);
+  const fs::path real = fs::canonical(located, error);
   if (error) {
     throw SandboxError("input file '" + path + "' does not exist (looked for " +
-                       joined.lexically_normal().string() +
-                       "); give a path relative to a data root: " + list_roots(data_roots_));
+                       located.lexically_normal().string() + "); give a file under " +
+                       describe_read_roots());
   }
-  const bool allowed = std::any_of(data_roots_.begin(), data_roots_.end(),
-                                   [&](const fs::path& root) { return is_within(real, root); });
-  if (!allowed) {
+  if (!is_readable_location(real)) {
     throw SandboxError("input file '" + path + "' resolves to " + real.string() +
                        ", outside the data roots (" + list_roots(data_roots_) +
+                       ") and the output root (" + output_root_.string() +
                        "); copy it under a data root or add its directory to data.roots");
   }
   if (!fs::is_regular_file(real, error)) {

@@ -73,6 +73,42 @@ TEST_F(GlobTest, TooManyMatchesIsAnErrorNamingTheLimit) {
   }
 }
 
+TEST_F(GlobTest, RelativePatternIsTakenInTheFirstRootHoldingItsDirectory) {
+  const fs::path out = root_ / "separate-out";
+  fs::create_directories(out / "w");
+  std::ofstream(out / "w" / "norm.csv") << "a\n1\n";
+  const Sandbox sandbox({root_ / "x"}, out);
+  const auto in_output = sandbox.glob_inputs("w/*.csv", 10);
+  ASSERT_EQ(in_output.size(), 1u);
+  EXPECT_EQ(in_output[0], fs::canonical(out) / "w" / "norm.csv");
+  // The data root holds y/, so y/* is matched there and not looked for in the output root.
+  fs::create_directories(out / "y");
+  std::ofstream(out / "y" / "z.csv") << "a\n1\n";
+  EXPECT_EQ(sandbox.glob_inputs("y/*.csv", 10).size(), 1u);
+  EXPECT_EQ(sandbox.glob_inputs("y/*.csv", 10)[0].filename(), "e.csv");
+}
+
+TEST_F(GlobTest, MissingPatternDirectoryListsEveryPlaceTried) {
+  const Sandbox sandbox({root_}, root_ / "separate-out");
+  try {
+    (void)sandbox.glob_inputs("nowhere/*.csv", 10);
+    FAIL() << "expected SandboxError";
+  } catch (const SandboxError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find((fs::canonical(root_) / "nowhere").string()), std::string::npos)
+        << message;
+    EXPECT_NE(message.find((root_ / "separate-out" / "nowhere").string()), std::string::npos)
+        << message;
+  }
+}
+
+TEST_F(GlobTest, SymlinkedFilesMatchUnderTheirOwnNames) {
+  fs::create_directories(root_ / "links");
+  for (const char* name : {"b1.csv", "b2.csv"})
+    fs::create_symlink("../a.csv", root_ / "links" / name);
+  EXPECT_EQ(glob("links/*.csv"), (Names{"links/b1.csv", "links/b2.csv"}));
+}
+
 TEST_F(GlobTest, NoMatchIsAnEmptyList) {
   EXPECT_TRUE(glob("*.parquet").empty());
 }

@@ -52,7 +52,7 @@ inline constexpr std::array kKeys = std::to_array<KeySpec>({
    .field = [](Settings& s) -> FieldRef { return &s.cache.columns_max_mb; },
    .min = 0, .max = 1'048'576},
   {.name = "data.roots",
-   .doc = "Directories tools may read input files from (non-empty list)",
+   .doc = "Directories tools may read input files from, besides the output root (non-empty list)",
    .field = [](Settings& s) -> FieldRef { return &s.data.roots; },
    .default_text = R"(["."])"},
   {.name = "exec.sample_types_min_mb",
