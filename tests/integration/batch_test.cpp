@@ -170,5 +170,31 @@ TEST_F(BatchTest, PatternsOutsideTheDataRootsAndEmptyMatchesAreClearErrors) {
   EXPECT_NE(result.dump().find("no plugin tool named 'no_such_tool'"), std::string::npos);
 }
 
+TEST_F(BatchTest, SymlinkedFilesKeepTheirOwnNamesAndEachGetsItsOwnOutput) {
+  write(data_.path() / "big.csv", "d,v\n1,10\n1,10\n2,20\n");
+  fs::create_directories(data_.path() / "links");
+  for (const char* name : {"b1.csv", "b2.csv", "b3.csv"})
+    fs::create_symlink("../big.csv", data_.path() / "links" / name);
+  auto server = serve();
+  const json arguments = {{"files", "links/*.csv"},
+                          {"tool", "clean_dedup"},
+                          {"arguments", {{"columns", {"d"}}}},
+                          {"output_dir", "dedup"},
+                          {"overwrite", true}};
+  for (int run = 0; run < 2; ++run) {  // the second run overwrites each file, none collide
+    const json result = call(server, arguments);
+    const json& data = result["structuredContent"];
+    ASSERT_EQ(data["succeeded"], 3) << result.dump();
+    for (int i = 0; i < 3; ++i) {
+      const std::string name = "links/b" + std::to_string(i + 1) + ".csv";
+      EXPECT_EQ(data["results"][i]["path"], name);
+      EXPECT_EQ(data["results"][i]["output"]["rows"], 2);
+      std::ifstream written(out_.path() / "dedup" / name);
+      EXPECT_EQ(std::string(std::istreambuf_iterator<char>(written), {}), "d,v\n1,10\n2,20\n");
+    }
+  }
+  EXPECT_FALSE(fs::exists(out_.path() / "dedup" / "big.csv"));
+}
+
 }  // namespace
 }  // namespace quarry::testing

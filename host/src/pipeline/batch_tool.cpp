@@ -305,15 +305,12 @@ class BatchTool final : public tools::Tool {
     return outcome;
   }
 
-  // The file's path below its data root, as the client would name it.
+  // The file's path below its root as matched, the name the client knows it by: a symlink keeps
+  // its own name (b1.csv -> ../big.csv stays b1.csv), so that each match gets its own result
+  // name and output file. The sandbox still checks where it leads when the file is opened.
   std::string display_path(const fs::path& file) const {
-    std::error_code error;
-    const fs::path real = fs::weakly_canonical(file, error);
-    for (const auto& root : environment_->sandbox.data_roots()) {
-      const auto relative = real.lexically_relative(root);
-      if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
-    }
-    return file.string();
+    const fs::path relative = environment_->sandbox.relative_to_read_root(file);
+    return relative.empty() ? file.string() : relative.generic_string();
   }
 
   json output_for(const fs::path& file, const json& arguments) const {
