@@ -331,6 +331,9 @@ class RangeParser {
     }
     char* out = column.string_space(size);
     const std::size_t length = unquote(field, quote_, out);
+    // "" is missing, as in pandas: exports that quote every field write missing values so.
+    // A quoted null spelling stays text ("NA" is Namibia's code), unlike in pandas.
+    if (length == 0) return column.append_null();
     if (is_valid_utf8(out, length)) return column.commit_string(length);
     const std::string copy(out, length);
     append_repaired(column, c, copy);
@@ -343,6 +346,7 @@ class RangeParser {
     if (is_quoted(field, quote_)) {
       decoded_.resize(text.size());
       text = std::string_view(decoded_.data(), unquote(field, quote_, decoded_.data()));
+      if (text.empty()) return column.append_null();  // as append_string
     } else if (context_.nulls.contains(text)) {
       return column.append_null();
     }

@@ -30,8 +30,9 @@
 //!    letter case, optional sign) are float64 values, never nulls.
 //!  - Null: an empty field or one of `null_values` ("NA", "N/A", "n/a", "#N/A", "<NA>",
 //!    "null", "NULL", "None": pandas' defaults but for the spellings of NaN), after
-//!    trimming spaces for typed columns. In string columns only unquoted fields can be null:
-//!    "" (quoted empty) is the empty string.
+//!    trimming spaces for typed columns. In string columns a quoted empty field "" is null too
+//!    (as in pandas: exports that quote every field write missing values so), but a quoted
+//!    spelling ("NA", Namibia's code) is text.
 //!  - Timestamps: "2024-01-31", "2024-01-31T12:34:56" (or a space for T), optional fraction
 //!    (truncated to microseconds), optional "Z" or "±hh:mm"; without an offset, UTC.
 //!  - Strings keep their bytes (quotes removed, "" unescaped); invalid UTF-8 is replaced by
