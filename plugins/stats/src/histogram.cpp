@@ -50,7 +50,7 @@ constexpr const char* kOutputSchema =
     R"({"type":"object","required":["column","kind","null_count","counts_exact","notes"],)"
     R"("properties":{"column":{"type":"string"},"kind":{"type":"string","enum":["numeric",)"
     R"("category"]},"bins":{"type":"integer"},"bin_method":{"type":"string"},)"
-    R"("bin_width":)" QUARRY_STATS_NUM R"(,)"
+    R"("bin_width":)" QUARRY_STATS_NUM R"(,"rule_width":)" QUARRY_STATS_NUM R"(,)"
     R"("edges":{"type":"array","items":{"type":"number"}},)"
     R"("counts":{"type":"array","items":{"type":"integer"}},)"
     R"("count":{"type":"integer"},"below":{"type":"integer"},"above":{"type":"integer"},)"
@@ -338,8 +338,10 @@ class HistogramStage {
                 {"kind", "numeric"},
                 {"bins", b.count},
                 {"bin_method", rule_},
-                {"bin_width",
-                 num(b.width > 0 ? b.width : (b.last - b.first) / static_cast<double>(b.count))},
+                // numpy.linspace's step; the rule's width before rounding the count up differs
+                {"bin_width", num(scaled_span(b.first, b.last, b.scale) /
+                                  static_cast<double>(b.count) / b.scale)},
+                {"rule_width", b.width > 0 ? num(b.width) : json(nullptr)},
                 {"edges", b.edges},
                 {"counts", counts},
                 {"count", total},

@@ -49,6 +49,16 @@ void check_case(const json& data, const Case& c) {
   EXPECT_TRUE(near_rel(data.at("edges").back(), c.edge_last));
   EXPECT_EQ(data.at("counts").get<std::vector<std::int64_t>>(), c.counts);
   EXPECT_EQ(data.at("null_count"), 100);
+  // The bins' width is numpy's step, (last - first) / bins: for "auto" and "fd" 2.1537...,
+  // not the rule's width before the count was rounded up (reported as rule_width).
+  EXPECT_TRUE(
+      near_rel(data.at("bin_width"), (c.edge_last - c.edge0) / static_cast<double>(c.count)));
+  EXPECT_TRUE(near_rel(data.at("bin_width"), c.edge1 - c.edge0, 1e-12));
+  if (c.bins.is_string()) {
+    EXPECT_GE(data.at("rule_width").get<double>(), data.at("bin_width").get<double>());
+  } else {
+    EXPECT_TRUE(data.at("rule_width").is_null());
+  }
 }
 
 }  // namespace
@@ -127,6 +137,15 @@ TEST(StatsHistogram, CategoriesMatchValueCounts) {
   const Outcome flag = run_ok("stats_histogram", {{"column", "flag"}}, fixture());
   EXPECT_EQ(flag.data().at("categories"),
             json::parse(R"([{"value":"false","count":1173},{"value":"true","count":827}])"));
+}
+
+// -0.0 is the category of 0.0: pandas pd.Series([0.0, -0.0, 0.0, -0.0, 1.5]).value_counts()
+// -> 0.0: 4, 1.5: 1 (rounding a small negative gives -0.0 in real data).
+TEST(StatsHistogram, NegativeZeroCountsAsZero) {
+  const Table table = make_table({float_column("k", {0.0, -0.0, 0.0, -0.0, 1.5})});
+  const Outcome out = run_ok("stats_histogram", {{"column", "k"}, {"kind", "category"}}, table);
+  EXPECT_EQ(out.data().at("categories"),
+            json::parse(R"([{"value":"0","count":4},{"value":"1.5","count":1}])"));
 }
 
 TEST(StatsHistogram, SketchCountsStayWithinTheirBound) {
