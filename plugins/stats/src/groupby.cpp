@@ -604,7 +604,7 @@ class GroupByStage {
     std::vector<std::string> text;
     for (const auto& cell : row) {
       text.push_back(cell.is_string()         ? clip_text(cell.get<std::string>(), 60)
-                     : cell.is_number_float() ? short_text(cell.get<double>())
+                     : cell.is_number_float() ? value_text(cell.get<double>())
                      : cell.is_null()         ? std::string("null")
                                               : cell.dump());
     }

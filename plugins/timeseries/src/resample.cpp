@@ -303,7 +303,7 @@ class ResampleStage {
         cells.push_back(v.is_string()           ? v.get<std::string>()
                         : v.is_null()           ? "-"
                         : v.is_number_integer() ? std::to_string(v.get<std::int64_t>())
-                                                : stats::short_text(v.get<double>()));
+                                                : stats::value_text(v.get<double>()));
       }
       rows.push_back(cells);
     }

@@ -418,7 +418,7 @@ class RollingStage {
     for (const auto& o : out["outputs"]) {
       rows.push_back({o["name"].get<std::string>(), std::to_string(o["values"].get<std::int64_t>()),
                       std::to_string(o["nulls"].get<std::int64_t>()),
-                      o["last"].is_null() ? "-" : stats::short_text(o["last"].get<double>())});
+                      o["last"].is_null() ? "-" : stats::value_text(o["last"].get<double>())});
     }
     text += sdk::text_table({"added column", "values", "nulls", "last"}, rows);
     for (const auto& note : out["notes"]) text += "note: " + note.get<std::string>() + "\n";

@@ -58,6 +58,16 @@ inline std::string short_text(double value) {
   return buf;
 }
 
+//! An aggregate of the data for people (a group's sum, a resampled mean): 10 significant
+//! digits, so a model quoting the text gives totals to the cent (151546.84, not 151547).
+inline std::string value_text(double value) {
+  if (std::isnan(value)) return "-";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", value);
+  return buf;
+}
+
 //! A number for people with enough digits to show differences of size `scale` (e.g. a
 //! column's std): 1000000000010187 rather than 1e+15 when the spread is 1e4.
 //! `digits` is the precision used when |value| <= scale.

@@ -681,3 +681,15 @@ TEST(StatsGroupBy, NuniqueFirstLastOfEmptyGroupsSignedZerosAndBooleans) {
              {{"by", "k"}, {"values", {"t"}}, {"aggregations", {"nunique", "last"}}}, empty);
   EXPECT_EQ(none.data().at("groups"), 0);
 }
+
+// The text gives group sums to the cent, as a model quotes them: pandas
+// df.groupby("k")["x"].sum() -> EU 151546.84, APAC 92266.63 (6 significant digits showed
+// 151547 and 92266.6).
+TEST(StatsGroupBy, TextShowsSumsToTheCent) {
+  const Table table = make_table(
+      {text_column("k", {"EU", "EU", "APAC"}), float_column("x", {100000.42, 51546.42, 92266.63})});
+  const Outcome out =
+      run_ok("stats_groupby", {{"by", "k"}, {"values", {"x"}}, {"aggregations", {"sum"}}}, table);
+  EXPECT_NE(out.text().find("151546.84"), std::string::npos) << out.text();
+  EXPECT_NE(out.text().find("92266.63"), std::string::npos) << out.text();
+}
