@@ -165,7 +165,10 @@ typedef struct quarry_stage_v1 {
                              const struct ArrowArray* chunk, const struct ArrowSchema* schema,
                              struct ArrowArray* out_chunk, struct ArrowSchema* out_schema);
   /* MERGEABLE only: folds `other` into `state`. `other` stays the plugin's and
-   * is closed by the host afterwards. */
+   * is closed by the host afterwards. `other` always holds rows that come after
+   * all of `state`'s in the input (the host folds the per-chunk states from the
+   * first chunk on), so order-dependent results such as first/last values are
+   * well defined. */
   quarry_status (*merge)(void* state, void* other, const quarry_call_v1* call);
   /* Finishes the run: reports the result through call->set_result. */
   quarry_status (*finish)(void* state, const quarry_call_v1* call);
