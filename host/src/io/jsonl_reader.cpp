@@ -164,6 +164,13 @@ void parse_line(std::string_view text, ParsedLine& out) {
 
 //! The classes a JSON value belongs to (see detail::ValueClass); `overflow` for integers
 //! beyond int64.
+//! A value as examples show it: a string's text, other values as JSON; clipped.
+std::string example_text(const Json& value) {
+  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+  if (text.size() <= kExampleBytes) return text;
+  return detail::repaired_utf8(std::string_view(text).substr(0, kExampleBytes)) + "…";
+}
+
 std::uint8_t json_class(const Json& value, bool& overflow) {
   switch (value.type()) {
     case Json::value_t::boolean:
@@ -231,6 +238,11 @@ class JsonlInference {
     bool seen = false;
     bool overflow = false;
     std::uint64_t overflow_line = 0;
+    //! Numbers before the first value that is not one (counted while all values are).
+    std::uint64_t numbers_before = 0;
+    //! Where that value is (0: none yet) and its JSON text.
+    std::uint64_t not_number_line = 0;
+    std::string not_number;
   };
 
   void on_line(const Line& line) {
@@ -292,7 +304,9 @@ class JsonlInference {
                          "raise limits.max_columns", ErrorLocation{file_.name(), line, key});
       }
       found = layout_.columns.emplace(key, states_.size()).first;
-      states_.push_back(State{key});
+      State state;
+      state.key = key;
+      states_.push_back(std::move(state));
       const auto forced = options_.column_types.find(key);
       if (forced != options_.column_types.end()) states_.back().candidates = 0;
     }
@@ -303,7 +317,18 @@ class JsonlInference {
     if (value.is_null() || state.candidates == 0) return;
     state.seen = true;
     bool overflow = false;
-    state.candidates &= json_class(value, overflow);
+    const std::uint8_t classes = json_class(value, overflow);
+    if (state.not_number_line == 0 && (state.candidates & detail::kClassFloat) != 0) {
+      if ((classes & detail::kClassFloat) != 0) {
+        ++state.numbers_before;
+      } else {
+        state.not_number_line = line;
+        // As JSON, so that a quoted number shows its quotes.
+        state.not_number =
+            value.is_string() ? Json(example_text(value)).dump() : example_text(value);
+      }
+    }
+    state.candidates &= classes;
     if (overflow && !state.overflow) {
       state.overflow = true;
       state.overflow_line = line;
@@ -358,8 +383,27 @@ class JsonlInference {
           "integers beyond the int64 range (first on line " + std::to_string(state.overflow_line) +
           ") made the column float64, which keeps about 15-17 significant digits");
     }
+    if (field.type == ColumnType::kString && forced == options_.column_types.end() &&
+        state.not_number_line != 0 && state.numbers_before >= kNumbersBeforeNote) {
+      column.notes.push_back(mostly_numbers_note(field.name, state));
+    }
     layout_.report.columns.push_back(std::move(column));
     return field;
+  }
+
+  //! Numbers a key must start with before one value that is not a number earns a note.
+  static constexpr std::uint64_t kNumbersBeforeNote = 5;
+
+  //! The note for a key read as text although its values before `state.not_number` were all
+  //! numbers (one quoted number, a word for missing).
+  static std::string mostly_numbers_note(const std::string& column, const State& state) {
+    const std::string name = Json(column).dump();
+    return "read as text because value " + state.not_number + " on line " +
+           std::to_string(state.not_number_line) + " is not a JSON number, though the " +
+           std::to_string(state.numbers_before) +
+           " values before it were; to read the column as numbers pass column_types {" + name +
+           ": \"float64\"} (texts that hold numbers are read as numbers, others become null "
+           "and are counted)";
   }
 
   //! The keys read (indices into states_, first-seen order): those of only_columns when the
@@ -398,12 +442,6 @@ class JsonlInference {
   ParsedLine parsed_;  // the line being read
   KeyPositions positions_;
 };
-
-std::string example_text(const Json& value) {
-  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-  if (text.size() <= kExampleBytes) return text;
-  return detail::repaired_utf8(std::string_view(text).substr(0, kExampleBytes)) + "…";
-}
 
 //! Fills one chunk from one range of lines.
 class JsonlRangeParser {

@@ -104,6 +104,32 @@ TEST_F(JsonlReaderTest, IntegersBeyondInt64WidenToFloatWithANote) {
   EXPECT_EQ(reader.report().column("v")->notes.size(), 1U);
 }
 
+// One quoted number among numbers makes the key text: the note names the value, its line and
+// the fix, and the fix reads it (the quoted number included) as numbers. A key that is text
+// from its first values says nothing.
+TEST_F(JsonlReaderTest, AKeyOfNumbersReadAsTextForOneValueNamesItAndTheFix) {
+  std::string text;
+  for (int r = 1; r <= 9; ++r) {
+    text += "{\"v\": " + (r == 7 ? std::string("\"0.125\"") : std::to_string(r) + ".5") +
+            ", \"s\": \"" + (r == 1 ? "x" : std::to_string(r)) + "\"}\n";
+  }
+  const auto path = dir.write("mixed.jsonl", text);
+  JsonlReader reader(path);
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kString, kString}));
+  const auto notes = reader.report().column("v")->notes;
+  ASSERT_EQ(notes.size(), 1U);
+  EXPECT_TRUE(contains(notes[0],
+                       "value \"0.125\" on line 7 is not a JSON number, though the 6 "
+                       "values before it were; to read the column as numbers pass "
+                       "column_types {\"v\": \"float64\"}"))
+      << notes[0];
+  EXPECT_TRUE(reader.report().column("s")->notes.empty());
+  JsonlOptions fixed;
+  fixed.column_types = {{"v", kFloat64}};
+  JsonlReader numbers(path, fixed);
+  EXPECT_EQ(read_rows(numbers)[6][0], "0.125");
+}
+
 TEST_F(JsonlReaderTest, AUtf16FileIsRefusedNamingTheEncoding) {
   std::string wide = "\xFF\xFE";
   for (const char c : std::string("{\"a\": 1}\n{\"a\": 2}\n")) {
