@@ -355,7 +355,7 @@ class BatchTool final : public tools::Tool {
                  {"complete", failures == 0 && skipped == 0}};
     auto result = tools::ToolResult::structured_with_text(std::move(data), text + lines);
     result.is_error = ok == 0;  // nothing useful came back
-    return environment_->fit_to_budget(std::move(result), descriptor_.name);
+    return environment_->fit_to_budget(std::move(result), descriptor_, arguments);
   }
 
   std::shared_ptr<const tools::ToolProvider> plugins_;

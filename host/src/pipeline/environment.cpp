@@ -2,12 +2,6 @@
 
 #include "quarry/registry/atomic_file.hpp"
 
-#include <fmt/chrono.h>
-#include <fmt/format.h>
-
-#include <chrono>
-#include <random>
-
 namespace quarry::pipeline {
 
 std::shared_ptr<const Environment> Environment::from_settings(const config::Settings& settings) {
@@ -23,30 +17,34 @@ std::shared_ptr<const Environment> Environment::from_settings(const config::Sett
   run.timeout = std::chrono::seconds(settings.limits.call_timeout_s);
   run.spill_directory = settings.plugins.cache_dir / "spill";
   ResultBudget budget{settings.results.max_bytes, settings.results.max_rows};
+  FullResultLimits full_results{settings.results.keep_files, settings.results.keep_mb << 20};
   io::ColumnCacheOptions column_cache{config::column_cache_dir(settings),
                                       settings.cache.columns_max_mb << 20};
   return std::make_shared<const Environment>(
       Environment{sandbox::Sandbox(settings.data.roots, settings.output.root), limits, run, budget,
-                  std::move(column_cache), settings.exec.sample_types_min_mb << 20});
+                  full_results, std::move(column_cache), settings.exec.sample_types_min_mb << 20});
 }
 
 std::filesystem::path Environment::keep_full_result(const std::string& tool,
                                                     const std::string& json) const {
-  const auto now = std::chrono::system_clock::now();
-  const auto name = fmt::format("results/{}-{:%Y%m%dT%H%M%S}-{:04x}.json", tool, now,
-                                std::random_device{}() & 0xffffu);
-  const auto target = sandbox.resolve_output(name);
+  const auto target =
+      sandbox.resolve_output(std::string(kFullResultDirectory) + "/" + full_result_name(tool));
   // A failed write leaves nothing behind: no half file under results/.
   registry::write_file_atomically(target, json);
+  prune_full_results(target.parent_path(), full_results, target);
   return target;
 }
 
 tools::ToolResult Environment::fit_to_budget(tools::ToolResult result,
-                                             const std::string& tool) const {
-  return apply_budget(std::move(result), budget, tool,
-                      [this](const std::string& name, const std::string& json_text) {
-                        return keep_full_result(name, json_text);
-                      });
+                                             const tools::ToolDescriptor& tool,
+                                             const nlohmann::json& arguments) const {
+  FullResultWriter writer;
+  if (full_results.max_files > 0) {
+    writer = [this](const std::string& name, const std::string& json_text) {
+      return keep_full_result(name, json_text);
+    };
+  }
+  return apply_budget(std::move(result), budget, tool, arguments, writer);
 }
 
 }  // namespace quarry::pipeline

@@ -68,12 +68,14 @@ class PipelineTool final : public tools::Tool {
     }
     TwoPassProgress progress(context, *source);
     const auto run = exec::run_pipeline(*source, stages, sink.get(), environment_->run, progress);
-    return render(run, describe_input(arguments["input"].value("path", ""), *source, run.rows),
+    return render(arguments, run,
+                  describe_input(arguments["input"].value("path", ""), *source, run.rows),
                   sink.get());
   }
 
  private:
-  tools::ToolResult render(const exec::RunResult& run, json input, const FileOutput* sink) const {
+  tools::ToolResult render(const json& arguments, const exec::RunResult& run, json input,
+                           const FileOutput* sink) const {
     tools::ToolResult result;
     std::string text =
         run.passes == 1 ? fmt::format("Read {} rows in one pass.", run.rows)
@@ -106,7 +108,7 @@ class PipelineTool final : public tools::Tool {
     }
     result.content.push_back({{"type", "text"}, {"text", text}});
     result.structured = std::move(data);
-    return environment_->fit_to_budget(std::move(result), descriptor_.name);
+    return environment_->fit_to_budget(std::move(result), descriptor_, arguments);
   }
 
   std::shared_ptr<const tools::ToolProvider> plugins_;

@@ -93,10 +93,9 @@ class FileTool final : public tools::Tool {
                                        environment_->stage_resources(1)));
     TwoPassProgress progress(context, *source);
     const auto run = exec::run_pipeline(*source, stages, output.get(), environment_->run, progress);
-    auto result = compose_run_result(
-        descriptor_.name, run, describe_input(split.source.value("path", ""), *source, run.rows),
-        *environment_, output.get());
-    return result;
+    return compose_run_result(descriptor_, arguments, run,
+                              describe_input(split.source.value("path", ""), *source, run.rows),
+                              *environment_, output.get());
   }
 
  private:
@@ -123,9 +122,10 @@ std::optional<json> extend_output_schema(const std::optional<json>& schema) {
   return extended;
 }
 
-tools::ToolResult compose_run_result(const std::string& tool, const exec::RunResult& run,
-                                     json input, const Environment& environment,
-                                     const FileOutput* output) {
+tools::ToolResult compose_run_result(const tools::ToolDescriptor& descriptor, const json& arguments,
+                                     const exec::RunResult& run, json input,
+                                     const Environment& environment, const FileOutput* output) {
+  const std::string& tool = descriptor.name;
   const exec::StageOutcome* outcome = run.outcomes.empty() ? nullptr : &run.outcomes.front();
   const std::string input_notes = input_notes_text(input);
   if (outcome == nullptr && run.complete()) {
@@ -176,7 +176,7 @@ tools::ToolResult compose_run_result(const std::string& tool, const exec::RunRes
                               exec::to_string(run.failure), run.failure_message, run.rows,
                               output != nullptr ? "; no output file was written" : "")}});
   }
-  return environment.fit_to_budget(std::move(result), tool);
+  return environment.fit_to_budget(std::move(result), descriptor, arguments);
 }
 
 StreamingToolProvider::StreamingToolProvider(std::shared_ptr<const tools::ToolProvider> base,

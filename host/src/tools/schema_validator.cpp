@@ -36,10 +36,10 @@ struct SchemaValidator::Compiled {
   std::optional<std::vector<std::string>> closed;  // see closed_properties()
 };
 
-SchemaValidator::SchemaValidator(const nlohmann::json& schema)
+SchemaValidator::SchemaValidator(const nlohmann::json& schema, UnlistedProperties unlisted)
     : compiled_(std::make_unique<Compiled>()) {
   compiled_->document = schema;
-  compiled_->closed = closed_properties(schema);
+  if (unlisted == UnlistedProperties::kRefused) compiled_->closed = closed_properties(schema);
   try {
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
     valijson::adapters::NlohmannJsonAdapter adapter(compiled_->document);

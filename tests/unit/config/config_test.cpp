@@ -143,6 +143,8 @@ TEST_F(ConfigLoad, DefaultsApplyWhenNoFileIsFound) {
   EXPECT_EQ(s.memory.budget_mb, 256U);
   EXPECT_EQ(s.results.max_bytes, 32U * 1024U);
   EXPECT_EQ(s.results.max_rows, 50U);
+  EXPECT_EQ(s.results.keep_files, 100U);
+  EXPECT_EQ(s.results.keep_mb, 256U);
   EXPECT_EQ(s.limits.max_concurrent_calls, 8U);
   EXPECT_EQ(s.limits.call_timeout_s, 3600U);
   EXPECT_EQ(s.log.level, LogLevel::kInfo);

@@ -78,6 +78,18 @@ TEST(SchemaValidator, AnOpenSchemaTakesOtherArguments) {
   EXPECT_TRUE(SchemaValidator(open).validate({{"path", "a.csv"}, {"extra", 1}}).empty());
 }
 
+TEST(SchemaValidator, UnlistedPropertiesAllowedFollowsPlainJsonSchema) {
+  // A structured result checked against an outputSchema may carry properties it does not list.
+  const SchemaValidator result_check(schema(), UnlistedProperties::kAllowed);
+  EXPECT_TRUE(result_check.validate({{"path", "a.csv"}, {"extra", 1}}).empty());
+  EXPECT_FALSE(result_check.validate({{"path", 1}}).empty());
+  json closed = schema();
+  closed["additionalProperties"] = false;
+  EXPECT_FALSE(SchemaValidator(closed, UnlistedProperties::kAllowed)
+                   .validate({{"path", "a.csv"}, {"extra", 1}})
+                   .empty());
+}
+
 TEST(SchemaValidator, WrongTypesAndChoicesSayWhatIsExpectedAndWhatWasGiven) {
   EXPECT_EQ(messages({{"path", "a.csv"}, {"method", "kendal"}}),
             "at /method: expected one of \"pearson\", \"spearman\", got the string \"kendal\"");

@@ -97,6 +97,11 @@ struct Settings {
     std::uint64_t max_bytes = 32 * 1024;
     //! Largest number of data rows inlined in a result before truncating.
     std::uint64_t max_rows = 50;
+    //! Full results (of calls cut to the budget) kept under `results/` of the output root:
+    //! at most this many files, the oldest removed first; 0 keeps none.
+    std::uint64_t keep_files = 100;
+    //! ... and at most this many MiB of them (the newest is kept whatever its size).
+    std::uint64_t keep_mb = 256;
   } results;
 
   struct Limits {

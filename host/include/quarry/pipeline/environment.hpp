@@ -6,6 +6,7 @@
 #include "quarry/exec/executor.hpp"
 #include "quarry/io/csv_reader.hpp"
 #include "quarry/io/read_options.hpp"
+#include "quarry/pipeline/full_results.hpp"
 #include "quarry/pipeline/plugin_stage.hpp"
 #include "quarry/pipeline/result_budget.hpp"
 #include "quarry/sandbox/sandbox.hpp"
@@ -21,6 +22,8 @@ struct Environment {
   io::ReadLimits limits;
   exec::RunOptions run;
   ResultBudget budget;
+  //! How many full results to keep under the output root.
+  FullResultLimits full_results;
   //! The column cache CSV reads use.
   io::ColumnCacheOptions column_cache;
   //! CSV files with at least this many bytes of rows are typed from a sample (0: never).
@@ -43,14 +46,17 @@ struct Environment {
   }
 
   //! Writes a full (un-truncated) result atomically under the output root
-  //! (results/<tool>-<timestamp>.json) and returns its path.
+  //! (results/<tool>-<timestamp>-<n>.json), removes the oldest ones past `full_results`, and
+  //! returns its path.
   [[nodiscard]] std::filesystem::path keep_full_result(const std::string& tool,
                                                        const std::string& json) const;
 
-  //! `result` of `tool` cut to the result budget (apply_budget), the full result kept with
-  //! keep_full_result() when it had to be cut.
+  //! `result` of a call of `tool` with `arguments` cut to the result budget (apply_budget),
+  //! the full result kept with keep_full_result() when it had to be cut (unless
+  //! full_results.max_files is 0).
   [[nodiscard]] tools::ToolResult fit_to_budget(tools::ToolResult result,
-                                                const std::string& tool) const;
+                                                const tools::ToolDescriptor& tool,
+                                                const nlohmann::json& arguments) const;
 };
 
 }  // namespace quarry::pipeline

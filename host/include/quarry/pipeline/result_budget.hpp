@@ -1,9 +1,11 @@
 #pragma once
 //! \file
-//! Keeps tool results small enough for an LLM's context: long arrays in the
-//! structured result are cut to `max_rows` (the result says `truncated: true` and
-//! gives the true lengths), and when the result is still over `max_bytes` (or was
-//! cut) the full result is written as JSON under the output root and linked.
+//! Keeps tool results small enough for an LLM's context. A result over `max_bytes`, or with a
+//! list longer than `max_rows`, is cut: its text keeps as much of the tool's own rendering as
+//! fits (cut at a line, saying how much was cut), its structured content keeps its lists'
+//! first items (`truncated: true`, the true lengths under `totals`) while still matching the
+//! tool's outputSchema, and a note names each list cut, the limit that applied, the limits the
+//! call asked for and where the whole result is: a compact JSON file under the output root.
 
 #include "quarry/tools/tool.hpp"
 
@@ -16,18 +18,21 @@ namespace quarry::pipeline {
 
 //! Limits from `[results]`.
 struct ResultBudget {
-  std::uint64_t max_bytes = 32 * 1024;
-  std::uint64_t max_rows = 50;
+  std::uint64_t max_bytes = 32 * 1024;  //!< text and structured content together
+  std::uint64_t max_rows = 50;          //!< items of one list
 };
 
-//! Where a full result may be written; returns the written file's path. Empty
-//! function: full results are not kept (the truncated result says so).
+//! Writes the whole result of `tool` (compact JSON text) and returns the file's path; throws
+//! when it cannot. An empty function: whole results are not kept (the note says so).
 using FullResultWriter =
-    std::function<std::filesystem::path(const std::string& name, const std::string& json)>;
+    std::function<std::filesystem::path(const std::string& tool, const std::string& json)>;
 
-//! Applies the budget to `result` (a tool's output). `tool` names the file.
+//! `result` of a call of `tool` with `arguments`, cut to `budget`. The tool's outputSchema
+//! decides which cuts of the structured content are acceptable; its inputSchema and
+//! `arguments` name the limits the call asked for.
 [[nodiscard]] tools::ToolResult apply_budget(tools::ToolResult result, const ResultBudget& budget,
-                                             const std::string& tool,
+                                             const tools::ToolDescriptor& tool,
+                                             const nlohmann::json& arguments,
                                              const FullResultWriter& writer);
 
 }  // namespace quarry::pipeline

@@ -31,11 +31,12 @@ class StreamingToolProvider final : public tools::ToolProvider {
 
 class FileOutput;
 
-//! The run's outcome as a tool result: the stage's result with the input
-//! description under "input" and, when `output` (may be null) was written, the file
-//! under "output"; on failure, what was computed plus the error (isError,
+//! The run's outcome as a tool result of `tool` called with `arguments`: the stage's result
+//! with the input description under "input" and, when `output` (may be null) was written, the
+//! file under "output"; on failure, what was computed plus the error (isError,
 //! `complete: false`). The result budget is applied.
-[[nodiscard]] tools::ToolResult compose_run_result(const std::string& tool,
+[[nodiscard]] tools::ToolResult compose_run_result(const tools::ToolDescriptor& tool,
+                                                   const nlohmann::json& arguments,
                                                    const exec::RunResult& run, nlohmann::json input,
                                                    const Environment& environment,
                                                    const FileOutput* output = nullptr);

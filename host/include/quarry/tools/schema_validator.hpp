@@ -27,11 +27,19 @@ struct SchemaViolation {
 //! one of its anyOf/oneOf alternatives (e.g. "numeric" for a column-selection argument).
 [[nodiscard]] bool schema_enumerates(const nlohmann::json& node, const nlohmann::json& value);
 
+//! What a top-level object schema without `additionalProperties` does with properties it does
+//! not list.
+enum class UnlistedProperties {
+  kRefused,  //!< Tool arguments: refused, naming the nearest listed one (the rule above).
+  kAllowed,  //!< Plain JSON Schema, e.g. for structured results checked against an outputSchema.
+};
+
 //! A compiled schema, reusable from many threads.
 class SchemaValidator {
  public:
   //! Compiles `schema`; throws std::invalid_argument naming the problem if the schema is invalid.
-  explicit SchemaValidator(const nlohmann::json& schema);
+  explicit SchemaValidator(const nlohmann::json& schema,
+                           UnlistedProperties unlisted = UnlistedProperties::kRefused);
   ~SchemaValidator();
   SchemaValidator(SchemaValidator&&) noexcept;
   SchemaValidator& operator=(SchemaValidator&&) noexcept;
