@@ -141,6 +141,27 @@ TEST_F(ResultBudgetTest, ACutResultKeepsItsTextAndAStructuredCutThatMatchesTheOu
   EXPECT_TRUE(whole["content"][0]["text"].get<std::string>().starts_with("stats_correlation"));
 }
 
+TEST_F(ResultBudgetTest, PipelineRunPublishesAnOutputSchemaItsResultsMatchWholeOrCut) {
+  auto server = serve();
+  ASSERT_TRUE(schemas_.contains("pipeline_run"));
+  const json small = call(*server, "pipeline_run",
+                          {{"input", {{"path", "f1.csv"}}},
+                           {"stages", {{{"tool", "stats_describe"}}}},
+                           {"output", {{"path", "copy.csv"}}}});
+  ASSERT_FALSE(small.value("isError", false)) << small.dump();
+  EXPECT_EQ(violations("pipeline_run", small), "");
+  EXPECT_EQ(small["structuredContent"]["stages"][0]["tool"], "stats_describe");
+  EXPECT_EQ(small["structuredContent"]["output"]["rows"], 2);
+
+  const json cut =
+      call(*server, "pipeline_run",
+           {{"input", {{"path", "wide.csv"}}}, {"stages", {{{"tool", "stats_correlation"}}}}});
+  ASSERT_FALSE(cut.value("isError", false)) << cut.dump();
+  EXPECT_LE(size_of(cut), kMaxBytes);
+  EXPECT_EQ(cut["structuredContent"]["truncated"], true);
+  EXPECT_EQ(violations("pipeline_run", cut), "");
+}
+
 TEST_F(ResultBudgetTest, OldFullResultsAreRemovedPastKeepFiles) {
   auto server = serve({"results.keep_files=2"});
   std::string last;

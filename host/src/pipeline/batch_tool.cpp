@@ -87,7 +87,7 @@ json output_schema() {
                        {"status", {{"type", "string"}, {"enum", {"ok", "failed", "skipped"}}}},
                        {"attempts", {{"type", "integer"}}},
                        {"rows", {{"type", "integer"}}},
-                       {"stages", {{"type", "array"}}},
+                       {"stages", stage_outcomes_schema()},
                        {"output", {{"type", "object"}}},
                        {"error", {{"type", "object"}}}}},
                      {"required", {"path", "status"}}};

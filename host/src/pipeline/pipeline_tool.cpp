@@ -25,6 +25,38 @@ json input_schema() {
           {"additionalProperties", false}};
 }
 
+json output_schema() {
+  const json count = {{"type", "integer"}, {"minimum", 0}};
+  return {
+      {"type", "object"},
+      {"properties",
+       {{"input",
+         {{"type", "object"}, {"description", "the input read: path, rows, columns, coercions"}}},
+        {"stages", stage_outcomes_schema()},
+        {"complete", {{"type", "boolean"}}},
+        {"passes",
+         {{"type", "object"},
+          {"description", "reads of the input: one, plus one per two-pass stage"},
+          {"properties", {{"total", count}, {"replayed", count}}},
+          {"required", {"total", "replayed"}}}},
+        {"output",
+         {{"type", "object"},
+          {"description", "the file written: path and rows"},
+          {"properties", {{"path", {{"type", "string"}}}, {"rows", count}}}}},
+        {"error",
+         {{"type", "object"},
+          {"description", "why the run stopped early"},
+          {"properties",
+           {{"kind", {{"type", "string"}}},
+            {"message", {{"type", "string"}}},
+            {"stage", {{"type", "string"}}},
+            {"rows_processed", count}}}}},
+        {"truncated", {{"type", "boolean"}}},
+        {"totals", {{"type", "object"}}},
+        {"full_result", {{"type", "string"}}}}},
+      {"required", {"input", "stages", "complete", "passes"}}};
+}
+
 class PipelineTool final : public tools::Tool {
  public:
   PipelineTool(std::shared_ptr<const tools::ToolProvider> plugins,
@@ -40,6 +72,7 @@ class PipelineTool final : public tools::Tool {
         "final rows to a file under the output root. Use it instead of separate calls on large "
         "files.";
     descriptor_.input_schema = input_schema();
+    descriptor_.output_schema = output_schema();
     descriptor_.annotations = {{"readOnlyHint", false}, {"openWorldHint", false}};
   }
 

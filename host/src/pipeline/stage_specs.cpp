@@ -89,6 +89,20 @@ std::vector<std::shared_ptr<exec::Stage>> build_stages(const tools::ToolProvider
   return stages;
 }
 
+json stage_outcomes_schema() {
+  const json outcome = {
+      {"type", "object"},
+      {"properties",
+       {{"tool", {{"type", "string"}, {"description", "the stage's tool"}}},
+        {"transforms", {{"type", "boolean"}, {"description", "the stage changed the rows"}}},
+        {"result",
+         {{"type", {"object", "null"}},
+          {"description", "the tool's own structuredContent, as its outputSchema describes it"}}},
+        {"error", {{"type", "string"}, {"description", "why the stage failed"}}}}},
+      {"required", {"tool"}}};
+  return {{"type", "array"}, {"items", outcome}};
+}
+
 json describe_outcomes(const exec::RunResult& run, std::string& text) {
   json stages = json::array();
   for (const auto& outcome : run.outcomes) {

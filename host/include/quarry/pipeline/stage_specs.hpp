@@ -39,4 +39,8 @@ namespace quarry::pipeline {
 //! text renderings appended to `text` as "[tool] ..." paragraphs.
 [[nodiscard]] nlohmann::json describe_outcomes(const exec::RunResult& run, std::string& text);
 
+//! The JSON Schema of what describe_outcomes() returns. Each stage's result is its tool's own
+//! structured content (that tool's outputSchema describes it), so here only an object.
+[[nodiscard]] nlohmann::json stage_outcomes_schema();
+
 }  // namespace quarry::pipeline
