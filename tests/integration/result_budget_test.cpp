@@ -162,6 +162,30 @@ TEST_F(ResultBudgetTest, PipelineRunPublishesAnOutputSchemaItsResultsMatchWholeO
   EXPECT_EQ(violations("pipeline_run", cut), "");
 }
 
+TEST_F(ResultBudgetTest, BatchRunTextCarriesEachFilesOwnRendering) {
+  auto server = serve();
+  const json result =
+      call(*server, "batch_run",
+           {{"files", "f*.csv"}, {"tool", "stats_describe"}, {"arguments", {{"columns", {"x"}}}}});
+  ASSERT_FALSE(result.value("isError", false)) << result.dump();
+  EXPECT_EQ(violations("batch_run", result), "");
+  const std::string text = text_of(result);
+  EXPECT_NE(text.find("- f1.csv: ok, 2 rows"), std::string::npos) << text;
+  for (const char* file :
+       {"f0.csv:\n[stats_describe] ", "f1.csv:\n[stats_describe] ", "f2.csv:\n[stats_describe] "}) {
+    EXPECT_NE(text.find(file), std::string::npos) << text;
+  }
+  EXPECT_NE(text.find("column  count"), std::string::npos) << text;  // the tool's own table
+
+  // Over the budget every file keeps the start of its text.
+  const json wide = call(*server, "batch_run", {{"files", "wide.csv"}, {"tool", "stats_describe"}});
+  EXPECT_LE(size_of(wide), kMaxBytes);
+  EXPECT_EQ(violations("batch_run", wide), "");
+  EXPECT_NE(text_of(wide).find("wide.csv:\n[stats_describe] stats_describe: 200 rows, 60 columns"),
+            std::string::npos)
+      << text_of(wide);
+}
+
 TEST_F(ResultBudgetTest, OldFullResultsAreRemovedPastKeepFiles) {
   auto server = serve({"results.keep_files=2"});
   std::string last;

@@ -125,6 +125,7 @@ class FileContext final : public tools::CallContext {
 // One attempt at one file.
 struct FileOutcome {
   json entry;
+  std::string text;  // the stages' own text renderings
   bool ok = false;
   bool transient = false;
 };
@@ -175,12 +176,13 @@ class BatchTool final : public tools::Tool {
     RetryPolicy policy;
     policy.retries = arguments.value("retries", 2u);
     std::vector<json> entries(files.size());
+    std::vector<std::string> texts(files.size());
     const std::vector<std::string> columns =
         columns_to_read(*plugins_, stage_specs(arguments), arguments.value("input", json::object()),
                         arguments.contains("output_dir"));
-    run_files(files, stages, columns, arguments, environment, policy, concurrency, context,
-              entries);
-    return render(arguments, files.size(), std::move(entries), context.cancelled());
+    run_files(files, stages, columns, arguments, environment, policy, concurrency, context, entries,
+              texts);
+    return render(arguments, files.size(), std::move(entries), texts, context.cancelled());
   }
 
  private:
@@ -220,7 +222,8 @@ class BatchTool final : public tools::Tool {
                  const std::vector<std::shared_ptr<exec::Stage>>& stages,
                  const std::vector<std::string>& columns, const json& arguments,
                  const Environment& environment, const RetryPolicy& policy, unsigned concurrency,
-                 tools::CallContext& context, std::vector<json>& entries) const {
+                 tools::CallContext& context, std::vector<json>& entries,
+                 std::vector<std::string>& texts) const {
     const bool stop_on_error = arguments.value("stop_on_error", false);
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
@@ -250,6 +253,7 @@ class BatchTool final : public tools::Tool {
             });
         if (!outcome.ok) failed = true;
         entries[i] = outcome.entry;
+        texts[i] = outcome.text;
         std::lock_guard lock(mutex);
         ++done;
         context.progress(static_cast<double>(done), static_cast<double>(files.size()),
@@ -286,6 +290,7 @@ class BatchTool final : public tools::Tool {
     std::string text;
     outcome.entry["rows"] = run.rows;
     outcome.entry["stages"] = describe_outcomes(run, text);
+    outcome.text = text.substr(std::min(text.find_first_not_of('\n'), text.size()));
     if (!run.complete()) {
       return failed(std::move(outcome), std::string(exec::to_string(run.failure)),
                     run.failure_message, run.transient);
@@ -321,22 +326,29 @@ class BatchTool final : public tools::Tool {
             {"decimal", arguments.value("output_decimal", ".")}};
   }
 
+  // One text block for the summary and the list of files, then one per file with its stages'
+  // own text renderings, so that a client showing only text sees the results too; the budget
+  // cuts the longest blocks first, each at a line.
   tools::ToolResult render(const json& arguments, std::size_t matched, std::vector<json> entries,
-                           bool cancelled) const {
+                           const std::vector<std::string>& texts, bool cancelled) const {
     std::size_t ok = 0, failures = 0, skipped = 0;
     json errors = json::array();
     std::string lines;
-    for (const auto& entry : entries) {
+    json file_blocks = json::array();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const json& entry = entries[i];
       const std::string status = entry.value("status", "skipped");
+      const std::string path = entry.value("path", "");
       if (status == "ok") {
         ++ok;
-        lines += fmt::format("\n- {}: ok, {} rows", entry.value("path", ""),
-                             entry.value("rows", std::uint64_t{0}));
+        lines += fmt::format("\n- {}: ok, {} rows", path, entry.value("rows", std::uint64_t{0}));
+        if (!texts[i].empty())
+          file_blocks.push_back(
+              {{"type", "text"}, {"text", fmt::format("{}:\n{}", path, texts[i])}});
       } else if (status == "failed") {
         ++failures;
         errors.push_back({{"path", entry["path"]}, {"message", entry["error"]["message"]}});
-        lines += fmt::format("\n- {}: FAILED ({})", entry.value("path", ""),
-                             entry["error"].value("message", ""));
+        lines += fmt::format("\n- {}: FAILED ({})", path, entry["error"].value("message", ""));
       } else {
         ++skipped;
       }
@@ -354,6 +366,7 @@ class BatchTool final : public tools::Tool {
                  {"errors", std::move(errors)},
                  {"complete", failures == 0 && skipped == 0}};
     auto result = tools::ToolResult::structured_with_text(std::move(data), text + lines);
+    for (auto& block : file_blocks) result.content.push_back(std::move(block));
     result.is_error = ok == 0;  // nothing useful came back
     return environment_->fit_to_budget(std::move(result), descriptor_, arguments);
   }
