@@ -622,6 +622,8 @@ TEST_F(ConfigShow, ShowListsEveryKeySortedWithDocs) {
                                             "plugins.extra_dirs",
                                             "plugins.probe_timeout_ms",
                                             "plugins.watch",
+                                            "results.keep_files",
+                                            "results.keep_mb",
                                             "results.max_bytes",
                                             "results.max_rows"}));
 }
@@ -645,7 +647,7 @@ TEST(ConfigFromSettings, ReportsDefaultOrigins) {
   const Config config = Config::from_settings(settings);
   EXPECT_EQ(config.settings().memory.budget_mb, 99U);
   const std::vector<ShownValue> values = config.show();
-  EXPECT_EQ(values.size(), 25U);
+  EXPECT_EQ(values.size(), 27U);
   for (const ShownValue& value : values) EXPECT_EQ(value.origin.kind, Origin::Kind::kDefault);
 }
 
