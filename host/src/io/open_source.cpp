@@ -109,6 +109,20 @@ std::string copy_note(const std::string& encoding, const detail::TextCopy& copy)
          (copy.cr_line_breaks ? " with LF line endings" : "");
 }
 
+//! Opens the reader of `format` on `copy`, a converted copy of the file, and removes the copy
+//! from the directory as soon as the reader holds it open (or failed to); the source adds `note`.
+std::unique_ptr<Source> open_copy(const std::filesystem::path& copy, SourceFormat format,
+                                  SourceOptions& options, std::string note) {
+  struct RemoveCopy {
+    const std::filesystem::path& path;
+    ~RemoveCopy() {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+    }
+  } remove{copy};
+  return std::make_unique<TextCopySource>(open_reader(copy, format, options), std::move(note));
+}
+
 //! Reads a text file the readers cannot read in place (see CopyReason) from a converted copy
 //! in the scratch directory, removed as soon as the reader holds it open. Messages name the
 //! original file (lines are the same in the copy); the column cache is not used (the copy is
@@ -116,17 +130,9 @@ std::string copy_note(const std::string& encoding, const detail::TextCopy& copy)
 std::unique_ptr<Source> open_text_copy(const std::filesystem::path& path, SourceFormat format,
                                        SourceOptions& options, const std::string& encoding) {
   const detail::TextCopy copy = detail::copy_as_utf8(path, encoding, options.scratch_directory);
-  struct RemoveCopy {
-    const std::filesystem::path& path;
-    ~RemoveCopy() {
-      std::error_code ignored;
-      std::filesystem::remove(path, ignored);
-    }
-  } remove{copy.path};
   options.csv.display_name = options.jsonl.display_name = path.string();
   options.csv.column_cache = {};
-  return std::make_unique<TextCopySource>(open_reader(copy.path, format, options),
-                                          copy_note(encoding, copy));
+  return open_copy(copy.path, format, options, copy_note(encoding, copy));
 }
 
 //! Reads a JSON file of records from a JSON Lines copy in the scratch directory, removed as
@@ -143,21 +149,13 @@ std::unique_ptr<Source> open_json_copy(const std::filesystem::path& path, Source
   options.jsonl.display_name = path.string();
   const detail::JsonLinesCopy copy =
       detail::copy_json_as_lines(path, options.scratch_directory, options.jsonl.display_name);
-  struct RemoveCopy {
-    const std::filesystem::path& path;
-    ~RemoveCopy() {
-      std::error_code ignored;
-      std::filesystem::remove(path, ignored);
-    }
-  } remove{copy.path};
-  std::string note = copy.array ? "the file is a JSON array of " + std::to_string(copy.records) +
-                                      " record" + (copy.records == 1 ? "" : "s") +
-                                      "; it was read as JSON Lines from a copy"
-                                : "the file holds " + std::to_string(copy.records) + " JSON value" +
-                                      (copy.records == 1 ? "" : "s") +
-                                      " one after another; it was read as JSON Lines from a copy";
-  return std::make_unique<TextCopySource>(open_reader(copy.path, SourceFormat::kJson, options),
-                                          std::move(note));
+  const std::string note =
+      copy.array ? "the file is a JSON array of " + std::to_string(copy.records) + " record" +
+                       (copy.records == 1 ? "" : "s") + "; it was read as JSON Lines from a copy"
+                 : "the file holds " + std::to_string(copy.records) + " JSON value" +
+                       (copy.records == 1 ? "" : "s") +
+                       " one after another; it was read as JSON Lines from a copy";
+  return open_copy(copy.path, SourceFormat::kJson, options, note);
 }
 
 }  // namespace
