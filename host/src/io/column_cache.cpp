@@ -35,8 +35,9 @@ constexpr int kFormat = 1;
 //! The CSV reader's revision as far as the cache is concerned: bumped whenever what it infers
 //! (types, names) or reports (notes) changes, so that entries an older reader wrote are not
 //! reused after an upgrade. 2: the decimal-comma hint, the projection kept out of the notes.
-//! 3: a quoted "" is null in text columns.
-constexpr int kReaderRevision = 3;
+//! 3: a quoted "" is null in text columns. 4: numbers written as identifiers (02134, +15551234567)
+//! are text.
+constexpr int kReaderRevision = 4;
 constexpr std::array<char, 8> kMagic = {'Q', 'C', 'O', 'L', 'E', 'N', 'D', '1'};
 
 //! Length-prefixed, so that no two different values render alike.

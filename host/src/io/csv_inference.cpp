@@ -123,11 +123,22 @@ class InferencePass {
 constexpr std::uint64_t kNumbersBeforeNote = 5;
 
 //! The note for a column read as text although its values before `state.not_number` were all
-//! numbers (a stray word, a spelling of missing the reader does not know), or "".
+//! numbers (a stray word, a spelling of missing the reader does not know), or because of a
+//! number written as an identifier; or "".
 std::string mostly_numbers_note(const std::string& column, const ColumnState& state) {
-  if (state.not_number_line == 0 || state.numbers_before < kNumbersBeforeNote) return "";
+  if (state.not_number_line == 0) return "";
   std::string name;
   append_json_string(name, column);
+  if (state.not_number_identifier) {
+    return "read as text because value '" + repaired_utf8(state.not_number) + "' on line " +
+           std::to_string(state.not_number_line) +
+           " is a number written as an identifier (a leading zero as in zip codes and IDs, or "
+           "'+' and 8 or more digits as in phone numbers), which a number type would change "
+           "(outputs keep the text as written); to read the column as numbers pass "
+           "column_types {" +
+           name + ": \"int64\"} (or \"float64\")";
+  }
+  if (state.numbers_before < kNumbersBeforeNote) return "";
   return "read as text because value '" + repaired_utf8(state.not_number) + "' on line " +
          std::to_string(state.not_number_line) + " is not a number, though the " +
          std::to_string(state.numbers_before) +
@@ -595,6 +606,7 @@ void InferencePass::merge_segment(SegmentResult& segment, std::uint64_t line_off
       if (part.not_number_line > 0) {
         states[k].not_number_line = part.not_number_line + line_offset;
         states[k].not_number = part.not_number;
+        states[k].not_number_identifier = part.not_number_identifier;
       }
     }
     states[k].candidates &= part.candidates;

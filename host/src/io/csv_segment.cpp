@@ -253,6 +253,7 @@ void SegmentScanner::classify_column(std::size_t k) {
     } else if (numeric_before && state.not_number_line == 0) {
       state.not_number_line = batch_.line(r);
       state.not_number = std::string(text.substr(0, 40));
+      state.not_number_identifier = is_identifier_number(text);
     }
     if (overflow && !state.overflow) {
       state.overflow = true;

@@ -20,6 +20,7 @@ bool starts_bool(char c) noexcept {
 
 std::uint8_t classify_numeric(std::string_view text, std::uint8_t candidates,
                               bool& int_overflow) noexcept {
+  if (is_identifier_number(text)) candidates &= ~(kClassInt | kClassFloat);
   if ((candidates & kClassInt) != 0) {
     std::int64_t ignored = 0;
     switch (parse_int64(text, ignored)) {

@@ -27,6 +27,8 @@ constexpr const char* kOutputSchema =
     R"("true_count":{"type":"integer"},"false_count":{"type":"integer"},)"
     R"("bad_values":{"type":"object","properties":{"count":{"type":"integer"},)"
     R"("examples":{"type":"array","items":{"type":"string"}}}},)"
+    R"("identifier_numbers":{"type":"object","properties":{"count":{"type":"integer"},)"
+    R"("examples":{"type":"array","items":{"type":"string"}}}},)"
     R"("coercible":{"type":["object","null"],"properties":{"to":{"type":"string"},)"
     R"("count":{"type":"integer"}}},)"
     R"("suggestion":{"type":"object","required":["tool","columns","parses","of"],)"
@@ -48,7 +50,9 @@ constexpr const char* kDescription =
     "1.234,5) or dates in other formats (03/15/2024, 15.03.2024) gets a suggestion: the "
     "clean_normalize columns argument that parses it; a column of plain decimal-comma numbers "
     "(12,5) also gets read_with {\"decimal\": \",\"}, the input argument that reads the file's "
-    "numbers as numbers. Use it before cleaning to decide what to fix.";
+    "numbers as numbers. Numbers written as identifiers (a leading zero as in zip codes, "
+    "02134; '+' and 8 or more digits as in phone numbers) are counted in identifier_numbers "
+    "and keep their column text. Use it before cleaning to decide what to fix.";
 
 }  // namespace
 

@@ -96,6 +96,9 @@ struct ColumnProfile {
   std::int64_t python_bytes = 0;               // sum of sys.getsizeof of the values
   std::set<std::string> fail_int, fail_float;  // smallest few texts that are not numbers
   std::set<std::string> fail_bool, fail_time;  // … not booleans / not dates
+  // Numbers written as identifiers ("02134", "+15551234567"): a number type would change them.
+  std::int64_t identifier_numbers = 0;
+  std::set<std::string> identifier_examples;
   // Text clean_normalize would parse: numbers written for people ("$1,234.50"), the same with
   // a decimal comma ("1.234,5"), and dates per the detected format that reads them first.
   std::int64_t as_people_number = 0, as_decimal_comma = 0, as_some_date = 0;
@@ -141,6 +144,10 @@ struct ColumnProfile {
       keep_smallest(fail_int, s);
     }
     const bool finite = parse_finite(s, d);
+    if (finite && is_identifier_number(s)) {
+      ++identifier_numbers;
+      keep_smallest(identifier_examples, s);
+    }
     if (finite) {
       ++as_float;
       note_number(d);
@@ -356,6 +363,8 @@ struct ColumnProfile {
     merge_examples(fail_float, o.fail_float);
     merge_examples(fail_bool, o.fail_bool);
     merge_examples(fail_time, o.fail_time);
+    identifier_numbers += o.identifier_numbers;
+    merge_examples(identifier_examples, o.identifier_examples);
     if (categories_complete && o.categories_complete) {
       for (const auto& s : o.categories) {
         if (categories.insert(s).second) categories_bytes += python_str_bytes(s);
@@ -501,9 +510,16 @@ inline json ColumnProfile::render() const {
         std::int64_t ok;
         const std::set<std::string>* fails;
       };
+      // A number written as an identifier (zip code, ID, phone number) makes the column one:
+      // no number type is suggested, since converting would change such values.
+      const bool identifiers = identifier_numbers > 0;
+      if (identifiers) {
+        c["identifier_numbers"] = {{"count", identifier_numbers},
+                                   {"examples", examples(identifier_examples)}};
+      }
       const Candidate candidates[] = {{"bool", as_bool, &fail_bool},
-                                      {"int64", as_int, &fail_int},
-                                      {"float64", as_float, &fail_float},
+                                      {"int64", identifiers ? 0 : as_int, &fail_int},
+                                      {"float64", identifiers ? 0 : as_float, &fail_float},
                                       {"timestamp", as_time, &fail_time}};
       const Candidate* best = nullptr;
       for (const auto& cand : candidates) {
@@ -538,7 +554,7 @@ inline json ColumnProfile::render() const {
           if (clean) s.smallest = "datetime64[ns]", s.smallest_bytes = rows * 8;
         }
       }
-      if (best == nullptr && count > 0) {
+      if (best == nullptr && count > 0 && !identifiers) {
         if (json suggestion = normalize_suggestion(count); !suggestion.is_null()) {
           c["suggestion"] = std::move(suggestion);
         }
@@ -639,6 +655,15 @@ class ProfileStage {
                                                "min", "max", "bad", "storage"},
                                               table);
     for (const json& c : columns) {
+      if (c.contains("identifier_numbers")) {
+        const json& found = c["identifier_numbers"];
+        const bool one = found["count"].get<std::int64_t>() == 1;
+        text += c["name"].get<std::string>() + ": " + found["count"].dump() +
+                (one ? " number" : " numbers") + " written as an identifier (e.g. " +
+                found["examples"][0].get<std::string>() +
+                "; a leading zero, or '+' and 8 or more digits): kept as text, as a number type "
+                "would change them\n";
+      }
       if (!c.contains("suggestion")) continue;
       const json& hint = c["suggestion"];
       text += c["name"].get<std::string>() + ": clean_normalize with columns " +

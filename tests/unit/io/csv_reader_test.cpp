@@ -453,10 +453,16 @@ TEST_F(CsvReaderTest, ShortDecimalsParseExactlyAsFastFloatDoes) {
     const int fraction = static_cast<int>(random() % 9);
     const int whole = static_cast<int>(random() % (fraction == 0 ? 17 : 9));
     std::string text = random() % 2 ? "-" : (random() % 4 ? "" : "+");
-    for (int d = 0; d < whole; ++d) text += static_cast<char>('0' + random() % 10);
+    for (int d = 0; d < whole; ++d) {  // (no leading zero: "012.5" is text)
+      text += static_cast<char>(d == 0 && whole > 1 ? '1' + random() % 9 : '0' + random() % 10);
+    }
     if (fraction > 0 || whole == 0) text += '.';
     for (int d = 0; d < fraction || (whole == 0 && d == 0); ++d)
       text += static_cast<char>('0' + random() % 10);
+    // ('+' and 8 or more digits is a phone number, text)
+    if (text.front() == '+' && text.find('.') == std::string::npos && text.size() >= 9) {
+      text.erase(0, 1);
+    }
     texts.push_back(text);
   }
   std::string csv = "x\n";
@@ -543,6 +549,68 @@ TEST_F(CsvReaderTest, AColumnOfNumbersReadAsTextForOneValueNamesItAndTheFix) {
       EXPECT_TRUE(contains(notes[0], "column_types {\"w\": \"float64\"}")) << notes[0];
       EXPECT_TRUE(report.column("code")->notes.empty()) << report.column("code")->notes.at(0);
     }
+  }
+}
+
+// Zip codes, IDs and phone numbers written with leading zeros stay text (pandas reads 02134
+// as 2134, and a cleaning tool would then write 2134 back): the note names the value, its
+// line and the column_types way to numbers. The same from a sample, from the whole file,
+// and on several threads, where the value comes long after a sample of plain numbers.
+TEST_F(CsvReaderTest, NumbersWithLeadingZerosAreTextWithANote) {
+  std::string text = "zip,n,x,code\n";
+  for (int r = 1; r <= 6000; ++r) {
+    text += (r == 5000 ? std::string("02134") : std::to_string(10000 + r)) + "," +
+            std::to_string(r % 3 == 0 ? 0 : r) + "," + (r % 2 ? "0.5" : "-0.25") + "," +
+            (r == 1 ? "007" : "12") + "\n";
+  }
+  const auto path = dir.write("zips.csv", text);
+  for (const unsigned threads : {1U, 3U}) {
+    for (const std::uint64_t sample_from : {std::uint64_t{0}, std::uint64_t{1}}) {
+      CsvOptions options;
+      options.threads = threads;
+      options.chunk_bytes = 4096;
+      options.sample_typing_min_bytes = sample_from;
+      CsvReader reader(path, options);
+      EXPECT_EQ(types_of(reader.schema()), (std::vector{kString, kInt64, kFloat64, kString}));
+      const Rows rows = read_rows(reader);
+      EXPECT_EQ(rows.at(4999).at(0), "02134");
+      EXPECT_EQ(rows.at(0).at(3), "007");
+      const ReadReport report = reader.report();
+      const auto& notes = report.column("zip")->notes;
+      ASSERT_EQ(notes.size(), 1U) << threads << " " << sample_from;
+      EXPECT_TRUE(contains(notes[0],
+                           "value '02134' on line 5001 is a number written as an "
+                           "identifier (a leading zero"))
+          << notes[0];
+      EXPECT_TRUE(contains(notes[0], "column_types {\"zip\": \"int64\"}")) << notes[0];
+      EXPECT_EQ(report.column("code")->notes.size(), 1U);
+    }
+  }
+  CsvOptions forced;
+  forced.column_types = {{"zip", ColumnType::kInt64}};
+  CsvReader numbers(path, forced);
+  EXPECT_EQ(read_rows(numbers).at(4999).at(0), "2134");
+}
+
+TEST_F(CsvReaderTest, ALoneZeroBeforeThePointIsNoLeadingZero) {
+  CsvReader reader(dir.write("zeros.csv", "a,b,c,d,e\n0,0.5,-0,0e3,00\n-0,-0.75,+0,1,1\n"));
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64, kFloat64, kInt64, kFloat64, kString}));
+}
+
+// A phone number in international form keeps its '+' (pandas reads +15551234567 as an
+// integer); a signed count of up to 7 digits stays a number.
+TEST_F(CsvReaderTest, PlusAndEightOrMoreDigitsIsAPhoneNumberAndText) {
+  for (const std::uint64_t sample_from : {std::uint64_t{0}, std::uint64_t{1}}) {
+    CsvOptions options;
+    options.sample_typing_min_bytes = sample_from;
+    CsvReader reader(dir.write("phones.csv",
+                               "phone,change,long\n+15551234567,+1234567,+12345678.5\n"
+                               "+442071234567,-3,2\n"),
+                     options);
+    EXPECT_EQ(types_of(reader.schema()), (std::vector{kString, kInt64, kFloat64}));
+    EXPECT_EQ(read_rows(reader),
+              (Rows{{"+15551234567", "1234567", "12345678.5"}, {"+442071234567", "-3", "2"}}));
+    EXPECT_TRUE(contains(reader.report().column("phone")->notes.at(0), "'+' and 8 or more"));
   }
 }
 

@@ -37,6 +37,8 @@ struct ColumnState {
   std::uint64_t numbers_before = 0;
   std::uint64_t not_number_line = 0;
   std::string not_number;
+  //! That value is a number written as an identifier (is_identifier_number()).
+  bool not_number_identifier = false;
 };
 
 //! True when `state` says every value of a column typed string is a number written with a

@@ -1,10 +1,11 @@
 #pragma once
 //! \file
 //! Fast paths for the numbers most files are made of: at most 16 characters, an optional sign,
-//! digits and at most one '.'. Recognition is branch-light (SSE2 compares) and the values come
-//! from SWAR digit conversion; decimals with up to 15 significant digits use the exact Clinger
-//! fast path (integer mantissa divided by an exact power of ten), the same result fast_float
-//! gives. Anything else returns "unknown" and goes through the general parsers.
+//! digits and at most one '.', not written as an identifier (a leading zero, '+' and 8 digits).
+//! Recognition is branch-light (SSE2 compares) and the values come from SWAR digit conversion;
+//! decimals with up to 15 significant digits use the exact Clinger fast path (integer mantissa
+//! divided by an exact power of ten), the same result fast_float gives. Anything else returns
+//! "unknown" and goes through the general parsers.
 //!
 //! Every function here reads 16 bytes from the start of the text, so the text must sit in a
 //! buffer with at least 16 readable bytes past its start (CSV buffers have 64 bytes padding).
@@ -57,6 +58,12 @@ struct ShortNumber {
   const std::uint32_t body = ((1U << size) - 1) & ~((1U << out.start) - 1);
   const std::uint32_t other = body & ~digits;
   if ((body & digits) == 0) return out;  // (no popcount: not in baseline x86-64)
+  // A '0' followed by a digit at the start ("02134"), or '+' and 8 or more digits, is text to
+  // the readers (see is_identifier_number in values.hpp); the general path decides.
+  const auto zeros =
+      static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('0'))));
+  if (((zeros & ((digits & body) >> 1)) >> out.start) & 1U) return out;
+  if ((plus & 1U) != 0 && size >= 9 && other == 0) return out;
   if (other == 0) {
     out.kind = ShortNumber::Kind::kInteger;
   } else if ((other & (other - 1)) == 0 && (other & dots) != 0) {

@@ -3,6 +3,7 @@
 //! Reading text cells as typed values (what a column of text "would be"): integers,
 //! floating-point numbers, booleans and ISO 8601 dates/times; and writing them back.
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -22,6 +23,19 @@ inline std::string_view trim_blanks(std::string_view text) noexcept {
   while (!text.empty() && blank(text.front())) text.remove_prefix(1);
   while (!text.empty() && blank(text.back())) text.remove_suffix(1);
   return text;
+}
+
+//! True when `text` is a number written as identifiers are: with a leading zero ("02134",
+//! "00.5": zip codes, IDs) or as a phone number in international form ('+' and 8 or more
+//! digits). The host reads such columns as text (io/detail/values.hpp), and a number type
+//! would change them. A lone zero before the point ("0", "0.5") is no leading zero.
+inline bool is_identifier_number(std::string_view text) noexcept {
+  text = trim_blanks(text);
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  const std::size_t at = !text.empty() && (text[0] == '-' || text[0] == '+') ? 1 : 0;
+  if (text.size() > at + 1 && text[at] == '0' && is_digit(text[at + 1])) return true;
+  return at == 1 && text[0] == '+' && text.size() >= 9 &&
+         std::all_of(text.begin() + 1, text.end(), is_digit);
 }
 
 //! Parses a whole (trimmed) text as a base-10 int64 ("+5" allowed).

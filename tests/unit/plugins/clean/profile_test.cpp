@@ -153,6 +153,33 @@ TEST(CleanProfile, TextThatCleanNormalizeWouldParseGetsTheArgumentThatDoes) {
       << out.text;
 }
 
+// Zip codes and phone numbers: text that parses as numbers, but a number type would drop a
+// leading zero or the '+'; so no number type is suggested (pandas' to_numeric would make
+// 02134 2134), and the text says why. One such value is enough.
+TEST(CleanProfile, NumbersWrittenAsIdentifiersAreNotSuggestedANumberType) {
+  const Table t =
+      make_table({{"zip", {"10001", "02134", "94105", std::nullopt}, sdk::ColumnType::utf8},
+                  {"phone",
+                   {"+15551234567", "+442071234567", "+15550001111", "+15550001111"},
+                   sdk::ColumnType::utf8},
+                  {"count", {"10", "0", "-3", "+4"}, sdk::ColumnType::utf8}});
+  for (const RunOptions& o : splits()) {
+    const Output out = run_stage<ProfileStage>(t, json::object(), o);
+    EXPECT_EQ(output_errors("clean_profile", out.data), "");
+    const json zip = column(out, "zip");
+    EXPECT_EQ(zip["inferred_type"], "utf8");
+    EXPECT_EQ(zip["identifier_numbers"], (json{{"count", 1}, {"examples", {"02134"}}}));
+    EXPECT_FALSE(zip.contains("suggestion"));
+    EXPECT_EQ(column(out, "phone")["inferred_type"], "utf8");
+    EXPECT_EQ(column(out, "phone")["identifier_numbers"]["count"], 4);
+    EXPECT_EQ(column(out, "count")["inferred_type"], "int64");
+    EXPECT_FALSE(column(out, "count").contains("identifier_numbers"));
+    EXPECT_NE(out.text.find("zip: 1 number written as an identifier (e.g. 02134"),
+              std::string::npos)
+        << out.text;
+  }
+}
+
 TEST(CleanProfile, EmptyInputAndUnknownColumns) {
   const Table empty = make_table({{"x", {}, sdk::ColumnType::float64}});
   const Output out = run_stage<ProfileStage>(empty, json::object());
