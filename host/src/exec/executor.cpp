@@ -674,7 +674,7 @@ RunResult run_once(io::Source& source, std::span<const std::shared_ptr<Stage>> s
 
 }  // namespace
 
-void ChunkSink::restart(const io::Schema&) {
+void ChunkSink::restart(const io::Source&) {
   throw std::logic_error("this output cannot start again");
 }
 
@@ -686,7 +686,7 @@ RunResult run_pipeline(io::Source& source, std::span<const std::shared_ptr<Stage
                result.failure_message);
   try {
     source.infer_schema_fully();
-    if (sink != nullptr) sink->restart(source.schema());
+    if (sink != nullptr) sink->restart(source);
   } catch (const std::exception& e) {
     RunResult failed;
     failed.failure =

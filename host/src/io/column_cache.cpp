@@ -36,8 +36,8 @@ constexpr int kFormat = 1;
 //! (types, names) or reports (notes) changes, so that entries an older reader wrote are not
 //! reused after an upgrade. 2: the decimal-comma hint, the projection kept out of the notes.
 //! 3: a quoted "" is null in text columns. 4: numbers written as identifiers (02134, +15551234567)
-//! are text.
-constexpr int kReaderRevision = 4;
+//! are text. 5: ColumnReport::date_only.
+constexpr int kReaderRevision = 5;
 constexpr std::array<char, 8> kMagic = {'Q', 'C', 'O', 'L', 'E', 'N', 'D', '1'};
 
 //! Length-prefixed, so that no two different values render alike.
@@ -83,7 +83,8 @@ json report_json(const ColumnReport& c) {
   return {{"coerced_to_null", c.coerced_to_null},
           {"invalid_utf8_replaced", c.invalid_utf8_replaced},
           {"examples", examples},
-          {"notes", c.notes}};
+          {"notes", c.notes},
+          {"date_only", c.date_only}};
 }
 
 ColumnReport column_report(const json& j, const std::string& name, ColumnType type) {
@@ -98,6 +99,7 @@ ColumnReport column_report(const json& j, const std::string& name, ColumnType ty
                         e.at("value").get<std::string>(), e.at("reason").get<std::string>()});
   }
   c.notes = j.at("notes").get<std::vector<std::string>>();
+  c.date_only = j.at("date_only").get<bool>();
   return c;
 }
 

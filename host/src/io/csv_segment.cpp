@@ -248,6 +248,9 @@ void SegmentScanner::classify_column(std::size_t k) {
     const bool numeric_before = (candidates & (kClassInt | kClassFloat)) != 0;
     candidates = classify(with_decimal_point(text, dialect_.decimal, dialect_.thousands, scratch_),
                           candidates, overflow);
+    if ((candidates & kClassTimestamp) != 0 && !is_date_only_text(text)) {
+      state.time_of_day = true;
+    }
     if ((candidates & (kClassInt | kClassFloat)) != 0) {
       ++numbers;
     } else if (numeric_before && state.not_number_line == 0) {

@@ -44,7 +44,9 @@ class CsvEncoder final : public ChunkEncoder {
  public:
   //! Throws OutputError for a delimiter or decimal separator a CSV file cannot have.
   explicit CsvEncoder(const SinkOptions& options)
-      : delimiter_(delimiter_of(options)), decimal_(options.decimal) {}
+      : delimiter_(delimiter_of(options)),
+        decimal_(options.decimal),
+        date_columns_(options.date_columns) {}
 
   [[nodiscard]] char delimiter() const noexcept { return delimiter_; }
 
@@ -56,9 +58,12 @@ class CsvEncoder final : public ChunkEncoder {
       return encoded;
     }
     std::vector<BlockCells> cells(chunk.num_columns());
+    const std::vector<bool> dates = date_column_mask(chunk.schema(), date_columns_);
     for (std::int64_t first = 0; first < chunk.num_rows(); first += kBlockRows) {
       const std::int64_t rows = std::min(kBlockRows, chunk.num_rows() - first);
-      for (std::size_t c = 0; c < cells.size(); ++c) format(chunk.column(c), first, rows, cells[c]);
+      for (std::size_t c = 0; c < cells.size(); ++c) {
+        format(chunk.column(c), dates[c], first, rows, cells[c]);
+      }
       join(chunk, rows, cells, encoded.bytes);
       if (first == 0) {  // room for the rest at the first block's bytes per row, plus a little
         const auto estimate = static_cast<double>(encoded.bytes.size()) /
@@ -71,7 +76,8 @@ class CsvEncoder final : public ChunkEncoder {
   }
 
  private:
-  void format(const Column& column, std::int64_t first, std::int64_t rows, BlockCells& out) const {
+  void format(const Column& column, bool date, std::int64_t first, std::int64_t rows,
+              BlockCells& out) const {
     if (column.type() == ColumnType::kString) {
       out.text.clear();
       out.ends.clear();
@@ -85,14 +91,15 @@ class CsvEncoder final : public ChunkEncoder {
     }
     for (std::int64_t i = 0; i < rows; ++i) {
       const auto index = static_cast<std::size_t>(i);
-      out.lengths[index] = column.is_null(first + i)
-                               ? 0
-                               : static_cast<std::uint8_t>(format_fixed(
-                                     column, first + i, out.slots.data() + index * kSlotBytes));
+      out.lengths[index] =
+          column.is_null(first + i)
+              ? 0
+              : static_cast<std::uint8_t>(
+                    format_fixed(column, date, first + i, out.slots.data() + index * kSlotBytes));
     }
   }
 
-  std::size_t format_fixed(const Column& column, std::int64_t r, char* slot) const {
+  std::size_t format_fixed(const Column& column, bool date, std::int64_t r, char* slot) const {
     const auto row = static_cast<std::size_t>(r);
     switch (column.type()) {
       case ColumnType::kInt64: {
@@ -112,7 +119,7 @@ class CsvEncoder final : public ChunkEncoder {
         std::memcpy(slot, "false", 5);
         return 5;
       case ColumnType::kTimestamp:
-        return detail::format_timestamp(column.int64_values()[row], slot);
+        return detail::format_timestamp(column.int64_values()[row], slot, date);
       case ColumnType::kString:
         break;
     }
@@ -175,6 +182,7 @@ class CsvEncoder final : public ChunkEncoder {
 
   char delimiter_;
   char decimal_;
+  std::vector<std::string> date_columns_;
 };
 
 class CsvSink final : public Sink {

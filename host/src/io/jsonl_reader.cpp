@@ -243,6 +243,8 @@ class JsonlInference {
     //! Where that value is (0: none yet) and its JSON text.
     std::uint64_t not_number_line = 0;
     std::string not_number;
+    //! A string that reads as a timestamp has more than a date (ColumnReport::date_only).
+    bool time_of_day = false;
   };
 
   void on_line(const Line& line) {
@@ -329,6 +331,10 @@ class JsonlInference {
       }
     }
     state.candidates &= classes;
+    if ((classes & detail::kClassTimestamp) != 0 &&
+        !detail::is_date_only_text(value.get_ref<const std::string&>())) {
+      state.time_of_day = true;
+    }
     if (overflow && !state.overflow) {
       state.overflow = true;
       state.overflow_line = line;
@@ -378,6 +384,8 @@ class JsonlInference {
       layout_.report.notes.push_back("the empty key is column '" + field.name + "'");
     }
     ColumnReport column{field.name, field.type, 0, 0, {}, {}};
+    column.date_only = field.type == ColumnType::kTimestamp &&
+                       forced == options_.column_types.end() && !state.time_of_day;
     if (state.overflow && field.type == ColumnType::kFloat64) {
       column.notes.push_back(
           "integers beyond the int64 range (first on line " + std::to_string(state.overflow_line) +

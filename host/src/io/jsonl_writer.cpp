@@ -14,8 +14,12 @@ namespace {
 
 class JsonlEncoder final : public ChunkEncoder {
  public:
+  explicit JsonlEncoder(std::vector<std::string> date_columns)
+      : date_columns_(std::move(date_columns)) {}
+
   [[nodiscard]] EncodedChunk encode(const Chunk& chunk) const override {
     const std::size_t columns = chunk.num_columns();
+    const std::vector<bool> dates = date_column_mask(chunk.schema(), date_columns_);
     std::vector<std::string> keys;  // `{"name":` and `,"name":`
     for (std::size_t c = 0; c < columns; ++c) {
       std::string key = c == 0 ? "{" : ",";
@@ -28,7 +32,7 @@ class JsonlEncoder final : public ChunkEncoder {
     for (std::int64_t r = 0; r < chunk.num_rows(); ++r) {
       for (std::size_t c = 0; c < columns; ++c) {
         encoded.bytes += keys[c];
-        append_value(encoded, chunk.column(c), r, c);
+        append_value(encoded, chunk.column(c), r, c, dates[c]);
       }
       encoded.bytes += columns == 0 ? "{}\n" : "}\n";
     }
@@ -38,7 +42,7 @@ class JsonlEncoder final : public ChunkEncoder {
 
  private:
   static void append_value(EncodedChunk& encoded, const Column& column, std::int64_t r,
-                           std::size_t c) {
+                           std::size_t c, bool date) {
     std::string& out = encoded.bytes;
     if (column.is_null(r)) {
       out += "null";
@@ -60,19 +64,22 @@ class JsonlEncoder final : public ChunkEncoder {
         return;
       case ColumnType::kTimestamp:
         out += '"';
-        detail::append_timestamp(out, column.int64_values()[row]);
+        detail::append_timestamp(out, column.int64_values()[row], date);
         out += '"';
         return;
       case ColumnType::kString:
         return detail::append_json_string(out, column.string_value(r));
     }
   }
+
+  std::vector<std::string> date_columns_;
 };
 
 class JsonlSink final : public Sink {
  public:
   JsonlSink(const std::filesystem::path& destination, Schema schema, SinkOptions options)
       : schema_(std::move(schema)),
+        encoder_(options.date_columns),
         output_(destination, options.overwrite),
         non_finite_(schema_.size(), 0) {}
 
@@ -118,8 +125,8 @@ std::unique_ptr<Sink> make_jsonl_sink(const std::filesystem::path& destination, 
   return std::make_unique<JsonlSink>(destination, std::move(schema), std::move(options));
 }
 
-std::unique_ptr<ChunkEncoder> detail::make_jsonl_encoder() {
-  return std::make_unique<JsonlEncoder>();
+std::unique_ptr<ChunkEncoder> detail::make_jsonl_encoder(const SinkOptions& options) {
+  return std::make_unique<JsonlEncoder>(options.date_columns);
 }
 
 }  // namespace quarry::io

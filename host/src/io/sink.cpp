@@ -40,6 +40,25 @@ Format format_of(const std::filesystem::path& destination, SinkOptions& options)
 
 }  // namespace
 
+std::vector<std::string> date_only_columns(const ReadReport& report) {
+  std::vector<std::string> names;
+  for (const ColumnReport& column : report.columns) {
+    if (column.date_only) names.push_back(column.name);
+  }
+  return names;
+}
+
+std::vector<bool> date_column_mask(const Schema& schema,
+                                   const std::vector<std::string>& date_columns) {
+  std::vector<bool> mask(schema.size(), false);
+  for (std::size_t c = 0; c < schema.size(); ++c) {
+    mask[c] =
+        schema[c].type == ColumnType::kTimestamp &&
+        std::find(date_columns.begin(), date_columns.end(), schema[c].name) != date_columns.end();
+  }
+  return mask;
+}
+
 void Sink::write(const Chunk& /*chunk*/, const EncodedChunk& /*encoded*/) {
   throw std::logic_error("this sink writes row by row and takes no encoded chunks");
 }
@@ -64,7 +83,7 @@ std::unique_ptr<ChunkEncoder> open_encoder(const std::filesystem::path& destinat
     case Format::kCsv:
       return detail::make_csv_encoder(adjusted);
     case Format::kJsonl:
-      return detail::make_jsonl_encoder();
+      return detail::make_jsonl_encoder(adjusted);
     case Format::kSqlite:
       break;
   }

@@ -107,6 +107,8 @@ struct ColumnState {
   bool seen = false;
   bool bool_declared = false;
   ColumnType declared = ColumnType::kString;
+  //! A text that reads as a timestamp has more than a date (ColumnReport::date_only).
+  bool time_of_day = false;
 };
 
 ColumnType final_type(const ColumnState& state) {
@@ -195,6 +197,13 @@ struct SqliteReader::Impl {
   }
 
   void prepare() {
+    if (options.table.empty() && options.query.empty()) {
+      // A database of one table (what Quarry's own SQLite outputs are) needs no name.
+      if (const std::vector<std::string> tables = table_names(); tables.size() == 1) {
+        options.table = tables.front();
+        report.notes.push_back("read table '" + options.table + "', the database's only one");
+      }
+    }
     if (options.table.empty() == options.query.empty()) {
       fail(options.table.empty() ? "neither a table nor a query was given"
                                  : "both a table and a query were given",
@@ -320,6 +329,7 @@ struct SqliteReader::Impl {
         value_class = detail::may_be_timestamp(text) && sdk::parse_iso8601(text)
                           ? detail::kClassTimestamp
                           : 0;
+        if (value_class != 0 && !detail::is_date_only_text(text)) state.time_of_day = true;
         break;
       }
       default:
@@ -335,7 +345,10 @@ struct SqliteReader::Impl {
       Field field{names[c], final_type(states[c])};
       const auto forced = options.column_types.find(field.name);
       if (forced != options.column_types.end()) field.type = forced->second;
-      report.columns.push_back(ColumnReport{field.name, field.type, 0, 0, {}, {}});
+      ColumnReport column{field.name, field.type, 0, 0, {}, {}};
+      column.date_only = field.type == ColumnType::kTimestamp && states[c].seen &&
+                         !states[c].time_of_day && forced == options.column_types.end();
+      report.columns.push_back(std::move(column));
       fields.push_back(std::move(field));
     }
     for (const auto& [column, type] : options.column_types) {

@@ -33,7 +33,8 @@ class SqliteSink final : public Sink {
   SqliteSink(const std::filesystem::path& destination, Schema schema, SinkOptions options)
       : schema_(std::move(schema)),
         output_(destination, options.overwrite),
-        nan_(schema_.size(), 0) {
+        nan_(schema_.size(), 0),
+        dates_(date_column_mask(schema_, options.date_columns)) {
     if (schema_.size() == 0)
       throw std::invalid_argument("a SQLite table needs at least one column");
     output_.close_descriptor();
@@ -132,7 +133,7 @@ class SqliteSink final : public Sink {
         return;
       case ColumnType::kTimestamp: {
         std::string text;
-        detail::append_timestamp(text, column.int64_values()[row]);
+        detail::append_timestamp(text, column.int64_values()[row], dates_[c]);
         sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()),
                           SQLITE_TRANSIENT);
         return;
@@ -150,6 +151,8 @@ class SqliteSink final : public Sink {
   detail::Database db_;
   detail::Statement insert_;
   std::vector<std::uint64_t> nan_;
+  //! Per column: written as dates where it can be (SinkOptions::date_columns).
+  std::vector<bool> dates_;
   std::uint64_t rows_ = 0;
 };
 

@@ -12,7 +12,7 @@ constexpr std::int64_t kSecondsPerDay = 86'400;
 
 }  // namespace
 
-std::size_t format_timestamp(std::int64_t micros, char* out) noexcept {
+std::size_t format_timestamp(std::int64_t micros, char* out, bool date_at_midnight) noexcept {
   std::int64_t seconds = micros / kMicrosPerSecond;
   std::int64_t fraction_us = micros % kMicrosPerSecond;
   if (fraction_us < 0) {
@@ -26,6 +26,11 @@ std::size_t format_timestamp(std::int64_t micros, char* out) noexcept {
     --days;
   }
   const sdk::CivilDate date = sdk::civil_from_days(days);
+  if (date_at_midnight && second_of_day == 0 && fraction_us == 0) {
+    return static_cast<std::size_t>(std::snprintf(out, kTimestampTextSize, "%04lld-%02u-%02u",
+                                                  static_cast<long long>(date.year), date.month,
+                                                  date.day));
+  }
   int n = std::snprintf(out, kTimestampTextSize, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
                         static_cast<long long>(date.year), date.month, date.day,
                         static_cast<long long>(second_of_day / 3600),

@@ -279,8 +279,7 @@ class BatchTool final : public tools::Tool {
     try {
       input = open_input(source, environment, context, columns);
       if (arguments.contains("output_dir"))
-        output =
-            std::make_unique<FileOutput>(output_for(file, arguments), environment, input->schema());
+        output = std::make_unique<FileOutput>(output_for(file, arguments), environment, *input);
     } catch (const io::InputError& e) {
       return failed(std::move(outcome), "input", e.what(), e.transient());
     } catch (const std::exception& e) {

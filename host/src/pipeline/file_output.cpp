@@ -33,11 +33,12 @@ nlohmann::json output_property(std::string_view purpose) {
 }
 
 FileOutput::FileOutput(const nlohmann::json& output, const Environment& environment,
-                       io::Schema fallback)
+                       const io::Source& input)
     : requested_path_(output.value("path", "")),
       destination_(environment.sandbox.resolve_output(requested_path_)),
-      fallback_(std::move(fallback)) {
+      fallback_(input.schema()) {
   options_.overwrite = output.value("overwrite", false);
+  options_.date_columns = io::date_only_columns(input.report());
   options_.decimal = output.value("decimal", ".") == "," ? ',' : '.';
   if (output.contains("delimiter")) {
     const std::string delimiter = output.at("delimiter").get<std::string>();
@@ -76,9 +77,11 @@ void FileOutput::commit() {
   sink_->commit();
 }
 
-void FileOutput::restart(const io::Schema& schema) {
+void FileOutput::restart(const io::Source& input) {
   sink_.reset();  // an uncommitted sink removes its temporary file
-  fallback_ = schema;
+  fallback_ = input.schema();
+  options_.date_columns = io::date_only_columns(input.report());
+  encoder_ = io::open_encoder(destination_, options_);
 }
 
 nlohmann::json FileOutput::describe() const {

@@ -94,7 +94,7 @@ class PipelineTool final : public tools::Tool {
                           columns_to_read(*plugins_, arguments["stages"], arguments["input"],
                                           arguments.contains("output")));
       if (arguments.contains("output")) {
-        sink = std::make_unique<FileOutput>(arguments["output"], *environment_, source->schema());
+        sink = std::make_unique<FileOutput>(arguments["output"], *environment_, *source);
       }
     } catch (const std::exception& e) {
       return tools::ToolResult::error(fmt::format("Cannot set up the pipeline: {}", e.what()));

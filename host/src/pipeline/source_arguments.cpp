@@ -171,7 +171,7 @@ const json& source_properties() {
                  "description": "CSV text encoding (default utf-8). windows-1252 reads the \"ANSI\" CSV Excel saves on Western Windows (é as one byte, € as 0x80); latin-1 is ISO-8859-1. The input notes suggest it when a file is not valid UTF-8."},
     "null_values": {"type": "array", "items": {"type": "string"}, "maxItems": 100,
                     "description": "CSV: texts read as null, replacing the defaults NA, N/A, n/a, #N/A, <NA>, null, NULL, None (the empty field is always null), e.g. [\"-\", \"NA\", \"-999\"]."},
-    "table": {"type": "string", "description": "SQLite: the table or view to read."},
+    "table": {"type": "string", "description": "SQLite: the table or view to read (may be left out when the database has only one)."},
     "query": {"type": "string", "description": "SQLite: one read-only SELECT statement to read instead of a table."},
     "column_types": {"type": "object",
                      "additionalProperties": {"type": "string", "enum": ["int64", "float64", "bool", "string", "timestamp"]},

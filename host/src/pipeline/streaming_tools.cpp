@@ -77,7 +77,7 @@ class FileTool final : public tools::Tool {
     try {
       source = open_input(split.source, *environment_, context, needs.only_columns());
       if (output_argument)
-        output = std::make_unique<FileOutput>(*output_argument, *environment_, source->schema());
+        output = std::make_unique<FileOutput>(*output_argument, *environment_, *source);
     } catch (const std::exception& e) {
       return tools::ToolResult::error(
           fmt::format("Cannot {}: {}", source ? "write the output" : "read the input", e.what()));

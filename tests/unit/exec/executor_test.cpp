@@ -735,10 +735,10 @@ class RestartableSink final : public ChunkSink {
     for (auto v : chunk.column(0).int64_values()) values.push_back(v);
   }
   void commit() override { committed = true; }
-  void restart(const io::Schema& schema) override {
+  void restart(const io::Source& input) override {
     values.clear();
     names.clear();
-    restarts.push_back(schema[0].name);
+    restarts.push_back(input.schema()[0].name);
   }
   std::vector<std::int64_t> values;
   std::set<std::string> names;

@@ -123,6 +123,7 @@ void expect_same_report(const ReadReport& a, const ReadReport& b) {
     EXPECT_EQ(a.columns[c].coerced_to_null, b.columns[c].coerced_to_null);
     EXPECT_EQ(a.columns[c].invalid_utf8_replaced, b.columns[c].invalid_utf8_replaced);
     EXPECT_EQ(a.columns[c].notes, b.columns[c].notes);
+    EXPECT_EQ(a.columns[c].date_only, b.columns[c].date_only);
     ASSERT_EQ(a.columns[c].examples.size(), b.columns[c].examples.size());
     for (std::size_t e = 0; e < a.columns[c].examples.size(); ++e) {
       EXPECT_EQ(a.columns[c].examples[e].row, b.columns[c].examples[e].row);
@@ -157,6 +158,19 @@ TEST_F(ColumnCacheTest, SecondReadComesFromTheCacheAndEqualsAParse) {
   const Read second = read(path, options());
   EXPECT_TRUE(second.cached);
   expect_same(second, parsed);
+}
+
+TEST_F(ColumnCacheTest, AColumnOfDatesAloneIsStillOneWhenReadBack) {
+  std::string text = "day,n\n";
+  for (int r = 0; r < 500; ++r) text += "2024-03-1" + std::to_string(r % 10) + "," + "1\n";
+  const auto path = dir.write("days.csv", text);
+  CsvOptions o = options();
+  o.column_types.clear();
+  const Read first = read(path, o);
+  ASSERT_TRUE(first.report.column("day")->date_only);
+  const Read second = read(path, o);
+  EXPECT_TRUE(second.cached);
+  expect_same(second, first);
 }
 
 TEST_F(ColumnCacheTest, ChunksReadInAnyOrderFromSeveralThreadsMatch) {

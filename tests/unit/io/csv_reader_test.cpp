@@ -614,6 +614,34 @@ TEST_F(CsvReaderTest, PlusAndEightOrMoreDigitsIsAPhoneNumberAndText) {
   }
 }
 
+// A timestamp column of dates alone is marked so (writers write it as dates again); one value
+// with a time of day clears the mark, on one thread or several (from a sample:
+// csv_type_guess_test).
+TEST_F(CsvReaderTest, TimestampColumnsOfDatesAloneAreMarkedDateOnly) {
+  std::string text = "day,at,late\n";
+  for (int r = 0; r < 6000; ++r) {
+    const std::string day = "2024-0" + std::to_string(1 + r % 9) + "-1" + std::to_string(r % 10);
+    text += day + "," + day + " 10:0" + std::to_string(r % 10) + "," +
+            (r == 5000 ? day + "T12:00:00Z" : day) + "\n";
+  }
+  const auto path = dir.write("days.csv", text);
+  for (const unsigned threads : {1U, 3U}) {
+    CsvOptions options;
+    options.threads = threads;
+    options.chunk_bytes = 4096;
+    options.sample_typing_min_bytes = 0;
+    CsvReader reader(path, options);
+    const ReadReport report = reader.report();
+    EXPECT_TRUE(report.column("day")->date_only) << threads;
+    EXPECT_FALSE(report.column("at")->date_only);
+    EXPECT_FALSE(report.column("late")->date_only);
+  }
+  CsvOptions forced;
+  forced.column_types = {{"day", kTimestamp}};
+  CsvReader typed(path, forced);
+  EXPECT_FALSE(typed.report().column("day")->date_only);  // (not classified)
+}
+
 TEST_F(CsvReaderTest, BoolNeedsTrueFalseSpellings) {
   CsvReader reader(dir.write("bool.csv", "a,b,c\ntrue,0,True\nFALSE,1,yes\n"));
   EXPECT_EQ(types_of(reader.schema()), (std::vector{kBool, kInt64, kString}));

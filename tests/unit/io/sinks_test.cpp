@@ -96,6 +96,49 @@ TEST_F(SinksTest, CsvQuotesOnlyWhenNeededAndFormatsValues) {
   EXPECT_EQ(sink->rows_written(), 3U);
 }
 
+// Columns read from dates alone are written as dates where a value is at midnight UTC (pandas
+// writes such a column so too); a value with a time keeps the full form, and other timestamp
+// columns are untouched. The same in every format, and the dates read back as the same values.
+TEST_F(SinksTest, DateColumnsAreWrittenAsDatesInEveryFormat) {
+  const Schema schema({{"day", kTimestamp}, {"t", kTimestamp}, {"n", kInt64}});
+  ChunkBuilder builder(std::make_shared<const Schema>(schema), 3);
+  for (const std::int64_t micros :
+       {std::int64_t{1'704'412'800'000'000}, std::int64_t{-86'400'000'000},
+        std::int64_t{1'704'412'800'000'001}}) {
+    builder.column(0).append_int64(micros);
+    builder.column(1).append_int64(1'704'412'800'000'000);
+    builder.column(2).append_int64(1);
+  }
+  const auto chunk = builder.finish(0);
+  SinkOptions options;
+  options.date_columns = {"day", "n"};  // (n is no timestamp: ignored)
+  for (const char* name : {"d.csv", "d.jsonl", "d.sqlite"}) {
+    const fs::path out = dir.path() / name;
+    auto sink = open_sink(out, schema, options);
+    if (auto encoder = open_encoder(out, options)) {
+      sink->write(*chunk, encoder->encode(*chunk));
+    } else {
+      sink->write(*chunk);
+    }
+    sink->commit();
+  }
+  EXPECT_EQ(read_file(dir.path() / "d.csv"),
+            "day,t,n\n"
+            "2024-01-05,2024-01-05T00:00:00Z,1\n"
+            "1969-12-31,2024-01-05T00:00:00Z,1\n"
+            "2024-01-05T00:00:00.000001Z,2024-01-05T00:00:00Z,1\n");
+  const std::string jsonl = read_file(dir.path() / "d.jsonl");
+  EXPECT_EQ(jsonl.substr(0, jsonl.find('\n') + 1),
+            "{\"day\":\"2024-01-05\",\"t\":\"2024-01-05T00:00:00Z\",\"n\":1}\n");
+  CsvReader csv(dir.path() / "d.csv");
+  const Rows expected = {{"1704412800000000", "1704412800000000", "1"},
+                         {"-86400000000", "1704412800000000", "1"},
+                         {"1704412800000001", "1704412800000000", "1"}};
+  EXPECT_EQ(read_rows(csv), expected);
+  SqliteReader sqlite(dir.path() / "d.sqlite", SqliteOptions{});
+  EXPECT_EQ(read_rows(sqlite), expected);
+}
+
 TEST_F(SinksTest, CsvRoundTripKeepsValuesAndTypes) {
   const fs::path out = dir.path() / "round.csv";
   auto sink = make_csv_sink(out, five_types());

@@ -66,6 +66,25 @@ TEST_F(SqliteReaderTest, ReadsATableWithTypesFromTheValues) {
                                      {"2", "2", "false", "bob", "665539200000000", "five"},
                                      {"3", "∅", "∅", "∅", "∅", "x'00ff'"}}));
   EXPECT_EQ(reader.row_count(), 3U);
+  // born holds dates alone, so writers write them as dates again
+  EXPECT_TRUE(reader.report().column("born")->date_only);
+}
+
+TEST_F(SqliteReaderTest, ADatabaseOfOneTableNeedsNoTableName) {
+  const auto single = dir.path() / "single.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(single.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE data (t TIMESTAMP, n INTEGER);"
+                         "INSERT INTO data VALUES ('2024-01-05T10:00:00Z', 1);",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  SqliteReader reader(single, SqliteOptions{});
+  EXPECT_EQ(read_rows(reader), (Rows{{"1704448800000000", "1"}}));
+  EXPECT_EQ(reader.report().notes,
+            (std::vector<std::string>{"read table 'data', the database's only one"}));
+  EXPECT_FALSE(reader.report().column("t")->date_only);  // it has a time of day
 }
 
 TEST_F(SqliteReaderTest, EmptyTableTakesDeclaredTypes) {

@@ -36,9 +36,10 @@ class ChunkSink {
   //! Called once after the last chunk when the run succeeded.
   virtual void commit() = 0;
   //! Forgets every chunk written (nothing was committed) for a run that starts again over
-  //! a source whose schema is now `schema` (see io::Source::schema_guess_failed). Sinks that
-  //! cannot start again keep the default, which throws std::logic_error.
-  virtual void restart(const io::Schema& schema);
+  //! `input`, whose schema and report are now those of a full read (see
+  //! io::Source::schema_guess_failed). Sinks that cannot start again keep the default, which
+  //! throws std::logic_error.
+  virtual void restart(const io::Source& input);
 };
 
 //! Limits and resources of one run.

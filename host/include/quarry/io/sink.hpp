@@ -12,7 +12,8 @@
 //! Value formats: CSV quotes a field only when needed (delimiter, quote, CR or LF inside, an
 //! empty string, or text spelling a null), writes null as an empty field, floats in shortest
 //! round-trip form (with ".0" on integral values so they read back as floats; nan, inf, -inf),
-//! timestamps as ISO 8601 UTC ("2024-01-31T12:34:56.5Z"), bools as true/false; with
+//! timestamps as ISO 8601 UTC ("2024-01-31T12:34:56.5Z"; in SinkOptions::date_columns a value
+//! at midnight as its date alone, "2024-01-31"), bools as true/false; with
 //! SinkOptions::decimal ',' a float's decimal point is a comma ("12,5", "3,0"). JSON Lines
 //! writes one object per row with nulls as null, NaN and infinities as null (counted in
 //! notes()), timestamps as ISO 8601 strings. SQLite writes one table in one transaction with
@@ -20,6 +21,7 @@
 //! ISO 8601 text; NaN becomes NULL (counted in notes()).
 
 #include "quarry/io/chunk.hpp"
+#include "quarry/io/report.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -79,7 +81,18 @@ struct SinkOptions {
   char decimal = '.';
   //! SQLite table name.
   std::string table = "data";
+  //! Timestamp columns (by name) read from dates alone (io::ColumnReport::date_only): their
+  //! values at midnight UTC are written as dates again ("2024-01-05", not
+  //! "2024-01-05T00:00:00Z"), in every format; other values keep the full form.
+  std::vector<std::string> date_columns;
 };
+
+//! The names of the columns of `report` read from dates alone (for SinkOptions::date_columns).
+[[nodiscard]] std::vector<std::string> date_only_columns(const ReadReport& report);
+
+//! Per column of `schema`: a timestamp column named in `date_columns`.
+[[nodiscard]] std::vector<bool> date_column_mask(const Schema& schema,
+                                                 const std::vector<std::string>& date_columns);
 
 //! A CSV sink (header line, then rows).
 [[nodiscard]] std::unique_ptr<Sink> make_csv_sink(const std::filesystem::path& destination,

@@ -26,15 +26,16 @@ class FileOutput final : public exec::ChunkSink {
   //! Resolves `output` ({path, overwrite?, delimiter?, decimal?}) under the output root;
   //! throws sandbox::SandboxError or io::OutputError (the file exists and overwrite is not
   //! set, a delimiter that cannot be one, decimal ',' for a format without text numbers) with
-  //! a message for the user, before any data is read.
-  FileOutput(const nlohmann::json& output, const Environment& environment, io::Schema fallback);
+  //! a message for the user, before any data is read. The file gets `input`'s schema when no
+  //! chunk arrives, and writes the timestamp columns `input` read from dates alone as dates.
+  FileOutput(const nlohmann::json& output, const Environment& environment, const io::Source& input);
 
   [[nodiscard]] std::shared_ptr<const io::EncodedChunk> encode(
       const io::Chunk& chunk) const override;
   void write(const io::Chunk& chunk, const io::EncodedChunk* encoded) override;
   void commit() override;
   //! Drops the temporary file written so far; the next chunk opens a new one.
-  void restart(const io::Schema& schema) override;
+  void restart(const io::Source& input) override;
 
   //! Rows written so far.
   [[nodiscard]] std::uint64_t rows() const { return sink_ ? sink_->rows_written() : 0; }

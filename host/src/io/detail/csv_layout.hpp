@@ -43,6 +43,9 @@ struct TypeGuess {
   //! Per column read: no value was seen in the sample, so the column is string as long as
   //! every later value is null too.
   std::vector<bool> unseen;
+  //! Per column read: every sampled value that reads as a timestamp was a date alone, so a
+  //! timestamp column's later values must be too (ColumnReport::date_only).
+  std::vector<bool> date_only;
   //! Average bytes per row in the sample, to size chunk buffers.
   double row_bytes = 64;
 };

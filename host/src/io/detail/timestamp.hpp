@@ -15,11 +15,19 @@ namespace quarry::io::detail {
   return text.size() >= 10 && text[4] == '-' && text[0] >= '0' && text[0] <= '9';
 }
 
+//! True when `text` is a date alone, "YYYY-MM-DD" (which sdk::parse_iso8601 reads as
+//! midnight UTC), not a date and time.
+[[nodiscard]] inline bool is_date_only_text(std::string_view text) noexcept {
+  return text.size() == 10 && text[4] == '-' && text[7] == '-';
+}
+
 //! Room needed by format_timestamp().
 inline constexpr std::size_t kTimestampTextSize = 40;
 
 //! Writes "YYYY-MM-DDTHH:MM:SS[.ffffff]Z" (fraction only when non-zero, trailing zeros
-//! dropped) into `out` and returns its length.
-std::size_t format_timestamp(std::int64_t micros, char* out) noexcept;
+//! dropped) into `out` and returns its length; with `date_at_midnight`, a value at midnight
+//! UTC is written as its date alone, "YYYY-MM-DD" (for columns read from dates).
+std::size_t format_timestamp(std::int64_t micros, char* out,
+                             bool date_at_midnight = false) noexcept;
 
 }  // namespace quarry::io::detail

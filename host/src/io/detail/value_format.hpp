@@ -25,8 +25,9 @@ std::size_t format_float64(double value, bool mark_float, char* out);
 //! Appends format_float64()'s text.
 void append_float64(std::string& out, double value, bool mark_float);
 
-//! Appends ISO 8601 UTC text ("…Z") of microseconds since the epoch.
-void append_timestamp(std::string& out, std::int64_t micros);
+//! Appends ISO 8601 UTC text ("…Z") of microseconds since the epoch (the date alone for a
+//! value at midnight with `date_at_midnight`; see format_timestamp()).
+void append_timestamp(std::string& out, std::int64_t micros, bool date_at_midnight = false);
 
 //! Appends `text` as a JSON string literal (quotes and escapes included).
 void append_json_string(std::string& out, std::string_view text);
