@@ -45,6 +45,7 @@ constexpr const char* kOutputSchema =
     R"("parse":{"type":["string","null"]},"parsed":{"type":"integer"},)"
     R"("failed":{"type":"integer"},"failed_examples":{"type":"array","items":{"type":"string"}},)"
     R"("formats_used":{"type":"object","additionalProperties":{"type":"integer"}},)"
+    R"("ambiguous":{"type":"integer"},)"
     R"("note":{"type":"string"}}}}}})";
 
 constexpr const char* kDescription =

@@ -54,6 +54,10 @@ struct NormalizeCounts {
   std::int64_t failed = 0;                      //!< values that did not parse (written as null)
   std::set<std::string> examples;               //!< the smallest few that failed
   std::map<std::string, std::int64_t> formats;  //!< date formats used
+  //! Dates read month-first by a detected format that fit day-first too (01/02/2024), and
+  //! the smallest of them.
+  std::int64_t ambiguous = 0;
+  std::string ambiguous_example;
   void merge(const NormalizeCounts& o) {
     values += o.values;
     changed += o.changed;
@@ -61,6 +65,18 @@ struct NormalizeCounts {
     failed += o.failed;
     for (const auto& e : o.examples) note(e);
     for (const auto& [f, n] : o.formats) formats[f] += n;
+    ambiguous += o.ambiguous;
+    if (!o.ambiguous_example.empty() &&
+        (ambiguous_example.empty() || o.ambiguous_example < ambiguous_example)) {
+      ambiguous_example = o.ambiguous_example;
+    }
+  }
+  //! Counts `text`, read as `d` by detected format `format`, when day-first would read it
+  //! as another date.
+  void note_order(std::string_view format, const DateTime& d, std::string_view text) {
+    if (format.substr(0, 5) != "%m/%d" || d.day > 12 || d.day == d.month) return;
+    ++ambiguous;
+    if (ambiguous_example.empty() || text < ambiguous_example) ambiguous_example = text;
   }
   void note(const std::string& e) {
     examples.insert(e);
@@ -184,6 +200,10 @@ class NormalizeStage {
                 {"failed_examples",
                  json(std::vector<std::string>(n.examples.begin(), n.examples.end()))}};
       if (!n.formats.empty()) e["formats_used"] = n.formats;
+      if (std::string mixed = mixed_order_note(n); !mixed.empty()) {
+        e["ambiguous"] = n.ambiguous;
+        e["note"] = std::move(mixed);
+      }
       if (sp.already_parsed) {
         e["note"] = "already " + std::string(sdk::type_name(sp.ref.type)) +
                     " when read: values passed through unchanged";
@@ -205,6 +225,23 @@ class NormalizeStage {
   }
 
  private:
+  //! The warning for a column whose dates were read both day-first (values month-first cannot
+  //! read, 15/03/2024) and month-first where either order fits (01/02/2024, as pandas reads
+  //! it): one column seldom mixes the orders, so the latter are most likely wrong; or "".
+  static std::string mixed_order_note(const NormalizeCounts& n) {
+    std::int64_t day_first = 0;
+    for (const auto& [format, count] : n.formats) {
+      if (format.substr(0, 5) == "%d/%m") day_first += count;
+    }
+    if (day_first == 0 || n.ambiguous == 0) return "";
+    return std::to_string(day_first) +
+           " dates only day-first can read (%d/%m/...) were read so, while " +
+           std::to_string(n.ambiguous) + " that fit both orders (e.g. " + n.ambiguous_example +
+           ") were read month-first, as pandas does: the column mixes the orders, or its "
+           "ambiguous dates are wrong; if it is day-first, pass formats [\"%d/%m/%Y\"] (and "
+           "the time formats it uses), and check the output";
+  }
+
   //! Throws when fewer of the column's values parsed than `s.min_share` asks: writing the
   //! rest as nulls would quietly lose the column.
   static void check_share(const NormalizeSpec& s, const NormalizeCounts& n) {
@@ -408,6 +445,7 @@ class NormalizeStage {
       if (parse_datetime(t, f, d)) {
         dynamic_cast<sdk::StringBuilder&>(out).append(iso_text(d));
         n.formats[f] += 1;
+        if (s.formats.empty()) n.note_order(f, d, t);
         return true;
       }
     }

@@ -82,6 +82,31 @@ TEST(CleanNormalize, DatesMatchPandasToDatetime) {
                 "2024-03-02T11:30:00Z", "2024-03-01T23:30:00.250000Z", "2024-03-03T00:30:00Z"});
 }
 
+// A column whose detected dates need day-first for some values (31/01/2024) while others fit
+// both orders (02/03/2024, read month-first as pandas' to_datetime does) is flagged: the
+// ambiguous ones are most likely wrong. Given formats, or one order alone, say nothing.
+TEST(CleanNormalize, DatesReadInBothOrdersAreFlaggedWithTheFix) {
+  const json days = {"31/01/2024", "02/03/2024", "15/03/2024", "05/05/2024", "04/06/2024", nullptr};
+  for (const RunOptions& o : splits()) {
+    const Output out =
+        run_stage<NormalizeStage>(text_table(days), {{"columns", {{"t", {{"parse", "date"}}}}}}, o);
+    EXPECT_EQ(output_errors("clean_normalize", out.data), "");
+    const json& column = out.data["columns"][0];
+    EXPECT_EQ(column["ambiguous"], 2);  // 02/03 and 04/06; 05/05 is the same either way
+    const std::string note = column["note"].get<std::string>();
+    EXPECT_NE(note.find("2 dates only day-first can read"), std::string::npos) << note;
+    EXPECT_NE(note.find("(e.g. 02/03/2024)"), std::string::npos) << note;
+    EXPECT_NE(out.text.find("pass formats [\"%d/%m/%Y\"]"), std::string::npos) << out.text;
+  }
+  const Output given = run_stage<NormalizeStage>(
+      text_table(days), {{"columns", {{"t", {{"parse", "date"}, {"formats", {"%d/%m/%Y"}}}}}}});
+  EXPECT_FALSE(given.data["columns"][0].contains("note"));
+  EXPECT_EQ(given.column("t")[1], "2024-03-02");
+  const Output month_first = run_stage<NormalizeStage>(text_table({"02/03/2024", "12/31/2024"}),
+                                                       {{"columns", {{"t", {{"parse", "date"}}}}}});
+  EXPECT_FALSE(month_first.data["columns"][0].contains("note"));
+}
+
 // A parse that fails for most values (unknown words, a wrong format) would write a column of
 // nulls; it fails instead, naming the fix, unless min_share says the nulls are wanted.
 TEST(CleanNormalize, AParseThatLosesMostValuesFailsAndNamesTheFix) {
