@@ -177,7 +177,7 @@ inline bool parse_datetime(std::string_view text, std::string_view format, DateT
 
 //! The formats tried in order when none is given: ISO 8601 first (with or without a UTC
 //! offset), then month-first before day-first like pandas' to_datetime (dayfirst=False), then
-//! other common spellings.
+//! other common spellings. Two-digit years (03/15/24) take strptime's pivot: 69-99 are 19xx.
 inline const std::vector<std::string>& detected_formats() {
   static const std::vector<std::string> kFormats = {"%Y-%m-%d",
                                                     "%Y-%m-%dT%H:%M:%S",
@@ -198,10 +198,14 @@ inline const std::vector<std::string>& detected_formats() {
                                                     "%m/%d/%Y %H:%M",
                                                     "%m/%d/%Y %I:%M %p",
                                                     "%m/%d/%Y %I:%M:%S %p",
+                                                    "%m/%d/%y",
+                                                    "%m/%d/%y %H:%M",
                                                     "%d/%m/%Y",
                                                     "%d/%m/%Y %H:%M:%S",
+                                                    "%d/%m/%y",
                                                     "%d.%m.%Y",
                                                     "%d.%m.%Y %H:%M:%S",
+                                                    "%d.%m.%y",
                                                     "%d-%m-%Y",
                                                     "%d %b %Y",
                                                     "%d %B %Y",

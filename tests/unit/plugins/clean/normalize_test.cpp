@@ -102,6 +102,9 @@ TEST(CleanNormalize, DatesReadInBothOrdersAreFlaggedWithTheFix) {
       text_table(days), {{"columns", {{"t", {{"parse", "date"}, {"formats", {"%d/%m/%Y"}}}}}}});
   EXPECT_FALSE(given.data["columns"][0].contains("note"));
   EXPECT_EQ(given.column("t")[1], "2024-03-02");
+  // Two-digit years, strptime's pivot (pd.to_datetime(format="%m/%d/%y") agrees).
+  expect_texts(run_ops({"03/15/24", "15/03/24", "15.03.99", "12/31/68 10:30"}, {{"parse", "date"}}),
+               {"2024-03-15", "2024-03-15", "1999-03-15", "2068-12-31T10:30:00"});
   const Output month_first = run_stage<NormalizeStage>(text_table({"02/03/2024", "12/31/2024"}),
                                                        {{"columns", {{"t", {{"parse", "date"}}}}}});
   EXPECT_FALSE(month_first.data["columns"][0].contains("note"));
