@@ -3,8 +3,8 @@
 //! clean_validate: declarative rules per column (not_null, unique, range, regex, allowed,
 //! type) checked in one ordered pass. The report gives, per rule, the true number of
 //! violations and the first row numbers (0-based data rows, as a pandas index) with example
-//! values; the transformed stream is the failing rows with a `failed_rules` column, so the
-//! host's `output` argument writes them to a file.
+//! values; the transformed stream is the failing rows with a `row` column (that number) and a
+//! `failed_rules` column, so the host's `output` argument writes them to a file.
 
 #include <cmath>
 #include <cstdint>
@@ -77,9 +77,13 @@ class ValidateStage {
     }
     for (std::size_t k = 0; k < rules.size(); ++k) rules_.push_back(parse(rules[k], k, input));
     builder_ = sdk::ChunkBuilder::like(input);
-    std::string name = "failed_rules";
-    while (input.find(name)) name = "_" + name;
-    builder_.add_utf8(name);
+    // The failing row's data row (0-based, as the report's rows) and the rules it broke.
+    const auto unused_name = [&input](std::string name) {
+      while (input.find(name)) name = "_" + name;
+      return name;
+    };
+    builder_.add_int64(unused_name("row"));
+    builder_.add_utf8(unused_name("failed_rules"));
   }
 
   //! Checks one chunk; emits its failing rows.
@@ -97,8 +101,12 @@ class ValidateStage {
     const RowSelection sel{&kept_, n};
     for (std::int64_t c = 0; c < chunk.columns(); ++c)
       copy_column(builder_.column(c), chunk.column(c), sel);
-    auto& reasons = dynamic_cast<sdk::StringBuilder&>(builder_.column(chunk.columns()));
-    for (std::int64_t i : kept_) reasons.append(failed_[i]);
+    auto& rows = dynamic_cast<sdk::Int64Builder&>(builder_.column(chunk.columns()));
+    auto& reasons = dynamic_cast<sdk::StringBuilder&>(builder_.column(chunk.columns() + 1));
+    for (std::int64_t i : kept_) {
+      rows.append(rows_ - n + i);
+      reasons.append(failed_[i]);
+    }
     return builder_.finish();
   }
 

@@ -4,6 +4,8 @@
 #include "validate.hpp"
 #include "clean_test_support.hpp"
 
+#include <set>
+
 using namespace clean_test;
 using quarry::clean::ValidateStage;
 
@@ -43,6 +45,14 @@ TEST(CleanValidate, ViolationsMatchPandas) {
     // The failing rows are the output, each naming its rules.
     EXPECT_EQ(out.data["failing_rows"].get<std::size_t>(), out.rows.size());
     EXPECT_EQ(out.names.back(), "failed_rules");
+    // … and its data row: the rows the rules list, each once, in file order.
+    std::set<std::int64_t> listed;
+    for (const auto& r : out.data["rules"]) {
+      for (const auto& row : r["rows"]) listed.insert(row.get<std::int64_t>());
+    }
+    std::vector<std::optional<std::string>> expected_rows;
+    for (const std::int64_t row : listed) expected_rows.emplace_back(std::to_string(row));
+    EXPECT_EQ(out.column("row"), expected_rows);
   }
 }
 
