@@ -28,6 +28,10 @@ struct TypeCounts {
   ColumnRef ref;
   std::int64_t values = 0;  //!< non-null values
   std::int64_t as_int = 0, as_float = 0, as_bool = 0, as_time = 0;
+  //! Numbers written as identifiers ("02134", "+15551234567": is_identifier_number), and the
+  //! smallest of them.
+  std::int64_t identifiers = 0;
+  std::string identifier_example;
   bool integral = true;  //!< float64 column: every finite value is whole and within ±2^53
   sdk::ColumnType target = sdk::ColumnType::other;  //!< set by finish()
   std::int64_t fit = 0;                             //!< values that fit the target
@@ -37,7 +41,24 @@ struct TypeCounts {
     as_float += o.as_float;
     as_bool += o.as_bool;
     as_time += o.as_time;
+    identifiers += o.identifiers;
+    if (!o.identifier_example.empty() &&
+        (identifier_example.empty() || o.identifier_example < identifier_example)) {
+      identifier_example = o.identifier_example;
+    }
     integral = integral && o.integral;
+  }
+  //! Why the column keeps its text although its values are numbers, or "".
+  [[nodiscard]] std::string kept_as_text() const {
+    if (identifiers == 0 || target == sdk::ColumnType::int64 ||
+        target == sdk::ColumnType::float64) {
+      return "";
+    }
+    return "kept as text: " + std::to_string(identifiers) +
+           (identifiers == 1 ? " number" : " numbers") + " written as identifiers (e.g. " +
+           identifier_example +
+           "; a leading zero, or '+' and 8 or more digits) would change as numbers; name the "
+           "column in columns to convert it anyway";
   }
 };
 
@@ -50,7 +71,8 @@ class ConvertTypes {
   //! integers_from_floats (default true).
   ConvertTypes(sdk::Call&, const sdk::Args& args, const sdk::SchemaView& input)
       : min_share_(args.get_or<double>("min_share", 1.0)),
-        floats_to_ints_(args.get_or<bool>("integers_from_floats", true)) {
+        floats_to_ints_(args.get_or<bool>("integers_from_floats", true)),
+        columns_named_(args.has("columns")) {
     if (!(min_share_ > 0 && min_share_ <= 1)) {
       throw sdk::Error::invalid_argument(
           "min_share must be in (0, 1]: the share of a column's values "
@@ -88,7 +110,14 @@ class ConvertTypes {
         double d = 0;
         bool b = false;
         c.as_int += parse_int64(v[i], n) ? 1 : 0;
-        c.as_float += parse_finite(v[i], d) ? 1 : 0;
+        const bool number = parse_finite(v[i], d);
+        c.as_float += number ? 1 : 0;
+        if (number && is_identifier_number(v[i])) {
+          ++c.identifiers;
+          if (c.identifier_example.empty() || v[i] < c.identifier_example) {
+            c.identifier_example = std::string(trim_blanks(v[i]));
+          }
+        }
         c.as_bool += parse_bool_word(v[i], b) ? 1 : 0;
         c.as_time += parse_iso_timestamp(v[i], n) ? 1 : 0;
       }
@@ -101,7 +130,8 @@ class ConvertTypes {
   }
 
   //! Picks the targets: the narrowest type that at least min_share of the values fit
-  //! (int64, then float64, bool, timestamp); columns without values keep their type.
+  //! (int64, then float64, bool, timestamp); columns without values keep their type, and so
+  //! do text columns of numbers written as identifiers, unless named in `columns`.
   void finish(sdk::Call&) {
     for (auto& c : counts_) {
       c.target = c.ref.type;
@@ -112,9 +142,10 @@ class ConvertTypes {
       }
       const auto need =
           static_cast<std::int64_t>(std::ceil(min_share_ * static_cast<double>(c.values)));
+      const bool numbers = c.identifiers == 0 || columns_named_;
       const std::pair<sdk::ColumnType, std::int64_t> order[] = {
-          {sdk::ColumnType::int64, c.as_int},
-          {sdk::ColumnType::float64, c.as_float},
+          {sdk::ColumnType::int64, numbers ? c.as_int : 0},
+          {sdk::ColumnType::float64, numbers ? c.as_float : 0},
           {sdk::ColumnType::boolean, c.as_bool},
           {sdk::ColumnType::timestamp, c.as_time}};
       for (const auto& [type, n] : order) {
@@ -133,6 +164,8 @@ class ConvertTypes {
  private:
   double min_share_;
   bool floats_to_ints_;
+  //! The call named its columns: convert them even when their numbers look like identifiers.
+  bool columns_named_;
   std::vector<TypeCounts> counts_;
 };
 
@@ -202,12 +235,17 @@ class ConvertStage {
                          {"values", c.values},
                          {"converted", changed ? c.fit : 0},
                          {"coerced_to_null", nulls_[k]}});
+      if (std::string why = c.kept_as_text(); !why.empty()) columns.back()["note"] = why;
       table.push_back({c.ref.name, std::string(sdk::type_name(c.ref.type)),
                        std::string(sdk::type_name(c.target)), std::to_string(nulls_[k])});
     }
     json data = {{"rows", rows_}, {"columns", columns}};
     std::string text = "clean_convert: " + std::to_string(rows_) + " rows\n" +
                        sdk::text_table({"column", "from", "to", "coerced to null"}, table);
+    for (const json& c : columns) {
+      if (c.contains("note"))
+        text += c["name"].get<std::string>() + ": " + c["note"].get<std::string>() + "\n";
+    }
     return sdk::Result::structured(std::move(data), std::move(text));
   }
 

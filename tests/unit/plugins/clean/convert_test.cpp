@@ -36,6 +36,32 @@ TEST(CleanConvert, TextColumnsGetTheirNarrowestTypes) {
   EXPECT_EQ(loose.data["columns"][1]["coerced_to_null"], 1);
 }
 
+// Zip codes and phone numbers stay text (pandas' to_numeric would make 02134 2134 and drop the
+// '+'), with a note naming the way to convert them anyway: naming the column.
+TEST(CleanConvert, NumbersWrittenAsIdentifiersStayTextUnlessNamed) {
+  const Table t =
+      make_table({{"zip", {"10001", "02134", std::nullopt}, sdk::ColumnType::utf8},
+                  {"phone", {"+15551234567", "+442071234567", std::nullopt}, sdk::ColumnType::utf8},
+                  {"n", {"10", "+4", "-0"}, sdk::ColumnType::utf8}});
+  for (const RunOptions& o : splits()) {
+    const Output out = run_stage<ConvertStage>(t, json::object(), o);
+    EXPECT_EQ(out.types, (std::vector<sdk::ColumnType>{sdk::ColumnType::utf8, sdk::ColumnType::utf8,
+                                                       sdk::ColumnType::int64}));
+    EXPECT_EQ(out.column("zip")[1], "02134");
+    EXPECT_EQ(out.column("phone")[0], "+15551234567");
+    EXPECT_EQ(output_errors("clean_convert", out.data), "");
+    const std::string note = out.data["columns"][0]["note"].get<std::string>();
+    EXPECT_NE(note.find("kept as text: 1 number written as identifiers (e.g. 02134"),
+              std::string::npos)
+        << note;
+    EXPECT_NE(out.text.find("phone: kept as text: 2 numbers"), std::string::npos) << out.text;
+    EXPECT_FALSE(out.data["columns"][2].contains("note"));
+  }
+  const Output named = run_stage<ConvertStage>(t, {{"columns", {"zip"}}});
+  EXPECT_EQ(named.types[0], sdk::ColumnType::int64);
+  EXPECT_EQ(named.column("zip")[1], "2134");
+}
+
 TEST(CleanConvert, FixtureAmountsMatchPandasToNumeric) {
   const json& ref = expected()["profile"]["amount"];
   const Output out = run_stage<ConvertStage>(
