@@ -36,7 +36,7 @@ constexpr int kFormat = 1;
 //! (types, names) or reports (notes) changes, so that entries an older reader wrote are not
 //! reused after an upgrade. 2: the decimal-comma hint, the projection kept out of the notes.
 //! 3: a quoted "" is null in text columns. 4: numbers written as identifiers (02134, +15551234567)
-//! are text. 5: ColumnReport::date_only.
+//! are text. 5: ColumnReport::timestamp_text.
 constexpr int kReaderRevision = 5;
 constexpr std::array<char, 8> kMagic = {'Q', 'C', 'O', 'L', 'E', 'N', 'D', '1'};
 
@@ -84,7 +84,7 @@ json report_json(const ColumnReport& c) {
           {"invalid_utf8_replaced", c.invalid_utf8_replaced},
           {"examples", examples},
           {"notes", c.notes},
-          {"date_only", c.date_only}};
+          {"timestamp_text", static_cast<int>(c.timestamp_text)}};
 }
 
 ColumnReport column_report(const json& j, const std::string& name, ColumnType type) {
@@ -99,7 +99,11 @@ ColumnReport column_report(const json& j, const std::string& name, ColumnType ty
                         e.at("value").get<std::string>(), e.at("reason").get<std::string>()});
   }
   c.notes = j.at("notes").get<std::vector<std::string>>();
-  c.date_only = j.at("date_only").get<bool>();
+  const int text = j.at("timestamp_text").get<int>();
+  if (text < 0 || text > static_cast<int>(TimestampText::kDate)) {
+    throw std::runtime_error("bad timestamp_text");
+  }
+  c.timestamp_text = static_cast<TimestampText>(text);
   return c;
 }
 

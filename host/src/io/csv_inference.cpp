@@ -153,9 +153,10 @@ ColumnReport column_report(const Field& field, const ColumnState& state) {
   ColumnReport column;
   column.name = field.name;
   column.type = field.type;
-  // (a forced type is not classified: its values are not known to be dates)
-  column.date_only = field.type == ColumnType::kTimestamp && state.seen && !state.time_of_day &&
-                     state.candidates != 0;
+  // (a forced type is not classified: how its values were written is not known)
+  if (field.type == ColumnType::kTimestamp && state.seen && state.candidates != 0) {
+    column.timestamp_text = timestamp_text_of(state.time_of_day, state.utc_offset);
+  }
   if (state.overflow && field.type == ColumnType::kFloat64) {
     column.notes.push_back("values beyond the int64 range (first on line " +
                            std::to_string(state.overflow_line) +
@@ -410,7 +411,8 @@ bool InferencePass::guess_types() {
     if (!forced) fields[k].type = type_from(state);
     guess.classes.push_back(forced ? 0 : state.candidates);
     guess.unseen.push_back(!forced && !state.seen);
-    guess.date_only.push_back(!forced && !state.time_of_day);
+    guess.timestamp_texts.push_back(
+        forced ? TimestampText::kUtc : timestamp_text_of(state.time_of_day, state.utc_offset));
     layout_.report.columns.push_back(column_report(fields[k], state));
   }
   guess.row_bytes = static_cast<double>(head->end - head->begin) / static_cast<double>(head->rows);
@@ -598,6 +600,7 @@ void InferencePass::merge_segment(SegmentResult& segment, std::uint64_t line_off
   for (std::size_t k = 0; k < states.size(); ++k) {
     const ColumnState& part = segment.states[k];
     states[k].time_of_day = states[k].time_of_day || part.time_of_day;
+    states[k].utc_offset = states[k].utc_offset || part.utc_offset;
     if (part.overflow && !states[k].overflow) {
       states[k].overflow = true;
       states[k].overflow_line = part.overflow_line + line_offset;

@@ -263,9 +263,10 @@ class RangeParser {
   void check_guess(std::size_t c, std::string_view text) const {
     const std::uint8_t classes = guess_->classes[c];
     if (classes == 0) return;  // a forced type
-    if (types_[c] == ColumnType::kTimestamp && guess_->date_only[c] && !is_date_only_text(text)) {
+    if (types_[c] == ColumnType::kTimestamp &&
+        !fits_timestamp_text(text, guess_->timestamp_texts[c])) {
       contradict("value '" + example_text(text) + "' in column " + std::to_string(c + 1) +
-                 " has a time of day");
+                 " is written unlike the sample's (a time of day, or a UTC offset)");
     }
     bool overflow = false;
     if ((classify(text, classes, overflow) & class_of(types_[c])) == 0) {

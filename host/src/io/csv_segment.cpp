@@ -250,6 +250,7 @@ void SegmentScanner::classify_column(std::size_t k) {
                           candidates, overflow);
     if ((candidates & kClassTimestamp) != 0 && !is_date_only_text(text)) {
       state.time_of_day = true;
+      state.utc_offset = state.utc_offset || has_utc_offset(text);
     }
     if ((candidates & (kClassInt | kClassFloat)) != 0) {
       ++numbers;

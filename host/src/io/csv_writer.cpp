@@ -46,7 +46,7 @@ class CsvEncoder final : public ChunkEncoder {
   explicit CsvEncoder(const SinkOptions& options)
       : delimiter_(delimiter_of(options)),
         decimal_(options.decimal),
-        date_columns_(options.date_columns) {}
+        timestamp_texts_(options.timestamp_texts) {}
 
   [[nodiscard]] char delimiter() const noexcept { return delimiter_; }
 
@@ -58,11 +58,11 @@ class CsvEncoder final : public ChunkEncoder {
       return encoded;
     }
     std::vector<BlockCells> cells(chunk.num_columns());
-    const std::vector<bool> dates = date_column_mask(chunk.schema(), date_columns_);
+    const std::vector<TimestampText> texts = timestamp_texts_of(chunk.schema(), timestamp_texts_);
     for (std::int64_t first = 0; first < chunk.num_rows(); first += kBlockRows) {
       const std::int64_t rows = std::min(kBlockRows, chunk.num_rows() - first);
       for (std::size_t c = 0; c < cells.size(); ++c) {
-        format(chunk.column(c), dates[c], first, rows, cells[c]);
+        format(chunk.column(c), texts[c], first, rows, cells[c]);
       }
       join(chunk, rows, cells, encoded.bytes);
       if (first == 0) {  // room for the rest at the first block's bytes per row, plus a little
@@ -76,7 +76,7 @@ class CsvEncoder final : public ChunkEncoder {
   }
 
  private:
-  void format(const Column& column, bool date, std::int64_t first, std::int64_t rows,
+  void format(const Column& column, TimestampText text, std::int64_t first, std::int64_t rows,
               BlockCells& out) const {
     if (column.type() == ColumnType::kString) {
       out.text.clear();
@@ -95,11 +95,12 @@ class CsvEncoder final : public ChunkEncoder {
           column.is_null(first + i)
               ? 0
               : static_cast<std::uint8_t>(
-                    format_fixed(column, date, first + i, out.slots.data() + index * kSlotBytes));
+                    format_fixed(column, text, first + i, out.slots.data() + index * kSlotBytes));
     }
   }
 
-  std::size_t format_fixed(const Column& column, bool date, std::int64_t r, char* slot) const {
+  std::size_t format_fixed(const Column& column, TimestampText text, std::int64_t r,
+                           char* slot) const {
     const auto row = static_cast<std::size_t>(r);
     switch (column.type()) {
       case ColumnType::kInt64: {
@@ -119,7 +120,7 @@ class CsvEncoder final : public ChunkEncoder {
         std::memcpy(slot, "false", 5);
         return 5;
       case ColumnType::kTimestamp:
-        return detail::format_timestamp(column.int64_values()[row], slot, date);
+        return detail::format_timestamp(column.int64_values()[row], slot, text);
       case ColumnType::kString:
         break;
     }
@@ -182,7 +183,7 @@ class CsvEncoder final : public ChunkEncoder {
 
   char delimiter_;
   char decimal_;
-  std::vector<std::string> date_columns_;
+  std::map<std::string, TimestampText> timestamp_texts_;
 };
 
 class CsvSink final : public Sink {

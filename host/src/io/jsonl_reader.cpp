@@ -243,8 +243,10 @@ class JsonlInference {
     //! Where that value is (0: none yet) and its JSON text.
     std::uint64_t not_number_line = 0;
     std::string not_number;
-    //! A string that reads as a timestamp has more than a date (ColumnReport::date_only).
+    //! A string that reads as a timestamp has more than a date, and one has a UTC designator
+    //! or offset (ColumnReport::timestamp_text).
     bool time_of_day = false;
+    bool utc_offset = false;
   };
 
   void on_line(const Line& line) {
@@ -331,9 +333,12 @@ class JsonlInference {
       }
     }
     state.candidates &= classes;
-    if ((classes & detail::kClassTimestamp) != 0 &&
-        !detail::is_date_only_text(value.get_ref<const std::string&>())) {
-      state.time_of_day = true;
+    if ((classes & detail::kClassTimestamp) != 0) {
+      const auto& text = value.get_ref<const std::string&>();
+      if (!detail::is_date_only_text(text)) {
+        state.time_of_day = true;
+        state.utc_offset = state.utc_offset || detail::has_utc_offset(text);
+      }
     }
     if (overflow && !state.overflow) {
       state.overflow = true;
@@ -384,8 +389,9 @@ class JsonlInference {
       layout_.report.notes.push_back("the empty key is column '" + field.name + "'");
     }
     ColumnReport column{field.name, field.type, 0, 0, {}, {}};
-    column.date_only = field.type == ColumnType::kTimestamp &&
-                       forced == options_.column_types.end() && !state.time_of_day;
+    if (field.type == ColumnType::kTimestamp && forced == options_.column_types.end()) {
+      column.timestamp_text = detail::timestamp_text_of(state.time_of_day, state.utc_offset);
+    }
     if (state.overflow && field.type == ColumnType::kFloat64) {
       column.notes.push_back(
           "integers beyond the int64 range (first on line " + std::to_string(state.overflow_line) +

@@ -14,12 +14,12 @@ namespace {
 
 class JsonlEncoder final : public ChunkEncoder {
  public:
-  explicit JsonlEncoder(std::vector<std::string> date_columns)
-      : date_columns_(std::move(date_columns)) {}
+  explicit JsonlEncoder(std::map<std::string, TimestampText> timestamp_texts)
+      : timestamp_texts_(std::move(timestamp_texts)) {}
 
   [[nodiscard]] EncodedChunk encode(const Chunk& chunk) const override {
     const std::size_t columns = chunk.num_columns();
-    const std::vector<bool> dates = date_column_mask(chunk.schema(), date_columns_);
+    const std::vector<TimestampText> texts = timestamp_texts_of(chunk.schema(), timestamp_texts_);
     std::vector<std::string> keys;  // `{"name":` and `,"name":`
     for (std::size_t c = 0; c < columns; ++c) {
       std::string key = c == 0 ? "{" : ",";
@@ -32,7 +32,7 @@ class JsonlEncoder final : public ChunkEncoder {
     for (std::int64_t r = 0; r < chunk.num_rows(); ++r) {
       for (std::size_t c = 0; c < columns; ++c) {
         encoded.bytes += keys[c];
-        append_value(encoded, chunk.column(c), r, c, dates[c]);
+        append_value(encoded, chunk.column(c), r, c, texts[c]);
       }
       encoded.bytes += columns == 0 ? "{}\n" : "}\n";
     }
@@ -42,7 +42,7 @@ class JsonlEncoder final : public ChunkEncoder {
 
  private:
   static void append_value(EncodedChunk& encoded, const Column& column, std::int64_t r,
-                           std::size_t c, bool date) {
+                           std::size_t c, TimestampText text) {
     std::string& out = encoded.bytes;
     if (column.is_null(r)) {
       out += "null";
@@ -64,7 +64,7 @@ class JsonlEncoder final : public ChunkEncoder {
         return;
       case ColumnType::kTimestamp:
         out += '"';
-        detail::append_timestamp(out, column.int64_values()[row], date);
+        detail::append_timestamp(out, column.int64_values()[row], text);
         out += '"';
         return;
       case ColumnType::kString:
@@ -72,14 +72,14 @@ class JsonlEncoder final : public ChunkEncoder {
     }
   }
 
-  std::vector<std::string> date_columns_;
+  std::map<std::string, TimestampText> timestamp_texts_;
 };
 
 class JsonlSink final : public Sink {
  public:
   JsonlSink(const std::filesystem::path& destination, Schema schema, SinkOptions options)
       : schema_(std::move(schema)),
-        encoder_(options.date_columns),
+        encoder_(options.timestamp_texts),
         output_(destination, options.overwrite),
         non_finite_(schema_.size(), 0) {}
 
@@ -126,7 +126,7 @@ std::unique_ptr<Sink> make_jsonl_sink(const std::filesystem::path& destination, 
 }
 
 std::unique_ptr<ChunkEncoder> detail::make_jsonl_encoder(const SinkOptions& options) {
-  return std::make_unique<JsonlEncoder>(options.date_columns);
+  return std::make_unique<JsonlEncoder>(options.timestamp_texts);
 }
 
 }  // namespace quarry::io

@@ -40,23 +40,24 @@ Format format_of(const std::filesystem::path& destination, SinkOptions& options)
 
 }  // namespace
 
-std::vector<std::string> date_only_columns(const ReadReport& report) {
-  std::vector<std::string> names;
+std::map<std::string, TimestampText> timestamp_texts(const ReadReport& report) {
+  std::map<std::string, TimestampText> texts;
   for (const ColumnReport& column : report.columns) {
-    if (column.date_only) names.push_back(column.name);
+    if (column.type == ColumnType::kTimestamp && column.timestamp_text != TimestampText::kUtc) {
+      texts.emplace(column.name, column.timestamp_text);
+    }
   }
-  return names;
+  return texts;
 }
 
-std::vector<bool> date_column_mask(const Schema& schema,
-                                   const std::vector<std::string>& date_columns) {
-  std::vector<bool> mask(schema.size(), false);
+std::vector<TimestampText> timestamp_texts_of(const Schema& schema,
+                                              const std::map<std::string, TimestampText>& texts) {
+  std::vector<TimestampText> of(schema.size(), TimestampText::kUtc);
   for (std::size_t c = 0; c < schema.size(); ++c) {
-    mask[c] =
-        schema[c].type == ColumnType::kTimestamp &&
-        std::find(date_columns.begin(), date_columns.end(), schema[c].name) != date_columns.end();
+    const auto found = texts.find(schema[c].name);
+    if (schema[c].type == ColumnType::kTimestamp && found != texts.end()) of[c] = found->second;
   }
-  return mask;
+  return of;
 }
 
 void Sink::write(const Chunk& /*chunk*/, const EncodedChunk& /*encoded*/) {

@@ -107,8 +107,10 @@ struct ColumnState {
   bool seen = false;
   bool bool_declared = false;
   ColumnType declared = ColumnType::kString;
-  //! A text that reads as a timestamp has more than a date (ColumnReport::date_only).
+  //! A text that reads as a timestamp has more than a date, and one has a UTC designator or
+  //! offset (ColumnReport::timestamp_text).
   bool time_of_day = false;
+  bool utc_offset = false;
 };
 
 ColumnType final_type(const ColumnState& state) {
@@ -329,7 +331,10 @@ struct SqliteReader::Impl {
         value_class = detail::may_be_timestamp(text) && sdk::parse_iso8601(text)
                           ? detail::kClassTimestamp
                           : 0;
-        if (value_class != 0 && !detail::is_date_only_text(text)) state.time_of_day = true;
+        if (value_class != 0 && !detail::is_date_only_text(text)) {
+          state.time_of_day = true;
+          state.utc_offset = state.utc_offset || detail::has_utc_offset(text);
+        }
         break;
       }
       default:
@@ -346,8 +351,11 @@ struct SqliteReader::Impl {
       const auto forced = options.column_types.find(field.name);
       if (forced != options.column_types.end()) field.type = forced->second;
       ColumnReport column{field.name, field.type, 0, 0, {}, {}};
-      column.date_only = field.type == ColumnType::kTimestamp && states[c].seen &&
-                         !states[c].time_of_day && forced == options.column_types.end();
+      if (field.type == ColumnType::kTimestamp && states[c].seen &&
+          forced == options.column_types.end()) {
+        column.timestamp_text =
+            detail::timestamp_text_of(states[c].time_of_day, states[c].utc_offset);
+      }
       report.columns.push_back(std::move(column));
       fields.push_back(std::move(field));
     }

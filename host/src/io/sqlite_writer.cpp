@@ -34,7 +34,7 @@ class SqliteSink final : public Sink {
       : schema_(std::move(schema)),
         output_(destination, options.overwrite),
         nan_(schema_.size(), 0),
-        dates_(date_column_mask(schema_, options.date_columns)) {
+        texts_(timestamp_texts_of(schema_, options.timestamp_texts)) {
     if (schema_.size() == 0)
       throw std::invalid_argument("a SQLite table needs at least one column");
     output_.close_descriptor();
@@ -133,7 +133,7 @@ class SqliteSink final : public Sink {
         return;
       case ColumnType::kTimestamp: {
         std::string text;
-        detail::append_timestamp(text, column.int64_values()[row], dates_[c]);
+        detail::append_timestamp(text, column.int64_values()[row], texts_[c]);
         sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()),
                           SQLITE_TRANSIENT);
         return;
@@ -151,8 +151,8 @@ class SqliteSink final : public Sink {
   detail::Database db_;
   detail::Statement insert_;
   std::vector<std::uint64_t> nan_;
-  //! Per column: written as dates where it can be (SinkOptions::date_columns).
-  std::vector<bool> dates_;
+  //! Per column: how its timestamps are written (SinkOptions::timestamp_texts).
+  std::vector<TimestampText> texts_;
   std::uint64_t rows_ = 0;
 };
 

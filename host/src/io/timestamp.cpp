@@ -12,7 +12,7 @@ constexpr std::int64_t kSecondsPerDay = 86'400;
 
 }  // namespace
 
-std::size_t format_timestamp(std::int64_t micros, char* out, bool date_at_midnight) noexcept {
+std::size_t format_timestamp(std::int64_t micros, char* out, TimestampText text) noexcept {
   std::int64_t seconds = micros / kMicrosPerSecond;
   std::int64_t fraction_us = micros % kMicrosPerSecond;
   if (fraction_us < 0) {
@@ -26,7 +26,7 @@ std::size_t format_timestamp(std::int64_t micros, char* out, bool date_at_midnig
     --days;
   }
   const sdk::CivilDate date = sdk::civil_from_days(days);
-  if (date_at_midnight && second_of_day == 0 && fraction_us == 0) {
+  if (text == TimestampText::kDate && second_of_day == 0 && fraction_us == 0) {
     return static_cast<std::size_t>(std::snprintf(out, kTimestampTextSize, "%04lld-%02u-%02u",
                                                   static_cast<long long>(date.year), date.month,
                                                   date.day));
@@ -41,7 +41,7 @@ std::size_t format_timestamp(std::int64_t micros, char* out, bool date_at_midnig
                        static_cast<long long>(fraction_us));
     while (out[n - 1] == '0') --n;
   }
-  out[n++] = 'Z';
+  if (text == TimestampText::kUtc) out[n++] = 'Z';
   return static_cast<std::size_t>(n);
 }
 

@@ -47,9 +47,9 @@ void append_float64(std::string& out, double value, bool mark_float) {
   out.append(buffer, format_float64(value, mark_float, buffer));
 }
 
-void append_timestamp(std::string& out, std::int64_t micros, bool date_at_midnight) {
+void append_timestamp(std::string& out, std::int64_t micros, TimestampText text) {
   char buffer[kTimestampTextSize];
-  out.append(buffer, format_timestamp(micros, buffer, date_at_midnight));
+  out.append(buffer, format_timestamp(micros, buffer, text));
 }
 
 void append_json_string(std::string& out, std::string_view text) {

@@ -38,7 +38,7 @@ FileOutput::FileOutput(const nlohmann::json& output, const Environment& environm
       destination_(environment.sandbox.resolve_output(requested_path_)),
       fallback_(input.schema()) {
   options_.overwrite = output.value("overwrite", false);
-  options_.date_columns = io::date_only_columns(input.report());
+  options_.timestamp_texts = io::timestamp_texts(input.report());
   options_.decimal = output.value("decimal", ".") == "," ? ',' : '.';
   if (output.contains("delimiter")) {
     const std::string delimiter = output.at("delimiter").get<std::string>();
@@ -80,7 +80,7 @@ void FileOutput::commit() {
 void FileOutput::restart(const io::Source& input) {
   sink_.reset();  // an uncommitted sink removes its temporary file
   fallback_ = input.schema();
-  options_.date_columns = io::date_only_columns(input.report());
+  options_.timestamp_texts = io::timestamp_texts(input.report());
   encoder_ = io::open_encoder(destination_, options_);
 }
 

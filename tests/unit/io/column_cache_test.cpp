@@ -123,7 +123,7 @@ void expect_same_report(const ReadReport& a, const ReadReport& b) {
     EXPECT_EQ(a.columns[c].coerced_to_null, b.columns[c].coerced_to_null);
     EXPECT_EQ(a.columns[c].invalid_utf8_replaced, b.columns[c].invalid_utf8_replaced);
     EXPECT_EQ(a.columns[c].notes, b.columns[c].notes);
-    EXPECT_EQ(a.columns[c].date_only, b.columns[c].date_only);
+    EXPECT_EQ(a.columns[c].timestamp_text, b.columns[c].timestamp_text);
     ASSERT_EQ(a.columns[c].examples.size(), b.columns[c].examples.size());
     for (std::size_t e = 0; e < a.columns[c].examples.size(); ++e) {
       EXPECT_EQ(a.columns[c].examples[e].row, b.columns[c].examples[e].row);
@@ -167,7 +167,7 @@ TEST_F(ColumnCacheTest, AColumnOfDatesAloneIsStillOneWhenReadBack) {
   CsvOptions o = options();
   o.column_types.clear();
   const Read first = read(path, o);
-  ASSERT_TRUE(first.report.column("day")->date_only);
+  ASSERT_EQ(first.report.column("day")->timestamp_text, TimestampText::kDate);
   const Read second = read(path, o);
   EXPECT_TRUE(second.cached);
   expect_same(second, first);

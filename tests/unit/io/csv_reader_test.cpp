@@ -614,15 +614,17 @@ TEST_F(CsvReaderTest, PlusAndEightOrMoreDigitsIsAPhoneNumberAndText) {
   }
 }
 
-// A timestamp column of dates alone is marked so (writers write it as dates again); one value
-// with a time of day clears the mark, on one thread or several (from a sample:
-// csv_type_guess_test).
-TEST_F(CsvReaderTest, TimestampColumnsOfDatesAloneAreMarkedDateOnly) {
-  std::string text = "day,at,late\n";
+// How a timestamp column was written is kept so that writers write it so again: dates alone,
+// local times (no value has a UTC designator or offset), or UTC (one has); one value decides,
+// on one thread or several (from a sample: csv_type_guess_test).
+TEST_F(CsvReaderTest, TimestampColumnsKeepHowTheyWereWritten) {
+  using enum TimestampText;
+  std::string text = "day,at,late,offset\n";
   for (int r = 0; r < 6000; ++r) {
     const std::string day = "2024-0" + std::to_string(1 + r % 9) + "-1" + std::to_string(r % 10);
     text += day + "," + day + " 10:0" + std::to_string(r % 10) + "," +
-            (r == 5000 ? day + "T12:00:00Z" : day) + "\n";
+            (r == 5000 ? day + "T12:00:00Z" : day) + "," +
+            (r == 4000 ? day + "T12:00:00-05:00" : day + "T12:00:00") + "\n";
   }
   const auto path = dir.write("days.csv", text);
   for (const unsigned threads : {1U, 3U}) {
@@ -632,14 +634,15 @@ TEST_F(CsvReaderTest, TimestampColumnsOfDatesAloneAreMarkedDateOnly) {
     options.sample_typing_min_bytes = 0;
     CsvReader reader(path, options);
     const ReadReport report = reader.report();
-    EXPECT_TRUE(report.column("day")->date_only) << threads;
-    EXPECT_FALSE(report.column("at")->date_only);
-    EXPECT_FALSE(report.column("late")->date_only);
+    EXPECT_EQ(report.column("day")->timestamp_text, kDate) << threads;
+    EXPECT_EQ(report.column("at")->timestamp_text, kLocal);
+    EXPECT_EQ(report.column("late")->timestamp_text, kUtc);
+    EXPECT_EQ(report.column("offset")->timestamp_text, kUtc);
   }
   CsvOptions forced;
   forced.column_types = {{"day", kTimestamp}};
   CsvReader typed(path, forced);
-  EXPECT_FALSE(typed.report().column("day")->date_only);  // (not classified)
+  EXPECT_EQ(typed.report().column("day")->timestamp_text, kUtc);  // (not classified)
 }
 
 TEST_F(CsvReaderTest, BoolNeedsTrueFalseSpellings) {

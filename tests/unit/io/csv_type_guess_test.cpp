@@ -148,26 +148,26 @@ TEST_F(CsvTypeGuessTest, LaterValueOfAnotherKindFailsTheGuessAndTheFullScanTypes
   EXPECT_EQ(rows[29990][0], "1.5");
 }
 
-// A column the sample saw only dates alone in is guessed date_only (writers write its values as
+// A column the sample saw only dates alone in is guessed as one (writers write its values as
 // dates again), so a later value with a time of day fails the guess like a value of another
-// kind; the full scan then says the column is not one of dates alone.
+// kind; the full scan then says the column holds local times.
 TEST_F(CsvTypeGuessTest, LaterTimeOfDayInAColumnOfDatesFailsTheGuess) {
   CsvReader regular(dir.write("dates.csv", table(30000)), guessing());
   read_rows(regular);
   EXPECT_FALSE(regular.schema_guess_failed());
-  EXPECT_TRUE(regular.report().column("day")->date_only);
+  EXPECT_EQ(regular.report().column("day")->timestamp_text, TimestampText::kDate);
 
   const auto path = dir.write("late_time.csv", table(30000, [](int r) {
                                 return r == 29990 ? "1,2.0,n,true,2024-01-01 10:30," : "";
                               }));
   CsvReader guessed(path, guessing());
   ASSERT_FALSE(guessed.scanned_on_open());
-  EXPECT_TRUE(guessed.report().column("day")->date_only);
+  EXPECT_EQ(guessed.report().column("day")->timestamp_text, TimestampText::kDate);
   bool failed = false;
   const Rows rows = read_settled(guessed, failed);
   EXPECT_TRUE(failed);
   EXPECT_EQ(guessed.schema()[4].type, kTimestamp);
-  EXPECT_FALSE(guessed.report().column("day")->date_only);
+  EXPECT_EQ(guessed.report().column("day")->timestamp_text, TimestampText::kLocal);
   CsvReader full(path, scanning(guessing()));
   EXPECT_EQ(rows, read_rows(full));
 }

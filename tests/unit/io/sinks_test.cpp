@@ -96,22 +96,27 @@ TEST_F(SinksTest, CsvQuotesOnlyWhenNeededAndFormatsValues) {
   EXPECT_EQ(sink->rows_written(), 3U);
 }
 
-// Columns read from dates alone are written as dates where a value is at midnight UTC (pandas
-// writes such a column so too); a value with a time keeps the full form, and other timestamp
-// columns are untouched. The same in every format, and the dates read back as the same values.
-TEST_F(SinksTest, DateColumnsAreWrittenAsDatesInEveryFormat) {
-  const Schema schema({{"day", kTimestamp}, {"t", kTimestamp}, {"n", kInt64}});
+// Timestamp columns are written as they were read: dates alone as dates where a value is at
+// midnight (pandas writes such a column so too), local times without the 'Z' (pandas reads
+// them back as naive datetimes), others in UTC. The same in every format, and every form reads
+// back as the same values.
+TEST_F(SinksTest, TimestampColumnsAreWrittenAsTheyWereReadInEveryFormat) {
+  const Schema schema(
+      {{"day", kTimestamp}, {"local", kTimestamp}, {"t", kTimestamp}, {"n", kInt64}});
   ChunkBuilder builder(std::make_shared<const Schema>(schema), 3);
   for (const std::int64_t micros :
        {std::int64_t{1'704'412'800'000'000}, std::int64_t{-86'400'000'000},
         std::int64_t{1'704'412'800'000'001}}) {
     builder.column(0).append_int64(micros);
-    builder.column(1).append_int64(1'704'412'800'000'000);
-    builder.column(2).append_int64(1);
+    builder.column(1).append_int64(micros);
+    builder.column(2).append_int64(1'704'412'800'000'000);
+    builder.column(3).append_int64(1);
   }
   const auto chunk = builder.finish(0);
   SinkOptions options;
-  options.date_columns = {"day", "n"};  // (n is no timestamp: ignored)
+  options.timestamp_texts = {{"day", TimestampText::kDate},
+                             {"local", TimestampText::kLocal},
+                             {"n", TimestampText::kDate}};  // (n is no timestamp: ignored)
   for (const char* name : {"d.csv", "d.jsonl", "d.sqlite"}) {
     const fs::path out = dir.path() / name;
     auto sink = open_sink(out, schema, options);
@@ -123,18 +128,20 @@ TEST_F(SinksTest, DateColumnsAreWrittenAsDatesInEveryFormat) {
     sink->commit();
   }
   EXPECT_EQ(read_file(dir.path() / "d.csv"),
-            "day,t,n\n"
-            "2024-01-05,2024-01-05T00:00:00Z,1\n"
-            "1969-12-31,2024-01-05T00:00:00Z,1\n"
-            "2024-01-05T00:00:00.000001Z,2024-01-05T00:00:00Z,1\n");
+            "day,local,t,n\n"
+            "2024-01-05,2024-01-05T00:00:00,2024-01-05T00:00:00Z,1\n"
+            "1969-12-31,1969-12-31T00:00:00,2024-01-05T00:00:00Z,1\n"
+            "2024-01-05T00:00:00.000001,2024-01-05T00:00:00.000001,2024-01-05T00:00:00Z,1\n");
   const std::string jsonl = read_file(dir.path() / "d.jsonl");
   EXPECT_EQ(jsonl.substr(0, jsonl.find('\n') + 1),
-            "{\"day\":\"2024-01-05\",\"t\":\"2024-01-05T00:00:00Z\",\"n\":1}\n");
+            "{\"day\":\"2024-01-05\",\"local\":\"2024-01-05T00:00:00\",\"t\":\"2024-01-05T00:"
+            "00:00Z\",\"n\":1}\n");
   CsvReader csv(dir.path() / "d.csv");
-  const Rows expected = {{"1704412800000000", "1704412800000000", "1"},
-                         {"-86400000000", "1704412800000000", "1"},
-                         {"1704412800000001", "1704412800000000", "1"}};
+  const Rows expected = {{"1704412800000000", "1704412800000000", "1704412800000000", "1"},
+                         {"-86400000000", "-86400000000", "1704412800000000", "1"},
+                         {"1704412800000001", "1704412800000001", "1704412800000000", "1"}};
   EXPECT_EQ(read_rows(csv), expected);
+  EXPECT_EQ(csv.report().column("local")->timestamp_text, TimestampText::kLocal);
   SqliteReader sqlite(dir.path() / "d.sqlite", SqliteOptions{});
   EXPECT_EQ(read_rows(sqlite), expected);
 }

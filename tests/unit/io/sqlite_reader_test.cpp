@@ -67,7 +67,7 @@ TEST_F(SqliteReaderTest, ReadsATableWithTypesFromTheValues) {
                                      {"3", "∅", "∅", "∅", "∅", "x'00ff'"}}));
   EXPECT_EQ(reader.row_count(), 3U);
   // born holds dates alone, so writers write them as dates again
-  EXPECT_TRUE(reader.report().column("born")->date_only);
+  EXPECT_EQ(reader.report().column("born")->timestamp_text, TimestampText::kDate);
 }
 
 TEST_F(SqliteReaderTest, ADatabaseOfOneTableNeedsNoTableName) {
@@ -84,7 +84,7 @@ TEST_F(SqliteReaderTest, ADatabaseOfOneTableNeedsNoTableName) {
   EXPECT_EQ(read_rows(reader), (Rows{{"1704448800000000", "1"}}));
   EXPECT_EQ(reader.report().notes,
             (std::vector<std::string>{"read table 'data', the database's only one"}));
-  EXPECT_FALSE(reader.report().column("t")->date_only);  // it has a time of day
+  EXPECT_EQ(reader.report().column("t")->timestamp_text, TimestampText::kUtc);
 }
 
 TEST_F(SqliteReaderTest, EmptyTableTakesDeclaredTypes) {

@@ -41,9 +41,10 @@ struct ColumnReport {
   std::vector<CoercionExample> examples;
   //! Remarks such as "values beyond the int64 range: read as float64".
   std::vector<std::string> notes;
-  //! A timestamp column whose every value was written as a date alone ("2024-01-05"), so
-  //! that writers can write it so again (SinkOptions::date_columns).
-  bool date_only = false;
+  //! For a timestamp column whose types were inferred: how its values were written (dates
+  //! alone, local times, or UTC), so that writers write them so again
+  //! (SinkOptions::timestamp_texts).
+  TimestampText timestamp_text = TimestampText::kUtc;
 
   //! Records one coerced value, keeping only the kMaxExamples lowest rows.
   void add_coercion(CoercionExample example);

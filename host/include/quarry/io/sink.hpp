@@ -12,8 +12,8 @@
 //! Value formats: CSV quotes a field only when needed (delimiter, quote, CR or LF inside, an
 //! empty string, or text spelling a null), writes null as an empty field, floats in shortest
 //! round-trip form (with ".0" on integral values so they read back as floats; nan, inf, -inf),
-//! timestamps as ISO 8601 UTC ("2024-01-31T12:34:56.5Z"; in SinkOptions::date_columns a value
-//! at midnight as its date alone, "2024-01-31"), bools as true/false; with
+//! timestamps as ISO 8601 UTC ("2024-01-31T12:34:56.5Z"; or as SinkOptions::timestamp_texts
+//! asks: "2024-01-31T12:34:56.5", a value at midnight as "2024-01-31"), bools as true/false; with
 //! SinkOptions::decimal ',' a float's decimal point is a comma ("12,5", "3,0"). JSON Lines
 //! writes one object per row with nulls as null, NaN and infinities as null (counted in
 //! notes()), timestamps as ISO 8601 strings. SQLite writes one table in one transaction with
@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,18 +82,18 @@ struct SinkOptions {
   char decimal = '.';
   //! SQLite table name.
   std::string table = "data";
-  //! Timestamp columns (by name) read from dates alone (io::ColumnReport::date_only): their
-  //! values at midnight UTC are written as dates again ("2024-01-05", not
-  //! "2024-01-05T00:00:00Z"), in every format; other values keep the full form.
-  std::vector<std::string> date_columns;
+  //! How to write timestamp columns (by name) that were not read as UTC, in every format
+  //! (io::ColumnReport::timestamp_text): local times without the 'Z', dates alone as dates
+  //! ("2024-01-05", not "2024-01-05T00:00:00Z"). Other columns are written in UTC.
+  std::map<std::string, TimestampText> timestamp_texts;
 };
 
-//! The names of the columns of `report` read from dates alone (for SinkOptions::date_columns).
-[[nodiscard]] std::vector<std::string> date_only_columns(const ReadReport& report);
+//! The columns of `report` read other than as UTC timestamps (for SinkOptions::timestamp_texts).
+[[nodiscard]] std::map<std::string, TimestampText> timestamp_texts(const ReadReport& report);
 
-//! Per column of `schema`: a timestamp column named in `date_columns`.
-[[nodiscard]] std::vector<bool> date_column_mask(const Schema& schema,
-                                                 const std::vector<std::string>& date_columns);
+//! Per column of `schema`: how to write it (kUtc unless a timestamp column in `texts`).
+[[nodiscard]] std::vector<TimestampText> timestamp_texts_of(
+    const Schema& schema, const std::map<std::string, TimestampText>& texts);
 
 //! A CSV sink (header line, then rows).
 [[nodiscard]] std::unique_ptr<Sink> make_csv_sink(const std::filesystem::path& destination,

@@ -21,6 +21,18 @@ enum class ColumnType : std::uint8_t {
   kTimestamp,  //!< Arrow "tsu:UTC": int64 microseconds since the Unix epoch, UTC
 };
 
+//! How a timestamp column's values were written, so that writers write them so again.
+enum class TimestampText : std::uint8_t {
+  //! "2024-01-05T10:00:00Z": with a UTC designator or offset (values written with an offset
+  //! are stored as the instant and written back in UTC); the default.
+  kUtc,
+  //! "2024-01-05T10:00:00": no value had a designator or offset (local times, as pandas'
+  //! naive datetimes), so none is written.
+  kLocal,
+  //! "2024-01-05": dates alone; values at midnight are written as dates, others as kLocal.
+  kDate,
+};
+
 //! "int64", "float64", "bool", "string", "timestamp".
 [[nodiscard]] std::string_view to_string(ColumnType type) noexcept;
 //! Parses the names above (and "int", "float", "double", "str", "datetime"); nullopt otherwise.

@@ -43,9 +43,9 @@ struct TypeGuess {
   //! Per column read: no value was seen in the sample, so the column is string as long as
   //! every later value is null too.
   std::vector<bool> unseen;
-  //! Per column read: every sampled value that reads as a timestamp was a date alone, so a
-  //! timestamp column's later values must be too (ColumnReport::date_only).
-  std::vector<bool> date_only;
+  //! Per column read: how the sampled values that read as timestamps were written, which a
+  //! timestamp column's later values must fit (ColumnReport::timestamp_text).
+  std::vector<TimestampText> timestamp_texts;
   //! Average bytes per row in the sample, to size chunk buffers.
   double row_bytes = 64;
 };

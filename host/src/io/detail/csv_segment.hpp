@@ -39,9 +39,10 @@ struct ColumnState {
   std::string not_number;
   //! That value is a number written as an identifier (is_identifier_number()).
   bool not_number_identifier = false;
-  //! A value that reads as a timestamp has more than a date ("2024-01-05 10:00"): the column,
-  //! if typed timestamp, is not one of dates alone.
+  //! A value that reads as a timestamp has more than a date ("2024-01-05 10:00"), and one
+  //! has a UTC designator or offset: the column's ColumnReport::timestamp_text.
   bool time_of_day = false;
+  bool utc_offset = false;
 };
 
 //! True when `state` says every value of a column typed string is a number written with a

@@ -25,9 +25,10 @@ std::size_t format_float64(double value, bool mark_float, char* out);
 //! Appends format_float64()'s text.
 void append_float64(std::string& out, double value, bool mark_float);
 
-//! Appends ISO 8601 UTC text ("…Z") of microseconds since the epoch (the date alone for a
-//! value at midnight with `date_at_midnight`; see format_timestamp()).
-void append_timestamp(std::string& out, std::int64_t micros, bool date_at_midnight = false);
+//! Appends ISO 8601 text of microseconds since the epoch, UTC ("…Z") or as `text` asks (see
+//! format_timestamp()).
+void append_timestamp(std::string& out, std::int64_t micros,
+                      TimestampText text = TimestampText::kUtc);
 
 //! Appends `text` as a JSON string literal (quotes and escapes included).
 void append_json_string(std::string& out, std::string_view text);
