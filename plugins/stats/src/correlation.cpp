@@ -288,8 +288,19 @@ class CorrelationStage {
         } else if (m.sxx() == 0 || m.syy() == 0) {
           const std::string& which = m.sxx() == 0 ? columns_[i].name : columns_[j].name;
           reason = "column '" + which +
-                   "' is constant (std 0) on the rows where both have a "
-                   "value, so its correlation is undefined";
+                   "' is constant (std 0) on the rows where both have a value (or its values "
+                   "are so small that their squares underflow), so its correlation is undefined";
+        } else if (!m.sums_finite()) {
+          const std::string& which = std::isfinite(m.sxx()) ? columns_[j].name : columns_[i].name;
+          if (!pearson_) continue;
+          out.push_back({{"columns", {columns_[i].name, columns_[j].name}},
+                         {"methods", {"pearson"}},
+                         {"reason", "column '" + which +
+                                        "' has values so far apart that their squared "
+                                        "deviations overflow (above about 1.8e308), so Pearson's "
+                                        "r cannot be computed; rescale it (Spearman and Kendall "
+                                        "use ranks)"}});
+          continue;
         } else {
           continue;
         }

@@ -338,6 +338,16 @@ Rendered render_numeric(const NumericSummary& s, const std::vector<double>& qs,
   } else if (n >= 2 && m.constant()) {
     notes.push_back("column '" + s.ref.name +
                     "' is constant: std is 0, skewness and kurtosis are undefined (null)");
+  } else if (m.spread_underflows()) {
+    notes.push_back("column '" + s.ref.name +
+                    "': its values differ but are so small that their squared deviations "
+                    "underflow to 0 (below about 1e-308): std is 0, skewness and kurtosis are "
+                    "null; rescale the column (e.g. values × 1e300) to measure its spread");
+  } else if (std::isfinite(m.mean()) && m.spread_overflows()) {
+    notes.push_back("column '" + s.ref.name +
+                    "': its values are so far apart that their squared deviations overflow "
+                    "(above about 1.8e308): std, skewness and kurtosis are null; rescale the "
+                    "column (e.g. values × 1e-300) to measure its spread");
   } else if (n < 4) {
     notes.push_back("column '" + s.ref.name + "' has " + std::to_string(n) +
                     (n == 1 ? " value" : " values") + ": " + too_few_values_note(n));

@@ -992,10 +992,17 @@ class NormalityStage {
     json c = {{"column", name}, {"n", m.count()}, {"skewness", num(g1)}, {"kurtosis", num(g2)}};
     if (shapiro_) c["shapiro_wilk"] = shapiro_result(i, notes);
     if (m.count() < 2 || std::isnan(g1)) {
-      notes.push_back("column '" + name + "' " +
-                      (m.count() < 2 ? "has " + std::to_string(m.count()) + " value(s)"
-                                     : std::string("is constant")) +
-                      ": skewness and kurtosis are undefined, so are the tests");
+      const std::string why = m.count() < 2  ? "has " + std::to_string(m.count()) + " value(s)"
+                              : m.constant() ? std::string("is constant")
+                              : m.spread_underflows()
+                                  ? std::string(
+                                        "has values so small that their squared "
+                                        "deviations underflow to 0 (rescale it)")
+                                  : std::string(
+                                        "has values so far apart that their powers "
+                                        "overflow (rescale it)");
+      notes.push_back("column '" + name + "' " + why +
+                      ": skewness and kurtosis are undefined, so are the moment tests");
       if (jarque_bera_) c["jarque_bera"] = nullptr;
       if (dagostino_) c["dagostino_k2"] = nullptr;
       c["notes"] = notes;

@@ -152,7 +152,17 @@ class Moments {
   //! Standard deviation with `ddof` (NaN when count <= ddof).
   [[nodiscard]] double stddev(int ddof = 1) const noexcept { return std::sqrt(variance(ddof)); }
   //! True when every value is the same (and there is at least one).
-  [[nodiscard]] bool constant() const noexcept { return sums_.n > 0 && sums_.m2 == 0; }
+  [[nodiscard]] bool constant() const noexcept { return sums_.n > 0 && min_ == max_; }
+  //! True when the values differ but their squared deviations underflow to 0 (magnitudes
+  //! near 1e-160 and below): the variance is 0 though the column is not constant.
+  [[nodiscard]] bool spread_underflows() const noexcept {
+    return sums_.n > 1 && sums_.m2 == 0 && min_ != max_;
+  }
+  //! True when the squared deviations overflow (values far apart, near 1e154 and beyond):
+  //! the variance is infinite or NaN though the values are finite.
+  [[nodiscard]] bool spread_overflows() const noexcept {
+    return sums_.n > 1 && std::isfinite(min_) && std::isfinite(max_) && !std::isfinite(sums_.m2);
+  }
   //! The smallest value (+inf without values).
   [[nodiscard]] double min() const noexcept { return min_; }
   //! The largest value (-inf without values).
@@ -301,11 +311,17 @@ class CoMoments {
   [[nodiscard]] double covariance() const noexcept {
     return n_ > 1 ? sxy_ / (n_ - 1) : std::numeric_limits<double>::quiet_NaN();
   }
-  //! Pearson's r; NaN when fewer than 2 pairs or either side is constant. Clamped to
-  //! [-1, 1] against rounding.
+  //! Pearson's r; NaN when fewer than 2 pairs, either side is constant, or the sums
+  //! overflowed (spreads beyond 1e154). Clamped to [-1, 1] against rounding.
   [[nodiscard]] double correlation() const noexcept {
-    if (n_ < 2 || sxx_ == 0 || syy_ == 0) return std::numeric_limits<double>::quiet_NaN();
-    return std::clamp(sxy_ / std::sqrt(sxx_ * syy_), -1.0, 1.0);
+    if (n_ < 2 || sxx_ == 0 || syy_ == 0 || !sums_finite()) {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+    return std::clamp(sxy_ / (std::sqrt(sxx_) * std::sqrt(syy_)), -1.0, 1.0);
+  }
+  //! False when a sum of squares or products overflowed.
+  [[nodiscard]] bool sums_finite() const noexcept {
+    return std::isfinite(sxx_) && std::isfinite(syy_) && std::isfinite(sxy_);
   }
 
  private:

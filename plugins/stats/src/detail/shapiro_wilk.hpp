@@ -108,21 +108,26 @@ inline double shapiro_p_value(double w, double one_minus_w, std::size_t n) noexc
 inline ShapiroWilk shapiro_wilk(const std::vector<double>& sorted) {
   const std::size_t n = sorted.size();
   const std::vector<double> a = detail::shapiro_coefficients(n);
+  // W does not change with the scale, so the values are brought near 1 by a power of two
+  // (exact: the same W bit for bit) before they are squared: values near 1e-300 or 1e300
+  // would otherwise underflow or overflow Σ(x − x̄)².
+  const double largest = std::max(std::fabs(sorted.front()), std::fabs(sorted.back()));
+  const double unit = largest > 0 ? std::ldexp(1.0, -std::ilogb(largest)) : 1.0;
   // Σ(x − x̄)² by the corrected two-pass algorithm: the mean is rounded (to a multiple of 1/8
   // at 1e15), and the correction removes n (x̄ − mean)², which would otherwise shift 1 − W.
   double mean = 0;
-  for (double x : sorted) mean += x;
+  for (double x : sorted) mean += x * unit;
   mean /= static_cast<double>(n);
   double sum_d = 0, sum_d2 = 0;
   for (double x : sorted) {
-    sum_d += x - mean;
-    sum_d2 += (x - mean) * (x - mean);
+    sum_d += x * unit - mean;
+    sum_d2 += (x * unit - mean) * (x * unit - mean);
   }
   const double ss_x = sum_d2 - sum_d * sum_d / static_cast<double>(n);
   double ss_a = 0, s_ax = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
     ss_a += 2 * a[i] * a[i];
-    s_ax += a[i] * (sorted[n - 1 - i] - sorted[i]);
+    s_ax += a[i] * (sorted[n - 1 - i] * unit - sorted[i] * unit);
   }
   // W = s_ax² / (ss_a ss_x), and 1 − W = (r − s_ax)(r + s_ax) / r² with r = √(ss_a ss_x).
   const double r2 = ss_a * ss_x, r = std::sqrt(r2);

@@ -406,6 +406,22 @@ TEST(StatsCorrelation, HugeOffsetsDoNotLoseDigits) {
                        out.data().at("covariance")[0][0].get<double>(), 1e-12));
 }
 
+// Pearson's r of a column whose squared deviations overflow is null with the reason (pandas
+// returns -0.0 for np.corrcoef's r here; the exact r, after rescaling, is -0.35355), while
+// Spearman, on ranks, is still given.
+TEST(StatsCorrelation, OverflowingSumsGiveNullWithTheReasonNotMinusZero) {
+  const Table t = make_table({float_column("id", {1, 2, 3, 4, 5}),
+                              float_column("huge", {1e300, 2e300, 3e300, -1e308, 5e300})});
+  const Outcome out = run_ok(
+      "stats_correlation", {{"columns", {"id", "huge"}}, {"methods", {"pearson", "spearman"}}}, t);
+  EXPECT_TRUE(out.data().at("pearson")[0][1].is_null());
+  // scipy.stats.spearmanr([1, 2, 3, 4, 5], huge).statistic = 0.39999999999999997
+  EXPECT_TRUE(near_rel(out.data().at("spearman")[0][1], 0.39999999999999997, 1e-12));
+  const std::string undefined = out.data().at("undefined").dump();
+  EXPECT_NE(undefined.find("column 'huge' has values so far apart"), std::string::npos)
+      << undefined;
+}
+
 TEST(StatsCorrelation, SpearmanPastTheBudgetIsRefusedNamingIt) {
   const Outcome out =
       run("stats_correlation", all_methods(), fixture(), {100, 2, MergeOrder::left, 0, 64 * 1024});

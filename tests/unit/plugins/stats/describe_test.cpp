@@ -225,6 +225,22 @@ TEST(StatsDescribe, ConstantColumnHasZeroStdAndUndefinedShape) {
   EXPECT_NE(c.at("notes").dump().find("constant"), std::string::npos);
 }
 
+// pandas gives std 0 for values near 1e-300 too (their squared deviations underflow) and NaN
+// past 1e154; the notes say so rather than calling the columns constant.
+TEST(StatsDescribe, SpreadsBeyondADoubleAreNamedNotCalledConstant) {
+  const Table t =
+      make_table({float_column("tiny", {1e-300, 2e-300, 3e-300}),
+                  float_column("huge", {1e300, -1e308, 5e300}), float_column("flat", {2, 2, 2})});
+  const Outcome out = run_ok("stats_describe", json::object(), t);
+  const auto notes = [&](const char* name) {
+    return column_of(out.data(), name).at("notes").dump();
+  };
+  EXPECT_NE(notes("tiny").find("underflow to 0"), std::string::npos) << notes("tiny");
+  EXPECT_NE(notes("huge").find("overflow"), std::string::npos) << notes("huge");
+  EXPECT_NE(notes("flat").find("is constant"), std::string::npos) << notes("flat");
+  EXPECT_EQ(notes("tiny").find("constant"), std::string::npos);
+}
+
 TEST(StatsDescribe, InfinitiesAreLeftOutAndSaidSo) {
   const Outcome out = run_ok("stats_describe", {{"columns", {"withinf"}}}, fixture());
   const json& c = column_of(out.data(), "withinf");

@@ -484,6 +484,30 @@ TEST(StatsTests, ShapiroWilkMatchesTheAlgorithmAndSciPyAtItsPrecision) {
   EXPECT_NE(out.text().find("Shapiro–Wilk, Jarque–Bera, D'Agostino K²"), std::string::npos);
 }
 
+// W does not depend on the scale, so values near 1e-300 or 1e300 (whose squared deviations
+// underflow or overflow) give the W of the same values near 1. References: SciPy 1.10
+// (float32) stats.shapiro([1, 2, 3, 4, 5]) = 0.9867621660232544 and
+// stats.shapiro([1, 2, 3, -1e8, 5]) = 0.5521817803382874, p 0.00013097876217216253. The moment
+// tests say why they are undefined instead of calling the columns constant.
+TEST(StatsTests, ShapiroWilkIsTheSameAtAnyScale) {
+  const Table t = make_table({float_column("one", {1, 2, 3, 4, 5}),
+                              float_column("tiny", {1e-300, 2e-300, 3e-300, 4e-300, 5e-300}),
+                              float_column("far", {1, 2, 3, -1e8, 5}),
+                              float_column("huge", {1e300, 2e300, 3e300, -1e308, 5e300})});
+  const Outcome out = run_ok("stats_normality", json::object(), t);
+  const json& columns = out.data().at("columns");
+  const auto w = [&](std::size_t i) { return columns[i].at("shapiro_wilk").at("statistic"); };
+  EXPECT_TRUE(near_rel(w(1), w(0).get<double>(), 1e-12));
+  EXPECT_TRUE(near_rel(w(3), w(2).get<double>(), 1e-12));
+  EXPECT_TRUE(near_rel(w(0), 0.9867621660232544, 5e-6));
+  EXPECT_TRUE(near_rel(w(3), 0.5521817803382874, 5e-6));
+  EXPECT_TRUE(near_rel(columns[3].at("shapiro_wilk").at("p_value"), 0.00013097876217216253, 2e-2));
+  const std::string notes = out.data().at("notes").dump();
+  EXPECT_EQ(notes.find("is constant"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("column 'tiny' has values so small"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("column 'huge' has values so far apart"), std::string::npos) << notes;
+}
+
 TEST(StatsTests, ShapiroWilkUndefinedCasesAreNullWithAReason) {
   const Table t = make_table({float_column("two", {1.0, 2.0, kNull, kNull}),
                               float_column("flat", {4.0, 4.0, 4.0, 4.0}),
