@@ -8,19 +8,21 @@
 namespace quarry::clean {
 namespace {
 
-constexpr const char* kInputSchema = R"({"type":"object","properties":{)"
-                                     R"("columns":)" QUARRY_CLEAN_COLUMNS(
-                                         "Numeric columns to check; default every int64/float64 "
-                                         "column.") R"(,)"
-                                                    R"("method":{"type":"string","enum":["zscore","modified_zscore","iqr"],"default":"zscore",)"
-                                                    R"("description":"zscore: |x - mean| / std > threshold (default 3); modified_zscore: )"
-                                                    R"(|0.6745 (x - median) / MAD| > threshold (default 3.5); iqr: outside )"
-                                                    R"([Q1 - k IQR, Q3 + k IQR] with k = threshold (default 1.5)."},)"
-                                                    R"("threshold":{"type":"number","exclusiveMinimum":0},)"
-                                                    R"("action":{"type":"string","enum":["flag","drop","clip"],"default":"flag",)"
-                                                    R"("description":"flag: add a bool column <name>_outlier per checked column; drop: drop )"
-                                                    R"(rows with an outlier in any checked column; clip: replace outliers by the nearest )"
-                                                    R"(bound (the column becomes float64)."}}})";
+constexpr const char* kInputSchema =
+    R"({"type":"object","properties":{)"
+    R"("columns":)" QUARRY_CLEAN_COLUMNS(
+        "Numeric columns to check; default every int64/float64 "
+        "column.") R"(,)"
+                   R"("method":{"type":"string","enum":["zscore","modified_zscore","iqr"],"default":"zscore",)"
+                   R"("description":"zscore: |x - mean| / std > threshold (default 3); modified_zscore: )"
+                   R"(|0.6745 (x - median) / MAD| > threshold (default 3.5); iqr: outside )"
+                   R"([Q1 - k IQR, Q3 + k IQR] with k = threshold (default 1.5)."},)"
+                   R"("threshold":{"type":"number","exclusiveMinimum":0},)"
+                   R"("action":{"type":"string","enum":["flag","drop","clip"],"default":"flag",)"
+                   R"("description":"flag: add a bool column <name>_outlier per checked column; drop: drop )"
+                   R"(rows with an outlier in any checked column; clip: replace outliers by the nearest )"
+                   R"(bound (the column becomes float64; an int64 one stays int64 unless a value moves to a )"
+                   R"(fractional bound, as pandas' clip)."}}})";
 
 constexpr const char* kOutputSchema =
     R"({"type":"object","required":["method","action","rows_in","rows_out","columns"],)"

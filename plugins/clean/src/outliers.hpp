@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -106,6 +107,9 @@ struct OutlierRule {
   ExactMoments moments;
   SpillableValues values;  // for median / quartiles
   std::int64_t infinite = 0;
+  //! The smallest and largest finite values (the outliers, if any, are among the extremes).
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
   // Set by finish():
   double center = std::nan("");  // mean or median
   double scale = std::nan("");   // std or MAD
@@ -125,6 +129,16 @@ struct OutlierRule {
       default:
         return x < low || x > high;
     }
+  }
+
+  //! True when clipping an integer column moves a value to a bound that is not a whole
+  //! number (the extremes are the values that move, min to `low` and max to `high`); pandas'
+  //! Series.clip then makes the column float64, and keeps int64 otherwise.
+  [[nodiscard]] bool clips_to_a_fraction(OutlierMethod method, double t) const {
+    if (!defined || min > max) return false;
+    const auto fraction = [](double bound) { return std::trunc(bound) != bound; };
+    return (is_outlier(min, method, t) && fraction(low)) ||
+           (is_outlier(max, method, t) && fraction(high));
   }
 };
 
@@ -154,6 +168,8 @@ class OutlierStats {
           ++r.infinite;
           continue;
         }
+        r.min = std::min(r.min, *x);
+        r.max = std::max(r.max, *x);
         if (keep_values) {
           r.values.push_back(*x);
         } else {
@@ -172,6 +188,8 @@ class OutlierStats {
       a.moments.merge(b.moments);
       a.values.append(b.values);
       a.infinite += b.infinite;
+      a.min = std::min(a.min, b.min);
+      a.max = std::max(a.max, b.max);
     }
     keep_within_budget();
   }
@@ -261,9 +279,13 @@ class OutlierStage {
     }
     for (std::int64_t i = 0; i < input.columns(); ++i) {
       const sdk::FieldView f = input.field(i);
-      const bool clipped =
-          plan.action == OutlierAction::clip && checked_[static_cast<std::size_t>(i)] >= 0;
-      builder_.add_like(f, clipped ? std::optional(sdk::ColumnType::float64) : std::nullopt);
+      const int k = checked_[static_cast<std::size_t>(i)];
+      // An integer column stays int64 unless a value is clipped to a fractional bound.
+      const bool to_float = plan.action == OutlierAction::clip && k >= 0 &&
+                            (f.type() != sdk::ColumnType::int64 ||
+                             stats.rule(static_cast<std::size_t>(k))
+                                 .clips_to_a_fraction(plan.method, plan.threshold));
+      builder_.add_like(f, to_float ? std::optional(sdk::ColumnType::float64) : std::nullopt);
     }
     if (plan.action == OutlierAction::flag) {
       for (const auto& ref : plan.columns) {
@@ -316,9 +338,14 @@ class OutlierStage {
     for (std::int64_t c = 0; c < chunk.columns(); ++c) {
       const int k = checked_[static_cast<std::size_t>(c)];
       if (plan.action == OutlierAction::clip && k >= 0) {
-        clip_column(dynamic_cast<sdk::Float64Builder&>(builder_.column(c)), chunk.column(c),
-                    stats_->rule(static_cast<std::size_t>(k)), marks_[static_cast<std::size_t>(k)],
-                    sel);
+        const OutlierRule& rule = stats_->rule(static_cast<std::size_t>(k));
+        const auto& marks = marks_[static_cast<std::size_t>(k)];
+        if (auto* floats = dynamic_cast<sdk::Float64Builder*>(&builder_.column(c))) {
+          clip_column(*floats, chunk.column(c), rule, marks, sel);
+        } else {
+          clip_column(dynamic_cast<sdk::Int64Builder&>(builder_.column(c)), chunk.column(c), rule,
+                      marks, sel);
+        }
       } else {
         copy_column(builder_.column(c), chunk.column(c), sel);
       }
@@ -399,18 +426,24 @@ class OutlierStage {
     std::int64_t outliers = 0, low = 0, high = 0;
   };
 
-  static void clip_column(sdk::Float64Builder& out, const sdk::ColumnView& col,
-                          const OutlierRule& rule, const std::vector<std::uint8_t>& marks,
-                          const RowSelection& sel) {
+  //! Writes the selected rows of `col`, outliers moved to the nearest bound (whole numbers
+  //! for an Int64Builder: see OutlierRule::clips_to_a_fraction).
+  template <class Builder>
+  static void clip_column(Builder& out, const sdk::ColumnView& col, const OutlierRule& rule,
+                          const std::vector<std::uint8_t>& marks, const RowSelection& sel) {
+    using Value =
+        std::conditional_t<std::is_same_v<Builder, sdk::Int64Builder>, std::int64_t, double>;
     for (std::int64_t k = 0; k < sel.size(); ++k) {
       const std::int64_t i = sel.at(k);
       const std::optional<double> x = col.number(i);
       if (!x) {
         out.append_null();
       } else if (marks[i] != 0 && rule.defined) {
-        out.append(std::clamp(*x, rule.low, rule.high));
-      } else {
+        out.append(static_cast<Value>(std::clamp(*x, rule.low, rule.high)));
+      } else if constexpr (std::is_same_v<Value, double>) {
         out.append(*x);
+      } else {
+        out.append(col.int64s()[i]);
       }
     }
   }

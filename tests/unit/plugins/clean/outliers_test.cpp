@@ -77,6 +77,27 @@ TEST(CleanOutliers, ClipAndDropMatchPandas) {
   EXPECT_EQ(drop.rows.size(), fixture().columns[0].cells.size() - ref()["iqr_rows"]["rows"].size());
 }
 
+// pandas keeps int64 through Series.clip unless a value moves to a fractional bound. IQR
+// fences of [1, 2, 3, 400]: q1 1.75, q3 102.25, so -149 and 253 (whole):
+// s.clip(-149.0, 253.0) -> [1, 2, 3, 253], int64; of [1, 2, 3, 4, 5, 100] with threshold 1:
+// q1 2.25, q3 4.75, fences -0.25 and 7.25: s.clip(-0.25, 7.25) -> [1.0, ..., 7.25], float64.
+TEST(CleanOutliers, ClippingKeepsIntegersUnlessAValueMovesToAFraction) {
+  const Table t = make_table({{"still", {"1", "2", "3", "4"}, sdk::ColumnType::int64},
+                              {"moved", {"1", "2", "3", "400"}, sdk::ColumnType::int64}});
+  for (const RunOptions& o : splits()) {
+    const Output out = run_stage<OutlierStage>(t, {{"method", "iqr"}, {"action", "clip"}}, o);
+    EXPECT_EQ(out.types,
+              (std::vector<sdk::ColumnType>{sdk::ColumnType::int64, sdk::ColumnType::int64}));
+    EXPECT_EQ(out.column("still")[3], "4");
+    EXPECT_EQ(out.column("moved")[3], "253");
+  }
+  const Table f = make_table({{"x", {"1", "2", "3", "4", "5", "100"}, sdk::ColumnType::int64}});
+  const Output out =
+      run_stage<OutlierStage>(f, {{"method", "iqr"}, {"action", "clip"}, {"threshold", 1}});
+  EXPECT_EQ(out.types, (std::vector<sdk::ColumnType>{sdk::ColumnType::float64}));
+  EXPECT_TRUE(same_numbers(out.column("x"), json::array({1.0, 2.0, 3.0, 4.0, 5.0, 7.25})));
+}
+
 TEST(CleanOutliers, SameBytesWhateverTheChunkingAndWorkers) {
   const json args = {{"method", "zscore"}, {"action", "clip"}, {"threshold", 2}};
   const std::string reference = run_stage<OutlierStage>(fixture(), args).csv();
