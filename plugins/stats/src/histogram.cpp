@@ -429,8 +429,7 @@ class HistogramStage {
       }
       text += sdk::text_table({"bin", "count"}, rows);
       if (shown < out["counts"].size())
-        text += "(" + std::to_string(out["counts"].size() - shown) +
-                " more bins in the structured result)\n";
+        text += "(" + std::to_string(out["counts"].size() - shown) + " more bins not shown)\n";
       if (below_ + above_ > 0) {
         text += "outside the range: " + std::to_string(below_) + " below, " +
                 std::to_string(above_) + " above\n";

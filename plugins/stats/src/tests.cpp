@@ -431,6 +431,13 @@ class Chi2Stage {
   }
 
   sdk::Result finish(sdk::Call&) {
+    if (cells_.empty()) {
+      throw sdk::Error::invalid_argument(
+          "no row has a value in both '" + row_.name + "' and '" + col_.name + "' (" +
+          std::to_string(dropped_) +
+          " rows, each missing one or both): a contingency table needs rows with both; check "
+          "that neither column is empty, or the where filter");
+    }
     const auto rows = order(row_levels_, row_.type);
     const auto cols = order(col_levels_, col_.type);
     std::vector<std::vector<double>> observed(rows.size(), std::vector<double>(cols.size(), 0));

@@ -296,7 +296,7 @@ class AutocorrelationStage {
     }
     text += sdk::text_table(header, rows);
     if (shown < c.size()) {
-      text += "(" + std::to_string(c.size() - shown) + " more lags in the structured result)\n";
+      text += "(" + std::to_string(c.size() - shown) + " more lags not shown)\n";
     }
     for (const auto& note : out["notes"]) text += "note: " + note.get<std::string>() + "\n";
     return text;

@@ -312,8 +312,7 @@ class ResampleStage {
       text +=
           "(" +
           std::to_string(out["buckets"].get<std::int64_t>() - static_cast<std::int64_t>(shown)) +
-          " more buckets" + (out["truncated"].get<bool>() ? "" : " in the structured result") +
-          ")\n";
+          " more buckets not shown" + ")\n";
     }
     for (const auto& note : out["notes"]) text += "note: " + note.get<std::string>() + "\n";
     return text;

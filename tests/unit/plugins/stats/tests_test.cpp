@@ -430,9 +430,18 @@ TEST(StatsTests, FisherExactOnTwoByTwoTablesMatchesSciPy) {
   const Table one_level = make_table({text_column("x", {"a", "a"}), text_column("y", {"b", "c"})});
   const Outcome degenerate = run_ok("stats_chi2", {{"column", "x"}, {"by", "y"}}, one_level);
   EXPECT_FALSE(degenerate.data().contains("fisher_exact"));
+  // No rows, or no row with both values (an empty column), is an error naming why, as a
+  // t-test without values is.
   const Table empty = make_table({text_column("x", {}), text_column("y", {})});
-  const Outcome none = run_ok("stats_chi2", {{"column", "x"}, {"by", "y"}}, empty);
-  EXPECT_TRUE(none.data().at("p_value").is_null());
+  const Outcome none = run("stats_chi2", {{"column", "x"}, {"by", "y"}}, empty);
+  EXPECT_EQ(none.status, QUARRY_INVALID_ARGUMENT);
+  const Table blank =
+      make_table({text_column("x", {"a", "b"}), text_column("y", {std::nullopt, std::nullopt})});
+  const Outcome unpaired = run("stats_chi2", {{"column", "x"}, {"by", "y"}}, blank);
+  EXPECT_EQ(unpaired.status, QUARRY_INVALID_ARGUMENT);
+  EXPECT_NE(unpaired.error.find("no row has a value in both 'x' and 'y' (2 rows"),
+            std::string::npos)
+      << unpaired.error;
 }
 
 // The hand-made samples of make_fixtures.py's shapiro_samples().
