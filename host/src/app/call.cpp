@@ -23,6 +23,15 @@ void print_readable(const tools::ToolResult& result) {
   }
 }
 
+//! A call that never reached the tool (unknown tool, bad --args): the message on stderr and,
+//! when the output is JSON, an error result on stdout too, so that scripts parsing stdout
+//! see why. Returns the exit status 2.
+int refuse_call(const std::string& message, bool force_json) {
+  fmt::print(stderr, "quarry: {}\n", message);
+  if (force_json || !is_terminal(stdout)) print_result(tools::ToolResult::error(message), true);
+  return 2;
+}
+
 }  // namespace
 
 void print_result(const tools::ToolResult& result, bool force_json) {
@@ -42,24 +51,24 @@ int run_call(const GlobalOptions& global, const std::string& tool_name,
   Host host = build_host(std::move(config));
   const auto tool = host.catalog->find(tool_name);
   if (!tool) {
-    fmt::print(stderr, "quarry: unknown tool '{}'; run `quarry tools` to list them\n", tool_name);
-    return 2;
+    return refuse_call(fmt::format("unknown tool '{}'; run `quarry tools` to list them", tool_name),
+                       force_json);
   }
   nlohmann::json arguments;
   try {
     arguments = nlohmann::json::parse(arguments_text);
   } catch (const nlohmann::json::parse_error& e) {
-    fmt::print(stderr,
-               "quarry: --args is not valid JSON ({}); pass an object like '{{\"a\": 1}}'\n",
-               e.what());
-    return 2;
+    return refuse_call(
+        fmt::format("--args is not valid JSON ({}); pass an object like '{{\"a\": 1}}'", e.what()),
+        force_json);
   }
   const auto violations =
       tools::SchemaValidator(tool->descriptor().input_schema).validate(arguments);
   if (!violations.empty()) {
-    fmt::print(stderr, "quarry: invalid arguments for {}: {}\nSchema: {}\n", tool_name,
-               tools::describe(violations), tool->descriptor().input_schema.dump(2));
-    return 2;
+    return refuse_call(
+        fmt::format("invalid arguments for {}: {}\nSchema: {}", tool_name,
+                    tools::describe(violations), tool->descriptor().input_schema.dump(2)),
+        force_json);
   }
   TerminalCallContext context;
   tools::ToolResult result;
