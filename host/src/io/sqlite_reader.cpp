@@ -5,11 +5,13 @@
 #include "io/detail/input_file.hpp"
 #include "io/detail/sqlite_handle.hpp"
 #include "io/detail/utf8.hpp"
+#include "io/detail/value_format.hpp"
 #include "io/detail/values.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <optional>
 #include <string_view>
 
 namespace quarry::io {
@@ -111,7 +113,16 @@ struct ColumnState {
   //! offset (ColumnReport::timestamp_text).
   bool time_of_day = false;
   bool utc_offset = false;
+  //! For a note when a column of numbers is read as text: the numbers before the first value
+  //! that is not one, that value (clipped) and its 0-based row (numbers_before counts on
+  //! while there is none).
+  std::uint64_t numbers_before = 0;
+  std::optional<std::uint64_t> not_number_row;
+  std::string not_number;
 };
+
+//! Numbers a column must start with before one value that is not a number earns a note.
+constexpr std::uint64_t kNumbersBeforeNote = 5;
 
 ColumnType final_type(const ColumnState& state) {
   if (!state.seen) return state.declared;
@@ -301,7 +312,7 @@ struct SqliteReader::Impl {
     names = detail::unique_column_names(std::move(names), report.notes);
     for (int rc = sqlite3_step(stmt); rc != SQLITE_DONE; rc = sqlite3_step(stmt)) {
       if (rc != SQLITE_ROW) step_check(rc);
-      for (int c = 0; c < count; ++c) observe(states[c], stmt, c);
+      for (int c = 0; c < count; ++c) observe(states[c], stmt, c, rows);
       if (++rows > options.limits.max_rows)
         fail("the result has more than limits.max_rows rows",
              "raise limits.max_rows or add a LIMIT");
@@ -312,7 +323,7 @@ struct SqliteReader::Impl {
     build_schema(names, states);
   }
 
-  static void observe(ColumnState& state, sqlite3_stmt* stmt, int c) {
+  static void observe(ColumnState& state, sqlite3_stmt* stmt, int c, std::uint64_t row) {
     std::uint8_t value_class = 0;
     switch (sqlite3_column_type(stmt, c)) {
       case SQLITE_NULL:
@@ -341,7 +352,28 @@ struct SqliteReader::Impl {
         break;
     }
     state.seen = true;
+    if (!state.not_number_row && (state.candidates & detail::kClassFloat) != 0) {
+      if ((value_class & detail::kClassFloat) != 0) {
+        ++state.numbers_before;
+      } else {
+        state.not_number_row = row;
+        state.not_number = detail::repaired_utf8(value_text(stmt, c).substr(0, 40));
+      }
+    }
     state.candidates &= value_class;
+  }
+
+  //! The note for a column read as text although its values before `state.not_number` were
+  //! all numbers (a word for missing, a stray text), or "".
+  static std::string mostly_numbers_note(const std::string& column, const ColumnState& state) {
+    if (!state.not_number_row || state.numbers_before < kNumbersBeforeNote) return "";
+    std::string name;
+    detail::append_json_string(name, column);
+    return "read as text because value '" + state.not_number + "' in row " +
+           std::to_string(*state.not_number_row) + " (0-based) is not a number, though the " +
+           std::to_string(state.numbers_before) +
+           " values before it were; to read the column as numbers pass column_types {" + name +
+           ": \"float64\"} (values that are not numbers become null and are counted)";
   }
 
   void build_schema(std::vector<std::string>& names, const std::vector<ColumnState>& states) {
@@ -351,6 +383,10 @@ struct SqliteReader::Impl {
       const auto forced = options.column_types.find(field.name);
       if (forced != options.column_types.end()) field.type = forced->second;
       ColumnReport column{field.name, field.type, 0, 0, {}, {}};
+      if (field.type == ColumnType::kString && forced == options.column_types.end()) {
+        if (std::string note = mostly_numbers_note(field.name, states[c]); !note.empty())
+          column.notes.push_back(std::move(note));
+      }
       if (field.type == ColumnType::kTimestamp && states[c].seen &&
           forced == options.column_types.end()) {
         column.timestamp_text =

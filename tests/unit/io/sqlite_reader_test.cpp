@@ -70,6 +70,31 @@ TEST_F(SqliteReaderTest, ReadsATableWithTypesFromTheValues) {
   EXPECT_EQ(reader.report().column("born")->timestamp_text, TimestampText::kDate);
 }
 
+// As the CSV and JSON Lines readers do: a column of numbers read as text because of one value
+// names the value, its row and the column_types fix.
+TEST_F(SqliteReaderTest, AColumnOfNumbersReadAsTextForOneValueNamesIt) {
+  const auto mixed = dir.path() / "mixed.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(mixed.c_str(), &db), SQLITE_OK);
+  std::string sql = "CREATE TABLE t (amount INTEGER, word TEXT);";
+  for (int r = 0; r < 8; ++r) {
+    sql += "INSERT INTO t VALUES (" + std::string(r == 6 ? "'n/a'" : std::to_string(r)) + ", 'w');";
+  }
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  SqliteReader reader(mixed, SqliteOptions{});
+  EXPECT_EQ(types_of(reader.schema()), (std::vector{kString, kString}));
+  const ReadReport report = reader.report();
+  const auto& notes = report.column("amount")->notes;
+  ASSERT_EQ(notes.size(), 1U);
+  EXPECT_TRUE(contains(notes[0],
+                       "value 'n/a' in row 6 (0-based) is not a number, though the 6 "
+                       "values before it were"))
+      << notes[0];
+  EXPECT_TRUE(contains(notes[0], "column_types {\"amount\": \"float64\"}")) << notes[0];
+  EXPECT_TRUE(report.column("word")->notes.empty());
+}
+
 TEST_F(SqliteReaderTest, ADatabaseOfOneTableNeedsNoTableName) {
   const auto single = dir.path() / "single.db";
   sqlite3* db = nullptr;
