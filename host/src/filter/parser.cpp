@@ -119,6 +119,19 @@ class Parser {
     return e;
   }
 
+  //! A copy of the unbound tree `e` (for `between`, which tests its left side twice).
+  static std::unique_ptr<Expression> clone(const Expression& e) {
+    auto copy = std::make_unique<Expression>();
+    copy->node = e.node;
+    copy->op = e.op;
+    copy->negated = e.negated;
+    copy->position = e.position;
+    copy->literal = e.literal;
+    copy->text = e.text;
+    for (const auto& child : e.children) copy->children.push_back(clone(*child));
+    return copy;
+  }
+
   std::unique_ptr<Expression> binary(Node kind, std::string op, std::unique_ptr<Expression> left,
                                      std::unique_ptr<Expression> right) const {
     auto e = node(kind, std::move(op));
@@ -182,7 +195,32 @@ class Parser {
     if (keyword("not")) {
       negated = true;
       advance();
-      if (!keyword("in")) fail("expected 'in' after 'not'");
+      if (!keyword("in") && !keyword("like") && !keyword("between")) {
+        fail("expected 'in', 'like' or 'between' after 'not'");
+      }
+    }
+    if (keyword("between")) {
+      // x between a and b is x >= a and x <= b (SQL, bounds included).
+      advance();
+      auto low = parse_sum();
+      if (!keyword("and")) fail("expected 'and' between the bounds of 'between'");
+      advance();
+      auto high = parse_sum();
+      auto copy = clone(*left);
+      auto e =
+          binary(Node::kAnd, "and", binary(Node::kCompare, ">=", std::move(left), std::move(low)),
+                 binary(Node::kCompare, "<=", std::move(copy), std::move(high)));
+      if (!negated) return e;
+      auto n = node(Node::kNot);
+      n->position = e->position;
+      n->children.push_back(std::move(e));
+      return n;
+    }
+    if (keyword("like")) {
+      advance();
+      auto e = binary(Node::kStringTest, "like", std::move(left), parse_sum());
+      e->negated = negated;
+      return e;
     }
     if (keyword("in")) {
       auto e = node(Node::kIn);

@@ -110,11 +110,43 @@ Op op_code(std::string_view op) {
                                                              {">=", Op::kGreaterEqual},
                                                              {"contains", Op::kContains},
                                                              {"starts_with", Op::kStartsWith},
-                                                             {"ends_with", Op::kEndsWith}};
+                                                             {"ends_with", Op::kEndsWith},
+                                                             {"like", Op::kLike}};
   for (const auto& [text, code] : kOps) {
     if (text == op) return code;
   }
   return Op::kNone;
+}
+
+//! SQL LIKE: `pattern` matches all of `text`, '%' any run of characters, '_' one character
+//! (a UTF-8 code point), everything else itself (case-sensitive, as in standard SQL).
+bool like(std::string_view text, std::string_view pattern) {
+  const auto next = [](std::string_view s, std::size_t at) {  // one past the code point at `at`
+    do ++at;
+    while (at < s.size() && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80);
+    return at;
+  };
+  std::size_t t = 0, p = 0;
+  std::size_t star = std::string_view::npos, resume = 0;  // the last '%' and where it resumes
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '%') {
+      star = ++p;
+      resume = t;
+    } else if (p < pattern.size() && pattern[p] == '_') {
+      t = next(text, t);
+      ++p;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++t;
+      ++p;
+    } else if (star != std::string_view::npos) {
+      p = star;
+      t = resume = next(text, resume);
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '%') ++p;
+  return p == pattern.size();
 }
 
 }  // namespace
@@ -291,6 +323,7 @@ Value Expression::evaluate(const io::Chunk& chunk, std::int64_t row) const {
       const Value a = children[0]->evaluate(chunk, row);
       const Value b = children[1]->evaluate(chunk, row);
       if (a.is_null() || b.is_null()) return {};
+      if (code == Op::kLike) return boolean(like(a.s, b.s) != negated);
       if (code == Op::kContains) return boolean(a.s.find(b.s) != std::string_view::npos);
       if (code == Op::kStartsWith) return boolean(a.s.substr(0, b.s.size()) == b.s);
       return boolean(a.s.size() >= b.s.size() && a.s.substr(a.s.size() - b.s.size()) == b.s);

@@ -177,7 +177,7 @@ const json& source_properties() {
                      "additionalProperties": {"type": "string", "enum": ["int64", "float64", "bool", "string", "timestamp"]},
                      "description": "Force column types by name; values that do not fit become null and are counted."},
     "where": {"type": "string", "minLength": 1,
-              "description": "Keep only rows matching this condition, e.g. price > 100 and region == 'EU'. Columns by name (\"quoted name\" or `quoted name` for others), numbers, 'text', true/false/null; + - * / %; == != < <= > >=; and, or, not; is [not] null; [not] in (...); contains, starts_with, ends_with; timestamps compare with '2024-03-01'. Rows where the condition is null do not match."},
+              "description": "Keep only rows matching this condition, e.g. price > 100 and region == 'EU'. Columns by name (\"quoted name\" or `quoted name` for others), numbers, 'text', true/false/null; + - * / %; == != < <= > >=; and, or, not; is [not] null; [not] in (...); [not] between a and b; [not] like 'A%_' (% any run, _ one character); contains, starts_with, ends_with; timestamps compare with '2024-03-01'. Rows where the condition is null do not match."},
     "on_bad_rows": {"type": "string", "enum": ["error", "skip", "pad"],
                     "description": "Rows with the wrong number of fields: fail naming the line (default), skip and count them, or pad/truncate them."}
   })");

@@ -84,6 +84,23 @@ TEST(RowFilter, StringsCompareAndTestTheirContent) {
   EXPECT_EQ(ids("region > 'EU'"), (Ids{2, 4}));  // byte order: "EU-West" and "US"
 }
 
+// SQL LIKE (case-sensitive, '%' any run, '_' one character) and BETWEEN (bounds included);
+// a null operand leaves the row out, negated or not.
+TEST(RowFilter, LikeAndBetweenFollowSql) {
+  EXPECT_EQ(ids("region like 'EU%'"), (Ids{1, 4, 6}));
+  EXPECT_EQ(ids("region like '_S'"), (Ids{2}));
+  EXPECT_EQ(ids("region like '%A%C'"), (Ids{5}));
+  EXPECT_EQ(ids("region like 'eu'"), (Ids{}));
+  EXPECT_EQ(ids("region not like 'EU%'"), (Ids{2, 5}));
+  EXPECT_EQ(ids("region like '%-_e%'"), (Ids{4}));  // EU-West
+  EXPECT_EQ(ids("region like '%-w%'"), (Ids{}));
+  EXPECT_EQ(ids("price between 0 and 99.9"), (Ids{1, 4, 5}));
+  EXPECT_EQ(ids("price not between 0 and 99.9"), (Ids{3, 6}));
+  EXPECT_EQ(ids("price between 0 and 50 or id = 3"), (Ids{1, 3, 5}));
+  EXPECT_EQ(ids("price + 1 between 1 and 11 and ok"), (Ids{1}));
+  EXPECT_EQ(ids("when between '2024-01-01' and '2024-01-31'"), (Ids{1, 6}));
+}
+
 TEST(RowFilter, ArithmeticAndQuotedNames) {
   EXPECT_EQ(ids("price * 2 - 1 > 198"), (Ids{3, 4}));  // 500, 198.8
   EXPECT_EQ(ids("`unit price` / 2 >= 1"), (Ids{2, 4}));

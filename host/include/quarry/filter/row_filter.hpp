@@ -6,8 +6,9 @@
 //!   (revenue - cost) / revenue >= 0.2 or "unit price" < 5
 //! Columns by name (double quotes or backticks for other names), numbers, 'strings',
 //! true/false/null; + - * / %; == = != <> < <= > >=; and/or/not (&& || !); is [not]
-//! null; [not] in (...); contains / starts_with / ends_with on strings. Timestamps
-//! compare with ISO 8601 strings ('2024-03-01', '2024-03-01T12:00:00Z'). Null follows
+//! null; [not] in (...); [not] between a and b (bounds included); [not] like 'EU%' ('%' any
+//! run, '_' one character, case-sensitive), contains / starts_with / ends_with on strings.
+//! Timestamps compare with ISO 8601 strings ('2024-03-01', '2024-03-01T12:00:00Z'). Null follows
 //! SQL: a comparison with null is unknown, and only rows where the whole expression is
 //! true are kept.
 

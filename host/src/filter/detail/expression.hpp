@@ -37,7 +37,7 @@ enum class Node {
   kOr,
   kIsNull,      // negated: is not null
   kIn,          // negated: not in; children[1..] are literals
-  kStringTest,  // op: contains, starts_with, ends_with
+  kStringTest,  // op: contains, starts_with, ends_with, like (negated: not like)
 };
 
 //! An operator, resolved from its text once when the tree is bound.
@@ -57,6 +57,7 @@ enum class Op {
   kContains,
   kStartsWith,
   kEndsWith,
+  kLike,
 };
 
 //! One node of the tree. Parsed unbound (columns by name), then bound to a schema.
