@@ -67,6 +67,16 @@ class StageRunner {
   // Merges the partial states (mergeable) and finishes the stage.
   tools::ToolResult finish() { return merged()->finish(); }
 
+  // The schema a transforming stage emits, which the stages after it read: what a throwaway
+  // instance makes of an empty chunk (a stage may change types, e.g. int64 to float64 when it
+  // fills with a mean, or add columns; it decides at open, from its arguments and first pass).
+  io::Schema output_schema() {
+    const auto empty =
+        io::ChunkBuilder(std::make_shared<const io::Schema>(schema_), 0).finish(0, 0);
+    const auto out = open()->process(empty, false);
+    return out ? out->schema() : schema_;
+  }
+
   // The one instance left after merging the partial states (mergeable).
   std::unique_ptr<StageInstance> merged() {
     if (serial_) return std::move(serial_);
@@ -117,6 +127,7 @@ class PipelineGraph {
                 std::span<const StageInstance* const> first_passes, ChunkSink* sink,
                 RunState& state, const FlowPlan& plan)
       : source_(source),
+        stream_schema_(source.schema()),
         sink_(sink),
         state_(state),
         parallel_chunks_(source.parallel_chunks()),
@@ -126,11 +137,12 @@ class PipelineGraph {
     if (parallel_chunks_) upstream = &add_parser(*upstream);
     for (std::size_t i = 0; i < stages.size(); ++i) {
       const auto& stage = stages[i];
-      runners_.push_back(std::make_unique<StageRunner>(stage, source.schema(), state.stage_context,
+      runners_.push_back(std::make_unique<StageRunner>(stage, stream_schema_, state.stage_context,
                                                        first_passes[i]));
       StageRunner& runner = *runners_.back();
       if (stage->transforms()) {
         upstream = &add_transform(*upstream, runner);
+        stream_schema_ = runner.output_schema();
       } else {
         add_tap(*upstream, runner);
       }
@@ -146,6 +158,8 @@ class PipelineGraph {
   }
 
   std::vector<std::unique_ptr<StageRunner>>& runners() { return runners_; }
+  //! The schema of the stream after the transforming stages (what the sink receives).
+  const io::Schema& stream_schema() const { return stream_schema_; }
 
  private:
   flow::sequencer_node<ChunkMessage>& sequenced(flow::sender<ChunkMessage>& upstream) {
@@ -275,6 +289,9 @@ class PipelineGraph {
   }
 
   io::Source& source_;
+  // The schema of the stream where the graph is being built; after construction, after the
+  // last transforming stage.
+  io::Schema stream_schema_;
   ChunkSink* sink_;
   RunState& state_;
   std::optional<std::size_t> parallel_chunks_;  // chunks parsed in parallel, when known
@@ -465,21 +482,23 @@ struct PassInput {
   io::Source* source = nullptr;
   std::size_t from = 0;
   std::shared_ptr<const io::ChunkSpill> recording;  // the stream after stages [0, from)
+  io::Schema recorded_schema;                       // its schema
   std::unique_ptr<io::Source> replay;               // reads `recording`
 
-  // Reads `spill` from now on: the stream after stages [0, index).
+  // Reads `spill`, of chunks of `schema`, from now on: the stream after stages [0, index).
   void replay_from(std::shared_ptr<const io::ChunkSpill> spill, std::size_t index,
                    const io::Schema& schema) {
     recording = std::move(spill);
+    recorded_schema = schema;
     replay = io::ChunkSpill::read_back(recording, schema);
     source = replay.get();
     from = index;
   }
   // The final pass reads the recording once, giving its disk space (and page cache) back as
   // it goes, for the output to reuse.
-  void replay_once(const io::Schema& schema) {
-    replay =
-        io::ChunkSpill::read_back(std::move(recording), schema, io::ChunkSpill::ReadBack::kOnce);
+  void replay_once() {
+    replay = io::ChunkSpill::read_back(std::move(recording), recorded_schema,
+                                       io::ChunkSpill::ReadBack::kOnce);
     source = replay.get();
   }
 };
@@ -504,6 +523,7 @@ bool worth_recording(std::span<const std::shared_ptr<Stage>> stages,
 struct FirstPass {
   std::unique_ptr<StageInstance> finished;  // null after a failure
   bool recorded = false;                    // `spill` holds the whole stream
+  io::Schema stream_schema;                 // the schema of the stream reaching the first pass
 };
 
 FirstPass run_first_pass(const PassInput& input, std::span<const std::shared_ptr<Stage>> stages,
@@ -532,6 +552,7 @@ FirstPass run_first_pass(const PassInput& input, std::span<const std::shared_ptr
       graph.run();
       if (state.failure() != FailureKind::kNone) return;
       pass.finished = graph.runners().back()->merged();
+      pass.stream_schema = graph.stream_schema();
       (void)pass.finished->finish();  // lets the plugin finalise; its report is not shown
       pass.recorded = spill != nullptr && spill->intact();
       if (pass.recorded) {
@@ -621,11 +642,11 @@ RunResult run_once(io::Source& source, std::span<const std::shared_ptr<Stage>> s
     if (!done.finished) return result;
     first_states[i] = std::move(done.finished);
     first_passes[i] = first_states[i].get();
-    if (done.recorded) input.replay_from(std::move(spill), i, source.schema());
+    if (done.recorded) input.replay_from(std::move(spill), i, done.stream_schema);
     ++pass;
   }
   if (input.replay) {
-    input.replay_once(source.schema());
+    input.replay_once();
   } else if (pass > 0 && !rewind(source, result)) {
     return result;
   }

@@ -131,11 +131,14 @@ class LambdaStage final : public Stage {
     explicit Instance(LambdaStage& s) : stage(s) {}
     std::shared_ptr<const io::Chunk> process(const std::shared_ptr<const io::Chunk>& chunk,
                                              bool final_chunk) override {
-      if (stage.on_chunk) stage.on_chunk(*chunk);
+      // (the executor asks a transform what it emits with an empty chunk first)
+      if (stage.on_chunk && chunk->num_rows() > 0) stage.on_chunk(*chunk);
       finals.push_back(final_chunk);
-      const auto values = chunk->column(0).int64_values();
-      if (!values.empty()) firsts.push_back(values.front());
-      for (auto v : values) sum += v;
+      if (chunk->column(0).type() == io::ColumnType::kInt64) {
+        const auto values = chunk->column(0).int64_values();
+        if (!values.empty()) firsts.push_back(values.front());
+        for (auto v : values) sum += v;
+      }
       count += chunk->num_rows();
       return stage.transform ? stage.transform(chunk) : nullptr;
     }
@@ -162,6 +165,9 @@ class LambdaStage final : public Stage {
                                       tools::CallContext& context) override {
     if (open_error) throw StageError(FailureKind::kInput, open_error);
     if (input.size() != 1) throw StageError(FailureKind::kInput, "expected one column");
+    if (expected_type && input[0].type != *expected_type) {
+      throw StageError(FailureKind::kInput, "opened with the wrong column type");
+    }
     ++opened;
     auto instance = std::make_unique<Instance>(*this);
     instance->context = &context;
@@ -184,6 +190,7 @@ class LambdaStage final : public Stage {
   std::function<void(const io::Chunk&)> on_chunk;
   std::function<void(tools::CallContext&)> on_finish;
   const char* open_error = nullptr;
+  std::optional<io::ColumnType> expected_type;  // open() refuses other input types
   std::atomic<int> opened{0};
 
  private:
@@ -442,6 +449,34 @@ TEST(Executor, OrderedPrefixOfATwoPassStageRunsOnceAndLaterPassesReplayItsOutput
   EXPECT_EQ(recomputed.replayed_passes, 0u);
   // The recording is an anonymous file: nothing is left behind.
   EXPECT_TRUE(std::filesystem::is_empty(spills.path));
+}
+
+// A transform may emit another schema than it reads (a fill with a mean makes an int64 column
+// float64): the stages after it are opened with what it emits, in the final pass and in the
+// first passes, whether the stream reaching them is recorded and replayed or computed again.
+TEST(Executor, StagesAfterATransformAreOpenedWithTheSchemaItEmits) {
+  for (const StageMode mode : {StageMode::kOrdered, StageMode::kStateless}) {
+    const SpillDirectory spills;
+    auto to_float = std::make_shared<LambdaStage>("to_float", mode);
+    to_float->transform = [](const std::shared_ptr<const io::Chunk>& chunk) {
+      auto schema = std::make_shared<const io::Schema>(
+          std::vector<io::Field>{{"n", io::ColumnType::kFloat64}});
+      io::ChunkBuilder builder(schema, chunk->num_rows());
+      for (auto v : chunk->column(0).int64_values())
+        builder.column(0).append_float64(static_cast<double>(v) / 2);
+      return builder.finish(chunk->sequence(), chunk->num_rows());
+    };
+    auto two = two_pass_stage("two", false);
+    two->expected_type = io::ColumnType::kFloat64;
+    dynamic_cast<LambdaStage&>(*two->first).expected_type = io::ColumnType::kFloat64;
+    auto last = std::make_shared<LambdaStage>("last", StageMode::kMergeable);
+    last->expected_type = io::ColumnType::kFloat64;
+    CountingSource source(20, 10);
+    NullContext context;
+    const auto result = run_with_spills(source, {to_float, two, last}, context, spills.path);
+    ASSERT_TRUE(result.complete()) << result.failure_message;
+    EXPECT_EQ(result.outcomes.size(), 3u);
+  }
 }
 
 TEST(Executor, StatelessPrefixIsComputedAgainRatherThanRecorded) {
