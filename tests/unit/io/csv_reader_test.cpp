@@ -595,6 +595,13 @@ TEST_F(CsvReaderTest, NumbersWithLeadingZerosAreTextWithANote) {
 TEST_F(CsvReaderTest, ALoneZeroBeforeThePointIsNoLeadingZero) {
   CsvReader reader(dir.write("zeros.csv", "a,b,c,d,e\n0,0.5,-0,0e3,00\n-0,-0.75,+0,1,1\n"));
   EXPECT_EQ(types_of(reader.schema()), (std::vector{kInt64, kFloat64, kInt64, kFloat64, kString}));
+  // Text that starts with a zero but is no number is plain text: no identifier note (whose
+  // column_types advice would null the column).
+  CsvReader words(dir.write("words.csv", "a,b,c\n007 Bond,02/03/2024,01:30\n00-11,x,y\n"));
+  for (const char* column : {"a", "b", "c"}) {
+    const ReadReport report = words.report();
+    EXPECT_TRUE(report.column(column)->notes.empty()) << report.column(column)->notes.at(0);
+  }
 }
 
 // A phone number in international form keeps its '+' (pandas reads +15551234567 as an

@@ -6,6 +6,7 @@
 
 #include "io/detail/timestamp.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -69,23 +70,6 @@ enum class IntParse : std::uint8_t { kOk, kNotInteger, kOverflow };
   return IntParse::kOk;
 }
 
-//! True when `text` is a number written as identifiers are: with a leading zero ("02134",
-//! "-007", "00.5": zip codes, IDs) or as a phone number in international form ('+' and 8 or
-//! more digits: "+15551234567"). A number type would change them (02134 written back as 2134),
-//! so such values read as text. A lone zero before the point ("0", "0.5") is no leading zero.
-[[nodiscard]] inline bool is_identifier_number(std::string_view text) noexcept {
-  const auto is_digit = [](char c) {
-    return static_cast<unsigned>(static_cast<unsigned char>(c) - '0') <= 9;
-  };
-  const std::size_t at = !text.empty() && (text[0] == '-' || text[0] == '+') ? 1 : 0;
-  if (text.size() > at + 1 && text[at] == '0' && is_digit(text[at + 1])) return true;
-  if (at == 0 || text[0] != '+' || text.size() < 9) return false;
-  for (std::size_t i = 1; i < text.size(); ++i) {
-    if (!is_digit(text[i])) return false;
-  }
-  return true;
-}
-
 //! True when `text` is a decimal or scientific number that parse_float64() accepts:
 //! [+-]digits[.digits][(e|E)[+-]digits] with at least one mantissa digit. Checks the syntax
 //! only (cheaper than parsing); nan/inf spellings are not covered.
@@ -115,6 +99,22 @@ enum class IntParse : std::uint8_t { kOk, kNotInteger, kOverflow };
     while (p != end && is_digit(*p)) ++p;
   }
   return p == end;
+}
+
+//! True when `text` is a number (is_decimal_text()) written as identifiers are: with a leading
+//! zero ("02134", "-007", "00.5": zip codes, IDs) or as a phone number in international form
+//! ('+' and 8 or more digits: "+15551234567"). A number type would change them (02134 written
+//! back as 2134), so such values read as text. A lone zero before the point ("0", "0.5") is no
+//! leading zero, and text that is no number ("007 Bond", "01/02/2024") is none of this.
+[[nodiscard]] inline bool is_identifier_number(std::string_view text) noexcept {
+  const auto is_digit = [](char c) {
+    return static_cast<unsigned>(static_cast<unsigned char>(c) - '0') <= 9;
+  };
+  const std::size_t at = !text.empty() && (text[0] == '-' || text[0] == '+') ? 1 : 0;
+  const bool leading_zero = text.size() > at + 1 && text[at] == '0' && is_digit(text[at + 1]);
+  const bool phone = at == 1 && text[0] == '+' && text.size() >= 9 &&
+                     std::all_of(text.begin() + 1, text.end(), is_digit);
+  return (leading_zero || phone) && is_decimal_text(text);
 }
 
 //! Parses a decimal or scientific number, or nan / inf / infinity in any letter case with an

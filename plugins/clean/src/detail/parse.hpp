@@ -28,7 +28,8 @@ inline std::string_view trim_blanks(std::string_view text) noexcept {
 //! True when `text` is a number written as identifiers are: with a leading zero ("02134",
 //! "00.5": zip codes, IDs) or as a phone number in international form ('+' and 8 or more
 //! digits). The host reads such columns as text (io/detail/values.hpp), and a number type
-//! would change them. A lone zero before the point ("0", "0.5") is no leading zero.
+//! would change them. A lone zero before the point ("0", "0.5") is no leading zero. Callers
+//! check that `text` is a number.
 inline bool is_identifier_number(std::string_view text) noexcept {
   text = trim_blanks(text);
   const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
