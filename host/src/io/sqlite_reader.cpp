@@ -183,7 +183,9 @@ struct SqliteReader::Impl {
     std::vector<std::string> names;
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(
-            db.get(), "SELECT name FROM sqlite_master WHERE type IN ('table','view') ORDER BY name",
+            db.get(),
+            "SELECT name FROM sqlite_master WHERE type IN ('table','view') AND name NOT LIKE "
+            "'sqlite\\_%' ESCAPE '\\' ORDER BY name",
             -1, &raw, nullptr) != SQLITE_OK) {
       sqlite_fail("cannot list the tables");
     }

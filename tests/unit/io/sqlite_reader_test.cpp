@@ -110,6 +110,18 @@ TEST_F(SqliteReaderTest, ADatabaseOfOneTableNeedsNoTableName) {
   EXPECT_EQ(reader.report().notes,
             (std::vector<std::string>{"read table 'data', the database's only one"}));
   EXPECT_EQ(reader.report().column("t")->timestamp_text, TimestampText::kUtc);
+
+  // SQLite's own tables (sqlite_sequence, made for AUTOINCREMENT) are not the user's.
+  const auto counted = dir.path() / "counted.db";
+  ASSERT_EQ(sqlite3_open(counted.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v REAL);"
+                         "CREATE INDEX iv ON t (v); INSERT INTO t (v) VALUES (1.5);",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  SqliteReader auto_increment(counted, SqliteOptions{});
+  EXPECT_EQ(read_rows(auto_increment), (Rows{{"1", "1.5"}}));
 }
 
 TEST_F(SqliteReaderTest, EmptyTableTakesDeclaredTypes) {
