@@ -167,7 +167,7 @@ class CorrelationStage {
       out["covariance"] = matrix([](const CoMoments& m) { return m.covariance(); });
       text += render("covariance", out["covariance"], names);
     }
-    out["undefined"] = undefined_entries();
+    out["undefined"] = undefined_entries(out);
     for (const auto& u : out["undefined"]) {
       text += "undefined: " + u["columns"][0].get<std::string>() + " x " +
               u["columns"][1].get<std::string>() + ": " + u["reason"].get<std::string>() + "\n";
@@ -275,8 +275,11 @@ class CorrelationStage {
     return m;
   }
 
-  json undefined_entries() const {
-    json out = json::array();
+  //! The pairs whose statistics are null, each with the methods and the reason; `out` holds
+  //! the matrices (a rank method is listed only where its value is null: ranks of values
+  //! whose squares underflow still differ).
+  json undefined_entries(const json& out) const {
+    json out_entries = json::array();
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       for (std::size_t j = i; j < columns_.size(); ++j) {
         const CoMoments& m = pairs_.at(i, j);
@@ -287,19 +290,37 @@ class CorrelationStage {
           if (covariance_) methods.push_back("covariance");
         } else if (m.sxx() == 0 || m.syy() == 0) {
           const std::string& which = m.sxx() == 0 ? columns_[i].name : columns_[j].name;
-          reason = "column '" + which +
-                   "' is constant (std 0) on the rows where both have a value (or its values "
-                   "are so small that their squares underflow), so its correlation is undefined";
+          const auto null_in = [&](const char* method) {
+            return out.contains(method) && out[method][i][j].is_null();
+          };
+          const bool ranked = out.contains("spearman") || out.contains("kendall");
+          const bool ranks_differ = ranked && !null_in("spearman") && !null_in("kendall");
+          reason = ranks_differ ? "column '" + which +
+                                      "' has values so small that their squared deviations "
+                                      "underflow to 0 (std 0), so Pearson's r is undefined; "
+                                      "rescale it (Spearman and Kendall use ranks)"
+                                : "column '" + which +
+                                      "' is constant (std 0) on the rows where both have a "
+                                      "value, so its correlation is undefined";
+          if (pearson_) methods.push_back("pearson");
+          if (null_in("spearman")) methods.push_back("spearman");
+          if (null_in("kendall")) methods.push_back("kendall");
+          if (methods.empty()) continue;
+          out_entries.push_back({{"columns", {columns_[i].name, columns_[j].name}},
+                                 {"methods", methods},
+                                 {"reason", reason}});
+          continue;
         } else if (!m.sums_finite()) {
           const std::string& which = std::isfinite(m.sxx()) ? columns_[j].name : columns_[i].name;
           if (!pearson_) continue;
-          out.push_back({{"columns", {columns_[i].name, columns_[j].name}},
-                         {"methods", {"pearson"}},
-                         {"reason", "column '" + which +
-                                        "' has values so far apart that their squared "
-                                        "deviations overflow (above about 1.8e308), so Pearson's "
-                                        "r cannot be computed; rescale it (Spearman and Kendall "
-                                        "use ranks)"}});
+          out_entries.push_back(
+              {{"columns", {columns_[i].name, columns_[j].name}},
+               {"methods", {"pearson"}},
+               {"reason", "column '" + which +
+                              "' has values so far apart that their squared "
+                              "deviations overflow (above about 1.8e308), so Pearson's "
+                              "r cannot be computed; rescale it (Spearman and Kendall "
+                              "use ranks)"}});
           continue;
         } else {
           continue;
@@ -308,12 +329,12 @@ class CorrelationStage {
         if (spearman_) methods.push_back("spearman");
         if (kendall_) methods.push_back("kendall");
         if (methods.empty()) continue;
-        out.push_back({{"columns", {columns_[i].name, columns_[j].name}},
-                       {"methods", methods},
-                       {"reason", reason}});
+        out_entries.push_back({{"columns", {columns_[i].name, columns_[j].name}},
+                               {"methods", methods},
+                               {"reason", reason}});
       }
     }
-    return out;
+    return out_entries;
   }
 
   static std::string render(const std::string& title, const json& m, const json& names) {

@@ -406,6 +406,34 @@ TEST(StatsCorrelation, HugeOffsetsDoNotLoseDigits) {
                        out.data().at("covariance")[0][0].get<double>(), 1e-12));
 }
 
+// Values near 1e-300: their squared deviations underflow, so Pearson's r is null, but their
+// ranks differ, so Spearman is given and not listed as undefined (scipy.stats.spearmanr of
+// [1, 2, 3, 4, 5] and [1e-300, 3e-300, 2e-300, 5e-300, 4e-300] is 0.7999999999999999); a constant
+// column leaves both undefined.
+TEST(StatsCorrelation, UnderflowingSpreadsKeepTheirRanksAndAreNotCalledConstant) {
+  const Table t = make_table({float_column("id", {1, 2, 3, 4, 5}),
+                              float_column("tiny", {1e-300, 3e-300, 2e-300, 5e-300, 4e-300}),
+                              float_column("flat", {2, 2, 2, 2, 2})});
+  const Outcome out =
+      run_ok("stats_correlation",
+             {{"columns", {"id", "tiny", "flat"}}, {"methods", {"pearson", "spearman"}}}, t);
+  EXPECT_TRUE(out.data().at("pearson")[0][1].is_null());
+  EXPECT_TRUE(near_rel(out.data().at("spearman")[0][1], 0.8, 1e-12));
+  const json& undefined = out.data().at("undefined");
+  const auto entry = [&](const char* a, const char* b) {
+    for (const auto& u : undefined) {
+      if (u.at("columns") == json::array({a, b})) return u;
+    }
+    return json();
+  };
+  EXPECT_EQ(entry("id", "tiny").at("methods"), json::array({"pearson"}));
+  EXPECT_NE(entry("id", "tiny").at("reason").get<std::string>().find("underflow"),
+            std::string::npos);
+  EXPECT_EQ(entry("id", "flat").at("methods"), json::array({"pearson", "spearman"}));
+  EXPECT_NE(entry("id", "flat").at("reason").get<std::string>().find("is constant"),
+            std::string::npos);
+}
+
 // Pearson's r of a column whose squared deviations overflow is null with the reason (pandas
 // returns -0.0 for np.corrcoef's r here; the exact r, after rescaling, is -0.35355), while
 // Spearman, on ranks, is still given.
