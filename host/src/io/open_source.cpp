@@ -149,6 +149,14 @@ std::unique_ptr<Source> open_json_copy(const std::filesystem::path& path, Source
   options.jsonl.display_name = path.string();
   const detail::JsonLinesCopy copy =
       detail::copy_json_as_lines(path, options.scratch_directory, options.jsonl.display_name);
+  if (copy.records == 0) {
+    std::error_code ignored;
+    std::filesystem::remove(copy.path, ignored);
+    throw InputError(copy.array ? "the file is an empty JSON array ([]): it has no records"
+                                : "the file holds no JSON values",
+                     "check that the file was written completely, or read another one",
+                     ErrorLocation{path.string(), 0, {}});
+  }
   const std::string note =
       copy.array ? "the file is a JSON array of " + std::to_string(copy.records) + " record" +
                        (copy.records == 1 ? "" : "s") + "; it was read as JSON Lines from a copy"
