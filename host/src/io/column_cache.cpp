@@ -36,8 +36,9 @@ constexpr int kFormat = 1;
 //! (types, names) or reports (notes) changes, so that entries an older reader wrote are not
 //! reused after an upgrade. 2: the decimal-comma hint, the projection kept out of the notes.
 //! 3: a quoted "" is null in text columns. 4: numbers written as identifiers (02134, +15551234567)
-//! are text. 5: ColumnReport::timestamp_text.
-constexpr int kReaderRevision = 5;
+//! are text. 5: ColumnReport::timestamp_text. 6: the note on local times taken as UTC, and
+//! no identifier note for text that is no number.
+constexpr int kReaderRevision = 6;
 constexpr std::array<char, 8> kMagic = {'Q', 'C', 'O', 'L', 'E', 'N', 'D', '1'};
 
 //! Length-prefixed, so that no two different values render alike.

@@ -156,6 +156,12 @@ ColumnReport column_report(const Field& field, const ColumnState& state) {
   // (a forced type is not classified: how its values were written is not known)
   if (field.type == ColumnType::kTimestamp && state.seen && state.candidates != 0) {
     column.timestamp_text = timestamp_text_of(state.time_of_day, state.utc_offset);
+    if (state.utc_offset && state.local_time_line > 0) {
+      column.notes.push_back(
+          "times without a UTC offset (first on line " + std::to_string(state.local_time_line) +
+          ") were taken as UTC, since other values have one; outputs write the column in UTC "
+          "(give every value an offset, or none, to keep the times as written)");
+    }
   }
   if (state.overflow && field.type == ColumnType::kFloat64) {
     column.notes.push_back("values beyond the int64 range (first on line " +
@@ -601,6 +607,9 @@ void InferencePass::merge_segment(SegmentResult& segment, std::uint64_t line_off
     const ColumnState& part = segment.states[k];
     states[k].time_of_day = states[k].time_of_day || part.time_of_day;
     states[k].utc_offset = states[k].utc_offset || part.utc_offset;
+    if (states[k].local_time_line == 0 && part.local_time_line > 0) {
+      states[k].local_time_line = part.local_time_line + line_offset;
+    }
     if (part.overflow && !states[k].overflow) {
       states[k].overflow = true;
       states[k].overflow_line = part.overflow_line + line_offset;

@@ -250,7 +250,11 @@ void SegmentScanner::classify_column(std::size_t k) {
                           candidates, overflow);
     if ((candidates & kClassTimestamp) != 0 && !is_date_only_text(text)) {
       state.time_of_day = true;
-      state.utc_offset = state.utc_offset || has_utc_offset(text);
+      if (has_utc_offset(text)) {
+        state.utc_offset = true;
+      } else if (state.local_time_line == 0) {
+        state.local_time_line = batch_.line(r);
+      }
     }
     if ((candidates & (kClassInt | kClassFloat)) != 0) {
       ++numbers;

@@ -645,6 +645,12 @@ TEST_F(CsvReaderTest, TimestampColumnsKeepHowTheyWereWritten) {
     EXPECT_EQ(report.column("at")->timestamp_text, kLocal);
     EXPECT_EQ(report.column("late")->timestamp_text, kUtc);
     EXPECT_EQ(report.column("offset")->timestamp_text, kUtc);
+    // Its local times are taken as UTC, and a note says so (the first is on line 2).
+    ASSERT_EQ(report.column("offset")->notes.size(), 1U);
+    EXPECT_TRUE(contains(report.column("offset")->notes[0],
+                         "times without a UTC offset (first on line 2) were taken as UTC"))
+        << report.column("offset")->notes[0];
+    EXPECT_TRUE(report.column("late")->notes.empty());  // (dates are no times of day)
   }
   CsvOptions forced;
   forced.column_types = {{"day", kTimestamp}};

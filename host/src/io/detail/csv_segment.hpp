@@ -43,6 +43,9 @@ struct ColumnState {
   //! has a UTC designator or offset: the column's ColumnReport::timestamp_text.
   bool time_of_day = false;
   bool utc_offset = false;
+  //! The line of the first time of day without a UTC offset (0: none), for a note when the
+  //! column also has offsets and such times are taken as UTC.
+  std::uint64_t local_time_line = 0;
 };
 
 //! True when `state` says every value of a column typed string is a number written with a
