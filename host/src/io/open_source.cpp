@@ -132,7 +132,14 @@ std::unique_ptr<Source> open_text_copy(const std::filesystem::path& path, Source
   const detail::TextCopy copy = detail::copy_as_utf8(path, encoding, options.scratch_directory);
   options.csv.display_name = options.jsonl.display_name = path.string();
   options.csv.column_cache = {};
-  return open_copy(copy.path, format, options, copy_note(encoding, copy));
+  std::string note = copy_note(encoding, copy);
+  if (!encoding.empty() && options.csv.encoding != TextEncoding::kUtf8) {
+    // The copy is UTF-8 already: decoding it again as a single-byte encoding would garble it.
+    note += "; the encoding argument \"" + std::string(to_string(options.csv.encoding)) +
+            "\" was not applied, as the file says it is " + encoding;
+    options.csv.encoding = TextEncoding::kUtf8;
+  }
+  return open_copy(copy.path, format, options, note);
 }
 
 //! Reads a JSON file of records from a JSON Lines copy in the scratch directory, removed as

@@ -37,7 +37,8 @@ constexpr const char* kOutputSchema =
 constexpr const char* kDescription =
     "Checks declarative rules per column (not_null, unique, range, regex, allowed values, "
     "type) in one pass and reports per rule the exact number of violations, the first row "
-    "numbers (0-based data rows, capped by max_rows) and example values. Missing columns and "
+    "numbers (0-based data rows, capped by max_rows; with where, rows of the filtered stream) and "
+    "example values. Missing columns and "
     "invalid regexes are refused before reading. Pass output: {path} to also write the "
     "failing rows (with a row column, the 0-based data row, and a failed_rules column naming "
     "the rules each broke) to a file.";

@@ -104,6 +104,17 @@ TEST_F(TextCopyTest, OpenSourceReadsWideTextThroughACopyItRemoves) {
   EXPECT_TRUE(std::filesystem::is_empty(scratch.path()));
   source->rewind();  // a second pass reads the copy the reader still holds open
   EXPECT_EQ(read_rows(*source).size(), 2U);
+  // A single-byte encoding asked for a file whose byte order mark says UTF-16 is not applied
+  // to the UTF-8 copy (it read "MÃ¼nchen"), and the note says so.
+  SourceOptions windows = with_scratch();
+  windows.csv.encoding = TextEncoding::kWindows1252;
+  auto told = open_source(path, windows);
+  EXPECT_EQ(read_rows(*told), (Rows{{"M\u00FCnchen", "1.5"}, {"K\u00F6ln", "2.5"}}));
+  EXPECT_NE(told->report().notes.front().find(
+                "the encoding argument \"windows-1252\" was not applied, as the file says it is "
+                "UTF-16LE"),
+            std::string::npos)
+      << told->report().notes.front();
 
   const auto ragged = dir.write("ragged.txt", "\xFF\xFE" + utf16(U"a\tb\n1\t2\n3\n", true));
   try {
