@@ -1,6 +1,7 @@
 //! The CSV inference pass (see detail/csv_inference.hpp).
 
 #include "io/detail/csv_inference.hpp"
+#include "io/detail/column_notes.hpp"
 #include "io/detail/csv_dialect.hpp"
 #include "io/detail/csv_segment.hpp"
 #include "io/detail/header_names.hpp"
@@ -119,13 +120,10 @@ class InferencePass {
   CsvLayout layout_;
 };
 
-//! Numbers a column must start with before one value that is not a number earns a note.
-constexpr std::uint64_t kNumbersBeforeNote = 5;
-
 //! The note for a column read as text although its values before `state.not_number` were all
 //! numbers (a stray word, a spelling of missing the reader does not know), or because of a
 //! number written as an identifier; or "".
-std::string mostly_numbers_note(const std::string& column, const ColumnState& state) {
+std::string column_text_note(const std::string& column, const ColumnState& state) {
   if (state.not_number_line == 0) return "";
   std::string name;
   append_json_string(name, column);
@@ -139,13 +137,12 @@ std::string mostly_numbers_note(const std::string& column, const ColumnState& st
            name + ": \"int64\"} (or \"float64\")";
   }
   if (state.numbers_before < kNumbersBeforeNote) return "";
-  return "read as text because value '" + repaired_utf8(state.not_number) + "' on line " +
-         std::to_string(state.not_number_line) + " is not a number, though the " +
-         std::to_string(state.numbers_before) +
-         " values before it were; to read the column as numbers pass column_types {" + name +
-         ": \"float64\"} (values that are not numbers become null and are counted), or, if "
-         "it means missing, list it in null_values (which replaces the default spellings, so "
-         "list those the file uses too)";
+  return mostly_numbers_note(column, "'" + repaired_utf8(state.not_number) + "'",
+                             "on line " + std::to_string(state.not_number_line), "a number",
+                             state.numbers_before) +
+         " (values that are not numbers become null and are counted), or, if it means missing, "
+         "list it in null_values (which replaces the default spellings, so list those the file "
+         "uses too)";
 }
 
 //! The report of a column typed `field.type` from `state`.
@@ -155,13 +152,10 @@ ColumnReport column_report(const Field& field, const ColumnState& state) {
   column.type = field.type;
   // (a forced type is not classified: how its values were written is not known)
   if (field.type == ColumnType::kTimestamp && state.seen && state.candidates != 0) {
-    column.timestamp_text = timestamp_text_of(state.time_of_day, state.utc_offset);
-    if (state.utc_offset && state.local_time_line > 0) {
-      column.notes.push_back(
-          "times without a UTC offset (first on line " + std::to_string(state.local_time_line) +
-          ") were taken as UTC, since other values have one; outputs write the column in UTC "
-          "(give every value an offset, or none, to keep the times as written)");
-    }
+    column.timestamp_text = state.timestamps.text();
+    const std::string where = "line " + std::to_string(state.timestamps.first_local);
+    if (std::string note = state.timestamps.local_times_note(where); !note.empty())
+      column.notes.push_back(std::move(note));
   }
   if (state.overflow && field.type == ColumnType::kFloat64) {
     column.notes.push_back("values beyond the int64 range (first on line " +
@@ -169,7 +163,7 @@ ColumnReport column_report(const Field& field, const ColumnState& state) {
                            ") made the column float64, which keeps about 15-17 significant digits");
   }
   if (field.type == ColumnType::kString && !looks_comma_decimal(state)) {
-    if (std::string note = mostly_numbers_note(field.name, state); !note.empty())
+    if (std::string note = column_text_note(field.name, state); !note.empty())
       column.notes.push_back(std::move(note));
   }
   if (field.type == ColumnType::kString && looks_comma_decimal(state)) {
@@ -417,8 +411,7 @@ bool InferencePass::guess_types() {
     if (!forced) fields[k].type = type_from(state);
     guess.classes.push_back(forced ? 0 : state.candidates);
     guess.unseen.push_back(!forced && !state.seen);
-    guess.timestamp_texts.push_back(
-        forced ? TimestampText::kUtc : timestamp_text_of(state.time_of_day, state.utc_offset));
+    guess.timestamp_texts.push_back(forced ? TimestampText::kUtc : state.timestamps.text());
     layout_.report.columns.push_back(column_report(fields[k], state));
   }
   guess.row_bytes = static_cast<double>(head->end - head->begin) / static_cast<double>(head->rows);
@@ -605,11 +598,7 @@ void InferencePass::merge_segment(SegmentResult& segment, std::uint64_t line_off
   }
   for (std::size_t k = 0; k < states.size(); ++k) {
     const ColumnState& part = segment.states[k];
-    states[k].time_of_day = states[k].time_of_day || part.time_of_day;
-    states[k].utc_offset = states[k].utc_offset || part.utc_offset;
-    if (states[k].local_time_line == 0 && part.local_time_line > 0) {
-      states[k].local_time_line = part.local_time_line + line_offset;
-    }
+    states[k].timestamps.merge(part.timestamps, line_offset);
     if (part.overflow && !states[k].overflow) {
       states[k].overflow = true;
       states[k].overflow_line = part.overflow_line + line_offset;

@@ -248,14 +248,7 @@ void SegmentScanner::classify_column(std::size_t k) {
     const bool numeric_before = (candidates & (kClassInt | kClassFloat)) != 0;
     candidates = classify(with_decimal_point(text, dialect_.decimal, dialect_.thousands, scratch_),
                           candidates, overflow);
-    if ((candidates & kClassTimestamp) != 0 && !is_date_only_text(text)) {
-      state.time_of_day = true;
-      if (has_utc_offset(text)) {
-        state.utc_offset = true;
-      } else if (state.local_time_line == 0) {
-        state.local_time_line = batch_.line(r);
-      }
-    }
+    if ((candidates & kClassTimestamp) != 0) state.timestamps.observe(text, batch_.line(r));
     if ((candidates & (kClassInt | kClassFloat)) != 0) {
       ++numbers;
     } else if (numeric_before && state.not_number_line == 0) {

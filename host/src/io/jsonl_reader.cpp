@@ -1,6 +1,7 @@
 #include "quarry/io/jsonl_reader.hpp"
 #include "quarry/sdk/iso8601.hpp"
 
+#include "io/detail/column_notes.hpp"
 #include "io/detail/csv_layout.hpp"
 #include "io/detail/flat_json.hpp"
 #include "io/detail/input_file.hpp"
@@ -162,14 +163,15 @@ void parse_line(std::string_view text, ParsedLine& out) {
   }
 }
 
-//! The classes a JSON value belongs to (see detail::ValueClass); `overflow` for integers
-//! beyond int64.
 //! A value as examples show it: a string's text, other values as JSON; clipped.
 std::string example_text(const Json& value) {
   std::string text = value.is_string() ? value.get<std::string>() : value.dump();
   if (text.size() <= kExampleBytes) return text;
   return detail::repaired_utf8(std::string_view(text).substr(0, kExampleBytes)) + "…";
 }
+
+//! The classes a JSON value belongs to (see detail::ValueClass); `overflow` for integers
+//! beyond int64.
 
 std::uint8_t json_class(const Json& value, bool& overflow) {
   switch (value.type()) {
@@ -243,10 +245,8 @@ class JsonlInference {
     //! Where that value is (0: none yet) and its JSON text.
     std::uint64_t not_number_line = 0;
     std::string not_number;
-    //! A string that reads as a timestamp has more than a date, and one has a UTC designator
-    //! or offset (ColumnReport::timestamp_text).
-    bool time_of_day = false;
-    bool utc_offset = false;
+    //! How the strings that read as timestamps were written (positions are lines).
+    detail::TimestampWriting timestamps;
   };
 
   void on_line(const Line& line) {
@@ -334,11 +334,7 @@ class JsonlInference {
     }
     state.candidates &= classes;
     if ((classes & detail::kClassTimestamp) != 0) {
-      const auto& text = value.get_ref<const std::string&>();
-      if (!detail::is_date_only_text(text)) {
-        state.time_of_day = true;
-        state.utc_offset = state.utc_offset || detail::has_utc_offset(text);
-      }
+      state.timestamps.observe(value.get_ref<const std::string&>(), line);
     }
     if (overflow && !state.overflow) {
       state.overflow = true;
@@ -390,7 +386,10 @@ class JsonlInference {
     }
     ColumnReport column{field.name, field.type, 0, 0, {}, {}};
     if (field.type == ColumnType::kTimestamp && forced == options_.column_types.end()) {
-      column.timestamp_text = detail::timestamp_text_of(state.time_of_day, state.utc_offset);
+      column.timestamp_text = state.timestamps.text();
+      const std::string where = "line " + std::to_string(state.timestamps.first_local);
+      if (std::string note = state.timestamps.local_times_note(where); !note.empty())
+        column.notes.push_back(std::move(note));
     }
     if (state.overflow && field.type == ColumnType::kFloat64) {
       column.notes.push_back(
@@ -398,26 +397,17 @@ class JsonlInference {
           ") made the column float64, which keeps about 15-17 significant digits");
     }
     if (field.type == ColumnType::kString && forced == options_.column_types.end() &&
-        state.not_number_line != 0 && state.numbers_before >= kNumbersBeforeNote) {
-      column.notes.push_back(mostly_numbers_note(field.name, state));
+        state.not_number_line != 0 && state.numbers_before >= detail::kNumbersBeforeNote) {
+      // (the value as JSON, so that a quoted number shows its quotes)
+      column.notes.push_back(
+          detail::mostly_numbers_note(field.name, state.not_number,
+                                      "on line " + std::to_string(state.not_number_line),
+                                      "a JSON number", state.numbers_before) +
+          " (texts that hold numbers are read as numbers, others become "
+          "null and are counted)");
     }
     layout_.report.columns.push_back(std::move(column));
     return field;
-  }
-
-  //! Numbers a key must start with before one value that is not a number earns a note.
-  static constexpr std::uint64_t kNumbersBeforeNote = 5;
-
-  //! The note for a key read as text although its values before `state.not_number` were all
-  //! numbers (one quoted number, a word for missing).
-  static std::string mostly_numbers_note(const std::string& column, const State& state) {
-    const std::string name = Json(column).dump();
-    return "read as text because value " + state.not_number + " on line " +
-           std::to_string(state.not_number_line) + " is not a JSON number, though the " +
-           std::to_string(state.numbers_before) +
-           " values before it were; to read the column as numbers pass column_types {" + name +
-           ": \"float64\"} (texts that hold numbers are read as numbers, others become null "
-           "and are counted)";
   }
 
   //! The keys read (indices into states_, first-seen order): those of only_columns when the

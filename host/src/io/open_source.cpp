@@ -109,17 +109,21 @@ std::string copy_note(const std::string& encoding, const detail::TextCopy& copy)
          (copy.cr_line_breaks ? " with LF line endings" : "");
 }
 
+//! Removes a converted copy from its directory when it goes out of scope: once a reader holds
+//! it open, or when it turned out unusable.
+struct RemovedCopy {
+  const std::filesystem::path& path;
+  ~RemovedCopy() {
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+  }
+};
+
 //! Opens the reader of `format` on `copy`, a converted copy of the file, and removes the copy
 //! from the directory as soon as the reader holds it open (or failed to); the source adds `note`.
 std::unique_ptr<Source> open_copy(const std::filesystem::path& copy, SourceFormat format,
                                   SourceOptions& options, std::string note) {
-  struct RemoveCopy {
-    const std::filesystem::path& path;
-    ~RemoveCopy() {
-      std::error_code ignored;
-      std::filesystem::remove(path, ignored);
-    }
-  } remove{copy};
+  const RemovedCopy removed{copy};
   return std::make_unique<TextCopySource>(open_reader(copy, format, options), std::move(note));
 }
 
@@ -157,8 +161,7 @@ std::unique_ptr<Source> open_json_copy(const std::filesystem::path& path, Source
   const detail::JsonLinesCopy copy =
       detail::copy_json_as_lines(path, options.scratch_directory, options.jsonl.display_name);
   if (copy.records == 0) {
-    std::error_code ignored;
-    std::filesystem::remove(copy.path, ignored);
+    const RemovedCopy removed{copy.path};
     throw InputError(copy.array ? "the file is an empty JSON array ([]): it has no records"
                                 : "the file holds no JSON values",
                      "check that the file was written completely, or read another one",

@@ -1,11 +1,11 @@
 #include "quarry/io/sqlite_reader.hpp"
 #include "quarry/sdk/iso8601.hpp"
 
+#include "io/detail/column_notes.hpp"
 #include "io/detail/header_names.hpp"
 #include "io/detail/input_file.hpp"
 #include "io/detail/sqlite_handle.hpp"
 #include "io/detail/utf8.hpp"
-#include "io/detail/value_format.hpp"
 #include "io/detail/values.hpp"
 
 #include <algorithm>
@@ -109,10 +109,8 @@ struct ColumnState {
   bool seen = false;
   bool bool_declared = false;
   ColumnType declared = ColumnType::kString;
-  //! A text that reads as a timestamp has more than a date, and one has a UTC designator or
-  //! offset (ColumnReport::timestamp_text).
-  bool time_of_day = false;
-  bool utc_offset = false;
+  //! How the texts that read as timestamps were written (positions are rows, from 1).
+  detail::TimestampWriting timestamps;
   //! For a note when a column of numbers is read as text: the numbers before the first value
   //! that is not one, that value (clipped) and its 0-based row (numbers_before counts on
   //! while there is none).
@@ -120,9 +118,6 @@ struct ColumnState {
   std::optional<std::uint64_t> not_number_row;
   std::string not_number;
 };
-
-//! Numbers a column must start with before one value that is not a number earns a note.
-constexpr std::uint64_t kNumbersBeforeNote = 5;
 
 ColumnType final_type(const ColumnState& state) {
   if (!state.seen) return state.declared;
@@ -344,10 +339,7 @@ struct SqliteReader::Impl {
         value_class = detail::may_be_timestamp(text) && sdk::parse_iso8601(text)
                           ? detail::kClassTimestamp
                           : 0;
-        if (value_class != 0 && !detail::is_date_only_text(text)) {
-          state.time_of_day = true;
-          state.utc_offset = state.utc_offset || detail::has_utc_offset(text);
-        }
+        if (value_class != 0) state.timestamps.observe(text, row + 1);
         break;
       }
       default:
@@ -368,14 +360,12 @@ struct SqliteReader::Impl {
   //! The note for a column read as text although its values before `state.not_number` were
   //! all numbers (a word for missing, a stray text), or "".
   static std::string mostly_numbers_note(const std::string& column, const ColumnState& state) {
-    if (!state.not_number_row || state.numbers_before < kNumbersBeforeNote) return "";
-    std::string name;
-    detail::append_json_string(name, column);
-    return "read as text because value '" + state.not_number + "' in row " +
-           std::to_string(*state.not_number_row) + " (0-based) is not a number, though the " +
-           std::to_string(state.numbers_before) +
-           " values before it were; to read the column as numbers pass column_types {" + name +
-           ": \"float64\"} (values that are not numbers become null and are counted)";
+    if (!state.not_number_row || state.numbers_before < detail::kNumbersBeforeNote) return "";
+    return detail::mostly_numbers_note(
+               column, "'" + state.not_number + "'",
+               "in row " + std::to_string(*state.not_number_row) + " (0-based)", "a number",
+               state.numbers_before) +
+           " (values that are not numbers become null and are counted)";
   }
 
   void build_schema(std::vector<std::string>& names, const std::vector<ColumnState>& states) {
@@ -391,8 +381,14 @@ struct SqliteReader::Impl {
       }
       if (field.type == ColumnType::kTimestamp && states[c].seen &&
           forced == options.column_types.end()) {
-        column.timestamp_text =
-            detail::timestamp_text_of(states[c].time_of_day, states[c].utc_offset);
+        const detail::TimestampWriting& timestamps = states[c].timestamps;
+        column.timestamp_text = timestamps.text();
+        // (first_local counts rows from 1; unused while 0)
+        const std::string where =
+            "row " + std::to_string(timestamps.first_local > 0 ? timestamps.first_local - 1 : 0) +
+            " (0-based)";
+        if (std::string note = timestamps.local_times_note(where); !note.empty())
+          column.notes.push_back(std::move(note));
       }
       report.columns.push_back(std::move(column));
       fields.push_back(std::move(field));

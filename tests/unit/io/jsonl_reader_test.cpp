@@ -130,6 +130,24 @@ TEST_F(JsonlReaderTest, AKeyOfNumbersReadAsTextForOneValueNamesItAndTheFix) {
   EXPECT_EQ(read_rows(numbers)[6][0], "0.125");
 }
 
+// As in CSV: dates alone, local times and UTC times are kept apart for the writers, and a key
+// mixing local times with offsets says the local ones were taken as UTC.
+TEST_F(JsonlReaderTest, TimestampKeysKeepHowTheyWereWritten) {
+  JsonlReader reader(
+      dir.write("t.jsonl",
+                "{\"d\":\"2024-01-05\",\"l\":\"2024-01-05T10:00:00\",\"m\":\"2024-01-05T10:00\"}\n"
+                "{\"d\":\"2024-01-06\",\"l\":\"2024-01-06 11:00\",\"m\":\"2024-01-06T10:00Z\"}\n"));
+  const ReadReport report = reader.report();
+  EXPECT_EQ(report.column("d")->timestamp_text, TimestampText::kDate);
+  EXPECT_EQ(report.column("l")->timestamp_text, TimestampText::kLocal);
+  EXPECT_EQ(report.column("m")->timestamp_text, TimestampText::kUtc);
+  ASSERT_EQ(report.column("m")->notes.size(), 1U);
+  EXPECT_NE(report.column("m")->notes[0].find("times without a UTC offset (first on line 1)"),
+            std::string::npos)
+      << report.column("m")->notes[0];
+  EXPECT_TRUE(report.column("l")->notes.empty());
+}
+
 TEST_F(JsonlReaderTest, AUtf16FileIsRefusedNamingTheEncoding) {
   std::string wide = "\xFF\xFE";
   for (const char c : std::string("{\"a\": 1}\n{\"a\": 2}\n")) {

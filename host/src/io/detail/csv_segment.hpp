@@ -39,13 +39,8 @@ struct ColumnState {
   std::string not_number;
   //! That value is a number written as an identifier (is_identifier_number()).
   bool not_number_identifier = false;
-  //! A value that reads as a timestamp has more than a date ("2024-01-05 10:00"), and one
-  //! has a UTC designator or offset: the column's ColumnReport::timestamp_text.
-  bool time_of_day = false;
-  bool utc_offset = false;
-  //! The line of the first time of day without a UTC offset (0: none), for a note when the
-  //! column also has offsets and such times are taken as UTC.
-  std::uint64_t local_time_line = 0;
+  //! How the values that read as timestamps were written (positions are lines).
+  TimestampWriting timestamps;
 };
 
 //! True when `state` says every value of a column typed string is a number written with a
