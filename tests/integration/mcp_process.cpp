@@ -223,11 +223,18 @@ TempDir::~TempDir() {
 std::unique_ptr<McpProcess> serve_with_plugins(const std::filesystem::path& plugin_dir,
                                                const std::filesystem::path& data,
                                                const std::filesystem::path& out,
-                                               const std::filesystem::path& home) {
-  auto server = std::make_unique<McpProcess>(std::vector<std::string>{
-      "serve", "--plugin-dir", plugin_dir.string(), "--data-root", data.string(), "--output-root",
-      out.string(), "--set", "plugins.cache_dir=" + (home / "cache").string(), "--log-level",
-      "warn"});
+                                               const std::filesystem::path& home,
+                                               const std::vector<std::string>& settings) {
+  std::vector<std::string> args = {
+      "serve",       "--plugin-dir", plugin_dir.string(),
+      "--data-root", data.string(),  "--output-root",
+      out.string(),  "--set",        "plugins.cache_dir=" + (home / "cache").string(),
+      "--log-level", "warn"};
+  for (const std::string& setting : settings) {
+    args.push_back("--set");
+    args.push_back(setting);
+  }
+  auto server = std::make_unique<McpProcess>(std::move(args));
   server->initialize();
   return server;
 }

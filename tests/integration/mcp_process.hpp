@@ -71,11 +71,13 @@ class McpProcess {
 };
 
 //! `quarry serve` with the plugins of `plugin_dir`, reading under `data`, writing under `out`,
-//! its registry cache under `home`, logging warnings only; already initialised.
+//! its registry cache under `home`, logging warnings only, with `settings` ("key=value", each
+//! passed as --set); already initialised.
 std::unique_ptr<McpProcess> serve_with_plugins(const std::filesystem::path& plugin_dir,
                                                const std::filesystem::path& data,
                                                const std::filesystem::path& out,
-                                               const std::filesystem::path& home);
+                                               const std::filesystem::path& home,
+                                               const std::vector<std::string>& settings = {});
 
 //! A fresh empty directory under the temp dir, removed by the destructor.
 class TempDir {

@@ -48,25 +48,8 @@ class ResultBudgetTest : public ::testing::Test {
   }
 
   std::unique_ptr<McpProcess> serve(std::vector<std::string> settings = {}) {
-    std::vector<std::string> args = {"serve",
-                                     "--plugin-dir",
-                                     kPlugins,
-                                     "--data-root",
-                                     data_.path().string(),
-                                     "--output-root",
-                                     out_.path().string(),
-                                     "--set",
-                                     "plugins.cache_dir=" + (home_.path() / "cache").string(),
-                                     "--set",
-                                     "results.max_bytes=" + std::to_string(kMaxBytes),
-                                     "--log-level",
-                                     "warn"};
-    for (auto& setting : settings) {
-      args.push_back("--set");
-      args.push_back(std::move(setting));
-    }
-    auto server = std::make_unique<McpProcess>(std::move(args));
-    server->initialize();
+    settings.insert(settings.begin(), "results.max_bytes=" + std::to_string(kMaxBytes));
+    auto server = serve_with_plugins(kPlugins, data_.path(), out_.path(), home_.path(), settings);
     const json listed = server->request("tools/list");
     for (const auto& tool : listed["result"]["tools"]) {
       if (tool.contains("outputSchema")) schemas_[tool["name"]] = tool["outputSchema"];

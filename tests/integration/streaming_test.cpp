@@ -143,7 +143,9 @@ TEST_F(StreamingTest, ExactDedupSpillsPastTheBudgetAndKeepsPeakMemoryFlat) {
   EXPECT_EQ(lines(out_.path() / "dedup-big.csv"), lines(data_->path() / "big.csv"));
   // Nothing is left behind in the scratch directory.
   const fs::path spill = home_.path() / "cache" / "spill";
-  if (fs::exists(spill)) EXPECT_TRUE(fs::is_empty(spill));
+  if (fs::exists(spill)) {
+    EXPECT_TRUE(fs::is_empty(spill));
+  }
 }
 
 TEST_F(StreamingTest, CancellingMidFileStopsWithinASecondAndWritesNoOutput) {

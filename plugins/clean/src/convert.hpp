@@ -42,10 +42,7 @@ struct TypeCounts {
     as_bool += o.as_bool;
     as_time += o.as_time;
     identifiers += o.identifiers;
-    if (!o.identifier_example.empty() &&
-        (identifier_example.empty() || o.identifier_example < identifier_example)) {
-      identifier_example = o.identifier_example;
-    }
+    keep_least(identifier_example, o.identifier_example);
     integral = integral && o.integral;
   }
   //! Why the column keeps its text although its values are numbers, or "".
@@ -114,9 +111,7 @@ class ConvertTypes {
         c.as_float += number ? 1 : 0;
         if (number && is_identifier_number(v[i])) {
           ++c.identifiers;
-          if (c.identifier_example.empty() || v[i] < c.identifier_example) {
-            c.identifier_example = std::string(trim_blanks(v[i]));
-          }
+          keep_least(c.identifier_example, trim_blanks(v[i]));
         }
         c.as_bool += parse_bool_word(v[i], b) ? 1 : 0;
         c.as_time += parse_iso_timestamp(v[i], n) ? 1 : 0;

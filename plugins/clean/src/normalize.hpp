@@ -66,17 +66,14 @@ struct NormalizeCounts {
     for (const auto& e : o.examples) note(e);
     for (const auto& [f, n] : o.formats) formats[f] += n;
     ambiguous += o.ambiguous;
-    if (!o.ambiguous_example.empty() &&
-        (ambiguous_example.empty() || o.ambiguous_example < ambiguous_example)) {
-      ambiguous_example = o.ambiguous_example;
-    }
+    keep_least(ambiguous_example, o.ambiguous_example);
   }
   //! Counts `text`, read as `d` by detected format `format`, when day-first would read it
   //! as another date.
   void note_order(std::string_view format, const DateTime& d, std::string_view text) {
     if (format.substr(0, 5) != "%m/%d" || d.day > 12 || d.day == d.month) return;
     ++ambiguous;
-    if (ambiguous_example.empty() || text < ambiguous_example) ambiguous_example = text;
+    keep_least(ambiguous_example, text);
   }
   void note(const std::string& e) {
     examples.insert(e);

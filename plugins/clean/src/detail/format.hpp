@@ -34,6 +34,12 @@ inline std::string clip_text(std::string_view text, std::size_t max_bytes = 200)
   return std::string(text.substr(0, end)) + "\u2026";
 }
 
+//! Keeps in `least` the smaller of it and `text` ("" in `least`: none yet), so an example
+//! shown for many values is the same whatever order workers met them in.
+inline void keep_least(std::string& least, std::string_view text) {
+  if (!text.empty() && (least.empty() || text < least)) least = text;
+}
+
 //! A number for people: 6 significant digits ("-" for NaN).
 inline std::string short_text(double value) {
   if (std::isnan(value)) return "-";
