@@ -49,23 +49,24 @@ inline std::string clip_text(std::string_view text, std::size_t max_bytes = 200)
   return std::string(text.substr(0, end)) + "\u2026";
 }
 
-//! A number for people: 6 significant digits ("-" for NaN).
-inline std::string short_text(double value) {
+//! A number for people with `digits` significant digits ("-" for NaN, "inf", "-inf").
+inline std::string digits_text(double value, int digits) {
   if (std::isnan(value)) return "-";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", value);
+  std::snprintf(buf, sizeof buf, "%.*g", digits, value);
   return buf;
+}
+
+//! A number for people: 6 significant digits.
+inline std::string short_text(double value) {
+  return digits_text(value, 6);
 }
 
 //! An aggregate of the data for people (a group's sum, a resampled mean): 10 significant
 //! digits, so a model quoting the text gives totals to the cent (151546.84, not 151547).
 inline std::string value_text(double value) {
-  if (std::isnan(value)) return "-";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", value);
-  return buf;
+  return digits_text(value, 10);
 }
 
 //! A number for people with enough digits to show differences of size `scale` (e.g. a
@@ -75,9 +76,7 @@ inline std::string short_text(double value, double scale, int digits = 6) {
   if (!std::isfinite(value) || !(scale > 0) || !std::isfinite(scale)) return short_text(value);
   const double ratio = std::fabs(value) / scale;
   const int extra = ratio > 1 ? static_cast<int>(std::ceil(std::log10(ratio))) : 0;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*g", std::min(digits + extra, 17), value);
-  return buf;
+  return digits_text(value, std::min(digits + extra, 17));
 }
 
 //! A p-value for people: 4 significant digits, "< 1e-300" below that (0 means underflow).
