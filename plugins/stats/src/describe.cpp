@@ -109,9 +109,8 @@ struct NumericSummary {
   std::int64_t int_min = std::numeric_limits<std::int64_t>::max();
   std::int64_t int_max = std::numeric_limits<std::int64_t>::min();
 
-  void consume(const sdk::ColumnView& column, std::vector<double>& row, std::vector<double>& kept) {
-    read_numbers(column, row, counts);
-    keep_finite(row, kept);
+  void consume(const sdk::ColumnView& column, std::vector<double>& scratch) {
+    const std::span<const double> kept = finite_numbers(column, scratch, counts);
     moments.add(kept.data(), kept.size());
     if (sample) {
       sample->add(kept.data(), kept.size());
@@ -484,13 +483,13 @@ class DescribeSummaries {
       sketch_values("the values exceed " + budget_.describe());
     }
     rows_ += chunk.rows();
-    std::vector<std::vector<double>>& scratch = chunk_scratch(2);  // a column's values, kept ones
+    std::vector<std::vector<double>>& scratch = chunk_scratch(1);  // a column's values
     for (auto& summary : columns_) {
       std::visit(
           [&](auto& s) {
             using S = std::decay_t<decltype(s)>;
             if constexpr (std::is_same_v<S, NumericSummary>) {
-              s.consume(chunk.column(s.ref.index), scratch[0], scratch[1]);
+              s.consume(chunk.column(s.ref.index), scratch[0]);
             } else {
               s.consume(chunk.column(s.ref.index));
             }
@@ -713,12 +712,12 @@ class DescribeStage {
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
     if (own_) return own_->consume(call, chunk);
     call.throw_if_cancelled();
-    std::vector<std::vector<double>>& scratch = chunk_scratch(2);
+    std::vector<std::vector<double>>& scratch = chunk_scratch(1);
     for (std::size_t i = 0; i < numeric_.size(); ++i) {
       ValueCounts ignored;  // (counted by the first pass)
-      read_numbers(chunk.column(numeric_[i]->ref.index), scratch[0], ignored);
-      keep_finite(scratch[0], scratch[1]);
-      collectors_[i].add(scratch[1].data(), scratch[1].size());
+      const std::span<const double> kept =
+          finite_numbers(chunk.column(numeric_[i]->ref.index), scratch[0], ignored);
+      collectors_[i].add(kept.data(), kept.size());
     }
     enforce_budget();
   }

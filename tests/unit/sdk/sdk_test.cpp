@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstring>
 #include <new>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -731,6 +732,38 @@ TEST(SdkChunkView, ZeroNullCountIgnoresTheBitmap) {
   h.x.null_count = 0;
   h.x_valid[0] = 0x00;  // garbage the producer says to ignore
   EXPECT_TRUE(sdk::ChunkView(&h.array, &h.schema).column("x").int64s().all_valid());
+}
+
+TEST(SdkChunkView, ValidMasksEqualTheRowByRowValidityAtAnyOffset) {
+  std::mt19937_64 random(7);  // any bitmaps; the expectation is is_valid() row by row
+  std::vector<std::uint8_t> bits(48), outer(48);
+  for (auto& b : bits) b = static_cast<std::uint8_t>(random());
+  for (auto& b : outer) b = static_cast<std::uint8_t>(random() | random());  // mostly set
+  const std::vector<double> values(300, 1.0);
+  for (std::int64_t offset : {0, 1, 7, 8, 13}) {
+    for (bool with_outer : {false, true}) {
+      sdk::detail::Validity validity;
+      validity.bits = bits.data();
+      validity.offset = offset;
+      validity.outer_bits = with_outer ? outer.data() : nullptr;
+      validity.outer_offset = 3;
+      const sdk::PrimitiveColumn<double> column(values.data(), 300, validity);
+      for (int count : {1, 7, 8, 9, 63, 64}) {
+        for (std::int64_t first = 0; first + count <= 300; first += 5) {
+          std::uint64_t expected = 0;
+          for (int j = 0; j < count; ++j) {
+            expected |= std::uint64_t{column.is_valid(first + j)} << j;
+          }
+          ASSERT_EQ(column.valid_mask(first, count), expected)
+              << "offset " << offset << ", outer " << with_outer << ", rows " << first << "+"
+              << count;
+        }
+      }
+    }
+  }
+  const sdk::PrimitiveColumn<double> all_valid(values.data(), 300, {});
+  EXPECT_EQ(all_valid.valid_mask(10, 64), ~std::uint64_t{0});
+  EXPECT_EQ(all_valid.valid_mask(10, 3), 0b111U);
 }
 
 TEST(SdkChunkView, WrongTypeOrUnknownColumnThrowsInvalidArgument) {

@@ -3,16 +3,20 @@
 //! Choosing columns (by name or by type) with clear errors, and reading them as numbers
 //! or as category labels while counting what had to be left out.
 
+#include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "detail/double2.hpp"
 #include "detail/format.hpp"
 #include "quarry/sdk.hpp"
 
@@ -225,6 +229,68 @@ inline std::vector<std::vector<double>>& chunk_scratch(std::size_t columns) {
   return scratch;
 }
 
+namespace detail {
+
+//! True when x[0..count) are all finite (x - x is 0 for finite x and NaN otherwise).
+inline bool all_finite(const double* x, std::size_t count) noexcept {
+  Double2 a = splat2(0);
+  Double2 b = splat2(0);
+  std::size_t i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const Double2 u = load2(x + i);
+    const Double2 v = load2(x + i + 2);
+    a += u - u;
+    b += v - v;
+  }
+  double rest = lane_sum(a + b);
+  for (; i < count; ++i) rest += x[i] - x[i];
+  return rest == 0;
+}
+
+//! The rows of a 64-row block, as a mask of `count` bits.
+inline std::uint64_t block_bits(int count) noexcept {
+  return count >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;
+}
+
+//! Copies the values of the valid rows of `v` (as doubles, in row order) to out[0..);
+//! returns how many. `out` has room for v.size() values.
+template <class T>
+std::size_t copy_valid(const sdk::PrimitiveColumn<T>& v, double* out) noexcept {
+  const T* x = v.data();
+  const std::int64_t rows = v.size();
+  std::size_t kept = 0;
+  for (std::int64_t at = 0; at < rows; at += 64) {
+    const int n = static_cast<int>(std::min<std::int64_t>(64, rows - at));
+    const std::uint64_t valid = v.valid_mask(at, n);
+    if (valid == block_bits(n)) {
+      for (int j = 0; j < n; ++j) out[kept + j] = static_cast<double>(x[at + j]);
+      kept += static_cast<std::size_t>(n);
+      continue;
+    }
+    // Every value is written and the null ones overwritten by the next: no branch to miss.
+    for (int j = 0; j < n; ++j) {
+      out[kept] = static_cast<double>(x[at + j]);
+      kept += (valid >> j) & 1U;
+    }
+  }
+  return kept;
+}
+
+//! Leaves out the NaN and infinite values of x[0..count) (in place, order kept), counting
+//! them in `c`; returns how many remain.
+inline std::size_t drop_non_finite(double* x, std::size_t count, ValueCounts& c) noexcept {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    double ignored = 0;
+    store(x[i], &ignored, c);
+    x[kept] = x[i];
+    kept += std::isfinite(x[i]) ? 1 : 0;
+  }
+  return kept;
+}
+
+}  // namespace detail
+
 //! Reads every row of `col` into out[0..rows): the value, or NaN when it is null, NaN,
 //! infinite or text that is not a number (each counted in `c`).
 inline void read_numbers(const sdk::ColumnView& col, std::vector<double>& out, ValueCounts& c) {
@@ -235,25 +301,33 @@ inline void read_numbers(const sdk::ColumnView& col, std::vector<double>& out, V
   const double nan = std::numeric_limits<double>::quiet_NaN();
   switch (col.type()) {
     case sdk::ColumnType::float64: {
+      // A 64-row block at a time: copied whole, then its nulls (from the validity bits) set
+      // to NaN; only a block holding a NaN or an infinity is looked at value by value.
       const auto v = col.float64s();
-      const bool all = v.all_valid();
-      for (std::int64_t i = 0; i < rows; ++i) {
-        if (all || v.is_valid(i)) {
-          detail::store(v[i], dst + i, c);
-        } else {
-          dst[i] = nan;
-          ++c.nulls;
+      const double* x = v.data();
+      for (std::int64_t at = 0; at < rows; at += 64) {
+        const int n = static_cast<int>(std::min<std::int64_t>(64, rows - at));
+        const std::uint64_t nulls = ~v.valid_mask(at, n) & detail::block_bits(n);
+        std::memcpy(dst + at, x + at, static_cast<std::size_t>(n) * sizeof(double));
+        if (!detail::all_finite(x + at, static_cast<std::size_t>(n))) {
+          for (int j = 0; j < n; ++j) {
+            if (((nulls >> j) & 1U) == 0) detail::store(x[at + j], dst + at + j, c);
+          }
         }
+        for (std::uint64_t m = nulls; m != 0; m &= m - 1) dst[at + std::countr_zero(m)] = nan;
+        c.nulls += std::popcount(nulls);
       }
       return;
     }
     case sdk::ColumnType::int64: {
       const auto v = col.int64s();
-      const bool all = v.all_valid();
-      for (std::int64_t i = 0; i < rows; ++i) {
-        const bool ok = all || v.is_valid(i);
-        dst[i] = ok ? static_cast<double>(v[i]) : nan;
-        c.nulls += ok ? 0 : 1;
+      const std::int64_t* x = v.data();
+      for (std::int64_t at = 0; at < rows; at += 64) {
+        const int n = static_cast<int>(std::min<std::int64_t>(64, rows - at));
+        const std::uint64_t nulls = ~v.valid_mask(at, n) & detail::block_bits(n);
+        for (int j = 0; j < n; ++j) dst[at + j] = static_cast<double>(x[at + j]);
+        for (std::uint64_t m = nulls; m != 0; m &= m - 1) dst[at + std::countr_zero(m)] = nan;
+        c.nulls += std::popcount(nulls);
       }
       return;
     }
@@ -291,11 +365,52 @@ inline void read_numbers(const sdk::ColumnView& col, std::vector<double>& out, V
 
 //! Keeps the non-NaN values of `values` (in order) in `out`.
 inline void keep_finite(const std::vector<double>& values, std::vector<double>& out) {
-  out.clear();
-  out.reserve(values.size());
+  out.resize(values.size());
+  std::size_t kept = 0;
   for (double x : values) {
-    if (!std::isnan(x)) out.push_back(x);
+    out[kept] = x;
+    kept += std::isnan(x) ? 0 : 1;
   }
+  out.resize(kept);
+}
+
+//! The usable values of `col` (finite numbers, in row order), counting what was left out in
+//! `c` as read_numbers does. A view of the column itself when every row holds a finite
+//! float64, else of `scratch`; valid while both are.
+inline std::span<const double> finite_numbers(const sdk::ColumnView& col,
+                                              std::vector<double>& scratch, ValueCounts& c) {
+  const std::int64_t rows = col.size();
+  const auto all = static_cast<std::size_t>(rows);
+  std::size_t kept = 0;
+  switch (col.type()) {
+    case sdk::ColumnType::float64: {
+      c.rows += rows;
+      const auto v = col.float64s();
+      if (v.all_valid() && detail::all_finite(v.data(), all)) return {v.data(), all};
+      scratch.resize(all);
+      kept = detail::copy_valid(v, scratch.data());
+      c.nulls += rows - static_cast<std::int64_t>(kept);
+      if (!detail::all_finite(scratch.data(), kept)) {
+        kept = detail::drop_non_finite(scratch.data(), kept, c);
+      }
+      break;
+    }
+    case sdk::ColumnType::int64: {
+      c.rows += rows;
+      scratch.resize(all);
+      kept = detail::copy_valid(col.int64s(), scratch.data());
+      c.nulls += rows - static_cast<std::int64_t>(kept);
+      break;
+    }
+    default: {
+      read_numbers(col, scratch, c);
+      for (double x : scratch) {
+        scratch[kept] = x;
+        kept += std::isnan(x) ? 0 : 1;
+      }
+    }
+  }
+  return {scratch.data(), kept};
 }
 
 //! Reads row labels of a category column as text: strings as they are, numbers in their

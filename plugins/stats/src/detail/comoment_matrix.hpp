@@ -19,9 +19,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <vector>
 
+#include "detail/double2.hpp"
 #include "detail/moments.hpp"
 
 namespace quarry::stats {
@@ -82,30 +84,45 @@ class CoMomentMatrix {
     return missing_.data() + c * kBlock;
   }
 
-  //! Sum of a[r] * b[r] over the block, padded with zeros to a multiple of 4 rows. Four
-  //! independent sums let the compiler use vector registers without reassociating.
+  //! Sum of a[r] * b[r] over the block, padded with zeros to a multiple of 4 rows, in four
+  //! independent sums (two lanes of two vectors).
   static double dot(const double* a, const double* b, std::size_t n) noexcept {
-    double acc[4] = {0, 0, 0, 0};
+    Double2 low = splat2(0), high = splat2(0);
     for (std::size_t r = 0; r < n; r += 4) {
-      for (std::size_t l = 0; l < 4; ++l) acc[l] += a[r + l] * b[r + l];
+      low += load2(a + r) * load2(b + r);
+      high += load2(a + r + 2) * load2(b + r + 2);
     }
-    return (acc[0] + acc[2]) + (acc[1] + acc[3]);
+    return lane_sum(low + high);
   }
 
   //! Sum of a[r] over the block, as dot() adds (four independent sums).
   static double total(const double* a, std::size_t n) noexcept {
-    double acc[4] = {0, 0, 0, 0};
+    Double2 low = splat2(0), high = splat2(0);
     for (std::size_t r = 0; r < n; r += 4) {
-      for (std::size_t l = 0; l < 4; ++l) acc[l] += a[r + l];
+      low += load2(a + r);
+      high += load2(a + r + 2);
     }
-    return (acc[0] + acc[2]) + (acc[1] + acc[3]);
+    return lane_sum(low + high);
   }
 
   void centre(std::size_t c, const double* x, std::size_t n) {
     source_[c] = x;
-    double sum = 0, count = 0;
-    double low = INFINITY, high = -INFINITY;
-    for (std::size_t r = 0; r < n; ++r) {
+    // Count, sum, min and max of the values that are not NaN, two rows at a time.
+    const Double2 zero = splat2(0), one = splat2(1);
+    const Double2 above_all = splat2(INFINITY), below_all = splat2(-INFINITY);
+    Double2 sums = zero, counts = zero, lows = above_all, highs = below_all;
+    std::size_t r = 0;
+    for (; r + 2 <= n; r += 2) {
+      const Double2 v = load2(x + r);
+      const auto ok = v == v;
+      sums += ok ? v : zero;
+      counts += ok ? one : zero;
+      lows = min2(lows, ok ? v : above_all);
+      highs = max2(highs, ok ? v : below_all);
+    }
+    double sum = lane_sum(sums), count = lane_sum(counts);
+    double low = std::min(lows[0], lows[1]), high = std::max(highs[0], highs[1]);
+    for (; r < n; ++r) {
       const bool ok = x[r] == x[r];
       sum += ok ? x[r] : 0.0;
       count += ok ? 1.0 : 0.0;
@@ -120,14 +137,28 @@ class CoMomentMatrix {
     unsigned char* seen = present_.data() + c * kBlock;
     std::uint32_t* gaps = missing_.data() + c * kBlock;
     std::size_t gap_count = 0;
-    for (std::size_t r = 0; r < n; ++r) {
-      const bool ok = x[r] == x[r];
-      z[r] = ok ? x[r] - b.shift : 0.0;
-      seen[r] = ok ? 1 : 0;
-      gaps[gap_count] = static_cast<std::uint32_t>(r);
-      gap_count += ok ? 0 : 1;
+    const Double2 shift = splat2(b.shift);
+    for (r = 0; r + 2 <= n; r += 2) {
+      const Double2 v = load2(x + r);
+      const Double2 centred = (v == v) ? v - shift : zero;
+      std::memcpy(z + r, &centred, sizeof centred);
     }
-    for (std::size_t r = n; r < kBlock; ++r) z[r] = 0.0;
+    for (; r < n; ++r) z[r] = x[r] == x[r] ? x[r] - b.shift : 0.0;
+    for (r = 0; r < n; ++r) seen[r] = x[r] == x[r] ? 1 : 0;
+    if (count < static_cast<double>(n)) {
+      // Missing rows are few: eight flags are looked at one by one only when one is 0.
+      constexpr std::uint64_t kAllSeen = 0x0101010101010101ULL;
+      for (r = 0; r < n; r += 8) {
+        std::uint64_t flags = kAllSeen;
+        if (r + 8 <= n) std::memcpy(&flags, seen + r, sizeof flags);
+        if (flags == kAllSeen && r + 8 <= n) continue;
+        for (std::size_t q = r; q < std::min(r + 8, n); ++q) {
+          gaps[gap_count] = static_cast<std::uint32_t>(q);
+          gap_count += seen[q] ^ 1U;
+        }
+      }
+    }
+    for (r = n; r < kBlock; ++r) z[r] = 0.0;
     b.missing = gap_count;
     b.sum = total(z, round_up(n));
     b.square_sum = dot(z, z, round_up(n));

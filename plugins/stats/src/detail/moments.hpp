@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "detail/double2.hpp"
+
 namespace quarry::stats {
 
 //! Values reduced together before being merged into a running state.
@@ -60,31 +62,62 @@ inline void combine(MomentSums& a, const MomentSums& b) noexcept {
 inline MomentSums block_sums(const double* x, std::size_t count, double shift, int order) noexcept {
   MomentSums s;
   if (count == 0) return s;
-  double sum[4] = {0, 0, 0, 0};
+  // Two lanes, two vectors: four independent sums in flight instead of one dependency chain.
+  const Double2 k = splat2(shift);
+  Double2 sum_a = splat2(0);
+  Double2 sum_b = splat2(0);
   std::size_t i = 0;
   for (; i + 4 <= count; i += 4) {
-    for (std::size_t j = 0; j < 4; ++j) sum[j] += x[i + j] - shift;
+    sum_a += load2(x + i) - k;
+    sum_b += load2(x + i + 2) - k;
   }
-  for (; i < count; ++i) sum[0] += x[i] - shift;
+  double total = lane_sum(sum_a + sum_b);
+  for (; i < count; ++i) total += x[i] - shift;
   const double nb = static_cast<double>(count);
-  const double mean = ((sum[0] + sum[1]) + (sum[2] + sum[3])) / nb;
+  const double mean = total / nb;
+  const Double2 centre = splat2(mean);
+  Double2 sd_a = splat2(0), s2_a = splat2(0), s3_a = splat2(0), s4_a = splat2(0);
+  Double2 sd_b = splat2(0), s2_b = splat2(0), s3_b = splat2(0), s4_b = splat2(0);
   double sd = 0, s2 = 0, s3 = 0, s4 = 0;
+  i = 0;
   if (order <= 2) {
-    for (i = 0; i < count; ++i) {
-      const double d = (x[i] - shift) - mean;
-      sd += d;
-      s2 += d * d;
+    for (; i + 4 <= count; i += 4) {
+      const Double2 da = (load2(x + i) - k) - centre;
+      const Double2 db = (load2(x + i + 2) - k) - centre;
+      sd_a += da;
+      sd_b += db;
+      s2_a += da * da;
+      s2_b += db * db;
     }
   } else {
-    for (i = 0; i < count; ++i) {
-      const double d = (x[i] - shift) - mean;
-      const double d2 = d * d;
-      sd += d;
-      s2 += d2;
-      s3 += d2 * d;
-      s4 += d2 * d2;
+    for (; i + 4 <= count; i += 4) {
+      const Double2 da = (load2(x + i) - k) - centre;
+      const Double2 db = (load2(x + i + 2) - k) - centre;
+      const Double2 da2 = da * da;
+      const Double2 db2 = db * db;
+      sd_a += da;
+      sd_b += db;
+      s2_a += da2;
+      s2_b += db2;
+      s3_a += da2 * da;
+      s3_b += db2 * db;
+      s4_a += da2 * da2;
+      s4_b += db2 * db2;
     }
   }
+  sd = lane_sum(sd_a + sd_b);
+  s2 = lane_sum(s2_a + s2_b);
+  s3 = lane_sum(s3_a + s3_b);
+  s4 = lane_sum(s4_a + s4_b);
+  for (; i < count; ++i) {
+    const double d = (x[i] - shift) - mean;
+    const double d2 = d * d;
+    sd += d;
+    s2 += d2;
+    s3 += d2 * d;
+    s4 += d2 * d2;
+  }
+  if (order <= 2) s3 = s4 = 0;
   // Move the origin by c = mean of the deviations (the rounding left in `mean`).
   const double c = sd / nb;
   s.n = nb;
@@ -97,6 +130,29 @@ inline MomentSums block_sums(const double* x, std::size_t count, double shift, i
   return s;
 }
 
+//! Lowers `lo` and raises `hi` to cover the finite values x[0..count).
+inline void widen_range(const double* x, std::size_t count, double& lo, double& hi) noexcept {
+  Double2 lo_a = splat2(lo), lo_b = lo_a;
+  Double2 hi_a = splat2(hi), hi_b = hi_a;
+  std::size_t i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const Double2 a = load2(x + i);
+    const Double2 b = load2(x + i + 2);
+    lo_a = min2(lo_a, a);
+    lo_b = min2(lo_b, b);
+    hi_a = max2(hi_a, a);
+    hi_b = max2(hi_b, b);
+  }
+  lo_a = min2(lo_a, lo_b);
+  hi_a = max2(hi_a, hi_b);
+  lo = std::min(lo_a[0], lo_a[1]);
+  hi = std::max(hi_a[0], hi_a[1]);
+  for (; i < count; ++i) {
+    lo = std::min(lo, x[i]);
+    hi = std::max(hi, x[i]);
+  }
+}
+
 //! Count, mean, variance, skewness, kurtosis, min and max of a stream of finite values.
 class Moments {
  public:
@@ -107,11 +163,8 @@ class Moments {
     for (std::size_t at = 0; at < count; at += kBlock) {
       const std::size_t len = std::min(kBlock, count - at);
       combine(sums_, block_sums(x + at, len, shift_, 4));
-      for (std::size_t i = at; i < at + len; ++i) {
-        min_ = std::min(min_, x[i]);
-        max_ = std::max(max_, x[i]);
-      }
     }
+    widen_range(x, count, min_, max_);
   }
 
   //! Adds one finite value.

@@ -122,6 +122,11 @@ class PrimitiveColumn {
   [[nodiscard]] bool is_valid(std::int64_t i) const noexcept { return validity_.valid(i); }
   //! True when no row can be null (no bitmaps), so is_valid() checks may be skipped.
   [[nodiscard]] bool all_valid() const noexcept { return validity_.all_valid(); }
+  //! The validity of rows [first, first + count) as bits (bit j set when row first + j holds
+  //! a value), for 1 <= count <= 64 and first + count <= size(). Unchecked.
+  [[nodiscard]] std::uint64_t valid_mask(std::int64_t first, int count) const noexcept {
+    return validity_.mask(first, count);
+  }
   //! The value of row `i`, unspecified when null. Unchecked.
   [[nodiscard]] T operator[](std::int64_t i) const noexcept { return values_[i]; }
   //! The value of row `i`, or std::nullopt when null.

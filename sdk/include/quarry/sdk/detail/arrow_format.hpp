@@ -3,6 +3,7 @@
 //! Arrow format-string parsing and bitmap access shared by the chunk views and
 //! builders. Private.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -62,6 +63,36 @@ struct Validity {
            (outer_bits == nullptr || bit_is_set(outer_bits, outer_offset + row));
   }
   [[nodiscard]] bool all_valid() const noexcept { return bits == nullptr && outer_bits == nullptr; }
+  //! The validity of rows [row, row + count) (1 <= count <= 64) as bits, row `row` in bit 0.
+  [[nodiscard]] std::uint64_t mask(std::int64_t row, int count) const noexcept {
+    std::uint64_t out = count >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;
+    if (bits != nullptr) out &= bits_from(bits, offset + row, count);
+    if (outer_bits != nullptr) out &= bits_from(outer_bits, outer_offset + row, count);
+    return out;
+  }
+
+ private:
+  //! Bits [first, first + count) of a bitmap, reading no byte past the last one they touch.
+  static std::uint64_t bits_from(const std::uint8_t* bitmap, std::int64_t first,
+                                 int count) noexcept {
+    const std::uint8_t* at = bitmap + (first >> 3);
+    const int shift = static_cast<int>(first & 7);
+    const int bytes = (shift + count + 7) >> 3;  // 1 to 9
+    std::uint64_t word = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    constexpr bool little_endian = true;
+#else
+    constexpr bool little_endian = false;
+#endif
+    if (bytes >= 8 && little_endian) {
+      std::memcpy(&word, at, 8);
+    } else {
+      for (int i = 0; i < std::min(bytes, 8); ++i) word |= std::uint64_t{at[i]} << (8 * i);
+    }
+    word >>= shift;
+    if (bytes == 9) word |= std::uint64_t{at[8]} << (64 - shift);
+    return word;
+  }
 };
 
 }  // namespace detail
