@@ -132,12 +132,12 @@ class TtestStage {
       labelled_.check(budget_, by_->name);
       return;
     }
-    read_numbers(chunk.column(a_.index), xa_, counts_a_);
     if (!b_) {
-      keep_finite(xa_, kept_);
-      ma_.add(kept_.data(), kept_.size());
+      const std::span<const double> kept = finite_numbers(chunk.column(a_.index), xa_, counts_a_);
+      ma_.add(kept.data(), kept.size());
       return;
     }
+    read_numbers(chunk.column(a_.index), xa_, counts_a_);
     read_numbers(chunk.column(b_->index), xb_, counts_b_);
     if (test_ == "paired") {
       kept_.clear();
@@ -871,10 +871,10 @@ class NormalityStage {
   void consume(sdk::Call& call, const sdk::ChunkView& chunk) {
     call.throw_if_cancelled();
     for (std::size_t i = 0; i < columns_.size(); ++i) {
-      read_numbers(chunk.column(columns_[i].index), row_, counts_[i]);
-      keep_finite(row_, kept_);
-      moments_[i].add(kept_.data(), kept_.size());
-      if (keeps_values()) values_[i].insert(values_[i].end(), kept_.begin(), kept_.end());
+      const std::span<const double> kept =
+          finite_numbers(chunk.column(columns_[i].index), row_, counts_[i]);
+      moments_[i].add(kept.data(), kept.size());
+      if (keeps_values()) values_[i].insert(values_[i].end(), kept.begin(), kept.end());
     }
     if (keeps_values()) check_values();
   }
@@ -1076,7 +1076,7 @@ class NormalityStage {
   bool shapiro_named_ = false;    // "tests" names shapiro_wilk: past the budget is an error
   bool shapiro_skipped_ = false;  // the values outgrew the budget: Shapiro–Wilk is left out
   std::vector<std::vector<double>> values_;  // Shapiro–Wilk: each column's finite values
-  std::vector<double> row_, kept_;           // scratch
+  std::vector<double> row_;                  // scratch
 };
 
 }  // namespace
