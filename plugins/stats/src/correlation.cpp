@@ -312,14 +312,22 @@ class CorrelationStage {
           continue;
         } else if (!m.sums_finite()) {
           const std::string& which = std::isfinite(m.sxx()) ? columns_[j].name : columns_[i].name;
-          if (!pearson_) continue;
+          const bool covariance_null =
+              out.contains("covariance") && out["covariance"][i][j].is_null();
+          if (pearson_) methods.push_back("pearson");
+          if (covariance_null) methods.push_back("covariance");
+          if (methods.empty()) continue;
+          const std::string what = pearson_ && covariance_null ? "Pearson's r and the covariance"
+                                   : pearson_                  ? "Pearson's r"
+                                                               : "the covariance";
           out_entries.push_back(
               {{"columns", {columns_[i].name, columns_[j].name}},
-               {"methods", {"pearson"}},
+               {"methods", methods},
                {"reason", "column '" + which +
                               "' has values so far apart that their squared "
-                              "deviations overflow (above about 1.8e308), so Pearson's "
-                              "r cannot be computed; rescale it (Spearman and Kendall "
+                              "deviations overflow (above about 1.8e308), so " +
+                              what +
+                              " cannot be computed; rescale it (Spearman and Kendall "
                               "use ranks)"}});
           continue;
         } else {

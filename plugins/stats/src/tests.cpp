@@ -208,10 +208,11 @@ class TtestStage {
     const double sd = ma_.stddev();
     json base = {{"test", test_},
                  {"mu", mu_},
-                 {"cohens_d", num((ma_.mean() - mu_) / sd)},
+                 {"cohens_d", num(ma_.mean_from(mu_) / sd)},
                  {"effect_size", "Cohen's d = (mean - mu) / std (ddof=1)"},
                  {"samples", json::array({sample_json(a_.name, ma_.count(), ma_.mean(), sd)})}};
-    return finish_t(ma_.mean() - mu_, sd / std::sqrt(n), n - 1, base);
+    // mean_from: the data's digits below the mean's rounding step (0.125 at 1e15) count.
+    return finish_t(ma_.mean_from(mu_), sd / std::sqrt(n), n - 1, base);
   }
 
   json paired() const {

@@ -450,6 +450,38 @@ TEST(StatsCorrelation, OverflowingSumsGiveNullWithTheReasonNotMinusZero) {
       << undefined;
 }
 
+TEST(StatsCorrelation, EveryNullEntryIsListedAsUndefinedForItsMethod) {
+  // Squared deviations of 'huge' overflow, so its covariances are null as well as Pearson's r.
+  const Table t = make_table({float_column("id", {1, 2, 3, 4, 5}),
+                              float_column("huge", {1e300, 2e300, 3e300, -1e308, 5e300})});
+  const Outcome out =
+      run_ok("stats_correlation",
+             {{"columns", {"id", "huge"}}, {"methods", {"pearson", "covariance", "spearman"}}}, t);
+  const json& undefined = out.data().at("undefined");
+  const auto listed = [&](std::size_t i, std::size_t j, const std::string& method) {
+    const json names = {out.data().at("columns")[i], out.data().at("columns")[j]};
+    for (const auto& u : undefined) {
+      if (u.at("columns") != names) continue;
+      for (const auto& m : u.at("methods")) {
+        if (m == method) return true;
+      }
+    }
+    return false;
+  };
+  int nulls = 0;
+  for (const std::string method : {"pearson", "covariance", "spearman"}) {
+    const json& m = out.data().at(method);
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      for (std::size_t j = i; j < m.size(); ++j) {
+        if (!m[i][j].is_null()) continue;
+        ++nulls;
+        EXPECT_TRUE(listed(i, j, method)) << method << " " << i << "," << j << ": " << undefined;
+      }
+    }
+  }
+  EXPECT_GE(nulls, 2) << out.data();  // at least pearson and covariance of (huge, huge)
+}
+
 TEST(StatsCorrelation, SpearmanPastTheBudgetIsRefusedNamingIt) {
   const Outcome out =
       run("stats_correlation", all_methods(), fixture(), {100, 2, MergeOrder::left, 0, 64 * 1024});

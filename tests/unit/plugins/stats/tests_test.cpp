@@ -517,6 +517,21 @@ TEST(StatsTests, ShapiroWilkIsTheSameAtAnyScale) {
   EXPECT_NE(notes.find("column 'huge' has values so far apart"), std::string::npos) << notes;
 }
 
+TEST(StatsTests, OneSampleTestKeepsTheDigitsOfDataFarFromZero) {
+  // At 1e15 doubles step by 0.125: the mean (1e15 + 2.6) rounds to 1e15 + 2.625, so mean - mu
+  // must be taken before that rounding. Shifting data and mu by 1e15 leaves t unchanged, so
+  // the reference is scipy on the offsets: stats.ttest_1samp([0.5, 1.25, 2.0, 3.75, 5.5], 2.0)
+  // -> statistic 0.6641094394949827, pvalue 0.542944946255454; Cohen's d from numpy,
+  // (x.mean() - 2) / x.std(ddof=1) = 0.296998770242013.
+  const Table t = make_table(
+      {float_column("x", {1e15 + 0.5, 1e15 + 1.25, 1e15 + 2.0, 1e15 + 3.75, 1e15 + 5.5})});
+  const Outcome out =
+      run_ok("stats_ttest", {{"test", "one_sample"}, {"column", "x"}, {"mu", 1e15 + 2.0}}, t);
+  EXPECT_TRUE(near_rel(out.data().at("statistic"), 0.6641094394949827, 1e-9)) << out.data();
+  EXPECT_TRUE(near_rel(out.data().at("p_value"), 0.542944946255454, 1e-9)) << out.data();
+  EXPECT_TRUE(near_rel(out.data().at("cohens_d"), 0.296998770242013, 1e-9)) << out.data();
+}
+
 TEST(StatsTests, ShapiroWilkUndefinedCasesAreNullWithAReason) {
   const Table t = make_table({float_column("two", {1.0, 2.0, kNull, kNull}),
                               float_column("flat", {4.0, 4.0, 4.0, 4.0}),
