@@ -61,6 +61,9 @@ TEST(CallCommand, RefusedCallsPrintAnErrorResultOnStdout) {
   EXPECT_EQ(schema.status, 2);
   EXPECT_NE(error_text(schema.out).find("unknown argument 'file'"), std::string::npos)
       << schema.out;
+  // The message points to the schema rather than printing its kilobytes after the reason.
+  EXPECT_NE(error_text(schema.out).find("quarry tools --json"), std::string::npos) << schema.out;
+  EXPECT_LT(error_text(schema.out).size(), 1000U) << schema.out;
 }
 
 }  // namespace

@@ -66,8 +66,9 @@ int run_call(const GlobalOptions& global, const std::string& tool_name,
       tools::SchemaValidator(tool->descriptor().input_schema).validate(arguments);
   if (!violations.empty()) {
     return refuse_call(
-        fmt::format("invalid arguments for {}: {}\nSchema: {}", tool_name,
-                    tools::describe(violations), tool->descriptor().input_schema.dump(2)),
+        fmt::format("invalid arguments for {}: {}. Every argument and its type: `quarry tools "
+                    "--json` (the tool's inputSchema)",
+                    tool_name, tools::describe(violations)),
         force_json);
   }
   TerminalCallContext context;

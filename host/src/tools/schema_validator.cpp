@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 
 namespace quarry::tools {
 
@@ -111,10 +112,25 @@ std::vector<SchemaViolation> SchemaValidator::validate(const nlohmann::json& ins
 }
 
 std::string describe(const std::vector<SchemaViolation>& violations) {
+  // Several unknown names each end with the same list of the known ones ("; the arguments
+  // are ..."): it is said once, after the first.
+  constexpr std::string_view kListStart = "; the ";
+  std::vector<std::string_view> lists_said;
   std::string text;
   for (const auto& violation : violations) {
+    std::string_view message = violation.message;
+    const std::size_t list = message.find(kListStart);
+    if (list != std::string_view::npos && message.find(" are ", list) != std::string_view::npos) {
+      const std::string_view tail = message.substr(list);
+      if (std::find(lists_said.begin(), lists_said.end(), tail) != lists_said.end()) {
+        message = message.substr(0, list);
+      } else {
+        lists_said.push_back(tail);
+      }
+    }
     if (!text.empty()) text += "; ";
-    text += "at " + violation.path + ": " + violation.message;
+    text += "at " + violation.path + ": ";
+    text += message;
   }
   return text;
 }

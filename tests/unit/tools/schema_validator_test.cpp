@@ -48,6 +48,13 @@ TEST(SchemaValidator, ValidArgumentsHaveNoViolations) {
   EXPECT_TRUE(SchemaValidator(schema()).validate({{"path", "a.csv"}, {"columns", "all"}}).empty());
 }
 
+TEST(SchemaValidator, SeveralUnknownArgumentsListTheKnownOnesOnce) {
+  EXPECT_EQ(messages({{"path", "a.csv"}, {"column", {"x"}}, {"tops", 5}}),
+            "at /column: unknown argument 'column' (did you mean 'columns'?); the arguments are "
+            "columns, fractions, method, names, path, rules, top; at /tops: unknown argument "
+            "'tops' (did you mean 'top'?)");
+}
+
 TEST(SchemaValidator, AnUnknownArgumentNamesTheNearestAndTheOthersAreStillChecked) {
   const auto violations =
       SchemaValidator(schema()).validate({{"path", "a.csv"}, {"column", {"x"}}, {"top", "5"}});
