@@ -99,13 +99,19 @@ class OrderCheck {
   [[nodiscard]] std::string sentence() const {
     const auto [gap_count, missing] = gaps();
     if (unsorted_ == 0 && duplicates_ == 0 && gap_count == 0 && !irregular_) return {};
+    const auto counted = [](std::int64_t n, const char* one, const char* many) {
+      return std::to_string(n) + " " + (n == 1 ? one : many);
+    };
     std::string out = "time column: ";
-    if (unsorted_ > 0) out += std::to_string(unsorted_) + " steps back in time; ";
-    if (duplicates_ > 0) out += std::to_string(duplicates_) + " duplicate timestamps; ";
+    if (unsorted_ > 0) out += counted(unsorted_, "step", "steps") + " back in time; ";
+    if (duplicates_ > 0) {
+      out += counted(duplicates_, "duplicate timestamp", "duplicate timestamps") + "; ";
+    }
     if (gap_count > 0) {
-      out += std::to_string(gap_count) + " gaps (" + std::to_string(missing) +
-             " missing steps of " + stats::duration_text(static_cast<double>(*usual_step()) / 1e6) +
-             "); ";
+      // A step of 40 minutes in a 30-minute series is a gap that skips no whole step.
+      out += counted(gap_count, "step", "steps") + " longer than the usual " +
+             stats::duration_text(static_cast<double>(*usual_step()) / 1e6) + " (" +
+             counted(missing, "whole step", "whole steps") + " missing); ";
     }
     if (irregular_) out += "irregular spacing (more than 64 distinct steps); ";
     out.resize(out.size() - 2);

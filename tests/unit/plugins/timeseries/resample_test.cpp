@@ -126,6 +126,23 @@ TEST(TsResample, UnsortedRowsAreBucketedAndReported) {
   EXPECT_EQ(out.data()["dropped"]["no_time"], 1);
 }
 
+TEST(TsResample, AStepLongerThanTheUsualOneIsReportedInWords) {
+  // Steps of 30, 30, 40 and 90 minutes: the usual step is 30 minutes; the 40-minute step skips
+  // no whole step, the 90-minute one skips two.
+  const Table t = make_table(
+      {text_column("time", {"2024-01-05T10:00:00Z", "2024-01-05T10:30:00Z", "2024-01-05T11:00:00Z",
+                            "2024-01-05T11:40:00Z", "2024-01-05T13:10:00Z"}),
+       float_column("v", {1, 2, 3, 4, 5})});
+  const Outcome out =
+      run_ok("ts_resample", {{"time_column", "time"}, {"frequency", "1h"}, {"columns", {"v"}}}, t);
+  ASSERT_EQ(out.status, QUARRY_OK) << out.error;
+  EXPECT_EQ(out.data()["time_order"]["gaps"], 2);
+  EXPECT_EQ(out.data()["time_order"]["missing_steps"], 2);
+  EXPECT_NE(out.text().find("2 steps longer than the usual 00:30:00 (2 whole steps missing)"),
+            std::string::npos)
+      << out.text();
+}
+
 TEST(TsResample, MixedDateFormatsPointToCleanNormalize) {
   // Text in several date formats: the error names clean_normalize's date parsing, and says
   // that column_types {"when": "timestamp"} would make the other formats null.
