@@ -96,6 +96,12 @@ inline bool parse_iso_timestamp(std::string_view text, std::int64_t& micros) noe
 inline bool parse_human_number(std::string_view text, char thousands, char decimal, double& out) {
   std::string digits;
   bool negative = false, paren = false, any = false;
+  // Thousands separators only between groups of three digits of the whole part ("1,234",
+  // not "1,2,3" or "999,5"), so that a decimal comma read with thousands "," fails instead of
+  // giving another number.
+  bool grouped = false, fraction = false;
+  int group = 0;  // digits of the whole part since the last separator
+  const auto groups_end_well = [&] { return !grouped || fraction || group == 3; };
   std::size_t i = 0;
   text = trim_blanks(text);
   if (!text.empty() && text.front() == '(' && text.back() == ')') {
@@ -107,10 +113,15 @@ inline bool parse_human_number(std::string_view text, char thousands, char decim
     if (c >= '0' && c <= '9') {
       digits += c;
       any = true;
+      if (!fraction) ++group;
     } else if (c == decimal) {
+      if (!groups_end_well()) return false;
       digits += '.';
+      fraction = true;
     } else if (c == thousands) {
-      if (!any) return false;
+      if (!any || fraction || group == 0 || group > 3 || (grouped && group != 3)) return false;
+      grouped = true;
+      group = 0;
     } else if (c == '-' && !any && !negative) {
       negative = true;
     } else if (c == '+' && !any) {
@@ -128,13 +139,15 @@ inline bool parse_human_number(std::string_view text, char thousands, char decim
       }
       if (!sign) return false;
     } else if ((c == 'e' || c == 'E') && any) {
+      if (!groups_end_well()) return false;
+      fraction = true;  // (the exponent's digits are no group)
       digits += 'e';
       if (i + 1 < text.size() && (text[i + 1] == '-' || text[i + 1] == '+')) digits += text[++i];
     } else {
       return false;
     }
   }
-  if (!any || !parse_finite(digits, out)) return false;
+  if (!any || !groups_end_well() || !parse_finite(digits, out)) return false;
   if (negative != paren) out = -out;
   if (negative && paren) return false;
   return true;

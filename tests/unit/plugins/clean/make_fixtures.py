@@ -18,6 +18,7 @@ nulls), flag (true/false), amount (numbers as text with a few bad values).
 """
 import json
 import os
+import re
 
 import numpy as np
 import pandas as pd
@@ -225,7 +226,8 @@ def normalize_references():
         out["dates"][fmt] = {"call": call, "values": values, "iso": iso}
     numbers = ["$1,234.50", "(12)", "-3", "1e3", "\u20ac 7", "12,34,5", "abc", "1,234", "+4.5"]
     out["numbers"] = {"call": "float(s.replace('$','').replace('\u20ac','').replace(',','').strip()) "
-                              "with (x) as -x; None when that fails",
+                              "with (x) as -x, when every ',' sits between groups of three digits "
+                              "of the whole part; None otherwise",
                       "values": numbers, "parsed": [human_number(v) for v in numbers]}
     return out
 
@@ -235,7 +237,12 @@ def human_number(text):
     neg = t.startswith("(") and t.endswith(")")
     if neg:
         t = t[1:-1]
-    t = t.replace("$", "").replace("\u20ac", "").replace(",", "").strip()
+    t = t.replace("$", "").replace("\u20ac", "").strip()
+    # Thousands separators only between groups of three digits of the whole part, as pandas'
+    # read_csv(thousands=",") reads them ("12,34,5" stays text).
+    if "," in t and not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?", t):
+        return None
+    t = t.replace(",", "")
     try:
         v = float(t)
     except ValueError:

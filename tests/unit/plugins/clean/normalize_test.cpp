@@ -164,6 +164,29 @@ TEST(CleanNormalize, NumbersAndBooleans) {
   EXPECT_EQ(b.data["columns"][0]["failed_examples"], json::array({"maybe"}));
 }
 
+TEST(CleanNormalize, ThousandsSeparatorsOnlyBetweenGroupsOfThree) {
+  // Decimal commas read with the default thousands "," must fail, not become other numbers
+  // (pandas read_csv(thousands=",") leaves these as text too); min_share 0 keeps the call
+  // going so that each value's fate shows.
+  const json lax = {{"parse", "number"}, {"min_share", 0}};
+  const auto read =
+      run_ops({"1.234,56", "12.345,00", "999,5", "1,2,3,4", "12,34", "1,000.5", "$1,234,567"}, lax);
+  ASSERT_EQ(read.size(), 7u);
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_FALSE(read[i].has_value()) << i << ": " << *read[i];
+  EXPECT_EQ(*read[5], "1000.5");
+  EXPECT_EQ(*read[6], "1234567");
+  json european = lax;
+  european["thousands"] = ".";
+  european["decimal"] = ",";
+  const auto swapped = run_ops({"1,000.5", "1.234,56", "1.2,5"}, european);
+  EXPECT_FALSE(swapped[0].has_value());
+  EXPECT_EQ(*swapped[1], "1234.56");
+  EXPECT_FALSE(swapped[2].has_value());
+  // With the default min_share, a file of decimal commas now fails and names the fix.
+  EXPECT_THROW((void)run_ops({"1.234,56", "999,5", "12,34"}, {{"parse", "number"}}),
+               std::exception);
+}
+
 TEST(CleanNormalize, SameBytesWhateverTheChunkingAndWorkers) {
   const json args = {{"columns", {{"g", {{"case", "upper"}}}, {"amount", {{"parse", "number"}}}}}};
   const std::string reference = run_stage<NormalizeStage>(fixture(), args).csv();
