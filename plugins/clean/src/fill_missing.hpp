@@ -74,6 +74,11 @@ struct FillSpec {
   [[nodiscard]] bool needs_stats() const noexcept {
     return method != FillMethod::constant && method != FillMethod::ffill;
   }
+  //! True when the fill computes with numbers (and may write fractions into int64 columns).
+  [[nodiscard]] bool needs_numbers() const noexcept {
+    return method == FillMethod::mean || method == FillMethod::median ||
+           method == FillMethod::interpolate;
+  }
 };
 
 //! The parsed arguments, shared by both passes.
@@ -131,8 +136,7 @@ struct FillPlan {
     const sdk::ColumnType t = s.ref.type;
     s.out_type = t;
     const bool numeric = is_numeric(t);
-    const bool needs_numbers = s.method == FillMethod::mean || s.method == FillMethod::median ||
-                               s.method == FillMethod::interpolate;
+    const bool needs_numbers = s.needs_numbers();
     if (needs_numbers && !numeric) {
       throw sdk::Error::invalid_argument(
           "impossible fill: the " + std::string(method_name(s.method)) + " of column '" + name +
@@ -229,7 +233,8 @@ struct ColumnStats {
   std::unordered_map<std::string, std::int64_t> text_counts;
   std::int64_t trues = 0, falses = 0;
   RunEnds runs;
-  bool in_run = false;  //!< the last kept row was missing
+  bool in_run = false;       //!< the last kept row was missing
+  std::int64_t missing = 0;  //!< missing values among the kept rows
   std::uint64_t bytes = 0;
 };
 
@@ -274,6 +279,11 @@ class FillStats {
     for (std::size_t s = 0; s < plan_.specs.size(); ++s) {
       FillSpec& spec = plan_.specs[s];
       ColumnStats& st = stats_[s];
+      // An int64 column with nothing to fill stays int64, as in pandas (whose integer columns
+      // become float64 only by holding missing values).
+      if (spec.ref.type == sdk::ColumnType::int64 && st.missing == 0 && spec.needs_numbers()) {
+        spec.out_type = sdk::ColumnType::int64;
+      }
       if (spec.method == FillMethod::mean && st.count > 0) {
         Cell c;
         c.number = st.sum.value() / static_cast<double>(st.count);
@@ -314,6 +324,7 @@ class FillStats {
       const std::int64_t row = rows_ + k;
       if (is_missing(col, i)) {
         st.in_run = true;
+        ++st.missing;
         continue;
       }
       if (want_runs && st.in_run) record_run_end(spec, col, i, row, st.runs);

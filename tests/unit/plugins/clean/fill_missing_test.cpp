@@ -136,6 +136,20 @@ TEST(CleanFillMissing, ConstantFillsKeepOrWidenTypes) {
   EXPECT_EQ(widened.types[3], sdk::ColumnType::float64);  // pandas: fillna(2.5) makes b float
 }
 
+TEST(CleanFillMissing, IntegerColumnsWithNothingToFillStayIntegers) {
+  // pandas: an int64 column holds no NaN, so s.fillna(s.mean()), s.fillna(s.median()) and
+  // s.interpolate() leave it int64; a column with a missing value is float64 there and here.
+  const Table t = make_table({{"qty", {"81", "5", "7"}, sdk::ColumnType::int64},
+                              {"w", {"3", "4", std::nullopt}, sdk::ColumnType::int64}});
+  for (const char* method : {"mean", "median", "interpolate"}) {
+    const Output out = run_stage<FillStage>(t, {{"fill", {{"qty", method}, {"w", method}}}});
+    EXPECT_EQ(out.types[0], sdk::ColumnType::int64) << method;
+    EXPECT_EQ(entry(out, "qty").at("output_type"), "int64") << method;
+    EXPECT_EQ(out.column("qty")[0], "81") << method;
+    EXPECT_EQ(out.types[1], sdk::ColumnType::float64) << method;
+  }
+}
+
 TEST(CleanFillMissing, SameBytesWhateverTheChunkingAndWorkers) {
   const json args = {
       {"drop", {{"how", "all"}, {"columns", {"a", "c"}}}},
