@@ -15,7 +15,7 @@ constexpr const char* kInputSchema =
         "change).") R"(,)"
                     R"("min_share":{"type":"number","exclusiveMinimum":0,"maximum":1,"default":1,)"
                     R"("description":"Share of a text column's values that must parse for it to be converted; )"
-                    R"(below 1 the rest become null and are counted."},)"
+                    R"(below 1 the rest become null and are counted (the type most values fit is chosen)."},)"
                     R"("integers_from_floats":{"type":"boolean","default":true,"description":"Store float64 )"
                     R"(columns whose values are all whole numbers as int64."}}})";
 

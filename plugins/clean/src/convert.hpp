@@ -124,9 +124,10 @@ class ConvertTypes {
     for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i].merge(other.counts_[i]);
   }
 
-  //! Picks the targets: the narrowest type that at least min_share of the values fit
-  //! (int64, then float64, bool, timestamp); columns without values keep their type, and so
-  //! do text columns of numbers written as identifiers, unless named in `columns`.
+  //! Picks the targets: of the types at least min_share of the values fit, the one most
+  //! values fit, the narrowest on a tie (int64, then float64, bool, timestamp); columns
+  //! without values keep their type, and so do text columns of numbers written as
+  //! identifiers, unless named in `columns`.
   void finish(sdk::Call&) {
     for (auto& c : counts_) {
       c.target = c.ref.type;
@@ -143,11 +144,12 @@ class ConvertTypes {
           {sdk::ColumnType::float64, numbers ? c.as_float : 0},
           {sdk::ColumnType::boolean, c.as_bool},
           {sdk::ColumnType::timestamp, c.as_time}};
+      // The type that keeps the most values, the narrowest of those on a tie: with min_share
+      // below 1, "1.5, 2, 7" is float64 (all three kept), not int64 (1.5 lost).
       for (const auto& [type, n] : order) {
-        if (n >= need) {
+        if (n >= need && n > c.fit) {
           c.target = type;
           c.fit = n;
-          break;
         }
       }
     }

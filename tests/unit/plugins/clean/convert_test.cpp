@@ -34,6 +34,14 @@ TEST(CleanConvert, TextColumnsGetTheirNarrowestTypes) {
   EXPECT_EQ(loose.types[1], sdk::ColumnType::float64);
   EXPECT_FALSE(loose.column("f")[2].has_value());
   EXPECT_EQ(loose.data["columns"][1]["coerced_to_null"], 1);
+  // Below 1, the type keeping the most values wins: "1.5, 2, x3, 7" with min_share 0.5 fits
+  // int64 twice but float64 three times, as pd.to_numeric(errors="coerce") gives 1.5, 2, NaN, 7.
+  const Table mixed =
+      make_table({{"num", {"1.5", "2", "x3", std::nullopt, "7"}, sdk::ColumnType::utf8}});
+  const Output kept = run_stage<ConvertStage>(mixed, {{"min_share", 0.5}});
+  EXPECT_EQ(kept.types[0], sdk::ColumnType::float64);
+  EXPECT_EQ(kept.column("num")[0], "1.5");
+  EXPECT_EQ(kept.data["columns"][0]["coerced_to_null"], 1);
 }
 
 // Zip codes and phone numbers stay text (pandas' to_numeric would make 02134 2134 and drop the
