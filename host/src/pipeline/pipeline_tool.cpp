@@ -133,8 +133,8 @@ class PipelineTool final : public tools::Tool {
                        {"stage", run.failed_stage},
                        {"rows_processed", run.rows}};
       text = fmt::format(
-                 "Stopped early ({}): {} Results cover only the first {} rows; no output file was "
-                 "written.\n\n",
+                 "Stopped early ({}): {} It stopped after {} rows had been read; no output file "
+                 "was written.\n\n",
                  exec::to_string(run.failure), run.failure_message, run.rows) +
              text;
       result.is_error = true;
