@@ -283,6 +283,9 @@ class CorrelationStage {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       for (std::size_t j = i; j < columns_.size(); ++j) {
         const CoMoments& m = pairs_.at(i, j);
+        const auto null_in = [&](const char* method) {
+          return out.contains(method) && out[method][i][j].is_null();
+        };
         std::string reason;
         json methods = json::array();
         if (m.count() < 2) {
@@ -290,9 +293,6 @@ class CorrelationStage {
           if (covariance_) methods.push_back("covariance");
         } else if (m.sxx() == 0 || m.syy() == 0) {
           const std::string& which = m.sxx() == 0 ? columns_[i].name : columns_[j].name;
-          const auto null_in = [&](const char* method) {
-            return out.contains(method) && out[method][i][j].is_null();
-          };
           const bool ranked = out.contains("spearman") || out.contains("kendall");
           const bool ranks_differ = ranked && !null_in("spearman") && !null_in("kendall");
           reason = ranks_differ ? "column '" + which +
@@ -312,8 +312,7 @@ class CorrelationStage {
           continue;
         } else if (!m.sums_finite()) {
           const std::string& which = std::isfinite(m.sxx()) ? columns_[j].name : columns_[i].name;
-          const bool covariance_null =
-              out.contains("covariance") && out["covariance"][i][j].is_null();
+          const bool covariance_null = null_in("covariance");
           if (pearson_) methods.push_back("pearson");
           if (covariance_null) methods.push_back("covariance");
           if (methods.empty()) continue;

@@ -27,15 +27,20 @@ class SqliteReaderTest : public ::testing::Test {
   std::filesystem::path db_path = dir.path() / "data.db";
 
   void SetUp() override {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
-    const char* sql =
+    make_database(
+        db_path,
         "CREATE TABLE people (id INTEGER, score REAL, active BOOLEAN, name TEXT, born DATE, misc);"
         "INSERT INTO people VALUES (1, 1.5, 1, 'ann', '1990-01-02', 5);"
         "INSERT INTO people VALUES (2, 2, 0, 'bob', '1991-02-03', 'five');"
         "INSERT INTO people VALUES (3, NULL, NULL, NULL, NULL, x'00ff');"
-        "CREATE TABLE empty (n INTEGER, r REAL, t TEXT);";
-    ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+        "CREATE TABLE empty (n INTEGER, r REAL, t TEXT);");
+  }
+
+  //! Creates the database `path` by running `sql` in it.
+  static void make_database(const std::filesystem::path& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
   }
 
@@ -74,14 +79,11 @@ TEST_F(SqliteReaderTest, ReadsATableWithTypesFromTheValues) {
 // names the value, its row and the column_types fix.
 TEST_F(SqliteReaderTest, AColumnOfNumbersReadAsTextForOneValueNamesIt) {
   const auto mixed = dir.path() / "mixed.db";
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(mixed.c_str(), &db), SQLITE_OK);
   std::string sql = "CREATE TABLE t (amount INTEGER, word TEXT);";
   for (int r = 0; r < 8; ++r) {
     sql += "INSERT INTO t VALUES (" + std::string(r == 6 ? "'n/a'" : std::to_string(r)) + ", 'w');";
   }
-  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+  make_database(mixed, sql);
   SqliteReader reader(mixed, SqliteOptions{});
   EXPECT_EQ(types_of(reader.schema()), (std::vector{kString, kString}));
   const ReadReport report = reader.report();
@@ -97,14 +99,9 @@ TEST_F(SqliteReaderTest, AColumnOfNumbersReadAsTextForOneValueNamesIt) {
 
 TEST_F(SqliteReaderTest, ADatabaseOfOneTableNeedsNoTableName) {
   const auto single = dir.path() / "single.db";
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(single.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TABLE data (t TIMESTAMP, n INTEGER);"
-                         "INSERT INTO data VALUES ('2024-01-05T10:00:00Z', 1);",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  make_database(single,
+                "CREATE TABLE data (t TIMESTAMP, n INTEGER);"
+                "INSERT INTO data VALUES ('2024-01-05T10:00:00Z', 1);");
   SqliteReader reader(single, SqliteOptions{});
   EXPECT_EQ(read_rows(reader), (Rows{{"1704448800000000", "1"}}));
   EXPECT_EQ(reader.report().notes,
@@ -113,13 +110,9 @@ TEST_F(SqliteReaderTest, ADatabaseOfOneTableNeedsNoTableName) {
 
   // SQLite's own tables (sqlite_sequence, made for AUTOINCREMENT) are not the user's.
   const auto counted = dir.path() / "counted.db";
-  ASSERT_EQ(sqlite3_open(counted.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v REAL);"
-                         "CREATE INDEX iv ON t (v); INSERT INTO t (v) VALUES (1.5);",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  make_database(counted,
+                "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v REAL);"
+                "CREATE INDEX iv ON t (v); INSERT INTO t (v) VALUES (1.5);");
   SqliteReader auto_increment(counted, SqliteOptions{});
   EXPECT_EQ(read_rows(auto_increment), (Rows{{"1", "1.5"}}));
 }

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <span>
@@ -201,13 +202,9 @@ inline bool parse_number(std::string_view text, double& out) noexcept {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-//! Stores x (or NaN, counting why) at out[i].
-inline void store(double x, double* out, ValueCounts& c) noexcept {
-  if (std::isfinite(x)) {
-    *out = x;
-    return;
-  }
-  *out = std::numeric_limits<double>::quiet_NaN();
+//! True when x is finite; otherwise counts it in `c` as NaN, +inf or -inf.
+inline bool counted_finite(double x, ValueCounts& c) noexcept {
+  if (std::isfinite(x)) return true;
   if (std::isnan(x)) {
     ++c.nans;
   } else if (x > 0) {
@@ -215,6 +212,12 @@ inline void store(double x, double* out, ValueCounts& c) noexcept {
   } else {
     ++c.neg_inf;
   }
+  return false;
+}
+
+//! Stores x (or NaN, counting why) at *out.
+inline void store(double x, double* out, ValueCounts& c) noexcept {
+  *out = counted_finite(x, c) ? x : std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace detail
@@ -281,10 +284,19 @@ std::size_t copy_valid(const sdk::PrimitiveColumn<T>& v, double* out) noexcept {
 inline std::size_t drop_non_finite(double* x, std::size_t count, ValueCounts& c) noexcept {
   std::size_t kept = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    double ignored = 0;
-    store(x[i], &ignored, c);
     x[kept] = x[i];
-    kept += std::isfinite(x[i]) ? 1 : 0;
+    kept += counted_finite(x[i], c) ? 1 : 0;
+  }
+  return kept;
+}
+
+//! Leaves out the NaNs of x[0..count) (in place, order kept, branch-free); returns how many
+//! values remain.
+inline std::size_t drop_nans(double* x, std::size_t count) noexcept {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    x[kept] = x[i];
+    kept += std::isnan(x[i]) ? 0 : 1;
   }
   return kept;
 }
@@ -365,13 +377,8 @@ inline void read_numbers(const sdk::ColumnView& col, std::vector<double>& out, V
 
 //! Keeps the non-NaN values of `values` (in order) in `out`.
 inline void keep_finite(const std::vector<double>& values, std::vector<double>& out) {
-  out.resize(values.size());
-  std::size_t kept = 0;
-  for (double x : values) {
-    out[kept] = x;
-    kept += std::isnan(x) ? 0 : 1;
-  }
-  out.resize(kept);
+  out = values;
+  out.resize(detail::drop_nans(out.data(), out.size()));
 }
 
 //! The usable values of `col` (finite numbers, in row order), counting what was left out in
@@ -402,13 +409,9 @@ inline std::span<const double> finite_numbers(const sdk::ColumnView& col,
       c.nulls += rows - static_cast<std::int64_t>(kept);
       break;
     }
-    default: {
+    default:
       read_numbers(col, scratch, c);
-      for (double x : scratch) {
-        scratch[kept] = x;
-        kept += std::isnan(x) ? 0 : 1;
-      }
-    }
+      kept = detail::drop_nans(scratch.data(), scratch.size());
   }
   return {scratch.data(), kept};
 }

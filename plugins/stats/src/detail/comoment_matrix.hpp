@@ -16,6 +16,7 @@
 //! rows, which stays exact. Each block enters the pair's CoMoments with the update of Chan,
 //! Golub & LeVeque, as CoMoments::add does.
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -149,10 +150,11 @@ class CoMomentMatrix {
       // Missing rows are few: eight flags are looked at one by one only when one is 0.
       constexpr std::uint64_t kAllSeen = 0x0101010101010101ULL;
       for (r = 0; r < n; r += 8) {
-        std::uint64_t flags = kAllSeen;
-        if (r + 8 <= n) std::memcpy(&flags, seen + r, sizeof flags);
-        if (flags == kAllSeen && r + 8 <= n) continue;
-        for (std::size_t q = r; q < std::min(r + 8, n); ++q) {
+        const std::size_t end = std::min(r + 8, n);
+        std::uint64_t flags = 0;
+        if (end - r == 8) std::memcpy(&flags, seen + r, sizeof flags);
+        if (flags == kAllSeen) continue;
+        for (std::size_t q = r; q < end; ++q) {
           gaps[gap_count] = static_cast<std::uint32_t>(q);
           gap_count += seen[q] ^ 1U;
         }

@@ -78,7 +78,6 @@ inline MomentSums block_sums(const double* x, std::size_t count, double shift, i
   const Double2 centre = splat2(mean);
   Double2 sd_a = splat2(0), s2_a = splat2(0), s3_a = splat2(0), s4_a = splat2(0);
   Double2 sd_b = splat2(0), s2_b = splat2(0), s3_b = splat2(0), s4_b = splat2(0);
-  double sd = 0, s2 = 0, s3 = 0, s4 = 0;
   i = 0;
   if (order <= 2) {
     for (; i + 4 <= count; i += 4) {
@@ -105,10 +104,10 @@ inline MomentSums block_sums(const double* x, std::size_t count, double shift, i
       s4_b += db2 * db2;
     }
   }
-  sd = lane_sum(sd_a + sd_b);
-  s2 = lane_sum(s2_a + s2_b);
-  s3 = lane_sum(s3_a + s3_b);
-  s4 = lane_sum(s4_a + s4_b);
+  double sd = lane_sum(sd_a + sd_b);
+  double s2 = lane_sum(s2_a + s2_b);
+  double s3 = lane_sum(s3_a + s3_b);
+  double s4 = lane_sum(s4_a + s4_b);
   for (; i < count; ++i) {
     const double d = (x[i] - shift) - mean;
     const double d2 = d * d;
@@ -117,7 +116,7 @@ inline MomentSums block_sums(const double* x, std::size_t count, double shift, i
     s3 += d2 * d;
     s4 += d2 * d2;
   }
-  if (order <= 2) s3 = s4 = 0;
+  if (order <= 2) s3 = s4 = 0;  // (the scalar tail above added a few rows to them)
   // Move the origin by c = mean of the deviations (the rounding left in `mean`).
   const double c = sd / nb;
   s.n = nb;
